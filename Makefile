@@ -1,0 +1,39 @@
+# Tandem: `make run` sets everything up and serves the demo site; `make test` runs all tests.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+
+.PHONY: run setup test bench lint messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m bench
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+messages: setup
+	$(PY) manage.py makemessages --locale de --locale en --ignore ".venv/*" --ignore "cms/*" --ignore "courses/*" --ignore "mentoring/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+	for app in cms courses mentoring; do (cd $$app && ../$(PY) ../manage.py makemessages --locale de --locale en --no-obsolete); done
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .test-media staticfiles

@@ -1,0 +1,20 @@
+"""The page model a site builds on. Wagtail 8 lets a site swap its base page
+(``WAGTAIL_PAGE_MODEL``); Tandem's page types subclass whatever the site chose."""
+
+import swapper
+from django.db import models
+
+PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
+
+
+def get_base_page_model():
+    """The site's base page class (``wagtail.models.Page`` unless swapped)."""
+    return swapper.load_model("wagtailcore", "Page", require_ready=False)
+
+
+def page_parent_link() -> models.OneToOneField:
+    """A parent link with a stable name, so migrations do not depend on the swapped model."""
+    return models.OneToOneField(
+        PAGE_MODEL, parent_link=True, on_delete=models.CASCADE,
+        primary_key=True, serialize=False,
+    )

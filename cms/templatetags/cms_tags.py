@@ -1,0 +1,48 @@
+from django import template
+from django.urls import reverse
+from wagtail.models import Site
+
+from cms.models import SiteSettings
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_settings(context) -> SiteSettings:
+    """The current site's settings, loaded once per request (with their related objects)."""
+    request = context.get("request")
+    if request is None:
+        return SiteSettings(organisation_name="Tandem")
+    cached = getattr(request, "_tandem_site_settings", None)
+    if cached is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            cached = SiteSettings(organisation_name="Tandem")
+        else:
+            cached = SiteSettings.for_site(site)
+        request._tandem_site_settings = cached
+    return cached
+
+
+@register.inclusion_tag("cms/includes/main_navigation.html", takes_context=True)
+def main_navigation(context, settings: SiteSettings) -> dict:
+    request = context.get("request")
+    items = []
+    if settings.pk:
+        items = list(settings.navigation_items.select_related("page").order_by("sort_order"))
+    current_path = request.path if request else ""
+    entries = []
+    for item in items:
+        url = item.page.get_url(request=request) if item.page_id else item.url
+        if not url:
+            continue
+        is_current = bool(url) and url != "/" and current_path.startswith(url)
+        entries.append({"title": item.title, "url": url, "current": is_current})
+    return {"entries": entries, "search_url": reverse("search")}
+
+
+@register.inclusion_tag("cms/includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page) -> dict:
+    """The trail from the home page down to the page's parent, in one query."""
+    ancestors = list(page.get_ancestors().filter(depth__gte=2)) if page.depth > 2 else []
+    return {"ancestors": ancestors, "current": page, "request": context.get("request")}

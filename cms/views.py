@@ -1,0 +1,29 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from wagtail.models import Site
+
+from .pages import get_base_page_model
+
+RESULTS_PER_PAGE = 10
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Site search over the live, public pages of the current site."""
+    query = request.GET.get("q", "").strip()[:200]
+    Page = get_base_page_model()
+    pages = Page.objects.none()
+    if query:
+        site = Site.find_for_request(request)
+        pages = Page.objects.live().public()
+        if site is not None:
+            pages = pages.descendant_of(site.root_page, inclusive=True)
+        pages = pages.specific().search(query, operator="and")
+    paginator = Paginator(pages, RESULTS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(request, "cms/search_results.html", {
+        "search_query": query,
+        "page_obj": page_obj,
+        "query_prefix": urlencode({"q": query}) + "&",
+    })

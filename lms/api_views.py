@@ -1,0 +1,22 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers
+
+from .models import User
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "language", "time_zone"]
+        read_only_fields = ["id", "email"]
+
+
+@extend_schema(tags=["account"])
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in person's own profile: name, language and time zone."""
+
+    serializer_class = MeSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user

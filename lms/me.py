@@ -1,0 +1,41 @@
+"""The personal area /me/ is composed of sections. Each app adds its own through the
+``register_me_section`` Wagtail hook, so the site does not need to know them."""
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+
+@dataclass(frozen=True)
+class MeSection:
+    title: str
+    url: str
+    description: str = ""
+    order: int = 100
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def me_sections(request: HttpRequest) -> list[MeSection]:
+    sections = [
+        MeSection(
+            title=_("My account"),
+            url=reverse("me-profile"),
+            description=_("Name, language, time zone, e-mail addresses, password and two-factor authentication."),
+            order=900,
+            links=[
+                (_("Profile and preferences"), reverse("me-profile")),
+                (_("E-mail addresses"), reverse("account_email")),
+                (_("Change password"), reverse("account_change_password")),
+                (_("Two-factor authentication"), reverse("mfa_index")),
+                (_("API token"), reverse("me-api-token")),
+            ],
+        )
+    ]
+    for hook in hooks.get_hooks("register_me_section"):
+        section = hook(request)
+        if section is not None:
+            sections.append(section)
+    return sorted(sections, key=lambda section: section.order)

@@ -1,0 +1,47 @@
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class UserLanguageMiddleware:
+    """German first: the language is the visitor's explicit choice (cookie), else the signed-in
+    user's preference, else LANGUAGE_CODE. The browser's Accept-Language is deliberately not
+    consulted, so staff with an English browser still see the organisation's German site
+    until they choose otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in SUPPORTED_LANGUAGES:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", None) if user and user.is_authenticated else None
+        if language not in SUPPORTED_LANGUAGES:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class UserTimezoneMiddleware:
+    """Show dates and times in the signed-in user's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", None) if user and user.is_authenticated else None
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        return self.get_response(request)

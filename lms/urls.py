@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
+
+from . import views
+
+urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
+    path("api/v1/", include("lms.api")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", views.me, name="me"),
+    path("me/profile/", views.me_profile, name="me-profile"),
+    path("me/api-token/", views.me_api_token, name="me-api-token"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("search/", cms_views.search, name="search"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "lms.views.page_not_found"
+handler500 = "lms.views.server_error"
+handler403 = "lms.views.permission_denied"

@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from . import services
+from .api_support import error_body
+from .forms import ProfileForm
+from .me import me_sections
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for load balancers: database, cache, pending migrations."""
+    checks: dict[str, str] = {}
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = "error"
+    try:
+        probe = get_random_string(12)
+        cache.set("healthz", probe, 10)
+        checks["cache"] = "ok" if cache.get("healthz") == probe else "error"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "error"
+    if checks["database"] == "ok":
+        try:
+            executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            checks["migrations"] = "ok" if not plan else "pending"
+        except Exception:  # noqa: BLE001
+            checks["migrations"] = "error"
+    else:
+        checks["migrations"] = "unknown"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the site language; a signed-in person's choice is also kept for e-mails."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language,
+            max_age=settings.LANGUAGE_COOKIE_AGE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False), httponly=True,
+        )
+        if request.user.is_authenticated and request.user.language != language:
+            services.user_update_preferences(user=request.user, language=language)
+    return response
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    return render(request, "lms/me.html", {"sections": me_sections(request)})
+
+
+@login_required
+def me_profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("me-profile")
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return response
+    return render(request, "lms/me_profile.html", {"form": form})
+
+
+@login_required
+def me_api_token(request: HttpRequest) -> HttpResponse:
+    token = Token.objects.filter(user=request.user).first()
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            services.api_token_revoke(user=request.user)
+            messages.success(request, _("Your API token has been deleted."))
+            return redirect("me-api-token")
+        token = services.api_token_rotate(user=request.user)
+        new_key = token.key
+        messages.success(request, _("A new API token has been created. Copy it now: it is shown only once."))
+    return render(request, "lms/me_api_token.html", {"token": token, "new_key": new_key})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(error_body(status=404, code="not_found", detail=_("Not found.")), status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse(
+            error_body(status=500, code="server_error", detail=_("An unexpected error occurred.")),
+            status=500,
+        )
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(
+            error_body(status=403, code="permission_denied", detail=_("You do not have permission to do this.")),
+            status=403,
+        )
+    return render(request, "403.html", status=403)
