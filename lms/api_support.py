@@ -60,3 +60,8 @@ def exception_handler(exc, context):
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def only_public_api(endpoints):
+    """Document /api/v1/ only: Wagtail's internal admin API is not part of Tandem's API."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
