@@ -31,9 +31,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 messages: setup
-	$(PY) manage.py makemessages --locale de --locale en --ignore ".venv/*" --ignore "cms/*" --ignore "courses/*" --ignore "mentoring/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
-	for app in cms courses mentoring; do (cd $$app && ../$(PY) ../manage.py makemessages --locale de --locale en --no-obsolete); done
-	$(PY) manage.py compilemessages --ignore ".venv/*"
+	$(PY) manage.py messages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media staticfiles

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -78,7 +79,8 @@ def me_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.user_update_preferences(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your profile has been saved."))
+        with translation.override(request.user.language):  # confirm in the language just chosen
+            messages.success(request, _("Your profile has been saved."))
         response = redirect("me-profile")
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         return response

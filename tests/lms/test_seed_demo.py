@@ -1,0 +1,49 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.models import Page, Site
+
+from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
+from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(), "users": get_user_model().objects.count(),
+        "emails": EmailAddress.objects.count(), "navigation": NavigationItem.objects.count(),
+        "settings": SiteSettings.objects.count(), "sites": Site.objects.count(),
+    }
+
+
+def test_seed_demo_is_idempotent_and_complete(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+    assert first["users"] == len(DEMO_ACCOUNTS)
+
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert set(ContentPage.objects.values_list("slug", flat=True)) >= {"ueber-uns", "datenschutz", "impressum"}
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Musterverband" in html and "Datenschutzhinweise" in html and "Impressum" in html
+
+    for account in DEMO_ACCOUNTS:
+        assert client.login(username=account.email, password=DEMO_PASSWORD), account.email
+        client.logout()
+    editor = get_user_model().objects.get(email="redaktion@musterverband.example")
+    assert editor.has_perm("wagtailadmin.access_admin")
+    learner = get_user_model().objects.get(email="lernende@musterverband.example")
+    assert not learner.has_perm("wagtailadmin.access_admin")
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
