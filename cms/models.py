@@ -32,7 +32,7 @@ class ContentPageMixin(models.Model):
         abstract = True
 
 
-class HomePage(ContentPageMixin, Page):
+class HomePage(ContentPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     """The start page of the organisation's site."""
 
     page_ptr = page_parent_link()
@@ -48,7 +48,7 @@ class HomePage(ContentPageMixin, Page):
         verbose_name_plural = _("home pages")
 
 
-class ContentPage(ContentPageMixin, Page):
+class ContentPage(ContentPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     """A general page: about us, privacy notice, imprint, help."""
 
     page_ptr = page_parent_link()

@@ -13,7 +13,7 @@ from cms.pages import get_base_page_model
 
 from .models import User
 
-DEMO_PASSWORD = "Tandem-Demo-2026"
+DEMO_PASSWORD = "Tandem-Demo-2026"  # noqa: S105 - printed demo login, development only
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
+import importlib
 import os
 
 import pytest
-from wagtail.models import Site
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, Locale, Site
 
 from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
 from cms.pages import get_base_page_model
@@ -13,8 +17,23 @@ from .factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def ensure_wagtail_baseline() -> None:
+    """Transactional (browser) tests flush the database, and with it the rows that migrations
+    created: Wagtail's root page, locale and collection, and the staff groups. Put them back."""
+    ContentType.objects.clear_cache()  # ids change when a flush recreates the content types
+    Page = get_base_page_model()
+    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    groups_migration = importlib.import_module("lms.migrations.0002_staff_groups")
+    groups_migration.create_groups(apps, None)
+
+
 @pytest.fixture
 def home_page(db) -> HomePage:
+    ensure_wagtail_baseline()
     Page = get_base_page_model()
     root = Page.get_first_root_node()
     for child in root.get_children():

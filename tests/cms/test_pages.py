@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
-from wagtail.images.tests.utils import get_test_image_file
-from wagtail.images.models import Image
-from wagtail.documents.models import Document
 from django.core.files.base import ContentFile
+from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
 from cms.blocks import BaseContentBlocks, CallToActionBlock, ImageBlock
 from cms.models import ContentPage, HomePage, NavigationItem

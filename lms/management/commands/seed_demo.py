@@ -18,7 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({len(created)} new accounts)." if created else "Demo data ready (nothing new)."
         ))
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role:<38} {account.email}")
         self.stdout.write("")
