@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.crypto import get_random_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -67,6 +68,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.user.language != language:
             services.user_update_preferences(user=request.user, language=language)
     return response
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    next_url = request.GET.get("next") or reverse("wagtailadmin_home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("wagtailadmin_home")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 @login_required

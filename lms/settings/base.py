@@ -219,6 +219,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to a third party
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset runs through allauth for everyone
 
 REST_FRAMEWORK = {

@@ -31,3 +31,13 @@ def test_admin_access_follows_groups(client, home_page, groups, status):
     client.force_login(UserFactory(groups=groups))
     response = client.get("/admin/")
     assert response.status_code == status
+
+
+def test_admin_login_goes_through_the_site_login(client, home_page):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response.url == "/accounts/login/?next=%2Fadmin%2F"
