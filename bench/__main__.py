@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ["bench.pages"]
+BENCHMARKS = ["bench.pages", "bench.matching"]
 
 
 def main() -> int:

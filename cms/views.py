@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from wagtail import hooks
 from wagtail.models import Site
 
 from .pages import get_base_page_model
@@ -19,6 +20,9 @@ def search(request: HttpRequest) -> HttpResponse:
         pages = Page.objects.live().public()
         if site is not None:
             pages = pages.descendant_of(site.root_page, inclusive=True)
+        # Apps hide pages that are not for everyone, e.g. lessons of enrol-only courses.
+        for hide in hooks.get_hooks("filter_site_search_pages"):
+            pages = hide(pages, request)
         pages = pages.specific().search(query, operator="and")
     paginator = Paginator(pages, RESULTS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from wagtail.models import Site
 
 from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
 from cms.pages import get_base_page_model
+from courses import demo as courses_demo
 
 from .models import User
 
@@ -34,7 +35,8 @@ DEMO_ACCOUNTS = [
                 "Programmleitung (programme manager)", ("Programmleitung",)),
     DemoAccount("mentorin@musterverband.example", "Monika", "Mentorin", "Mentorin (mentor)"),
     DemoAccount("mentee@musterverband.example", "Mira", "Mentee", "Mentee"),
-    DemoAccount("lernende@musterverband.example", "Lukas", "Lernender", "Teilnehmender (learner)"),
+    DemoAccount("lernende@musterverband.example", "Lukas", "Lernender", "Teilnehmender (learner, certified)"),
+    DemoAccount("teilnehmerin@musterverband.example", "Tamara", "Teilnehmerin", "Teilnehmerin (learner, halfway)"),
 ]
 
 
@@ -189,10 +191,24 @@ def _ensure_accounts() -> list[DemoAccount]:
     return created
 
 
+def _ensure_courses(home: HomePage) -> None:
+    users = {user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")}
+    catalogue = courses_demo.seed(
+        home=home, trainer=users["trainerin@musterverband.example"],
+        learners={"finished": users["lernende@musterverband.example"],
+                  "halfway": users["teilnehmerin@musterverband.example"]},
+    )
+    settings = SiteSettings.for_site(Site.objects.get(root_page=home))
+    if not settings.navigation_items.filter(page=catalogue).exists():
+        NavigationItem.objects.create(settings=settings, page=catalogue, sort_order=1)
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     """Create the demo organisation; returns the accounts that were new."""
     home = _ensure_home_page()
     pages = _ensure_content_pages(home)
     _ensure_settings(home, pages)
-    return _ensure_accounts()
+    created = _ensure_accounts()
+    _ensure_courses(home)
+    return created

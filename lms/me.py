@@ -1,21 +1,12 @@
 """The personal area /me/ is composed of sections. Each app adds its own through the
 ``register_me_section`` Wagtail hook, so the site does not need to know them."""
 
-from dataclasses import dataclass, field
-
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-
-@dataclass(frozen=True)
-class MeSection:
-    title: str
-    url: str
-    description: str = ""
-    order: int = 100
-    links: list[tuple[str, str]] = field(default_factory=list)
+from cms.personal import MeSection
 
 
 def me_sections(request: HttpRequest) -> list[MeSection]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/api-token/", views.me_api_token, name="me-api-token"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("search/", cms_views.search, name="search"),
+    path("", include("courses.urls")),
     # One login for everyone (allauth: verification, two factors, lockout); Wagtail's own login
     # form would be a second door.
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login_redirect"),

@@ -1,0 +1,30 @@
+"""Settings of the courses app, read lazily with documented defaults.
+
+TANDEM_COURSES_VIDEO_MAX_UPLOAD_MB      largest learning video upload (default 2048)
+TANDEM_COURSES_WATCHED_THRESHOLD        share of a video that must really be watched (default 0.9)
+TANDEM_COURSES_MAX_PLAYBACK_RATE        fastest playback credited as watching (default 2.0)
+TANDEM_COURSES_PRIVATE_MEDIA_ROOT       folder for videos and trainer kits, never served as media
+                                        (default: BASE_DIR / "private-media")
+TANDEM_COURSES_CERTIFICATE_ISSUER       name printed on certificates (default: the site name)
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+DEFAULTS = {
+    "VIDEO_MAX_UPLOAD_MB": 2048,
+    "WATCHED_THRESHOLD": 0.9,
+    "MAX_PLAYBACK_RATE": 2.0,
+    "PRIVATE_MEDIA_ROOT": None,
+    "CERTIFICATE_ISSUER": None,
+}
+
+
+def get(name: str):
+    value = getattr(settings, f"TANDEM_COURSES_{name}", DEFAULTS[name])
+    if name == "PRIVATE_MEDIA_ROOT" and value is None:
+        value = Path(getattr(settings, "BASE_DIR", ".")) / "private-media"
+    if name == "CERTIFICATE_ISSUER" and value is None:
+        value = getattr(settings, "WAGTAIL_SITE_NAME", "Tandem")
+    return value

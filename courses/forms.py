@@ -1,0 +1,71 @@
+"""Admin forms: uploads are checked by content, caption files validated and converted."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from . import conf
+from .captions import CaptionError, parse_captions, to_webvtt, validate_against_duration
+
+NOT_A_VIDEO = _("This file is not an MP4 or WebM video.")
+VIDEO_TOO_LARGE = _("The video is larger than %(limit)s MB.")
+CAPTION_NEEDED = _("Paste the captions or upload a WebVTT or SRT file.")
+
+
+def sniff_video(head: bytes) -> str | None:
+    """MIME type from the file's first bytes, never from its name."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "video/mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in head[:64]:
+        return "video/webm"
+    return None
+
+
+class CaptionTrackForm(WagtailAdminModelForm):
+    """Validates every cue and stores sanitised WebVTT; SRT uploads are converted."""
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("source_file")
+        if upload is not None and not hasattr(upload, "content_type"):
+            upload = None  # the file stored earlier; its converted text is in the WebVTT field
+        if upload is not None:
+            upload.seek(0)
+        source = upload.read() if upload else cleaned.get("webvtt", "")
+        if not source:
+            if not self.errors:
+                self.add_error("webvtt", CAPTION_NEEDED)
+            return cleaned
+        try:
+            document = parse_captions(source, filename=getattr(upload, "name", ""))
+            duration = getattr(getattr(self.instance, "video", None), "duration_seconds", None)
+            if duration:
+                validate_against_duration(document, duration)
+        except CaptionError as error:
+            self.add_error("source_file" if upload else "webvtt", error.as_validation_error())
+            return cleaned
+        cleaned["webvtt"] = to_webvtt(document)
+        self.instance.webvtt = cleaned["webvtt"]
+        return cleaned
+
+
+class LearningVideoForm(WagtailAdminModelForm):
+    @classmethod
+    def child_form(cls):
+        return CaptionTrackForm  # the caption tracks' inline forms
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None or not hasattr(upload, "content_type"):  # unchanged existing file
+            return upload
+        limit_mb = int(conf.get("VIDEO_MAX_UPLOAD_MB"))
+        if upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(VIDEO_TOO_LARGE, params={"limit": limit_mb})
+        upload.seek(0)
+        mime_type = sniff_video(upload.read(64))
+        upload.seek(0)
+        if mime_type is None:
+            raise forms.ValidationError(NOT_A_VIDEO)
+        self.instance.mime_type = mime_type
+        self.instance.file_size = upload.size
+        return upload

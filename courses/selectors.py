@@ -1,0 +1,254 @@
+"""Reads of the courses app: who may see what, catalogue queries, progress overviews.
+Every function runs a fixed number of queries, whatever the number of lessons or learners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import (
+    Audience,
+    Certificate,
+    ChapterPage,
+    CourseFormat,
+    CoursePage,
+    Enrolment,
+    LearningVideo,
+    LessonPage,
+    LessonProgress,
+    MultiplierQualification,
+    QuizAttempt,
+    Topic,
+    VideoProgress,
+)
+
+# --- Permissions ----------------------------------------------------------------------------
+
+
+def is_course_trainer(user, course: CoursePage) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return course.trainers.filter(pk=user.pk).exists()
+
+
+def enrolment_for(user, course: CoursePage) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return (Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES)
+            .select_related("run").first())
+
+
+def can_view_lessons(user, course: CoursePage, enrolment: Enrolment | None = None) -> bool:
+    if course.lessons_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    if enrolment is None:
+        enrolment = enrolment_for(user, course)
+    if enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES:
+        return True
+    return is_course_trainer(user, course) or course.permissions_for_user(user).can_edit()
+
+
+def can_use_trainer_kit(user, course: CoursePage) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_course_trainer(user, course):
+        return True
+    return MultiplierQualification.objects.filter(user=user, course=course, revoked_at__isnull=True).exists()
+
+
+def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
+    """Courses whose live lessons show the video (Wagtail's reference index knows which)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    references = ReferenceIndex.get_references_to(video).filter(
+        content_type=ContentType.objects.get_for_model(LessonPage))
+    lesson_ids = [int(pk) for pk in references.values_list("object_id", flat=True)]
+    ancestor_paths = {
+        lesson.path[:length]
+        for lesson in LessonPage.objects.live().filter(pk__in=lesson_ids).only("path")
+        for length in range(4, len(lesson.path), 4)
+    }
+    return CoursePage.objects.filter(path__in=ancestor_paths)
+
+
+def can_watch_video(user, video: LearningVideo) -> bool:
+    if user.is_authenticated and (user.is_superuser or user.has_perm("courses.change_learningvideo")):
+        return True
+    courses = list(courses_using_video(video))
+    if any(course.lessons_public for course in courses):
+        return True
+    if not user.is_authenticated or not courses:
+        return False
+    course_ids = [course.pk for course in courses]
+    if Enrolment.objects.filter(user=user, course_id__in=course_ids,
+                                status__in=Enrolment.LEARNING_STATUSES).exists():
+        return True
+    return CoursePage.trainers.through.objects.filter(coursepage_id__in=course_ids, user_id=user.pk).exists()
+
+
+# --- Catalogue ------------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    topic: str = ""
+    audience: str = ""
+    format: str = ""
+    language: str = ""
+    topics: list[Topic] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)
+    formats: list[tuple[str, str]] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.topic or self.audience or self.format or self.language)
+
+
+def catalogue_filters(params) -> CatalogueFilters:
+    from django.conf import settings
+
+    formats = list(CourseFormat.choices)
+    languages = list(settings.LANGUAGES)
+    value = lambda name, allowed=None: (  # noqa: E731
+        (params.get(name) or "").strip()[:100] if allowed is None or params.get(name) in allowed else "")
+    return CatalogueFilters(
+        q=value("q"), topic=value("topic"), audience=value("audience"),
+        format=value("format", {code for code, _label in formats}),
+        language=value("language", {code for code, _label in languages}),
+        topics=list(Topic.objects.all()), audiences=list(Audience.objects.all()),
+        formats=formats, languages=languages,
+    )
+
+
+def catalogue_courses(*, catalogue=None, filters: CatalogueFilters | None = None, user=None) -> QuerySet[CoursePage]:
+    courses = CoursePage.objects.live().public()
+    if catalogue is not None:
+        courses = courses.child_of(catalogue)
+    if filters is not None:
+        if filters.topic:
+            courses = courses.filter(topics__slug=filters.topic)
+        if filters.audience:
+            courses = courses.filter(audiences__slug=filters.audience)
+        if filters.format:
+            courses = courses.filter(format=filters.format)
+        if filters.language:
+            courses = courses.filter(language=filters.language)
+        if filters.q:
+            ids = [page.pk for page in CoursePage.objects.live().search(filters.q, operator="or")]
+            courses = courses.filter(pk__in=ids)
+    return (courses.distinct()
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")), "audiences")
+            .order_by("title"))
+
+
+# --- Progress -------------------------------------------------------------------------------
+
+
+@dataclass
+class LessonState:
+    lesson: LessonPage
+    chapter: ChapterPage | None
+    completed: bool
+    visited: bool
+    number: int
+
+
+@dataclass
+class CourseProgress:
+    lessons: list[LessonState]
+    completed_count: int
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_count / self.total) if self.total else 0
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        for state in self.lessons:
+            if not state.completed:
+                return state.lesson
+        return None
+
+    def state_of(self, lesson: LessonPage) -> LessonState | None:
+        return next((state for state in self.lessons if state.lesson.pk == lesson.pk), None)
+
+
+def course_outline(course: CoursePage) -> list[tuple[LessonPage, ChapterPage | None]]:
+    """Lessons in tree order with their chapter: two queries."""
+    pages = list(course.get_descendants().live().type(ChapterPage, LessonPage).specific()
+                 .order_by("path").defer_streamfields())
+    chapters = {page.path: page for page in pages if isinstance(page, ChapterPage)}
+    return [(page, chapters.get(page.path[:-4])) for page in pages if isinstance(page, LessonPage)]
+
+
+def course_progress(*, user, course: CoursePage, outline=None) -> CourseProgress:
+    outline = outline if outline is not None else course_outline(course)
+    records = {}
+    if user.is_authenticated:
+        records = {record.lesson_id: record for record in
+                   LessonProgress.objects.filter(user=user, course=course)}
+    states = []
+    for number, (lesson, chapter) in enumerate(outline, start=1):
+        record = records.get(lesson.pk)
+        states.append(LessonState(lesson=lesson, chapter=chapter, number=number,
+                                  completed=bool(record and record.completed_at),
+                                  visited=bool(record and record.last_visited_at)))
+    return CourseProgress(lessons=states, completed_count=sum(1 for state in states if state.completed))
+
+
+def video_progress_for(user, video_ids: list[int]) -> dict[int, VideoProgress]:
+    if not user.is_authenticated or not video_ids:
+        return {}
+    return {progress.video_id: progress for progress in VideoProgress.objects.filter(user=user, video_id__in=video_ids)}
+
+
+def best_attempts(user, quiz_ids: list[int]) -> dict[int, QuizAttempt]:
+    if not user.is_authenticated or not quiz_ids:
+        return {}
+    best: dict[int, QuizAttempt] = {}
+    for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-score_percent", "-pk"):
+        best.setdefault(attempt.quiz_id, attempt)
+    return best
+
+
+def learner_courses(user) -> list[tuple[Enrolment, int, LessonPage | None]]:
+    """My courses for /me/: enrolment, percent done and the lesson to continue with."""
+    enrolments = list(Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
+                      .select_related("course", "run").order_by("-updated_at"))
+    if not enrolments:
+        return []
+    lessons = list(LessonPage.objects.live().filter(
+        _descendant_of_any([enrolment.course for enrolment in enrolments])).defer_streamfields().order_by("path"))
+    done = set(LessonProgress.objects.filter(user=user, completed_at__isnull=False,
+                                             course__in=[e.course for e in enrolments]).values_list("lesson_id", flat=True))
+    result = []
+    for enrolment in enrolments:
+        own = [lesson for lesson in lessons if lesson.path.startswith(enrolment.course.path)]
+        completed = sum(1 for lesson in own if lesson.pk in done)
+        percent = round(100 * completed / len(own)) if own else 0
+        next_lesson = next((lesson for lesson in own if lesson.pk not in done), None)
+        result.append((enrolment, percent, next_lesson))
+    return result
+
+
+def _descendant_of_any(pages) -> Q:
+    query = Q(pk__in=[])
+    for page in pages:
+        query |= Q(path__startswith=page.path, depth__gt=page.depth)
+    return query
+
+
+def learner_certificates(user) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")

@@ -1,0 +1,425 @@
+"""Business rules of the courses app. Views, API and admin call these; each function owns its
+transaction. Error messages are translatable constants tests can assert on."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import conf
+from .models import (
+    Certificate,
+    CoursePage,
+    CourseRun,
+    Enrolment,
+    EnrolmentMode,
+    LearningVideo,
+    LessonPage,
+    LessonProgress,
+    MultiplierQualification,
+    NameCorrectionRequest,
+    Quiz,
+    QuizAttempt,
+    VideoProgress,
+    VideoVisit,
+)
+
+ENROLMENT_CLOSED = _("This course does not take new enrolments.")
+RUN_REQUIRED = _("Please choose a course run.")
+RUN_NOT_OF_COURSE = _("This run does not belong to the course.")
+RUN_CLOSED = _("Enrolment for this run is closed.")
+NOT_ENROLLED = _("You are not enrolled in this course.")
+NOT_A_REQUEST = _("This enrolment is not waiting for a decision.")
+INVALID_INTERVALS = _("The watched intervals are not valid.")
+QUIZ_NO_ATTEMPTS_LEFT = _("You have used all attempts for this quiz.")
+QUIZ_INVALID_ANSWERS = _("The answers do not fit the questions of this quiz.")
+CERTIFICATE_ALREADY_REVOKED = _("This certificate has already been revoked.")
+NAME_REQUIRED = _("Please enter the name as it should appear.")
+
+MAX_INTERVALS_PER_REPORT = 200
+CREDIT_SLACK_SECONDS = 5.0
+
+
+class CourseError(Exception):
+    """A rule of the courses app was not met; ``message`` is shown to the person."""
+
+    def __init__(self, message, *, code: str = "invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+# --- Enrolment ---------------------------------------------------------------------------
+
+
+def _occupied_places(run: CourseRun) -> int:
+    return run.enrolments.filter(status__in=Enrolment.LEARNING_STATUSES).count()
+
+
+def _has_free_place(run: CourseRun | None) -> bool:
+    return run is None or run.capacity is None or _occupied_places(run) < run.capacity
+
+
+@transaction.atomic
+def enrolment_request(*, user, course: CoursePage, run: CourseRun | None = None) -> Enrolment:
+    """Enrol (open course), ask to be enrolled (by approval) or join the waiting list when the
+    run is full. Asking again returns the existing enrolment."""
+    existing = Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES).first()
+    if existing is not None:
+        return existing
+    if course.enrolment_mode == EnrolmentMode.CLOSED:
+        raise CourseError(ENROLMENT_CLOSED, code="closed")
+    open_runs = course.runs.filter(enrolment_open=True)
+    if run is None and open_runs.exists():
+        raise CourseError(RUN_REQUIRED, code="run_required")
+    if run is not None:
+        run = CourseRun.objects.select_for_update().get(pk=run.pk)  # serialise seat counting per run
+        if run.course_id != course.pk:
+            raise CourseError(RUN_NOT_OF_COURSE)
+        if not run.enrolment_open:
+            raise CourseError(RUN_CLOSED, code="closed")
+    if course.enrolment_mode == EnrolmentMode.APPROVAL:
+        status = Enrolment.Status.REQUESTED
+    else:
+        status = Enrolment.Status.ACTIVE if _has_free_place(run) else Enrolment.Status.WAITLISTED
+    return Enrolment.objects.create(user=user, course=course, run=run, status=status)
+
+
+@transaction.atomic
+def enrolment_decide(*, enrolment: Enrolment, by, accept: bool) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.REQUESTED:
+        raise CourseError(NOT_A_REQUEST)
+    if accept:
+        run = CourseRun.objects.select_for_update().get(pk=enrolment.run_id) if enrolment.run_id else None
+        enrolment.status = Enrolment.Status.ACTIVE if _has_free_place(run) else Enrolment.Status.WAITLISTED
+    else:
+        enrolment.status = Enrolment.Status.DECLINED
+    enrolment.decided_by = by
+    enrolment.save(update_fields=["status", "decided_by", "updated_at"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
+    """Leave a course; a place freed in a run goes to the longest-waiting person."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status not in (Enrolment.Status.ACTIVE, Enrolment.Status.WAITLISTED, Enrolment.Status.REQUESTED):
+        raise CourseError(NOT_ENROLLED, code="not_enrolled")
+    held_place = enrolment.status == Enrolment.Status.ACTIVE
+    enrolment.status = Enrolment.Status.LEFT
+    enrolment.save(update_fields=["status", "updated_at"])
+    if held_place and enrolment.run_id:
+        waitlist_promote(run=enrolment.run)
+    return enrolment
+
+
+@transaction.atomic
+def waitlist_promote(*, run: CourseRun) -> list[Enrolment]:
+    """Move people up from the waiting list while the run has free places."""
+    run = CourseRun.objects.select_for_update().get(pk=run.pk)
+    promoted = []
+    while _has_free_place(run):
+        next_in_line = (run.enrolments.select_for_update().filter(status=Enrolment.Status.WAITLISTED)
+                        .order_by("created_at", "pk").first())
+        if next_in_line is None:
+            break
+        next_in_line.status = Enrolment.Status.ACTIVE
+        next_in_line.save(update_fields=["status", "updated_at"])
+        promoted.append(next_in_line)
+    return promoted
+
+
+# --- Video progress ------------------------------------------------------------------------
+
+
+def merge_intervals(intervals: Iterable[Iterable[float]]) -> list[list[float]]:
+    ordered = sorted([float(start), float(end)] for start, end in intervals)
+    merged: list[list[float]] = []
+    for start, end in ordered:
+        if merged and start <= merged[-1][1] + 0.5:  # half a second of rounding between reports
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def intervals_length(intervals: Iterable[Iterable[float]]) -> float:
+    return sum(end - start for start, end in intervals)
+
+
+def _clean_intervals(raw, duration: float) -> list[list[float]]:
+    if not isinstance(raw, list) or len(raw) > MAX_INTERVALS_PER_REPORT:
+        raise CourseError(INVALID_INTERVALS)
+    cleaned = []
+    for item in raw:
+        if (not isinstance(item, (list, tuple)) or len(item) != 2
+                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in item)):
+            raise CourseError(INVALID_INTERVALS)
+        start, end = float(item[0]), float(item[1])
+        if not (0 <= start < end) or end > duration + 1 or start != start or end != end:
+            raise CourseError(INVALID_INTERVALS)
+        cleaned.append([start, min(end, duration)])
+    return cleaned
+
+
+def _truncate_new_watching(known: list[list[float]], claimed: list[list[float]], allowed: float) -> list[list[float]]:
+    """Keep claimed intervals only up to ``allowed`` seconds of newly watched time."""
+    accepted = list(known)
+    budget = allowed
+    for start, end in merge_intervals(claimed):
+        if budget <= 0:
+            break
+        before = intervals_length(merge_intervals(accepted))
+        candidate = merge_intervals([*accepted, [start, end]])
+        gain = intervals_length(candidate) - before
+        if gain <= budget:
+            accepted, budget = candidate, budget - gain
+        else:
+            shortened = merge_intervals([*accepted, [start, start + budget]])
+            accepted, budget = shortened, 0
+    return merge_intervals(accepted)
+
+
+@transaction.atomic
+def video_progress_report(*, user, video: LearningVideo, visit_id: uuid.UUID, intervals, position: float,
+                          lesson: LessonPage | None = None) -> VideoProgress:
+    """Record what the learner actually watched. Only the union of watched intervals counts:
+    seeking to the end does not, and a visit cannot credit more than the wall-clock time it
+    has been open (at the fastest playback rate)."""
+    duration = float(video.duration_seconds)
+    claimed = _clean_intervals(intervals, duration)
+    if not isinstance(position, (int, float)) or isinstance(position, bool) or not 0 <= position <= duration + 1:
+        raise CourseError(INVALID_INTERVALS)
+    now = timezone.now()
+    visit, _created = VideoVisit.objects.select_for_update().get_or_create(
+        user=user, visit_id=visit_id, defaults={"video": video, "last_report_at": now},
+    )
+    if visit.video_id != video.pk:
+        raise CourseError(INVALID_INTERVALS)
+    progress, _created = VideoProgress.objects.select_for_update().get_or_create(user=user, video=video)
+    elapsed = (now - visit.started_at).total_seconds()
+    allowed = max(0.0, elapsed * float(conf.get("MAX_PLAYBACK_RATE")) + CREDIT_SLACK_SECONDS - visit.credited_seconds)
+    before = intervals_length(progress.intervals)
+    progress.intervals = _truncate_new_watching(merge_intervals(progress.intervals), claimed, allowed)
+    progress.watched_seconds = min(duration, intervals_length(progress.intervals))
+    gained = max(0.0, progress.watched_seconds - before)
+    progress.position = min(float(position), duration)
+    newly_completed = (progress.completed_at is None
+                       and progress.watched_seconds >= float(conf.get("WATCHED_THRESHOLD")) * duration)
+    if newly_completed:
+        progress.completed_at = now
+    progress.save()
+    visit.credited_seconds += gained
+    visit.last_report_at = now
+    visit.save(update_fields=["credited_seconds", "last_report_at"])
+    if newly_completed and lesson is not None:
+        lesson_evaluate(user=user, lesson=lesson)
+    return progress
+
+
+# --- Lessons and courses ------------------------------------------------------------------
+
+
+def course_of(lesson: LessonPage) -> CoursePage:
+    return CoursePage.objects.ancestor_of(lesson).get()
+
+
+def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user, lesson=lesson, defaults={"course": course},
+    )
+    return progress
+
+
+@transaction.atomic
+def lesson_visit(*, user, lesson: LessonPage) -> None:
+    course = course_of(lesson)
+    LessonProgress.objects.update_or_create(user=user, lesson=lesson,
+                                            defaults={"course": course, "last_visited_at": timezone.now()})
+
+
+@transaction.atomic
+def lesson_mark_done(*, user, lesson: LessonPage) -> LessonProgress:
+    course = course_of(lesson)
+    if not Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).exists():
+        raise CourseError(NOT_ENROLLED, code="not_enrolled")
+    progress = _progress_for(user, lesson, course)
+    if progress.marked_done_at is None:
+        progress.marked_done_at = timezone.now()
+        progress.save(update_fields=["marked_done_at"])
+    lesson_evaluate(user=user, lesson=lesson)
+    progress.refresh_from_db()
+    return progress
+
+
+def lesson_requirements_met(*, user, lesson: LessonPage, marked_done: bool) -> bool:
+    videos = lesson.required_videos()
+    quizzes = lesson.required_quizzes()
+    if videos and VideoProgress.objects.filter(user=user, video_id__in=videos,
+                                               completed_at__isnull=False).count() < len(set(videos)):
+        return False
+    if quizzes and (QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True)
+                    .values("quiz_id").distinct().count() < len(set(quizzes))):
+        return False
+    return marked_done or not lesson.needs_mark_done()
+
+
+@transaction.atomic
+def lesson_evaluate(*, user, lesson: LessonPage) -> bool:
+    """Mark the lesson complete when its required parts are; then look at the course."""
+    course = course_of(lesson)
+    if not Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).exists():
+        return False
+    progress = _progress_for(user, lesson, course)
+    if progress.completed_at is None and lesson_requirements_met(
+            user=user, lesson=lesson, marked_done=progress.marked_done_at is not None):
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+        course_evaluate(user=user, course=course)
+    return progress.completed_at is not None
+
+
+@transaction.atomic
+def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
+    """Complete the enrolment when every live lesson is done; issue the certificate and, for a
+    multiplier course, the qualification."""
+    enrolment = (Enrolment.objects.select_for_update()
+                 .filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).first())
+    if enrolment is None:
+        return None
+    lesson_ids = set(LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True))
+    done = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids, completed_at__isnull=False)
+               .values_list("lesson_id", flat=True))
+    if not lesson_ids or done != lesson_ids:
+        return enrolment
+    if enrolment.status != Enrolment.Status.COMPLETED:
+        enrolment.status = Enrolment.Status.COMPLETED
+        enrolment.completed_at = timezone.now()
+        enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+    certificate = certificate_issue(user=user, course=course) if course.certificate_enabled else None
+    if course.is_multiplier_course:
+        MultiplierQualification.objects.get_or_create(
+            user=user, course=course, defaults={"granted_at": timezone.now(), "certificate": certificate},
+        )
+    return enrolment
+
+
+# --- Quizzes --------------------------------------------------------------------------------
+
+
+def quiz_questions(quiz: Quiz) -> list[dict]:
+    """Questions with stable ids from the stream; options carry their ids and correctness."""
+    questions = []
+    for block in quiz.questions.raw_data:
+        value = block["value"]
+        questions.append({
+            "id": block["id"], "text": value["text"], "kind": value.get("kind", "single"),
+            "explanation": value.get("explanation", ""),
+            "options": [{"id": item["id"], "text": item["value"]["text"],
+                         "is_correct": bool(item["value"].get("is_correct")),
+                         "feedback": item["value"].get("feedback", "")}
+                        for item in value["options"]],
+        })
+    return questions
+
+
+@transaction.atomic
+def quiz_submit(*, user, quiz: Quiz, answers: dict, lesson: LessonPage | None = None) -> QuizAttempt:
+    """Grade on the server. A question counts when exactly the correct options are chosen."""
+    questions = quiz_questions(quiz)
+    if not isinstance(answers, dict):
+        raise CourseError(QUIZ_INVALID_ANSWERS)
+    known = {question["id"]: question for question in questions}
+    if set(answers) - set(known):
+        raise CourseError(QUIZ_INVALID_ANSWERS)
+    chosen_by_question: dict[str, list[str]] = {}
+    for question_id, question in known.items():
+        chosen = answers.get(question_id, [])
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        if not isinstance(chosen, list) or not all(isinstance(option, str) for option in chosen):
+            raise CourseError(QUIZ_INVALID_ANSWERS)
+        option_ids = {option["id"] for option in question["options"]}
+        if set(chosen) - option_ids or (question["kind"] == "single" and len(chosen) > 1):
+            raise CourseError(QUIZ_INVALID_ANSWERS)
+        chosen_by_question[question_id] = sorted(set(chosen))
+    previous = QuizAttempt.objects.select_for_update().filter(user=user, quiz=quiz)
+    count = previous.count()
+    if quiz.max_attempts and count >= quiz.max_attempts:
+        raise CourseError(QUIZ_NO_ATTEMPTS_LEFT, code="no_attempts_left")
+    correct = sum(
+        1 for question_id, question in known.items()
+        if set(chosen_by_question[question_id]) == {o["id"] for o in question["options"] if o["is_correct"]}
+    )
+    score = round(100 * correct / len(known)) if known else 0
+    attempt = QuizAttempt.objects.create(
+        user=user, quiz=quiz, lesson=lesson, number=count + 1, answers=chosen_by_question,
+        score_percent=score, passed=score >= quiz.pass_mark,
+    )
+    if attempt.passed and lesson is not None:
+        lesson_evaluate(user=user, lesson=lesson)
+    return attempt
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+def _trainer_names(course: CoursePage) -> str:
+    return ", ".join(trainer.get_full_name() or trainer.email for trainer in course.trainers.all())
+
+
+@transaction.atomic
+def certificate_issue(*, user, course: CoursePage, holder_name: str | None = None,
+                      replaces: Certificate | None = None) -> Certificate:
+    existing = Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    return Certificate.objects.create(
+        user=user, course=course, holder_name=holder_name or user.get_full_name() or user.email,
+        course_title=course.title, hours=Decimal(course.duration_hours), trainer_names=_trainer_names(course),
+        issued_at=timezone.now(), replaces=replaces,
+    )
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise CourseError(CERTIFICATE_ALREADY_REVOKED)
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revoked_reason = reason[:500]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    MultiplierQualification.objects.filter(certificate=certificate, revoked_at__isnull=True).update(
+        revoked_at=certificate.revoked_at)
+    return certificate
+
+
+@transaction.atomic
+def certificate_request_name_correction(*, certificate: Certificate, name: str) -> NameCorrectionRequest:
+    name = " ".join(name.split())
+    if not name:
+        raise CourseError(NAME_REQUIRED)
+    certificate.name_corrections.filter(status=NameCorrectionRequest.Status.OPEN).update(
+        status=NameCorrectionRequest.Status.DECLINED)
+    return NameCorrectionRequest.objects.create(certificate=certificate, requested_name=name[:300])
+
+
+@transaction.atomic
+def certificate_correct_name(*, request: NameCorrectionRequest, by) -> Certificate:
+    """Reissue with the corrected name; the old certificate stays verifiable as replaced."""
+    old = request.certificate
+    certificate_revoke(certificate=old, by=by, reason=str(_("Reissued with a corrected name.")))
+    new = certificate_issue(user=old.user, course=old.course, holder_name=request.requested_name, replaces=old)
+    MultiplierQualification.objects.filter(user=old.user, course=old.course).update(
+        certificate=new, revoked_at=None)
+    request.status = NameCorrectionRequest.Status.DONE
+    request.decided_by = by
+    request.save(update_fields=["status", "decided_by"])
+    return new

@@ -1,0 +1,426 @@
+"""Pages and actions learners and trainers use. All writes go through services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cms.files import serve_file
+
+from . import selectors, services
+from .certificates_pdf import certificate_pdf
+from .models import (
+    CaptionTrack,
+    Certificate,
+    CoursePage,
+    CourseRun,
+    Enrolment,
+    LearningVideo,
+    LessonPage,
+    MultiplierQualification,
+    NameCorrectionRequest,
+    Quiz,
+    QuizAttempt,
+    TrainerKitItem,
+)
+
+# --- Page contexts -------------------------------------------------------------------------
+
+
+def course_page_context(course: CoursePage, request: HttpRequest) -> dict:
+    user = request.user
+    enrolment = selectors.enrolment_for(user, course)
+    outline = selectors.course_outline(course)
+    can_view = selectors.can_view_lessons(user, course, enrolment)
+    progress = selectors.course_progress(user=user, course=course, outline=outline)
+    runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
+    if runs:
+        taken = dict(Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
+                     .values_list("run_id").annotate(n=Count("pk")).values_list("run_id", "n"))
+        for run in runs:
+            run.free_places = None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
+    certificate = (Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
+                   if user.is_authenticated else None)
+    kit_items = list(course.trainer_kit_items.all()) if selectors.can_use_trainer_kit(user, course) else []
+    qualification = (MultiplierQualification.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
+                     if user.is_authenticated and course.is_multiplier_course else None)
+    return {
+        "course": course, "enrolment": enrolment, "can_view_lessons": can_view, "progress": progress,
+        "runs": runs, "certificate": certificate, "kit_items": kit_items, "qualification": qualification,
+        "is_trainer": selectors.is_course_trainer(user, course),
+        "topics": list(course.topics.all()), "audiences": list(course.audiences.all()),
+        "trainers": list(course.trainers.all()),
+    }
+
+
+def lesson_access_response(lesson: LessonPage, request: HttpRequest) -> HttpResponse | None:
+    """None when the visitor may see the lesson; otherwise the answer to give instead."""
+    course = services.course_of(lesson)
+    enrolment = selectors.enrolment_for(request.user, course)
+    if selectors.can_view_lessons(request.user, course, enrolment):
+        if enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES:
+            services.lesson_visit(user=request.user, lesson=lesson)
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return TemplateResponse(request, "courses/lesson_locked.html",
+                            {"course": course, "lesson": lesson, "enrolment": enrolment}, status=403)
+
+
+def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
+    user = request.user
+    course = services.course_of(lesson)
+    outline = selectors.course_outline(course)
+    progress = selectors.course_progress(user=user, course=course, outline=outline)
+    index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
+    enrolment = selectors.enrolment_for(user, course)
+    learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
+    video_ids = [int(block["value"]["video"]) for block in lesson.body.raw_data
+                 if block["type"] == "video" and block["value"].get("video")]
+    quiz_ids = [int(block["value"]["quiz"]) for block in lesson.body.raw_data
+                if block["type"] == "quiz" and block["value"].get("quiz")]
+    videos = {video.pk: video for video in LearningVideo.objects.filter(pk__in=video_ids)
+              .select_related("poster").prefetch_related(
+                  Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")))}
+    attempts = {}
+    if user.is_authenticated and quiz_ids:
+        for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
+            attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    state = progress.state_of(lesson)
+    return {
+        "course": course, "progress": progress, "lesson_state": state, "enrolment": enrolment,
+        "learning": learning,
+        "previous_lesson": progress.lessons[index - 1].lesson if index > 0 else None,
+        "next_lesson": progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
+        "lesson_videos": videos,
+        "video_progress": selectors.video_progress_for(user, video_ids),
+        "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
+        "quiz_attempts": attempts,
+        "needs_mark_done": lesson.needs_mark_done(),
+    }
+
+
+# --- Enrolment ------------------------------------------------------------------------------
+
+
+def _course_or_404(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _course_or_404(course_id)
+    run = None
+    if request.POST.get("run"):
+        run = get_object_or_404(CourseRun, pk=request.POST["run"], course=course)
+    try:
+        enrolment = services.enrolment_request(user=request.user, course=course, run=run)
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+        return redirect(course.url)
+    messages.success(request, {
+        Enrolment.Status.ACTIVE: _("You are enrolled. Have fun learning!"),
+        Enrolment.Status.REQUESTED: _("Your request has been sent. A trainer will decide soon."),
+        Enrolment.Status.WAITLISTED: _("The course is full. You are on the waiting list and move up automatically."),
+    }.get(enrolment.status, _("You are enrolled.")))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _course_or_404(course_id)
+    enrolment = selectors.enrolment_for(request.user, course)
+    if enrolment is None:
+        raise Http404
+    try:
+        services.enrolment_leave(enrolment=enrolment)
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("You have left the course."))
+    return redirect(course.url)
+
+
+# --- Lessons, quizzes, videos ---------------------------------------------------------------
+
+
+def _lesson_for_learner(request: HttpRequest, lesson_id: int) -> LessonPage:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not selectors.can_view_lessons(request.user, services.course_of(lesson)):
+        raise Http404
+    return lesson
+
+
+@login_required
+@require_POST
+def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _lesson_for_learner(request, lesson_id)
+    try:
+        services.lesson_mark_done(user=request.user, lesson=lesson)
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson marked as done."))
+    course = services.course_of(lesson)
+    next_lesson = selectors.course_progress(user=request.user, course=course).next_lesson
+    return redirect(next_lesson.url if next_lesson else course.url)
+
+
+@login_required
+@require_POST
+def quiz_submit(request: HttpRequest, lesson_id: int, quiz_id: int) -> HttpResponse:
+    lesson = _lesson_for_learner(request, lesson_id)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    if quiz_id not in [int(b["value"]["quiz"]) for b in lesson.body.raw_data
+                       if b["type"] == "quiz" and b["value"].get("quiz")]:
+        raise Http404
+    answers = {question["id"]: request.POST.getlist(f"q-{question['id']}")
+               for question in services.quiz_questions(quiz)}
+    answers = {key: value for key, value in answers.items() if value}
+    try:
+        attempt = services.quiz_submit(user=request.user, quiz=quiz, answers=answers, lesson=lesson)
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+    else:
+        if attempt.passed:
+            messages.success(request, _("Passed with %(score)s %%.") % {"score": attempt.score_percent})
+        else:
+            messages.warning(request, _("%(score)s %% – not passed yet. Look at the feedback and try again.")
+                             % {"score": attempt.score_percent})
+    return redirect(f"{lesson.url}#quiz-{quiz.pk}")
+
+
+def video_file(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_object_or_404(LearningVideo, pk=video_id)
+    if not selectors.can_watch_video(request.user, video):
+        raise Http404
+    return serve_file(request, file=video.file, content_type=video.mime_type, cache_private_seconds=3600)
+
+
+def caption_track(request: HttpRequest, video_id: int, track_id: int) -> HttpResponse:
+    track = get_object_or_404(CaptionTrack.objects.select_related("video"), pk=track_id, video_id=video_id)
+    if not selectors.can_watch_video(request.user, track.video):
+        raise Http404
+    response = HttpResponse(track.webvtt, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def trainer_kit_file(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_object_or_404(TrainerKitItem.objects.select_related("course"), pk=item_id)
+    if not selectors.can_use_trainer_kit(request.user, item.course):
+        raise Http404
+    name = item.file.name.rsplit("/", 1)[-1]
+    return serve_file(request, file=item.file, content_type="application/octet-stream",
+                      filename=name, as_attachment=True)
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+@login_required
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
+    if certificate.user_id != request.user.pk and not selectors.is_course_trainer(request.user, certificate.course):
+        raise Http404
+    response = HttpResponse(certificate_pdf(certificate, verify_url=request.build_absolute_uri(
+        f"/certificates/verify/{certificate.code}/")), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="Zertifikat-{certificate.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: confirms a certificate showing only name, course and date."""
+    certificate = Certificate.objects.filter(code=code.upper()).select_related("replaced_by").first()
+    return render(request, "courses/certificate_verify.html", {"certificate": certificate, "code": code},
+                  status=200 if certificate else 404)
+
+
+@login_required
+@require_POST
+def certificate_name_correction(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, code=code.upper(), user=request.user, revoked_at__isnull=True)
+    try:
+        services.certificate_request_name_correction(certificate=certificate, name=request.POST.get("name", ""))
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Thank you. A trainer will check the correction and reissue the certificate."))
+    return redirect("courses:mine")
+
+
+# --- Personal area --------------------------------------------------------------------------
+
+
+@login_required
+def my_courses(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/my_courses.html", {
+        "courses": selectors.learner_courses(request.user),
+        "certificates": list(selectors.learner_certificates(request.user)),
+        "qualifications": list(MultiplierQualification.objects.filter(user=request.user, revoked_at__isnull=True)
+                               .select_related("course")),
+    })
+
+
+@login_required
+@require_POST
+def directory_opt_in(request: HttpRequest, course_id: int) -> HttpResponse:
+    qualification = get_object_or_404(MultiplierQualification, user=request.user, course_id=course_id,
+                                      revoked_at__isnull=True)
+    qualification.listed_in_directory = request.POST.get("listed") == "1"
+    qualification.save(update_fields=["listed_in_directory"])
+    messages.success(request, _("Your directory entry has been updated."))
+    return redirect("courses:mine")
+
+
+@login_required
+def multiplier_directory(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _course_or_404(course_id)
+    if not (selectors.can_use_trainer_kit(request.user, course)):
+        raise Http404
+    entries = (MultiplierQualification.objects.filter(course=course, revoked_at__isnull=True, listed_in_directory=True)
+               .select_related("user").order_by("user__last_name", "user__first_name"))
+    return render(request, "courses/multiplier_directory.html", {"course": course, "entries": entries})
+
+
+# --- Trainer view ---------------------------------------------------------------------------
+
+
+def _managed_course(request: HttpRequest, course_id: int) -> CoursePage:
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if not selectors.is_course_trainer(request.user, course):
+        raise Http404
+    return course
+
+
+def _learner_rows(course: CoursePage):
+    from .models import LessonProgress
+
+    outline = selectors.course_outline(course)
+    lesson_ids = [lesson.pk for lesson, _chapter in outline]
+    enrolments = list(course.enrolments.select_related("user", "run").order_by("status", "created_at"))
+    done: dict[int, int] = {}
+    for user_id in LessonProgress.objects.filter(course=course, lesson_id__in=lesson_ids,
+                                                 completed_at__isnull=False).values_list("user_id", flat=True):
+        done[user_id] = done.get(user_id, 0) + 1
+    quiz_results: dict[int, list[QuizAttempt]] = {}
+    for attempt in QuizAttempt.objects.filter(lesson_id__in=lesson_ids).select_related("quiz").order_by("pk"):
+        quiz_results.setdefault(attempt.user_id, []).append(attempt)
+    certificates = {c.user_id: c for c in Certificate.objects.filter(course=course, revoked_at__isnull=True)}
+    rows = []
+    for enrolment in enrolments:
+        completed = done.get(enrolment.user_id, 0)
+        best: dict[int, QuizAttempt] = {}
+        for attempt in quiz_results.get(enrolment.user_id, []):
+            if attempt.quiz_id not in best or attempt.score_percent > best[attempt.quiz_id].score_percent:
+                best[attempt.quiz_id] = attempt
+        rows.append({"enrolment": enrolment, "completed": completed,
+                     "percent": round(100 * completed / len(lesson_ids)) if lesson_ids else 0,
+                     "quizzes": list(best.values()), "certificate": certificates.get(enrolment.user_id)})
+    return outline, rows
+
+
+@login_required
+def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _managed_course(request, course_id)
+    outline, rows = _learner_rows(course)
+    corrections = list(NameCorrectionRequest.objects.filter(certificate__course=course,
+                                                            status=NameCorrectionRequest.Status.OPEN)
+                       .select_related("certificate"))
+    return render(request, "courses/manage_course.html", {
+        "course": course, "rows": rows, "lesson_count": len(outline), "corrections": corrections,
+        "requests": [row for row in rows if row["enrolment"].status == Enrolment.Status.REQUESTED],
+        "runs": list(course.runs.all()),
+    })
+
+
+@login_required
+def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _managed_course(request, course_id)
+    outline, rows = _learner_rows(course)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{course.slug}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with umlauts correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Name"), _("E-mail address"), _("Course run"), _("Status"), _("Lessons done"),
+                     _("Progress in percent"), _("Quiz results"), _("Certificate")])
+    for row in rows:
+        enrolment = row["enrolment"]
+        writer.writerow([
+            _csv_safe(enrolment.user.get_full_name()), _csv_safe(enrolment.user.email),
+            _csv_safe(enrolment.run.title if enrolment.run else ""), enrolment.get_status_display(),
+            f"{row['completed']}/{len(outline)}", row["percent"],
+            _csv_safe(", ".join(f"{a.quiz.title}: {a.score_percent} %" for a in row["quizzes"])),
+            row["certificate"].code if row["certificate"] else "",
+        ])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheet programs execute cells starting with = + - @; defuse them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@require_POST
+def enrolment_decide(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("course"), pk=enrolment_id)
+    if not selectors.is_course_trainer(request.user, enrolment.course):
+        raise Http404
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.enrolment_decide(enrolment=enrolment, by=request.user, accept=accept)
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Request accepted.") if accept else _("Request declined."))
+    return redirect("courses:manage", course_id=enrolment.course_id)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
+    if not selectors.is_course_trainer(request.user, certificate.course):
+        raise Http404
+    try:
+        services.certificate_revoke(certificate=certificate, by=request.user, reason=request.POST.get("reason", ""))
+    except services.CourseError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The certificate has been revoked."))
+    return redirect("courses:manage", course_id=certificate.course_id)
+
+
+@login_required
+@require_POST
+def name_correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    correction = get_object_or_404(NameCorrectionRequest.objects.select_related("certificate__course"),
+                                   pk=request_id, status=NameCorrectionRequest.Status.OPEN)
+    course = correction.certificate.course
+    if not selectors.is_course_trainer(request.user, course):
+        raise Http404
+    if request.POST.get("decision") == "accept":
+        services.certificate_correct_name(request=correction, by=request.user)
+        messages.success(request, _("The certificate has been reissued with the corrected name."))
+    else:
+        correction.status = NameCorrectionRequest.Status.DECLINED
+        correction.decided_by = request.user
+        correction.save(update_fields=["status", "decided_by"])
+        messages.success(request, _("The correction has been declined."))
+    return redirect("courses:manage", course_id=course.pk)

@@ -1,0 +1,84 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.personal import MeSection
+
+from .forms import LearningVideoForm
+from .models import Audience, ChapterPage, LearningVideo, LessonPage, Quiz, Topic
+
+
+class CaptionWarningPanel(Panel):
+    """Warns editors while a video has no captions (legal duty: accessible media)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/admin/caption_warning_panel.html"
+
+        def is_shown(self) -> bool:
+            return not (self.instance.pk and self.instance.has_captions)
+
+
+class LearningVideoViewSet(SnippetViewSet):
+    model = LearningVideo
+    icon = "media"
+    menu_label = _("Learning videos")
+    list_display = ["title", "duration_seconds", BooleanColumn("has_captions", label=_("Captions")), "created_at"]
+    search_fields = ["title", "description", "transcript"]
+    edit_handler = ObjectList([
+        CaptionWarningPanel(),
+        FieldPanel("title"), FieldPanel("description"), FieldPanel("file"),
+        MultiFieldPanel([FieldPanel("duration_seconds"), FieldPanel("poster")], heading=_("Playback")),
+        InlinePanel("caption_tracks", heading=_("Captions and chapters"), label=_("Track")),
+        FieldPanel("transcript"),
+    ], base_form_class=LearningVideoForm)
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "help"
+    menu_label = _("Quizzes")
+    list_display = ["title", "pass_mark", "max_attempts"]
+    panels = [FieldPanel("title"), FieldPanel("introduction"), FieldPanel("pass_mark"),
+              FieldPanel("max_attempts"), FieldPanel("questions")]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Topics")
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+class AudienceViewSet(SnippetViewSet):
+    model = Audience
+    icon = "group"
+    menu_label = _("Audiences")
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+class CoursesViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Courses")
+    menu_icon = "doc-full-inverse"
+    menu_order = 250
+    items = (LearningVideoViewSet, QuizViewSet, TopicViewSet, AudienceViewSet)
+
+
+register_snippet(CoursesViewSetGroup)
+
+
+@hooks.register("register_me_section")
+def my_courses_section(request):
+    return MeSection(
+        title=_("My courses"), url=reverse("courses:mine"), order=10,
+        description=_("Courses you take, your progress, certificates and multiplier qualifications."),
+    )
+
+
+@hooks.register("filter_site_search_pages")
+def hide_lessons_from_site_search(pages, request):
+    """Lessons belong to their course: the site search finds the course, never a lesson."""
+    return pages.not_type(LessonPage, ChapterPage)
