@@ -6,6 +6,10 @@ TANDEM_COURSES_MAX_PLAYBACK_RATE        fastest playback credited as watching (d
 TANDEM_COURSES_PRIVATE_MEDIA_ROOT       folder for videos and trainer kits, never served as media
                                         (default: BASE_DIR / "private-media")
 TANDEM_COURSES_CERTIFICATE_ISSUER       name printed on certificates (default: the site name)
+TANDEM_COURSES_YOUTUBE_THUMBNAIL_URL    where the server fetches YouTube preview images once
+                                        (default "https://i.ytimg.com/vi/{id}/hqdefault.jpg")
+TANDEM_COURSES_TRAINER_GROUP            group whose members may publish courses in every course
+                                        catalogue (default "Trainer:innen")
 """
 
 from pathlib import Path
@@ -18,6 +22,8 @@ DEFAULTS = {
     "MAX_PLAYBACK_RATE": 2.0,
     "PRIVATE_MEDIA_ROOT": None,
     "CERTIFICATE_ISSUER": None,
+    "TRAINER_GROUP": "Trainer:innen",
+    "YOUTUBE_THUMBNAIL_URL": "https://i.ytimg.com/vi/{id}/hqdefault.jpg",
 }
 
 

@@ -423,3 +423,25 @@ def certificate_correct_name(*, request: NameCorrectionRequest, by) -> Certifica
     request.decided_by = by
     request.save(update_fields=["status", "decided_by"])
     return new
+
+
+# --- Admin permissions ----------------------------------------------------------------------
+
+CATALOGUE_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
+
+
+@transaction.atomic
+def catalogue_grant_trainers(*, catalogue) -> None:
+    """Trainers may create, edit and publish the courses and lessons below a catalogue."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.filter(name=conf.get("TRAINER_GROUP")).first()
+    if group is None:
+        return
+    page_model = type(catalogue).base_page_model
+    model_name = page_model._meta.model_name
+    for kind in CATALOGUE_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label=page_model._meta.app_label,
+                                            codename=f"{kind}_{model_name}")
+        GroupPagePermission.objects.get_or_create(group=group, page=catalogue, permission=permission)

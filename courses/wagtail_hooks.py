@@ -8,8 +8,17 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.personal import MeSection
 
+from . import services
 from .forms import LearningVideoForm
-from .models import Audience, ChapterPage, LearningVideo, LessonPage, Quiz, Topic
+from .models import (
+    Audience,
+    ChapterPage,
+    CourseCataloguePage,
+    LearningVideo,
+    LessonPage,
+    Quiz,
+    Topic,
+)
 
 
 class CaptionWarningPanel(Panel):
@@ -82,3 +91,20 @@ def my_courses_section(request):
 def hide_lessons_from_site_search(pages, request):
     """Lessons belong to their course: the site search finds the course, never a lesson."""
     return pages.not_type(LessonPage, ChapterPage)
+
+
+@hooks.register("after_create_page")
+def grant_trainers_on_new_catalogue(request, page):
+    if isinstance(page.specific, CourseCataloguePage):
+        services.catalogue_grant_trainers(catalogue=page)
+
+
+@hooks.register("after_publish_page")
+def cache_thumbnails_of_external_videos(request, page):
+    specific = page.specific
+    if isinstance(specific, LessonPage):
+        urls = [block["value"].get("url", "") for block in specific.body.raw_data if block["type"] == "external_video"]
+        if urls:
+            from .tasks import cache_external_thumbnails
+
+            cache_external_thumbnails.enqueue(urls)

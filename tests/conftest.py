@@ -27,8 +27,8 @@ def ensure_wagtail_baseline() -> None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
-    groups_migration = importlib.import_module("lms.migrations.0002_staff_groups")
-    groups_migration.create_groups(apps, None)
+    importlib.import_module("lms.migrations.0002_staff_groups").create_groups(apps, None)
+    importlib.import_module("courses.migrations.0002_trainer_permissions").grant(apps, None)
 
 
 @pytest.fixture
