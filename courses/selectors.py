@@ -181,6 +181,17 @@ class CourseProgress:
                 return state.lesson
         return None
 
+    @property
+    def groups(self) -> list[tuple[ChapterPage | None, list[LessonState]]]:
+        """Lessons grouped by chapter, in course order."""
+        groups: list[tuple[ChapterPage | None, list[LessonState]]] = []
+        for state in self.lessons:
+            if groups and groups[-1][0] == state.chapter:
+                groups[-1][1].append(state)
+            else:
+                groups.append((state.chapter, [state]))
+        return groups
+
     def state_of(self, lesson: LessonPage) -> LessonState | None:
         return next((state for state in self.lessons if state.lesson.pk == lesson.pk), None)
 

@@ -107,6 +107,8 @@ def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
         "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
         "quiz_attempts": attempts,
         "needs_mark_done": lesson.needs_mark_done(),
+        "requires_video": bool(lesson.required_videos()),
+        "requires_quiz": bool(lesson.required_quizzes()),
     }
 
 
