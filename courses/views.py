@@ -310,12 +310,20 @@ def _managed_course(request: HttpRequest, course_id: int) -> CoursePage:
     return course
 
 
-def _learner_rows(course: CoursePage):
+def _selected_run(request: HttpRequest, course: CoursePage) -> CourseRun | None:
+    run_id = request.GET.get("run", "")
+    return course.runs.filter(pk=run_id).first() if run_id.isdigit() else None
+
+
+def _learner_rows(course: CoursePage, run: CourseRun | None = None):
     from .models import LessonProgress
 
     outline = selectors.course_outline(course)
     lesson_ids = [lesson.pk for lesson, _chapter in outline]
-    enrolments = list(course.enrolments.select_related("user", "run").order_by("status", "created_at"))
+    enrolments = course.enrolments.select_related("user", "run").order_by("status", "created_at")
+    if run is not None:
+        enrolments = enrolments.filter(run=run)
+    enrolments = list(enrolments)
     done: dict[int, int] = {}
     for user_id in LessonProgress.objects.filter(course=course, lesson_id__in=lesson_ids,
                                                  completed_at__isnull=False).values_list("user_id", flat=True):
@@ -340,21 +348,22 @@ def _learner_rows(course: CoursePage):
 @login_required
 def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
-    outline, rows = _learner_rows(course)
+    run = _selected_run(request, course)
+    outline, rows = _learner_rows(course, run)
     corrections = list(NameCorrectionRequest.objects.filter(certificate__course=course,
                                                             status=NameCorrectionRequest.Status.OPEN)
                        .select_related("certificate"))
     return render(request, "courses/manage_course.html", {
         "course": course, "rows": rows, "lesson_count": len(outline), "corrections": corrections,
         "requests": [row for row in rows if row["enrolment"].status == Enrolment.Status.REQUESTED],
-        "runs": list(course.runs.all()),
+        "runs": list(course.runs.all()), "selected_run": run,
     })
 
 
 @login_required
 def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
-    outline, rows = _learner_rows(course)
+    outline, rows = _learner_rows(course, _selected_run(request, course))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teilnehmende-{course.slug}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with umlauts correctly

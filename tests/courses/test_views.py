@@ -256,3 +256,23 @@ def test_enrolment_status_is_shown(client, course, learner):
     services.enrolment_request(user=learner, course=course)
     assert Enrolment.objects.get(user=learner).status == "active"
     assert CoursePage.objects.get(pk=course.pk).enrolments.count() == 1
+
+
+def test_trainer_view_filters_by_course_run(client, course, trainer):
+    from datetime import date
+
+    from courses.models import CourseRun
+
+    spring = CourseRun.objects.create(course=course, title="Frühjahr", starts_on=date(2027, 3, 1),
+                                      ends_on=date(2027, 4, 1))
+    autumn = CourseRun.objects.create(course=course, title="Herbst", starts_on=date(2027, 9, 1),
+                                      ends_on=date(2027, 10, 1))
+    anna, ben = UserFactory(first_name="Anna", last_name="A"), UserFactory(first_name="Ben", last_name="B")
+    services.enrolment_request(user=anna, course=course, run=spring)
+    services.enrolment_request(user=ben, course=course, run=autumn)
+    client.force_login(trainer)
+    html = client.get(reverse("courses:manage", kwargs={"course_id": course.pk}), {"run": spring.pk}).content.decode()
+    assert "Anna A" in html and "Ben B" not in html
+    text = client.get(reverse("courses:manage-export", kwargs={"course_id": course.pk}),
+                      {"run": autumn.pk}).content.decode("utf-8-sig")
+    assert "Ben B" in text and "Anna A" not in text
