@@ -39,9 +39,11 @@ from .models import (
 
 def course_page_context(course: CoursePage, request: HttpRequest) -> dict:
     user = request.user
+    trainers = list(course.trainers.all())
+    is_trainer = user.is_authenticated and (user.is_superuser or user in trainers)
     enrolment = selectors.enrolment_for(user, course)
     outline = selectors.course_outline(course)
-    can_view = selectors.can_view_lessons(user, course, enrolment)
+    can_view = selectors.can_view_lessons(user, course, enrolment, is_trainer=is_trainer)
     progress = selectors.course_progress(user=user, course=course, outline=outline)
     runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
     if runs:
@@ -51,15 +53,16 @@ def course_page_context(course: CoursePage, request: HttpRequest) -> dict:
             run.free_places = None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
     certificate = (Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
                    if user.is_authenticated else None)
-    kit_items = list(course.trainer_kit_items.all()) if selectors.can_use_trainer_kit(user, course) else []
+    kit_items = (list(course.trainer_kit_items.all())
+                 if selectors.can_use_trainer_kit(user, course, is_trainer=is_trainer) else [])
     qualification = (MultiplierQualification.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
                      if user.is_authenticated and course.is_multiplier_course else None)
     return {
         "course": course, "enrolment": enrolment, "can_view_lessons": can_view, "progress": progress,
         "runs": runs, "certificate": certificate, "kit_items": kit_items, "qualification": qualification,
-        "is_trainer": selectors.is_course_trainer(user, course),
+        "is_trainer": is_trainer,
         "topics": list(course.topics.all()), "audiences": list(course.audiences.all()),
-        "trainers": list(course.trainers.all()),
+        "trainers": trainers,
     }
 
 
@@ -85,10 +88,8 @@ def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
     index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
     enrolment = selectors.enrolment_for(user, course)
     learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
-    video_ids = [int(block["value"]["video"]) for block in lesson.body.raw_data
-                 if block["type"] == "video" and block["value"].get("video")]
-    quiz_ids = [int(block["value"]["quiz"]) for block in lesson.body.raw_data
-                if block["type"] == "quiz" and block["value"].get("quiz")]
+    video_ids = lesson.video_ids()
+    quiz_ids = lesson.quiz_ids()
     videos = {video.pk: video for video in LearningVideo.objects.filter(pk__in=video_ids)
               .select_related("poster").prefetch_related(
                   Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")))}
@@ -185,8 +186,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def quiz_submit(request: HttpRequest, lesson_id: int, quiz_id: int) -> HttpResponse:
     lesson = _lesson_for_learner(request, lesson_id)
     quiz = get_object_or_404(Quiz, pk=quiz_id)
-    if quiz_id not in [int(b["value"]["quiz"]) for b in lesson.body.raw_data
-                       if b["type"] == "quiz" and b["value"].get("quiz")]:
+    if quiz_id not in lesson.quiz_ids():
         raise Http404
     answers = {question["id"]: request.POST.getlist(f"q-{question['id']}")
                for question in services.quiz_questions(quiz)}

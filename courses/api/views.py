@@ -165,8 +165,7 @@ class QuizAttemptView(generics.GenericAPIView):
         lesson = None
         if data.validated_data.get("lesson"):
             lesson = get_object_or_404(LessonPage.objects.live(), pk=data.validated_data["lesson"])
-            if pk not in lesson.required_quizzes() + [int(b["value"]["quiz"]) for b in lesson.body.raw_data
-                                                       if b["type"] == "quiz" and b["value"].get("quiz")]:
+            if pk not in lesson.quiz_ids():
                 raise Http404
             course = services.course_of(lesson)
         else:

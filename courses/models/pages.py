@@ -218,6 +218,16 @@ class LessonPage(Page):  # noqa: DJ008 - __str__ comes from the page model
         return [int(block["value"][key]) for block in self.body.raw_data
                 if block["type"] == block_type and block["value"].get("required") and block["value"].get(key)]
 
+    def _chosen(self, block_type: str, key: str) -> list[int]:
+        return [int(block["value"][key]) for block in self.body.raw_data
+                if block["type"] == block_type and block["value"].get(key)]
+
+    def video_ids(self) -> list[int]:
+        return self._chosen("video", "video")
+
+    def quiz_ids(self) -> list[int]:
+        return self._chosen("quiz", "quiz")
+
     def required_videos(self) -> list[int]:
         return self._required("video", "video")
 

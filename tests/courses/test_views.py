@@ -246,7 +246,7 @@ def test_course_and_lesson_pages_use_a_fixed_number_of_queries(client, course, l
 
 
 # Pinned: they must not grow with the number of lessons, learners or courses.
-COURSE_PAGE_QUERIES = 29
+COURSE_PAGE_QUERIES = 27
 LESSON_PAGE_QUERIES = 34
 CATALOGUE_QUERIES = 20
 
