@@ -3,6 +3,7 @@ Every function runs a fixed number of queries, whatever the number of lessons or
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -41,9 +42,14 @@ def enrolment_for(user, course: CoursePage) -> Enrolment | None:
             .select_related("run").first())
 
 
+def lessons_open_to_everyone(course: CoursePage) -> bool:
+    """Public lessons only when Wagtail's page privacy does not restrict the course either."""
+    return course.lessons_public and not course.get_view_restrictions().exists()
+
+
 def can_view_lessons(user, course: CoursePage, enrolment: Enrolment | None = None, *,
                      is_trainer: bool | None = None) -> bool:
-    if course.lessons_public:
+    if lessons_open_to_everyone(course):
         return True
     if not user.is_authenticated:
         return False
@@ -84,7 +90,7 @@ def can_watch_video(user, video: LearningVideo) -> bool:
     if user.is_authenticated and (user.is_superuser or user.has_perm("courses.change_learningvideo")):
         return True
     courses = list(courses_using_video(video))
-    if any(course.lessons_public for course in courses):
+    if any(lessons_open_to_everyone(course) for course in courses):
         return True
     if not user.is_authenticated or not courses:
         return False
@@ -105,8 +111,8 @@ class CatalogueFilters:
     audience: str = ""
     format: str = ""
     language: str = ""
-    topics: list[Topic] = field(default_factory=list)
-    audiences: list[Audience] = field(default_factory=list)
+    topics: Iterable[Topic] = ()
+    audiences: Iterable[Audience] = ()
     formats: list[tuple[str, str]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)
 
@@ -126,7 +132,7 @@ def catalogue_filters(params) -> CatalogueFilters:
         q=value("q"), topic=value("topic"), audience=value("audience"),
         format=value("format", {code for code, _label in formats}),
         language=value("language", {code for code, _label in languages}),
-        topics=list(Topic.objects.all()), audiences=list(Audience.objects.all()),
+        topics=Topic.objects.all(), audiences=Audience.objects.all(),  # loaded only by the HTML form
         formats=formats, languages=languages,
     )
 

@@ -43,7 +43,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body(status=response.status_code, code="invalid", detail=str(INVALID_INPUT),
+        codes = exc.get_codes()
+        # A rule that is not about one field (e.g. "closed") keeps its own code for clients.
+        rule = codes.get("non_field_errors") if isinstance(codes, dict) and len(codes) == 1 else None
+        code = rule[0] if isinstance(rule, list) and len(rule) == 1 and isinstance(rule[0], str) else "invalid"
+        body = error_body(status=response.status_code, code=code, detail=str(INVALID_INPUT),
                           fields=_flatten(exc.detail))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

@@ -1,9 +1,12 @@
+from types import SimpleNamespace
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -24,11 +27,18 @@ def _raise_course_error(error: services.CourseError):
     raise ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
 
 
+class CatalogueNegotiation(DefaultContentNegotiation):
+    """The catalogue has a filter named ``format``; DRF must not read it as the output format."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
 @extend_schema(tags=["courses"])
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """The public course catalogue. Filters: topic, audience, format, language, q."""
 
     permission_classes = [permissions.AllowAny]
+    content_negotiation_class = CatalogueNegotiation
 
     def get_queryset(self):
         return selectors.catalogue_courses(filters=selectors.catalogue_filters(self.request.query_params))
