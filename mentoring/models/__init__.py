@@ -1,0 +1,8 @@
+from .applications import Application, ConsentRecord, PairRule, Role
+from .matching import MatchingRun, Proposal, Tandem
+from .programmes import Criterion, Fairness, MatchingMode, Programme
+
+__all__ = [
+    "Application", "ConsentRecord", "Criterion", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
+    "Programme", "Proposal", "Role", "Tandem",
+]

@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+# Matching must never use special categories of personal data (GDPR Art. 9).
+SPECIAL_CATEGORY_WORDS = (
+    "gesundheit", "health", "krankheit", "behinderung", "disability", "religion", "glaube", "konfession",
+    "ethni", "herkunft", "rasse", "race", "sexuelle", "sexual", "gewerkschaft", "union membership",
+    "politisch", "political", "biometri", "genetisch", "genetic",
+)
+SPECIAL_CATEGORY_REFUSED = _(
+    "Matching must not use special categories of personal data (health, religion, ethnic origin, "
+    "political opinion, sexual orientation, union membership, biometric or genetic data).")
+
+
+class MatchingMode(models.TextChoices):
+    MANAGER = "manager", _("the programme management matches")
+    MENTEE_CHOOSES = "mentee_chooses", _("mentees choose from suggestions")
+    HYBRID = "hybrid", _("hybrid: suggestions, then the management completes")
+
+
+class Fairness(models.TextChoices):
+    NONE = "none", _("highest total score")
+    LIFT_WEAKEST = "lift_weakest", _("lift the weakest pairs")
+    WAITING_LONGEST = "waiting_longest", _("prefer people who have waited longest")
+
+
+class Programme(ClusterableModel):
+    """A time-bound mentoring round (cohort) with its own rules."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    summary = models.TextField(_("summary"), blank=True)
+    applications_open = models.DateTimeField(_("applications open"))
+    applications_close = models.DateTimeField(_("applications close"))
+    matching_on = models.DateField(_("matching date"))
+    starts_on = models.DateField(_("programme starts"))
+    ends_on = models.DateField(_("programme ends"))
+    matching_mode = models.CharField(_("matching mode"), max_length=20, choices=MatchingMode.choices,
+                                     default=MatchingMode.MANAGER)
+    fairness = models.CharField(_("fairness"), max_length=20, choices=Fairness.choices, default=Fairness.NONE)
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    suggestions_per_mentee = models.PositiveSmallIntegerField(
+        _("suggestions per mentee"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    managers = ParentalManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("programme managers"),
+                                       related_name="managed_programmes", blank=True)
+    privacy_notice_version = models.CharField(
+        _("version of the privacy notice"), max_length=50, default="1",
+        help_text=_("Recorded with every consent; raise it when the notice changes."))
+
+    panels = [
+        FieldPanel("title"), FieldPanel("slug"), FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("applications_open"), FieldPanel("applications_close"),
+                         FieldPanel("matching_on"), FieldPanel("starts_on"), FieldPanel("ends_on")],
+                        heading=_("Dates")),
+        MultiFieldPanel([FieldPanel("matching_mode"), FieldPanel("fairness"), FieldPanel("default_mentor_capacity"),
+                         FieldPanel("suggestions_per_mentee")], heading=_("Matching")),
+        FieldPanel("managers"), FieldPanel("privacy_notice_version"),
+        InlinePanel("criteria", heading=_("Matching questions and rules"), label=_("Criterion")),
+    ]
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("mentoring programme")
+        verbose_name_plural = _("mentoring programmes")
+        constraints = [
+            models.CheckConstraint(condition=Q(applications_close__gt=F("applications_open")),
+                                   name="programme_application_window"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(Orderable):
+    """One matching question of a programme: what both sides are asked, how answers compare,
+    and how much it counts (weight 0–10) or whether it is a hard rule."""
+
+    class Kind(models.TextChoices):
+        OVERLAP = "overlap", _("overlap (e.g. topics, languages, times)")
+        EQUAL = "equal", _("same answer (e.g. format, region)")
+        DIFFERENT = "different", _("different answer (e.g. organisation, for cross-mentoring)")
+        PREFERENCE = "preference", _("mentee's preference about the mentor")
+
+    class Rule(models.TextChoices):
+        NONE = "", _("no rule: weight only")
+        MUST_MATCH = "must_match", _("must match")
+        MUST_DIFFER = "must_differ", _("must differ")
+
+    class AnswerType(models.TextChoices):
+        SINGLE = "single", _("one choice")
+        MULTIPLE = "multiple", _("several choices")
+
+    programme = ParentalKey(Programme, related_name="criteria", on_delete=models.CASCADE)
+    key = models.SlugField(_("key"), max_length=50, help_text=_("Stable internal name, e.g. “topics”."))
+    kind = models.CharField(_("comparison"), max_length=20, choices=Kind.choices)
+    mentee_question = models.CharField(_("question to mentees"), max_length=300, blank=True)
+    mentor_question = models.CharField(_("question to mentors"), max_length=300, blank=True)
+    answer_type = models.CharField(_("answers"), max_length=10, choices=AnswerType.choices,
+                                   default=AnswerType.MULTIPLE)
+    choices = models.TextField(_("choices"), help_text=_("One choice per line."))
+    weight = models.PositiveSmallIntegerField(_("weight"), default=5,
+                                              validators=[MinValueValidator(0), MaxValueValidator(10)])
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, blank=True, default="")
+    required = models.BooleanField(_("answer required"), default=True)
+
+    panels = [FieldPanel("key"), FieldPanel("kind"), FieldPanel("mentee_question"), FieldPanel("mentor_question"),
+              FieldPanel("answer_type"), FieldPanel("choices"), FieldPanel("weight"), FieldPanel("rule"),
+              FieldPanel("required")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("matching criterion")
+        verbose_name_plural = _("matching criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="criterion_key_unique_per_programme"),
+            models.CheckConstraint(condition=Q(weight__lte=10), name="criterion_weight_at_most_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def asks(self, role: str) -> str:
+        return self.mentee_question if role == "mentee" else self.mentor_question
+
+    def clean(self) -> None:
+        text = " ".join([self.key, self.mentee_question, self.mentor_question, self.choices]).lower()
+        if any(word in text for word in SPECIAL_CATEGORY_WORDS):
+            raise ValidationError(SPECIAL_CATEGORY_REFUSED)
+        if not (self.mentee_question or self.mentor_question):
+            raise ValidationError(_("Ask mentees, mentors or both."))
+        if not self.choice_list:
+            raise ValidationError({"choices": _("Give at least one choice.")})

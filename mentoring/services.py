@@ -1,0 +1,287 @@
+"""Business rules of the mentoring app: applications with consent, matching runs, publishing
+and the tandems' answers. The matching itself is the pure engine in ``mentoring.matching``."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import matching
+from .models import (
+    Application,
+    ConsentRecord,
+    Criterion,
+    MatchingRun,
+    PairRule,
+    Programme,
+    Proposal,
+    Role,
+    Tandem,
+)
+
+APPLICATIONS_CLOSED = _("Applications for this programme are not open.")
+CONSENT_REQUIRED = _("Please agree to the processing of your data for this programme.")
+ALREADY_APPLIED = _("You have already applied in this role.")
+ANSWER_REQUIRED = _("Please answer this question.")
+ANSWER_NOT_A_CHOICE = _("Please choose from the offered answers.")
+ONE_ANSWER_ONLY = _("Please choose one answer.")
+NOT_A_DRAFT = _("Only a draft run can be published.")
+NOT_A_MEMBER = _("You are not part of this tandem.")
+ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
+
+
+class MentoringError(Exception):
+    def __init__(self, message, *, code: str = "invalid", field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+def consent_purpose(programme: Programme) -> str:
+    return f"mentoring-programme:{programme.slug}"
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+
+def clean_answers(*, programme: Programme, role: str, answers: dict) -> dict:
+    """Answers to the criteria asked of this role, checked against the offered choices.
+    Raises MentoringError naming the criterion key as ``field``."""
+    if not isinstance(answers, dict):
+        raise MentoringError(ANSWER_REQUIRED)
+    cleaned: dict[str, object] = {}
+    for criterion in programme.criteria.all():
+        if not criterion.asks(role):
+            continue
+        value = answers.get(criterion.key)
+        values = [value] if isinstance(value, str) else list(value or [])
+        values = [v for v in values if isinstance(v, str) and v.strip()]
+        if not values:
+            if criterion.required:
+                raise MentoringError(ANSWER_REQUIRED, field=criterion.key)
+            continue
+        if any(v not in criterion.choice_list for v in values):
+            raise MentoringError(ANSWER_NOT_A_CHOICE, field=criterion.key)
+        if criterion.answer_type == Criterion.AnswerType.SINGLE:
+            if len(values) != 1:
+                raise MentoringError(ONE_ANSWER_ONLY, field=criterion.key)
+            cleaned[criterion.key] = values[0]
+        else:
+            cleaned[criterion.key] = sorted(set(values), key=criterion.choice_list.index)
+    return cleaned
+
+
+@transaction.atomic
+def application_submit(*, programme: Programme, user, role: str, answers: dict, motivation: str = "",
+                       capacity: int | None = None, consent: bool) -> Application:
+    now = timezone.now()
+    if not programme.applications_open <= now < programme.applications_close:
+        raise MentoringError(APPLICATIONS_CLOSED, code="closed")
+    if not consent:
+        raise MentoringError(CONSENT_REQUIRED, code="consent_required", field="consent")
+    if Application.objects.filter(programme=programme, user=user, role=role).exclude(
+            status=Application.Status.WITHDRAWN).exists():
+        raise MentoringError(ALREADY_APPLIED, code="duplicate")
+    cleaned = clean_answers(programme=programme, role=role, answers=answers)
+    record = ConsentRecord.objects.create(user=user, purpose=consent_purpose(programme),
+                                          document_version=programme.privacy_notice_version,
+                                          action=ConsentRecord.Action.GIVEN)
+    return Application.objects.create(
+        programme=programme, user=user, role=role, answers=cleaned, motivation=motivation.strip()[:5000],
+        capacity=capacity if role == Role.MENTOR else None, consent=record,
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> Application:
+    """Withdrawing the application also withdraws the consent (as easy as giving it)."""
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    ConsentRecord.objects.create(user=application.user, purpose=application.consent.purpose,
+                                 document_version=application.consent.document_version,
+                                 action=ConsentRecord.Action.WITHDRAWN)
+    return application
+
+
+@transaction.atomic
+def application_decide(*, application: Application, by, accept: bool) -> Application:
+    application.status = Application.Status.ACCEPTED if accept else Application.Status.DECLINED
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_by", "decided_at"])
+    return application
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+
+def engine_rule(criterion: Criterion) -> str | None:
+    """Managers state rules about the answers ("organisations must differ"); the engine states
+    them about the comparison's score. For the "different" comparison the two are inverted."""
+    if not criterion.rule:
+        return None
+    if criterion.kind == Criterion.Kind.DIFFERENT:
+        return {"must_differ": "must_match", "must_match": "must_differ"}[criterion.rule]
+    return criterion.rule
+
+
+def engine_criteria(programme: Programme) -> list[matching.Criterion]:
+    return [matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
+            for c in programme.criteria.all()]
+
+
+def _participants(programme: Programme):
+    """Accepted applicants who are still free: mentees without an open tandem, mentors with
+    free capacity (minus their open tandems)."""
+    applications = list(programme.applications.filter(status=Application.Status.ACCEPTED)
+                        .annotate(open_as_mentor=Count("mentor_tandems", filter=Q(
+                            mentor_tandems__status__in=Tandem.OPEN_STATUSES)),
+                                  open_as_mentee=Count("mentee_tandems", filter=Q(
+                                      mentee_tandems__status__in=Tandem.OPEN_STATUSES))))
+    mentees = [matching.Person(id=a.pk, attributes=a.answers, waiting_since=a.submitted_at.timestamp())
+               for a in applications if a.role == Role.MENTEE and not a.open_as_mentee]
+    mentors = []
+    for a in applications:
+        if a.role != Role.MENTOR:
+            continue
+        capacity = (a.capacity or programme.default_mentor_capacity) - a.open_as_mentor
+        if capacity > 0:
+            mentors.append(matching.Person(id=a.pk, attributes=a.answers, capacity=capacity, paused=a.paused))
+    return mentees, mentors
+
+
+def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    pinned, forbidden = [], []
+    for rule in programme.pair_rules.all():
+        (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append((rule.mentee_id, rule.mentor_id))
+    return pinned, forbidden
+
+
+def _breakdown(items) -> list[dict]:
+    return [{"key": item.key, "kind": item.kind, "weight": item.weight, "rule": item.rule,
+             "raw": round(item.raw, 4), "contribution": round(item.contribution, 4), "reason": item.reason,
+             "params": _plain(item.params)} for item in items]
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def matching_run(*, programme: Programme, by=None) -> MatchingRun:
+    """Compute a draft proposal for everyone still free. Earlier drafts stay for comparison."""
+    mentees, mentors = _participants(programme)
+    pinned, forbidden = _rules(programme)
+    config = matching.MatchingConfig(criteria=engine_criteria(programme), pinned=pinned, forbidden=forbidden,
+                                     fairness=programme.fairness, top_k=programme.suggestions_per_mentee)
+    started = time.perf_counter()
+    result = matching.match(mentees, mentors, config)
+    seconds = time.perf_counter() - started
+    run = MatchingRun.objects.create(
+        programme=programme, created_by=by, matched_count=result.matched_count,
+        total_score=round(result.total_score, 4), seconds=round(seconds, 4),
+        settings_snapshot={"criteria": [{"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
+                                        for c in config.criteria],
+                           "fairness": programme.fairness, "pinned": pinned, "forbidden": forbidden},
+        unmatched=[{"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
+                   for u in result.unmatched],
+    )
+    Proposal.objects.bulk_create([
+        Proposal(run=run, mentee_id=pair.mentee_id, mentor_id=pair.mentor_id, score=round(pair.score, 2),
+                 raw_score=round(pair.raw_score, 4), breakdown=_breakdown(pair.breakdown), pinned=pair.pinned,
+                 alternatives=[{"mentor": alt.mentor_id, "score": round(alt.score, 2),
+                                "free_capacity": alt.free_capacity}
+                               for alt in result.alternatives.get(pair.mentee_id, [])])
+        for pair in result.pairs
+    ])
+    return run
+
+
+@transaction.atomic
+def pair_pin(*, programme: Programme, mentee: Application, mentor: Application, by=None) -> PairRule:
+    """Keep this pair in every following run (e.g. a swap by the manager)."""
+    PairRule.objects.filter(programme=programme, mentee=mentee, kind=PairRule.Kind.PINNED).delete()
+    return PairRule.objects.create(programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED,
+                                   created_by=by)
+
+
+@transaction.atomic
+def pair_forbid(*, programme: Programme, mentee: Application, mentor: Application, reason: str = "",
+                by=None) -> PairRule:
+    PairRule.objects.filter(programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED).delete()
+    rule, _created = PairRule.objects.get_or_create(programme=programme, mentee=mentee, mentor=mentor,
+                                                    kind=PairRule.Kind.FORBIDDEN,
+                                                    defaults={"reason": reason[:300], "created_by": by})
+    return rule
+
+
+@transaction.atomic
+def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
+    """Turn the reviewed draft into proposed tandems; both people are asked to accept."""
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != MatchingRun.Status.DRAFT:
+        raise MentoringError(NOT_A_DRAFT)
+    MatchingRun.objects.filter(programme=run.programme, status=MatchingRun.Status.PUBLISHED).update(
+        status=MatchingRun.Status.DISCARDED)
+    MatchingRun.objects.filter(programme=run.programme, status=MatchingRun.Status.DRAFT).exclude(pk=run.pk).update(
+        status=MatchingRun.Status.DISCARDED)
+    run.status = MatchingRun.Status.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    return Tandem.objects.bulk_create([
+        Tandem(programme=run.programme, mentee_id=p.mentee_id, mentor_id=p.mentor_id, proposal=p)
+        for p in run.proposals.all()
+    ])
+
+
+@transaction.atomic
+def tandem_respond(*, tandem: Tandem, user, accept: bool, reason: str = "") -> Tandem:
+    """A member accepts or declines. Both accepted: active. A decline frees both and the pair
+    is never proposed again."""
+    tandem = Tandem.objects.select_for_update().select_related("mentee", "mentor").get(pk=tandem.pk)
+    if user.pk == tandem.mentee.user_id:
+        field = "mentee_response"
+    elif user.pk == tandem.mentor.user_id:
+        field = "mentor_response"
+    else:
+        raise MentoringError(NOT_A_MEMBER, code="not_a_member")
+    if tandem.status != Tandem.Status.PROPOSED or getattr(tandem, field) != Tandem.Response.PENDING:
+        raise MentoringError(ALREADY_ANSWERED, code="answered")
+    setattr(tandem, field, Tandem.Response.ACCEPTED if accept else Tandem.Response.DECLINED)
+    if not accept:
+        tandem.status = Tandem.Status.DECLINED
+        tandem.ended_at = timezone.now()
+        tandem.end_reason = reason[:500]
+        pair_forbid(programme=tandem.programme, mentee=tandem.mentee, mentor=tandem.mentor,
+                    reason=str(_("declined")))
+    elif tandem.mentee_response == tandem.mentor_response == Tandem.Response.ACCEPTED:
+        tandem.status = Tandem.Status.ACTIVE
+        tandem.started_at = timezone.now()
+    tandem.save()
+    return tandem
+
+
+def next_best_mentors(*, tandem: Tandem) -> list[dict]:
+    """After a decline: the mentee's best remaining mentors, explained, for the manager."""
+    mentees, mentors = _participants(tandem.programme)
+    mentee = next((person for person in mentees if person.id == tandem.mentee_id), None)
+    if mentee is None:
+        return []
+    _pinned, forbidden = _rules(tandem.programme)
+    config = matching.MatchingConfig(criteria=engine_criteria(tandem.programme), forbidden=forbidden,
+                                     top_k=tandem.programme.suggestions_per_mentee)
+    result = matching.match([mentee], mentors, config)
+    best = [{"mentor": pair.mentor_id, "score": round(pair.score, 2)} for pair in result.pairs]
+    others = [{"mentor": alt.mentor_id, "score": round(alt.score, 2)} for alt in result.alternatives.get(mentee.id, [])]
+    return (best + others)[:tandem.programme.suggestions_per_mentee]
