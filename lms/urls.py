@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("search/", cms_views.search, name="search"),
     path("", include("courses.urls")),
+    path("", include("mentoring.urls")),
     # One login for everyone (allauth: verification, two factors, lockout); Wagtail's own login
     # form would be a second door.
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login_redirect"),

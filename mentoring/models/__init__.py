@@ -1,8 +1,9 @@
 from .applications import Application, ConsentRecord, PairRule, Role
 from .matching import MatchingRun, Proposal, Tandem
+from .pages import ProgrammePage, ProgrammePageMixin
 from .programmes import Criterion, Fairness, MatchingMode, Programme
 
 __all__ = [
     "Application", "ConsentRecord", "Criterion", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
-    "Programme", "Proposal", "Role", "Tandem",
+    "Programme", "ProgrammePage", "ProgrammePageMixin", "Proposal", "Role", "Tandem",
 ]

@@ -1,0 +1,132 @@
+"""The programme management's matching workspace in the Wagtail admin. Only managers of a
+programme (and superusers) see it; everyone else gets 404."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .explain import criterion_reason, unmatched_reason
+from .models import Application, MatchingRun, PairRule, Programme, Tandem
+
+
+def managed_programmes(user):
+    programmes = Programme.objects.all()
+    return programmes if user.is_superuser else programmes.filter(managers=user)
+
+
+def _programme(request: HttpRequest, programme_id: int) -> Programme:
+    programme = managed_programmes(request.user).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def dashboards(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "mentoring/admin/dashboards.html",
+                            {"programmes": managed_programmes(request.user)})
+
+
+def score_histogram(scores: list[float]) -> list[dict]:
+    buckets = [{"label": f"{low}–{low + 10 if low < 90 else 100}", "count": 0} for low in range(0, 100, 10)]
+    for score in scores:
+        buckets[min(9, int(score // 10))]["count"] += 1
+    peak = max((bucket["count"] for bucket in buckets), default=0) or 1
+    for index, bucket in enumerate(buckets):
+        bucket["height"] = round(120 * bucket["count"] / peak)
+        bucket["x"] = 5 + 50 * index
+        bucket["y"] = 130 - bucket["height"]
+    return buckets
+
+
+def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    applications = list(programme.applications.select_related("user").order_by("role", "submitted_at"))
+    counts = programme.applications.aggregate(
+        mentees=Count("pk", filter=Q(role="mentee") & ~Q(status="withdrawn")),
+        mentors=Count("pk", filter=Q(role="mentor") & ~Q(status="withdrawn")),
+        open=Count("pk", filter=Q(status="submitted")))
+    tandem_counts = dict(programme.tandems.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    runs = list(programme.runs.all()[:10])
+    published = next((run for run in runs if run.status == MatchingRun.Status.PUBLISHED), None)
+    scores = list(published.proposals.values_list("score", flat=True)) if published else []
+    return TemplateResponse(request, "mentoring/admin/dashboard.html", {
+        "programme": programme, "applications": applications, "counts": counts, "runs": runs,
+        "tandem_counts": [(label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices],
+        "histogram": score_histogram(scores),
+    })
+
+
+@require_POST
+def application_decide(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    application = get_object_or_404(Application, pk=application_id, programme=programme)
+    accept = request.POST.get("decision") == "accept"
+    services.application_decide(application=application, by=request.user, accept=accept)
+    messages.success(request, _("Application accepted.") if accept else _("Application declined."))
+    return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+@require_POST
+def run_matching(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    run = services.matching_run(programme=programme, by=request.user)
+    messages.success(request, _("Matching done: %(pairs)s pairs in %(seconds)s s.") % {
+        "pairs": run.matched_count, "seconds": f"{run.seconds:.2f}"})
+    return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
+
+
+def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    run = get_object_or_404(MatchingRun, pk=run_id, programme=programme)
+    proposals = list(run.proposals.select_related("mentee__user", "mentor__user"))
+    applications = {a.pk: a for a in programme.applications.select_related("user")}
+    criteria = {c.key: c for c in programme.criteria.all()}
+    for proposal in proposals:
+        proposal.explained = [{**item, "label": criteria[item["key"]].asks("mentee") or item["key"]
+                               if item["key"] in criteria else item["key"], "text": criterion_reason(item)}
+                              for item in proposal.breakdown]
+        proposal.alternative_list = [{**alt, "application": applications.get(alt["mentor"])}
+                                     for alt in proposal.alternatives]
+    unmatched = [{"application": applications.get(entry["mentee"]), "text": unmatched_reason(entry)}
+                 for entry in run.unmatched]
+    return TemplateResponse(request, "mentoring/admin/run_review.html", {
+        "programme": programme, "run": run, "proposals": proposals, "unmatched": unmatched,
+        "criteria": list(criteria.values()),
+    })
+
+
+@require_POST
+def run_publish(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    run = get_object_or_404(MatchingRun, pk=run_id, programme=programme)
+    try:
+        tandems = services.matching_publish(run=run, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, str(error.message))
+        return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
+    messages.success(request, _("Published: %(count)s tandems were proposed to their members.") % {
+        "count": len(tandems)})
+    return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+@require_POST
+def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    mentee = get_object_or_404(Application, pk=request.POST.get("mentee"), programme=programme, role="mentee")
+    mentor = get_object_or_404(Application, pk=request.POST.get("mentor"), programme=programme, role="mentor")
+    if request.POST.get("kind") == PairRule.Kind.FORBIDDEN:
+        services.pair_forbid(programme=programme, mentee=mentee, mentor=mentor, by=request.user,
+                             reason=request.POST.get("reason", ""))
+        messages.success(request, _("This pair will not be proposed again. Run the matching again to see the effect."))
+    else:
+        services.pair_pin(programme=programme, mentee=mentee, mentor=mentor, by=request.user)
+        messages.success(request, _("The pair is pinned. Run the matching again to see the effect."))
+    run_id = request.POST.get("run")
+    if run_id and run_id.isdigit():
+        return redirect("mentoring_run_review", programme_id=programme.pk, run_id=int(run_id))
+    return redirect("mentoring_dashboard", programme_id=programme.pk)

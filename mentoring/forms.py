@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Criterion, Programme, Role
+
+
+class ApplicationForm(forms.Form):
+    """Built from the programme's criteria: only what matching needs, plus a free-text motivation
+    that people read and the engine never scores."""
+
+    motivation = forms.CharField(
+        label=_("Your motivation"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For the programme management only; it is not used for the automatic matching."))
+    capacity = forms.IntegerField(label=_("How many mentees could you accompany?"), min_value=1, max_value=10,
+                                  required=False)
+    consent = forms.BooleanField(label=_("I agree that my answers are processed for matching in this programme."))
+
+    def __init__(self, *args, programme: Programme, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.role = role
+        criteria_fields = {}
+        for criterion in programme.criteria.all():
+            question = criterion.asks(role)
+            if not question:
+                continue
+            choices = [(choice, choice) for choice in criterion.choice_list]
+            if criterion.answer_type == Criterion.AnswerType.SINGLE:
+                field = forms.ChoiceField(label=question, choices=choices, widget=forms.RadioSelect,
+                                          required=criterion.required)
+            else:
+                field = forms.MultipleChoiceField(label=question, choices=choices, required=criterion.required,
+                                                  widget=forms.CheckboxSelectMultiple)
+            criteria_fields[f"c_{criterion.key}"] = field
+        if role != Role.MENTOR:
+            del self.fields["capacity"]
+        else:
+            self.fields["capacity"].initial = programme.default_mentor_capacity
+        self.fields = {**criteria_fields, **self.fields}
+
+    def answers(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")}

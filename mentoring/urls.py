@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mentoring"
+
+urlpatterns = [
+    path("mentoring/mine/", views.my_mentoring, name="mine"),
+    path("mentoring/programmes/<int:page_id>/apply/<str:role>/", views.apply, name="apply"),
+    path("mentoring/tandems/<int:tandem_id>/answer/", views.tandem_respond, name="tandem-respond"),
+    path("mentoring/applications/<int:application_id>/withdraw/", views.application_withdraw, name="withdraw"),
+]

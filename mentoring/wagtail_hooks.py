@@ -1,0 +1,59 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.personal import MeSection
+
+from . import admin_views
+from .models import Programme
+
+
+class ProgrammeViewSet(SnippetViewSet):
+    model = Programme
+    icon = "group"
+    menu_label = _("Mentoring programmes")
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["title", "applications_close", "matching_on", "starts_on"]
+
+    def get_queryset(self, request):
+        queryset = Programme.objects.all()
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(managers=request.user)
+
+
+register_snippet(ProgrammeViewSet)
+
+
+@hooks.register("register_admin_urls")
+def mentoring_admin_urls():
+    return [
+        path("mentoring/<int:programme_id>/", admin_views.dashboard, name="mentoring_dashboard"),
+        path("mentoring/<int:programme_id>/applications/<int:application_id>/", admin_views.application_decide,
+             name="mentoring_application_decide"),
+        path("mentoring/<int:programme_id>/run/", admin_views.run_matching, name="mentoring_run"),
+        path("mentoring/<int:programme_id>/runs/<int:run_id>/", admin_views.run_review, name="mentoring_run_review"),
+        path("mentoring/<int:programme_id>/runs/<int:run_id>/publish/", admin_views.run_publish,
+             name="mentoring_run_publish"),
+        path("mentoring/<int:programme_id>/pairs/", admin_views.pair_rule, name="mentoring_pair_rule"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def mentoring_dashboard_menu_item():
+    return MenuItem(_("Matching"), reverse("mentoring_dashboards"), icon_name="link", order=261)
+
+
+@hooks.register("register_admin_urls")
+def mentoring_dashboard_index_url():
+    return [path("mentoring/", admin_views.dashboards, name="mentoring_dashboards")]
+
+
+@hooks.register("register_me_section")
+def my_mentoring_section(request):
+    return MeSection(title=_("My mentoring"), url=reverse("mentoring:mine"), order=20,
+                     description=_("Your applications, proposed and active tandems."))

@@ -1,0 +1,120 @@
+"""Applicants, tandem members and programme managers through the pages they use."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from mentoring import services
+from mentoring.explain import criterion_reason, unmatched_reason
+from mentoring.models import Application, Programme, ProgrammePage, Tandem
+from tests.factories import UserFactory
+
+from .conftest import apply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme_page(home_page, programme):
+    page = ProgrammePage(title="Cross-Mentoring", slug="cross-mentoring", programme=programme,
+                         intro="Frauen in Führung.")
+    home_page.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def manager(programme):
+    user = UserFactory(groups=["Programmleitung"])
+    programme.managers.add(user)
+    programme.save()  # parental many-to-many relations are written on save
+    return user
+
+
+def test_programme_page_links_to_both_application_forms(client, programme_page):
+    html = client.get(programme_page.url).content.decode()
+    assert reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentee"}) in html
+    assert reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"}) in html
+
+
+def test_application_form_asks_the_programmes_questions_and_keeps_input(client, programme_page, user):
+    client.force_login(user)
+    url = reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentee"})
+    html = client.get(url).content.decode()
+    assert "Wobei wünschen Sie Begleitung?" in html and "Ihr Kreisverband?" in html
+    assert 'name="capacity"' not in html  # capacity is asked of mentors only
+    response = client.post(url, {"c_organisation": "KV Nord", "c_topics": ["Führung"], "c_languages": ["Deutsch"],
+                                 "motivation": "Ich möchte führen lernen."})
+    assert response.status_code == 200  # consent missing
+    html = response.content.decode()
+    assert "Ich möchte führen lernen." in html
+    assert re.search(r'value="KV Nord"[^>]*checked', html)
+    assert not Application.objects.exists()
+    response = client.post(url, {"c_organisation": "KV Nord", "c_topics": ["Führung"], "c_languages": ["Deutsch"],
+                                 "motivation": "Ich möchte führen lernen.", "consent": "on"})
+    assert response.status_code == 302 and response.url == reverse("mentoring:mine")
+    application = Application.objects.get()
+    assert application.answers["topics"] == ["Führung"] and application.consent.action == "given"
+
+
+def test_application_form_is_closed_outside_the_window(client, programme_page, programme, user):
+    programme.applications_open = timezone.now() + timedelta(days=1)
+    programme.applications_close = timezone.now() + timedelta(days=3)
+    programme.save()
+    client.force_login(user)
+    html = client.get(reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"})).content
+    assert "nicht geöffnet" in html.decode() or "not open" in html.decode()
+
+
+def test_members_accept_their_tandem_and_outsiders_cannot(client, programme):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    services.matching_publish(run=services.matching_run(programme=programme))
+    tandem = Tandem.objects.get()
+    url = reverse("mentoring:tandem-respond", kwargs={"tandem_id": tandem.pk})
+    client.force_login(UserFactory())
+    assert client.post(url, {"decision": "accept"}).status_code == 404
+    for person in (mentee.user, mentor.user):
+        client.force_login(person)
+        client.post(url, {"decision": "accept"})
+    tandem.refresh_from_db()
+    assert tandem.status == "active"
+    client.force_login(mentee.user)
+    html = client.get(reverse("mentoring:mine")).content.decode()
+    assert mentor.user.email in html  # contact details once both accepted
+
+
+def test_manager_runs_reviews_and_publishes(client, programme, manager):
+    apply(programme, "mentee", "KV Nord", ["Führung", "Digitalisierung"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    apply(programme, "mentee", "KV Süd", ["Personal"], languages=["Türkisch"])
+    client.force_login(manager)
+    assert client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).status_code == 200
+    response = client.post(reverse("mentoring_run", kwargs={"programme_id": programme.pk}))
+    review = client.get(response.url)
+    html = review.content.decode()
+    run = programme.runs.get()
+    proposal = run.proposals.get()
+    with translation.override("de"):
+        why = criterion_reason(next(item for item in proposal.breakdown if item["key"] == "topics"))
+        unmatched = unmatched_reason(run.unmatched[0])
+    assert why in html and "Führung" in why  # the explanation of the pair
+    assert unmatched in html  # and why the other mentee has no mentor
+    client.post(reverse("mentoring_run_publish", kwargs={"programme_id": programme.pk, "run_id": run.pk}))
+    assert Tandem.objects.filter(status="proposed").count() == 1
+
+
+def test_managers_of_another_programme_see_nothing(client, programme, manager):
+    other = Programme.objects.create(
+        title="Anderes", slug="anderes", applications_open=programme.applications_open,
+        applications_close=programme.applications_close, matching_on=programme.matching_on,
+        starts_on=programme.starts_on, ends_on=programme.ends_on)
+    client.force_login(manager)
+    for name, kwargs in [("mentoring_dashboard", {}), ("mentoring_run", {})]:
+        url = reverse(name, kwargs={"programme_id": other.pk, **kwargs})
+        response = client.post(url) if name == "mentoring_run" else client.get(url)
+        assert response.status_code == 404
+    assert not other.runs.exists()
