@@ -50,10 +50,6 @@ class CaptionTrackForm(WagtailAdminModelForm):
 
 
 class LearningVideoForm(WagtailAdminModelForm):
-    @classmethod
-    def child_form(cls):
-        return CaptionTrackForm  # the caption tracks' inline forms
-
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "content_type"):  # unchanged existing file

@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cms.personal import MeSection
 
 from . import services
-from .forms import LearningVideoForm
+from .forms import CaptionTrackForm, LearningVideoForm
 from .models import (
     Audience,
     ChapterPage,
@@ -31,6 +31,15 @@ class CaptionWarningPanel(Panel):
             return not (self.instance.pk and self.instance.has_captions)
 
 
+class CaptionTrackPanel(InlinePanel):
+    """Caption rows validate every cue and store sanitised WebVTT (SRT is converted)."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["form"] = CaptionTrackForm
+        return options
+
+
 class LearningVideoViewSet(SnippetViewSet):
     model = LearningVideo
     icon = "media"
@@ -41,7 +50,7 @@ class LearningVideoViewSet(SnippetViewSet):
         CaptionWarningPanel(),
         FieldPanel("title"), FieldPanel("description"), FieldPanel("file"),
         MultiFieldPanel([FieldPanel("duration_seconds"), FieldPanel("poster")], heading=_("Playback")),
-        InlinePanel("caption_tracks", heading=_("Captions and chapters"), label=_("Track")),
+        CaptionTrackPanel("caption_tracks", heading=_("Captions and chapters"), label=_("Track")),
         FieldPanel("transcript"),
     ], base_form_class=LearningVideoForm)
 
