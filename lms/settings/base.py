@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["lms.api_support.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {"TandemResponseEnum": "mentoring.models.matching.TandemResponse"},
     # Without deep links the operation summaries hold no nested links (axe: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "tryItOutEnabled": False},
 }

@@ -59,6 +59,12 @@ class Proposal(models.Model):
         return f"{self.mentee_id} → {self.mentor_id}"
 
 
+class TandemResponse(models.TextChoices):
+    PENDING = "pending", _("open")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+
+
 class Tandem(models.Model):
     """A mentor–mentee pair: proposed → active (both accepted) → completed or ended early."""
 
@@ -69,10 +75,7 @@ class Tandem(models.Model):
         ENDED_EARLY = "ended_early", _("ended early")
         DECLINED = "declined", _("declined")
 
-    class Response(models.TextChoices):
-        PENDING = "pending", _("open")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+    Response = TandemResponse
 
     OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE)
 

@@ -1,0 +1,114 @@
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .. import services
+from ..admin_views import managed_programmes
+from ..models import Application, MatchingRun, Programme, Tandem
+from . import serializers as s
+
+
+def _raise(error: services.MentoringError):
+    field = error.field or "non_field_errors"
+    raise ValidationError({field: [str(error.message)]}, code=error.code)
+
+
+@extend_schema(tags=["mentoring"])
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Mentoring programmes. Managers run the matching of their own programmes."""
+
+    queryset = Programme.objects.all()
+    serializer_class = s.ProgrammeSerializer
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=None, responses={201: s.MatchingRunSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def run(self, request, pk=None):
+        programme = get_object_or_404(managed_programmes(request.user), pk=pk)
+        run = services.matching_run(programme=programme, by=request.user)
+        return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentoring"])
+class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """My own applications."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Application.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return Application.objects.filter(user=self.request.user).order_by("-submitted_at")
+
+    def get_serializer_class(self):
+        return s.ApplicationCreateSerializer if self.action == "create" else s.ApplicationSerializer
+
+    @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.ApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            application = services.application_submit(user=request.user, **data.validated_data)
+        except services.MentoringError as error:
+            _raise(error)
+        return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["mentoring"])
+class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Matching runs and their proposals: for the managers of that programme only."""
+
+    serializer_class = s.MatchingRunSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = MatchingRun.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MatchingRun.objects.none()
+        return (MatchingRun.objects.filter(programme__in=managed_programmes(self.request.user))
+                .prefetch_related("proposals"))
+
+    @extend_schema(request=None, responses={200: s.TandemSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        run = self.get_object()
+        try:
+            tandems = services.matching_publish(run=run, by=request.user)
+        except services.MentoringError as error:
+            _raise(error)
+        return Response(s.TandemSerializer(tandems, many=True).data)
+
+
+@extend_schema(tags=["mentoring"])
+class TandemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Tandems: visible to their two members and to the programme's managers."""
+
+    serializer_class = s.TandemSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Tandem.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Tandem.objects.none()
+        user = self.request.user
+        return (Tandem.objects.filter(Q(mentee__user=user) | Q(mentor__user=user)
+                                      | Q(programme__in=managed_programmes(user)))
+                .select_related("mentee__user", "mentor__user").distinct())
+
+    @extend_schema(request=s.TandemAnswerSerializer, responses={200: s.TandemSerializer})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        tandem = self.get_object()
+        data = s.TandemAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            tandem = services.tandem_respond(tandem=tandem, user=request.user, accept=data.validated_data["accept"],
+                                             reason=data.validated_data.get("reason", ""))
+        except services.MentoringError as error:
+            _raise(error)
+        return Response(s.TandemSerializer(tandem).data)
