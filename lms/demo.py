@@ -11,6 +11,7 @@ from wagtail.models import Site
 from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
 from cms.pages import get_base_page_model
 from courses import demo as courses_demo
+from mentoring import demo as mentoring_demo
 
 from .models import User
 
@@ -203,6 +204,16 @@ def _ensure_courses(home: HomePage) -> None:
         NavigationItem.objects.create(settings=settings, page=catalogue, sort_order=1)
 
 
+def _ensure_mentoring(home: HomePage) -> None:
+    users = {user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")}
+    page = mentoring_demo.seed(home=home, manager=users["programmleitung@musterverband.example"],
+                               mentee_account=users["mentee@musterverband.example"],
+                               mentor_account=users["mentorin@musterverband.example"])
+    settings = SiteSettings.for_site(Site.objects.get(root_page=home))
+    if not settings.navigation_items.filter(page=page).exists():
+        NavigationItem.objects.create(settings=settings, page=page, sort_order=2)
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     """Create the demo organisation; returns the accounts that were new."""
@@ -211,4 +222,5 @@ def seed_demo() -> list[DemoAccount]:
     _ensure_settings(home, pages)
     created = _ensure_accounts()
     _ensure_courses(home)
+    _ensure_mentoring(home)
     return created

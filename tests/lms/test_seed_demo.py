@@ -18,13 +18,30 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_is_idempotent_and_complete(client, settings):
+def test_seed_demo_is_idempotent_and_complete(client, settings, tmp_path):
     settings.DEBUG = True
+    settings.TANDEM_COURSES_PRIVATE_MEDIA_ROOT = tmp_path
+    from django.utils.functional import empty
+
+    from courses.storage import private_storage
+
+    private_storage._wrapped = empty
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     first = counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert counts() == first
-    assert first["users"] == len(DEMO_ACCOUNTS)
+    emails = set(get_user_model().objects.values_list("email", flat=True))
+    assert {account.email for account in DEMO_ACCOUNTS} <= emails
+
+    from courses.models import Certificate, CoursePage, LearningVideo
+    from mentoring.models import Application, MatchingRun, Tandem
+
+    assert CoursePage.objects.count() == 2 and LearningVideo.objects.get().caption_tracks.count() == 3
+    assert Certificate.objects.filter(user__email="lernende@musterverband.example").exists()
+    assert Application.objects.filter(role="mentee").count() == 12
+    assert Application.objects.filter(role="mentor").count() == 6
+    assert MatchingRun.objects.filter(status="published").count() == 1
+    assert set(Tandem.objects.values_list("status", flat=True)) >= {"active", "proposed"}
 
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
