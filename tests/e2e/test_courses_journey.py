@@ -332,3 +332,26 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_se
             assert stranger.page.get_by_role("link", name="Anmelden", exact=True).count() == 1  # logged out
     finally:
         context.close()
+
+
+# --- The same pages in English ------------------------------------------------------------
+
+
+def test_course_pages_in_english_are_accessible_and_local(browser_session, site_settings, home_page):
+    catalogue = publish(home_page, CourseCataloguePage(title="Kurse", slug="kurse"))
+    course = publish(catalogue, CoursePage(title="Datenschutz im Ehrenamt", slug="datenschutz", summary="Grundlagen.",
+                                           duration_hours=Decimal("2.0"), enrolment_mode="open"))
+    lesson = publish(course, LessonPage(title="Personenbezogene Daten", slug="daten",
+                                        body=[("paragraph", "<p>Alle Angaben zu einer Person.</p>")]))
+    learner = UserFactory()
+    services.enrolment_request(user=learner, course=course)
+    browser_session.login(learner.email, PASSWORD)
+    page = browser_session.page
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("networkidle")
+    for path in [catalogue.url, course.url, lesson.url, "/courses/mine/"]:
+        browser_session.visit(path)
+        assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="My courses").count() == 1
+    browser_session.visit(lesson.url)
+    assert page.get_by_role("button", name="Mark lesson as done").count() == 1
