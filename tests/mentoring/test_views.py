@@ -66,7 +66,10 @@ def test_application_form_is_closed_outside_the_window(client, programme_page, p
     programme.save()
     client.force_login(user)
     html = client.get(reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"})).content
-    assert "nicht geöffnet" in html.decode() or "not open" in html.decode()
+    with translation.override("de"):
+        closed = translation.gettext("Applications are not open at the moment.")
+    assert closed != "Applications are not open at the moment."
+    assert closed in html.decode() and "<form" not in html.decode().split("<main")[1]
 
 
 def test_members_accept_their_tandem_and_outsiders_cannot(client, programme):
