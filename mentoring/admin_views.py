@@ -3,10 +3,11 @@ programme (and superusers) see it; everyone else gets 404."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -65,7 +66,10 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
 def application_decide(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     application = get_object_or_404(Application, pk=application_id, programme=programme)
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in {"accept", "decline"}:
+        return HttpResponseBadRequest(_("Please accept or decline."))
+    accept = decision == "accept"
     services.application_decide(application=application, by=request.user, accept=accept)
     messages.success(request, _("Application accepted.") if accept else _("Application declined."))
     return redirect("mentoring_dashboard", programme_id=programme.pk)
@@ -75,7 +79,8 @@ def application_decide(request: HttpRequest, programme_id: int, application_id: 
 def run_matching(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     run = services.matching_run(programme=programme, by=request.user)
-    messages.success(request, _("Matching done: %(pairs)s pairs in %(seconds)s s.") % {
+    messages.success(request, ngettext("Matching done: %(pairs)s pair in %(seconds)s s.",
+                                       "Matching done: %(pairs)s pairs in %(seconds)s s.", run.matched_count) % {
         "pairs": run.matched_count, "seconds": f"{run.seconds:.2f}"})
     return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
 
@@ -109,8 +114,9 @@ def run_publish(request: HttpRequest, programme_id: int, run_id: int) -> HttpRes
     except services.MentoringError as error:
         messages.error(request, str(error.message))
         return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
-    messages.success(request, _("Published: %(count)s tandems were proposed to their members.") % {
-        "count": len(tandems)})
+    messages.success(request, ngettext("Published: %(count)s tandem was proposed to its members.",
+                                       "Published: %(count)s tandems were proposed to their members.",
+                                       len(tandems)) % {"count": len(tandems)})
     return redirect("mentoring_dashboard", programme_id=programme.pk)
 
 

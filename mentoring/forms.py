@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Programme, Role
+from .services import CONSENT_REQUIRED
 
 
 class ApplicationForm(forms.Form):
@@ -13,7 +14,8 @@ class ApplicationForm(forms.Form):
         help_text=_("For the programme management only; it is not used for the automatic matching."))
     capacity = forms.IntegerField(label=_("How many mentees could you accompany?"), min_value=1, max_value=10,
                                   required=False)
-    consent = forms.BooleanField(label=_("I agree that my answers are processed for matching in this programme."))
+    consent = forms.BooleanField(label=_("I agree that my answers are processed for matching in this programme."),
+                                 error_messages={"required": CONSENT_REQUIRED})
 
     def __init__(self, *args, programme: Programme, role: str, **kwargs):
         super().__init__(*args, **kwargs)

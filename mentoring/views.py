@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,7 +50,10 @@ def tandem_respond(request: HttpRequest, tandem_id: int) -> HttpResponse:
     tandem = get_object_or_404(Tandem.objects.select_related("mentee", "mentor"), pk=tandem_id)
     if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
         raise Http404
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in {"accept", "decline"}:
+        return HttpResponseBadRequest(_("Please accept or decline."))
+    accept = decision == "accept"
     try:
         services.tandem_respond(tandem=tandem, user=request.user, accept=accept,
                                 reason=request.POST.get("reason", ""))

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -37,10 +38,10 @@ class Application(models.Model):
     humans only; matching reads the answers to the programme's criteria."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+        ACCEPTED = "accepted", pgettext_lazy("application status", "accepted")
+        DECLINED = "declined", pgettext_lazy("application status", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "withdrawn")
 
     programme = models.ForeignKey("mentoring.Programme", on_delete=models.CASCADE, related_name="applications",
                                   verbose_name=_("programme"))
