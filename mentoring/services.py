@@ -239,10 +239,19 @@ def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
     run.status = MatchingRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
-    return Tandem.objects.bulk_create([
+    tandems = Tandem.objects.bulk_create([
         Tandem(programme=run.programme, mentee_id=p.mentee_id, mentor_id=p.mentor_id, proposal=p)
         for p in run.proposals.all()
     ])
+    ids = [tandem.pk for tandem in tandems]
+    transaction.on_commit(lambda: _notify_proposed(ids))
+    return tandems
+
+
+def _notify_proposed(tandem_ids: list[int]) -> None:
+    from .tasks import notify_tandems_proposed
+
+    notify_tandems_proposed.enqueue(tandem_ids)
 
 
 @transaction.atomic

@@ -145,3 +145,17 @@ def test_declined_applications_are_not_matched(programme):
     services.application_decide(application=mentor, by=None, accept=False)
     assert services.matching_run(programme=programme).matched_count == 0
     assert Application.objects.get(pk=mentor.pk).status == "declined"
+
+
+def test_publishing_tells_both_people_in_their_language(programme, django_capture_on_commit_callbacks, mailoutbox):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    mentor.user.language = "en"
+    mentor.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.matching_publish(run=services.matching_run(programme=programme))
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    assert set(by_recipient) == {mentee.user.email, mentor.user.email}
+    assert "Ihr Tandem" in by_recipient[mentee.user.email].subject
+    assert "Your tandem" in by_recipient[mentor.user.email].subject
+    assert "/mentoring/mine/" in by_recipient[mentee.user.email].body
