@@ -109,6 +109,14 @@ def application_withdraw(*, application: Application) -> Application:
 
 
 @transaction.atomic
+def application_set_paused(*, application: Application, paused: bool) -> Application:
+    """Mentors pause when they cannot take a mentee for now; they are then never suggested."""
+    application.paused = paused
+    application.save(update_fields=["paused"])
+    return application
+
+
+@transaction.atomic
 def application_decide(*, application: Application, by, accept: bool) -> Application:
     application.status = Application.Status.ACCEPTED if accept else Application.Status.DECLINED
     application.decided_by = by

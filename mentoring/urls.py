@@ -9,4 +9,5 @@ urlpatterns = [
     path("mentoring/programmes/<int:page_id>/apply/<str:role>/", views.apply, name="apply"),
     path("mentoring/tandems/<int:tandem_id>/answer/", views.tandem_respond, name="tandem-respond"),
     path("mentoring/applications/<int:application_id>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("mentoring/applications/<int:application_id>/pause/", views.application_pause, name="pause"),
 ]

@@ -72,3 +72,14 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
     services.application_withdraw(application=application)
     messages.success(request, _("Your application has been withdrawn and your consent revoked."))
     return redirect("mentoring:mine")
+
+
+@login_required
+@require_POST
+def application_pause(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=application_id, user=request.user, role=Role.MENTOR)
+    paused = request.POST.get("paused") == "1"
+    services.application_set_paused(application=application, paused=paused)
+    messages.success(request, _("You are paused and will not be proposed for now.") if paused
+                     else _("You can be proposed again."))
+    return redirect("mentoring:mine")

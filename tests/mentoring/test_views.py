@@ -121,3 +121,17 @@ def test_managers_of_another_programme_see_nothing(client, programme, manager):
         response = client.post(url) if name == "mentoring_run" else client.get(url)
         assert response.status_code == 404
     assert not other.runs.exists()
+
+
+def test_mentor_pauses_and_is_not_proposed(client, programme):
+    apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    client.force_login(mentor.user)
+    client.post(reverse("mentoring:pause", kwargs={"application_id": mentor.pk}), {"paused": "1"})
+    assert services.matching_run(programme=programme).matched_count == 0
+    client.post(reverse("mentoring:pause", kwargs={"application_id": mentor.pk}), {"paused": "0"})
+    assert services.matching_run(programme=programme).matched_count == 1
+    other = UserFactory()
+    client.force_login(other)
+    assert client.post(reverse("mentoring:pause", kwargs={"application_id": mentor.pk}),
+                       {"paused": "1"}).status_code == 404
