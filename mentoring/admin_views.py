@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .explain import criterion_reason, unmatched_reason
-from .models import Application, MatchingRun, PairRule, Programme, Tandem
+from .models import Application, FeedbackResponse, MatchingRun, PairRule, Programme, Tandem
 
 
 def managed_programmes(user):
@@ -59,6 +59,9 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
         "programme": programme, "applications": applications, "counts": counts, "runs": runs,
         "tandem_counts": [(label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices],
         "histogram": score_histogram(scores),
+        "feedback": [(label, services.feedback_aggregates(programme=programme, phase=value))
+                     for value, label in FeedbackResponse.Phase.choices],
+        "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,
     })
 
 

@@ -42,3 +42,18 @@ class ApplicationForm(forms.Form):
 
     def answers(self) -> dict:
         return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")}
+
+
+SCALE = [(value, str(value)) for value in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(label=_("How satisfied are you with the tandem?"), choices=SCALE,
+                                          coerce=int, widget=forms.RadioSelect,
+                                          help_text=_("1 = not at all, 5 = very"))
+    goal_progress = forms.TypedChoiceField(label=_("How far have you come with your goals?"), choices=SCALE,
+                                           coerce=int, widget=forms.RadioSelect,
+                                           help_text=_("1 = not at all, 5 = very far"))
+    comment = forms.CharField(label=_("What should the programme keep or change?"), required=False,
+                              max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("The programme management sees only averages of at least three answers."))

@@ -30,6 +30,9 @@ ANSWER_REQUIRED = _("Please answer this question.")
 ANSWER_NOT_A_CHOICE = _("Please choose from the offered answers.")
 ONE_ANSWER_ONLY = _("Please choose one answer.")
 NOT_A_DRAFT = _("Only a draft run can be published.")
+FEEDBACK_TWICE = _("You have already given this feedback.")
+FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
+MIN_ANSWERS_FOR_AGGREGATES = 3
 NOT_A_MEMBER = _("You are not part of this tandem.")
 ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
 
@@ -302,3 +305,44 @@ def next_best_mentors(*, tandem: Tandem) -> list[dict]:
     best = [{"mentor": pair.mentor_id, "score": round(pair.score, 2)} for pair in result.pairs]
     others = [{"mentor": alt.mentor_id, "score": round(alt.score, 2)} for alt in result.alternatives.get(mentee.id, [])]
     return (best + others)[:tandem.programme.suggestions_per_mentee]
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_submit(*, tandem: Tandem, user, phase: str, satisfaction: int, goal_progress: int,
+                    comment: str = ""):
+    from .models import FeedbackResponse
+
+    tandem = Tandem.objects.select_related("mentee", "mentor").get(pk=tandem.pk)
+    if user.pk == tandem.mentee.user_id:
+        role = Role.MENTEE
+    elif user.pk == tandem.mentor.user_id:
+        role = Role.MENTOR
+    else:
+        raise MentoringError(NOT_A_MEMBER, code="not_a_member")
+    if tandem.status not in (Tandem.Status.ACTIVE, Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY):
+        raise MentoringError(FEEDBACK_NOT_YET, code="not_active")
+    if FeedbackResponse.objects.filter(tandem=tandem, respondent=user, phase=phase).exists():
+        raise MentoringError(FEEDBACK_TWICE, code="duplicate")
+    response = FeedbackResponse(tandem=tandem, respondent=user, role=role, phase=phase, satisfaction=satisfaction,
+                                goal_progress=goal_progress, comment=comment.strip()[:2000])
+    response.full_clean(exclude=["tandem", "respondent"])
+    response.save()
+    return response
+
+
+def feedback_aggregates(*, programme: Programme, phase: str) -> dict | None:
+    """Averages per phase, or None while fewer than three answers exist (no single person can
+    be recognised in an average of one or two)."""
+    from django.db.models import Avg
+
+    from .models import FeedbackResponse
+
+    answers = FeedbackResponse.objects.filter(tandem__programme=programme, phase=phase)
+    result = answers.aggregate(count=Count("pk"), satisfaction=Avg("satisfaction"), goal_progress=Avg("goal_progress"))
+    if result["count"] < MIN_ANSWERS_FOR_AGGREGATES:
+        return None
+    return {"count": result["count"], "satisfaction": round(result["satisfaction"], 1),
+            "goal_progress": round(result["goal_progress"], 1)}

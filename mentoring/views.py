@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApplicationForm
-from .models import Application, ProgrammePage, Role, Tandem
+from .forms import ApplicationForm, FeedbackForm
+from .models import Application, FeedbackResponse, ProgrammePage, Role, Tandem
 
 
 @login_required
@@ -83,3 +83,23 @@ def application_pause(request: HttpRequest, application_id: int) -> HttpResponse
     messages.success(request, _("You are paused and will not be proposed for now.") if paused
                      else _("You can be proposed again."))
     return redirect("mentoring:mine")
+
+
+@login_required
+def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
+    tandem = get_object_or_404(Tandem.objects.select_related("programme", "mentee", "mentor"), pk=tandem_id)
+    if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
+        raise Http404
+    if phase not in FeedbackResponse.Phase.values:
+        raise Http404
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(tandem=tandem, user=request.user, phase=phase, **form.cleaned_data)
+        except services.MentoringError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("mentoring:mine")
+    return render(request, "mentoring/feedback.html", {
+        "tandem": tandem, "form": form, "phase_label": FeedbackResponse.Phase(phase).label})

@@ -1,9 +1,10 @@
 from .applications import Application, ConsentRecord, PairRule, Role
+from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
 from .pages import ProgrammePage, ProgrammePageMixin
 from .programmes import Criterion, Fairness, MatchingMode, Programme
 
 __all__ = [
-    "Application", "ConsentRecord", "Criterion", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
+    "Application", "ConsentRecord", "Criterion", "FeedbackResponse", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
     "Programme", "ProgrammePage", "ProgrammePageMixin", "Proposal", "Role", "Tandem",
 ]
