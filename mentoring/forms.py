@@ -57,3 +57,19 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(label=_("What should the programme keep or change?"), required=False,
                               max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("The programme management sees only averages of at least three answers."))
+
+
+class AgreementForm(forms.Form):
+    rhythm = forms.ChoiceField(label=_("We meet"), choices=[])
+    rhythm_note = forms.CharField(label=_("Note on meetings"), required=False, max_length=300)
+    confidentiality = forms.BooleanField(label=_("What we discuss stays between us."), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Agreement
+
+        super().__init__(*args, **kwargs)
+        self.fields["rhythm"].choices = Agreement.Rhythm.choices
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("New goal"), max_length=300)

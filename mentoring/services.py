@@ -30,6 +30,7 @@ ANSWER_REQUIRED = _("Please answer this question.")
 ANSWER_NOT_A_CHOICE = _("Please choose from the offered answers.")
 ONE_ANSWER_ONLY = _("Please choose one answer.")
 NOT_A_DRAFT = _("Only a draft run can be published.")
+CONFIDENTIALITY_REQUIRED = _("Both of you need to agree to confidentiality before confirming.")
 FEEDBACK_TWICE = _("You have already given this feedback.")
 FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
 MIN_ANSWERS_FOR_AGGREGATES = 3
@@ -346,3 +347,60 @@ def feedback_aggregates(*, programme: Programme, phase: str) -> dict | None:
         return None
     return {"count": result["count"], "satisfaction": round(result["satisfaction"], 1),
             "goal_progress": round(result["goal_progress"], 1)}
+
+
+# --- Agreement and goals --------------------------------------------------------------------
+
+
+def _member_role(tandem: Tandem, user) -> str:
+    if user.pk == tandem.mentee.user_id:
+        return Role.MENTEE
+    if user.pk == tandem.mentor.user_id:
+        return Role.MENTOR
+    raise MentoringError(NOT_A_MEMBER, code="not_a_member")
+
+
+@transaction.atomic
+def agreement_save(*, tandem: Tandem, user, rhythm: str, rhythm_note: str, confidentiality: bool):
+    """Change the agreement; both members must confirm the new version."""
+    from .models import Agreement
+
+    _member_role(tandem, user)
+    agreement, _created = Agreement.objects.select_for_update().get_or_create(tandem=tandem)
+    agreement.rhythm, agreement.rhythm_note, agreement.confidentiality = rhythm, rhythm_note[:300], confidentiality
+    agreement.mentee_confirmed_at = agreement.mentor_confirmed_at = None
+    agreement.full_clean(exclude=["tandem"])
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, tandem: Tandem, user):
+    from .models import Agreement
+
+    role = _member_role(tandem, user)
+    agreement, _created = Agreement.objects.select_for_update().get_or_create(tandem=tandem)
+    if not agreement.confidentiality:
+        raise MentoringError(CONFIDENTIALITY_REQUIRED, code="confidentiality_required")
+    setattr(agreement, f"{role}_confirmed_at", timezone.now())
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def goal_add(*, tandem: Tandem, user, title: str):
+    from .models import Goal
+
+    _member_role(tandem, user)
+    title = " ".join(title.split())[:300]
+    if not title:
+        raise MentoringError(ANSWER_REQUIRED, field="title")
+    return Goal.objects.create(tandem=tandem, title=title)
+
+
+@transaction.atomic
+def goal_set_progress(*, goal, user, progress: int):
+    _member_role(goal.tandem, user)
+    goal.progress = max(0, min(100, int(progress)))
+    goal.save(update_fields=["progress"])
+    return goal

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApplicationForm, FeedbackForm
-from .models import Application, FeedbackResponse, ProgrammePage, Role, Tandem
+from .forms import AgreementForm, ApplicationForm, FeedbackForm, GoalForm
+from .models import Agreement, Application, FeedbackResponse, Goal, ProgrammePage, Role, Tandem
 
 
 @login_required
@@ -103,3 +103,51 @@ def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
             return redirect("mentoring:mine")
     return render(request, "mentoring/feedback.html", {
         "tandem": tandem, "form": form, "phase_label": FeedbackResponse.Phase(phase).label})
+
+
+def _my_tandem(request: HttpRequest, tandem_id: int) -> Tandem:
+    tandem = get_object_or_404(Tandem.objects.select_related("programme", "mentee__user", "mentor__user"),
+                               pk=tandem_id, status__in=[Tandem.Status.ACTIVE, Tandem.Status.COMPLETED])
+    if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
+        raise Http404
+    return tandem
+
+
+@login_required
+def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
+    """The tandem's own page: agreement both confirm, and goals with progress."""
+    tandem = _my_tandem(request, tandem_id)
+    agreement = Agreement.objects.filter(tandem=tandem).first()
+    initial = ({"rhythm": agreement.rhythm, "rhythm_note": agreement.rhythm_note,
+                "confidentiality": agreement.confidentiality} if agreement else {})
+    agreement_form = AgreementForm(request.POST if request.POST.get("form") == "agreement" else None, initial=initial)
+    goal_form = GoalForm(request.POST if request.POST.get("form") == "goal" else None)
+    if request.method == "POST":
+        action = request.POST.get("form")
+        try:
+            if action == "agreement" and agreement_form.is_valid():
+                services.agreement_save(tandem=tandem, user=request.user, **agreement_form.cleaned_data)
+                messages.success(request, _("The agreement has been saved. Both of you please confirm it."))
+                return redirect("mentoring:tandem", tandem_id=tandem.pk)
+            if action == "confirm":
+                services.agreement_confirm(tandem=tandem, user=request.user)
+                messages.success(request, _("You have confirmed the agreement."))
+                return redirect("mentoring:tandem", tandem_id=tandem.pk)
+            if action == "goal" and goal_form.is_valid():
+                services.goal_add(tandem=tandem, user=request.user, title=goal_form.cleaned_data["title"])
+                return redirect("mentoring:tandem", tandem_id=tandem.pk)
+            if action == "progress":
+                goal = get_object_or_404(Goal, pk=request.POST.get("goal"), tandem=tandem)
+                progress = request.POST.get("progress", "")
+                if not progress.isdigit():
+                    return HttpResponseBadRequest(_("Please enter a number between 0 and 100."))
+                services.goal_set_progress(goal=goal, user=request.user, progress=int(progress))
+                return redirect("mentoring:tandem", tandem_id=tandem.pk)
+        except services.MentoringError as error:
+            messages.error(request, str(error.message))
+    is_mentee = request.user.pk == tandem.mentee.user_id
+    return render(request, "mentoring/tandem.html", {
+        "tandem": tandem, "agreement": agreement, "agreement_form": agreement_form, "goal_form": goal_form,
+        "goals": list(tandem.goals.all()), "partner": tandem.mentor.user if is_mentee else tandem.mentee.user,
+        "i_confirmed": bool(agreement and (agreement.mentee_confirmed_at if is_mentee else agreement.mentor_confirmed_at)),
+    })

@@ -1,3 +1,4 @@
+from .agreements import Agreement, Goal
 from .applications import Application, ConsentRecord, PairRule, Role
 from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
@@ -5,6 +6,6 @@ from .pages import ProgrammePage, ProgrammePageMixin
 from .programmes import Criterion, Fairness, MatchingMode, Programme
 
 __all__ = [
-    "Application", "ConsentRecord", "Criterion", "FeedbackResponse", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
+    "Agreement", "Goal", "Application", "ConsentRecord", "Criterion", "FeedbackResponse", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
     "Programme", "ProgrammePage", "ProgrammePageMixin", "Proposal", "Role", "Tandem",
 ]

@@ -1,0 +1,47 @@
+"""The tandem's agreement both confirm, and goals with progress."""
+
+import pytest
+from django.urls import reverse
+
+from mentoring import services
+from mentoring.models import Agreement, Goal
+from tests.factories import UserFactory
+
+from .test_feedback import active_tandems
+
+pytestmark = pytest.mark.django_db
+
+
+def test_both_confirm_and_a_change_asks_again(programme):
+    tandem = active_tandems(programme, 1)[0]
+    mentee, mentor = tandem.mentee.user, tandem.mentor.user
+    with pytest.raises(services.MentoringError) as error:
+        services.agreement_confirm(tandem=tandem, user=mentee)
+    assert error.value.code == "confidentiality_required"
+    services.agreement_save(tandem=tandem, user=mentee, rhythm="monthly", rhythm_note="", confidentiality=True)
+    services.agreement_confirm(tandem=tandem, user=mentee)
+    assert not Agreement.objects.get().confirmed
+    services.agreement_confirm(tandem=tandem, user=mentor)
+    assert Agreement.objects.get().confirmed
+    services.agreement_save(tandem=tandem, user=mentor, rhythm="weekly", rhythm_note="dienstags", confidentiality=True)
+    assert not Agreement.objects.get().confirmed  # changed: both confirm again
+
+
+def test_goals_and_progress_through_the_page(client, programme):
+    tandem = active_tandems(programme, 1)[0]
+    url = reverse("mentoring:tandem", kwargs={"tandem_id": tandem.pk})
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(tandem.mentee.user)
+    client.post(url, {"form": "goal", "title": "Erste Teamsitzung leiten"})
+    goal = Goal.objects.get()
+    client.force_login(tandem.mentor.user)
+    client.post(url, {"form": "progress", "goal": goal.pk, "progress": "40"})
+    goal.refresh_from_db()
+    assert goal.progress == 40
+    assert client.post(url, {"form": "progress", "goal": goal.pk, "progress": "viel"}).status_code == 400
+    client.post(url, {"form": "agreement", "rhythm": "fortnightly", "rhythm_note": "", "confidentiality": "on"})
+    client.post(url, {"form": "confirm"})
+    html = client.get(url).content.decode()
+    assert "Erste Teamsitzung leiten" in html and 'value="40"' in html
+    assert Agreement.objects.get().mentor_confirmed_at is not None
