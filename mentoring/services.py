@@ -31,6 +31,8 @@ ANSWER_NOT_A_CHOICE = _("Please choose from the offered answers.")
 ONE_ANSWER_ONLY = _("Please choose one answer.")
 NOT_A_DRAFT = _("Only a draft run can be published.")
 CONFIDENTIALITY_REQUIRED = _("Both of you need to agree to confidentiality before confirming.")
+NOT_SUGGESTED = _("This mentor is not among your current suggestions.")
+CHOOSING_NOT_OFFERED = _("In this programme the programme management makes the matches.")
 FEEDBACK_TWICE = _("You have already given this feedback.")
 FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
 MIN_ANSWERS_FOR_AGGREGATES = 3
@@ -404,3 +406,43 @@ def goal_set_progress(*, goal, user, progress: int):
     goal.progress = max(0, min(100, int(progress)))
     goal.save(update_fields=["progress"])
     return goal
+
+
+# --- Mentees choose from suggestions ---------------------------------------------------------
+
+
+def mentee_suggestions(*, application: Application) -> list[dict]:
+    """The best mentors this mentee may request, explained. Paused and full mentors, pairs
+    that broke a hard rule and pairs declined before are never suggested."""
+    programme = application.programme
+    if (programme.matching_mode == "manager" or application.role != Role.MENTEE
+            or application.status != Application.Status.ACCEPTED):
+        return []
+    mentees, mentors = _participants(programme)
+    mentee = next((person for person in mentees if person.id == application.pk), None)
+    if mentee is None:
+        return []
+    _pinned, forbidden = _rules(programme)
+    config = matching.MatchingConfig(criteria=engine_criteria(programme), forbidden=forbidden,
+                                     top_k=programme.suggestions_per_mentee)
+    result = matching.match([mentee], [m for m in mentors if not m.paused], config)
+    mentor_ids = [pair.mentor_id for pair in result.pairs]
+    mentor_ids += [alt.mentor_id for alt in result.alternatives.get(mentee.id, [])]
+    by_id = {person.id: person for person in mentors}
+    suggestions = []
+    for mentor_id in mentor_ids[:programme.suggestions_per_mentee]:
+        evaluation = matching.evaluate_pair(mentee, by_id[mentor_id], config)
+        suggestions.append({"mentor": mentor_id, "score": round(evaluation.score, 2),
+                            "breakdown": _breakdown(evaluation.breakdown)})
+    return suggestions
+
+
+@transaction.atomic
+def mentee_request(*, application: Application, mentor: Application) -> Tandem:
+    """The mentee asks a suggested mentor; the mentor then accepts or declines."""
+    if application.programme.matching_mode == "manager":
+        raise MentoringError(CHOOSING_NOT_OFFERED, code="not_offered")
+    if mentor.pk not in [s["mentor"] for s in mentee_suggestions(application=application)]:
+        raise MentoringError(NOT_SUGGESTED, code="not_suggested")
+    return Tandem.objects.create(programme=application.programme, mentee=application, mentor=mentor,
+                                 mentee_response=Tandem.Response.ACCEPTED)

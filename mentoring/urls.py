@@ -12,4 +12,5 @@ urlpatterns = [
     path("mentoring/tandems/<int:tandem_id>/feedback/<str:phase>/", views.feedback, name="feedback"),
     path("mentoring/applications/<int:application_id>/withdraw/", views.application_withdraw, name="withdraw"),
     path("mentoring/applications/<int:application_id>/pause/", views.application_pause, name="pause"),
+    path("mentoring/applications/<int:application_id>/request/", views.mentee_request, name="request"),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .explain import criterion_reason
 from .forms import AgreementForm, ApplicationForm, FeedbackForm, GoalForm
 from .models import Agreement, Application, FeedbackResponse, Goal, ProgrammePage, Role, Tandem
 
@@ -41,7 +42,36 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
                     .order_by("-submitted_at"))
     tandems = (Tandem.objects.filter(mentee__user=request.user) | Tandem.objects.filter(mentor__user=request.user))
     tandems = tandems.select_related("programme", "mentee__user", "mentor__user").order_by("-created_at")
-    return render(request, "mentoring/my_mentoring.html", {"applications": applications, "tandems": tandems})
+    choosing = []
+    for application in applications:
+        suggestions = services.mentee_suggestions(application=application)
+        if suggestions:
+            mentors = {a.pk: a for a in Application.objects.filter(pk__in=[s["mentor"] for s in suggestions])
+                       .select_related("user")}
+            criteria = {c.key: c for c in application.programme.criteria.all()}
+            for suggestion in suggestions:
+                suggestion["application"] = mentors[suggestion["mentor"]]
+                suggestion["reasons"] = [
+                    (criteria[item["key"]].asks("mentee") if item["key"] in criteria else item["key"],
+                     criterion_reason(item)) for item in suggestion["breakdown"]]
+            choosing.append((application, suggestions))
+    return render(request, "mentoring/my_mentoring.html",
+                  {"applications": applications, "tandems": tandems, "choosing": choosing})
+
+
+@login_required
+@require_POST
+def mentee_request(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=application_id, user=request.user, role=Role.MENTEE)
+    mentor = get_object_or_404(Application, pk=request.POST.get("mentor"), programme=application.programme,
+                               role=Role.MENTOR)
+    try:
+        services.mentee_request(application=application, mentor=mentor)
+    except services.MentoringError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your request has been sent. The mentor will answer soon."))
+    return redirect("mentoring:mine")
 
 
 @login_required

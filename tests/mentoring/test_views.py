@@ -135,3 +135,18 @@ def test_mentor_pauses_and_is_not_proposed(client, programme):
     client.force_login(other)
     assert client.post(reverse("mentoring:pause", kwargs={"application_id": mentor.pk}),
                        {"paused": "1"}).status_code == 404
+
+
+def test_mentee_sees_explained_suggestions_and_sends_a_request(client, programme):
+    programme.matching_mode = "mentee_chooses"
+    programme.save()
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    client.force_login(mentee.user)
+    html = client.get(reverse("mentoring:mine")).content.decode()
+    with translation.override("de"):
+        why = criterion_reason({"reason": "overlap", "params": {"shared": ["Führung"]}})
+    assert mentor.user.get_full_name() in html and why in html
+    client.post(reverse("mentoring:request", kwargs={"application_id": mentee.pk}), {"mentor": mentor.pk})
+    tandem = Tandem.objects.get()
+    assert (tandem.mentor_id, tandem.mentee_response, tandem.mentor_response) == (mentor.pk, "accepted", "pending")

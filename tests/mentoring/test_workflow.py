@@ -159,3 +159,33 @@ def test_publishing_tells_both_people_in_their_language(programme, django_captur
     assert "Ihr Tandem" in by_recipient[mentee.user.email].subject
     assert "Your tandem" in by_recipient[mentor.user.email].subject
     assert "/mentoring/mine/" in by_recipient[mentee.user.email].body
+
+
+def test_mentee_chooses_from_explained_suggestions_and_mentor_accepts(programme):
+    programme.matching_mode = "mentee_chooses"
+    programme.save()
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung", "Digitalisierung"])
+    best = apply(programme, "mentor", "KV Süd", ["Führung", "Digitalisierung"])
+    second = apply(programme, "mentor", "KV Ost", ["Führung"])
+    same_org = apply(programme, "mentor", "KV Nord", ["Führung", "Digitalisierung"])
+    paused = apply(programme, "mentor", "KV Ost", ["Führung", "Digitalisierung"])
+    services.application_set_paused(application=paused, paused=True)
+    suggestions = services.mentee_suggestions(application=mentee)
+    assert [s["mentor"] for s in suggestions] == [best.pk, second.pk]  # best first; rule-breaking and paused left out
+    assert {item["key"] for item in suggestions[0]["breakdown"]} == {"organisation", "topics", "languages"}
+    with pytest.raises(services.MentoringError):
+        services.mentee_request(application=mentee, mentor=same_org)
+    tandem = services.mentee_request(application=mentee, mentor=second)
+    assert (tandem.status, tandem.mentee_response) == ("proposed", "accepted")
+    assert services.mentee_suggestions(application=mentee) == []  # an open request: no more suggestions
+    tandem = services.tandem_respond(tandem=tandem, user=second.user, accept=True)
+    assert tandem.status == "active"
+
+
+def test_no_choosing_when_the_management_matches(programme):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    assert services.mentee_suggestions(application=mentee) == []
+    with pytest.raises(services.MentoringError) as error:
+        services.mentee_request(application=mentee, mentor=mentor)
+    assert error.value.code == "not_offered"
