@@ -139,3 +139,37 @@ def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
     if run_id and run_id.isdigit():
         return redirect("mentoring_run_review", programme_id=programme.pk, run_id=int(run_id))
     return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Applications with their tandem, for the programme's own planning (no motivation texts)."""
+    import csv
+
+    programme = _programme(request, programme_id)
+    applications = list(programme.applications.select_related("user").order_by("role", "submitted_at"))
+    tandems = list(programme.tandems.filter(status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE,
+                                                        Tandem.Status.COMPLETED])
+                   .select_related("mentee__user", "mentor__user", "proposal"))
+    partner: dict[int, tuple[str, str, str]] = {}
+    for tandem in tandems:
+        score = f"{tandem.proposal.score:.0f}" if tandem.proposal else ""
+        partner[tandem.mentee_id] = (tandem.mentor.user.get_full_name(), tandem.get_status_display(), score)
+        partner.setdefault(tandem.mentor_id, ("", "", ""))
+        names = ", ".join(filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()]))
+        partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentoring-{programme.slug}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Name"), _("E-mail address"), _("Role"), _("Status"), _("Tandem with"), _("Tandem status"),
+                     _("Score")])
+    for application in applications:
+        with_whom, tandem_status, score = partner.get(application.pk, ("", "", ""))
+        writer.writerow([_csv_safe(application.user.get_full_name()), _csv_safe(application.user.email),
+                         application.get_role_display(), application.get_status_display(), _csv_safe(with_whom),
+                         tandem_status, score])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

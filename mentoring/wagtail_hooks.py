@@ -40,6 +40,7 @@ def mentoring_admin_urls():
         path("mentoring/<int:programme_id>/runs/<int:run_id>/publish/", admin_views.run_publish,
              name="mentoring_run_publish"),
         path("mentoring/<int:programme_id>/pairs/", admin_views.pair_rule, name="mentoring_pair_rule"),
+        path("mentoring/<int:programme_id>/export.csv", admin_views.export_csv, name="mentoring_export"),
     ]
 
 

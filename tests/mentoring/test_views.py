@@ -150,3 +150,17 @@ def test_mentee_sees_explained_suggestions_and_sends_a_request(client, programme
     client.post(reverse("mentoring:request", kwargs={"application_id": mentee.pk}), {"mentor": mentor.pk})
     tandem = Tandem.objects.get()
     assert (tandem.mentor_id, tandem.mentee_response, tandem.mentor_response) == (mentor.pk, "accepted", "pending")
+
+
+def test_manager_exports_applications_and_tandems_as_csv(client, programme, manager):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    services.matching_publish(run=services.matching_run(programme=programme))
+    client.force_login(manager)
+    response = client.get(reverse("mentoring_export", kwargs={"programme_id": programme.pk}))
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert mentee.user.email in text and mentor.user.get_full_name() in text
+    assert "Ich möchte wachsen." not in text  # motivations are not exported
+    client.force_login(UserFactory())
+    assert client.get(reverse("mentoring_export", kwargs={"programme_id": programme.pk})).status_code in (302, 404)
