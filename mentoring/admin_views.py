@@ -173,3 +173,12 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_POST
+def complete_tandems(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    count = services.programme_complete_tandems(programme=programme)
+    messages.success(request, ngettext("%(count)s tandem completed.", "%(count)s tandems completed.", count)
+                     % {"count": count})
+    return redirect("mentoring_dashboard", programme_id=programme.pk)

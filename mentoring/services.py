@@ -33,6 +33,8 @@ NOT_A_DRAFT = _("Only a draft run can be published.")
 CONFIDENTIALITY_REQUIRED = _("Both of you need to agree to confidentiality before confirming.")
 NOT_SUGGESTED = _("This mentor is not among your current suggestions.")
 CHOOSING_NOT_OFFERED = _("In this programme the programme management makes the matches.")
+NOT_ACTIVE = _("Only an active tandem can be ended.")
+REASON_REQUIRED = _("Please give a reason.")
 FEEDBACK_TWICE = _("You have already given this feedback.")
 FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
 MIN_ANSWERS_FOR_AGGREGATES = 3
@@ -446,3 +448,32 @@ def mentee_request(*, application: Application, mentor: Application) -> Tandem:
         raise MentoringError(NOT_SUGGESTED, code="not_suggested")
     return Tandem.objects.create(programme=application.programme, mentee=application, mentor=mentor,
                                  mentee_response=Tandem.Response.ACCEPTED)
+
+
+# --- Ending tandems ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tandem_end_early(*, tandem: Tandem, user, reason: str) -> Tandem:
+    """A member (or the programme management) ends the tandem before the programme's end."""
+    tandem = Tandem.objects.select_for_update().select_related("mentee", "mentor", "programme").get(pk=tandem.pk)
+    if user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id) and not tandem.programme.managers.filter(
+            pk=user.pk).exists() and not user.is_superuser:
+        raise MentoringError(NOT_A_MEMBER, code="not_a_member")
+    if tandem.status != Tandem.Status.ACTIVE:
+        raise MentoringError(NOT_ACTIVE, code="not_active")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise MentoringError(REASON_REQUIRED, field="reason")
+    tandem.status = Tandem.Status.ENDED_EARLY
+    tandem.ended_at = timezone.now()
+    tandem.end_reason = reason[:500]
+    tandem.save(update_fields=["status", "ended_at", "end_reason"])
+    return tandem
+
+
+@transaction.atomic
+def programme_complete_tandems(*, programme: Programme) -> int:
+    """At the programme's end, its active tandems are completed."""
+    return Tandem.objects.filter(programme=programme, status=Tandem.Status.ACTIVE).update(
+        status=Tandem.Status.COMPLETED, ended_at=timezone.now())

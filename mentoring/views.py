@@ -166,6 +166,10 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
             if action == "goal" and goal_form.is_valid():
                 services.goal_add(tandem=tandem, user=request.user, title=goal_form.cleaned_data["title"])
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
+            if action == "end":
+                services.tandem_end_early(tandem=tandem, user=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The tandem has been ended. Thank you for your commitment."))
+                return redirect("mentoring:mine")
             if action == "progress":
                 goal = get_object_or_404(Goal, pk=request.POST.get("goal"), tandem=tandem)
                 progress = request.POST.get("progress", "")

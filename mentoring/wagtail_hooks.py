@@ -41,6 +41,7 @@ def mentoring_admin_urls():
              name="mentoring_run_publish"),
         path("mentoring/<int:programme_id>/pairs/", admin_views.pair_rule, name="mentoring_pair_rule"),
         path("mentoring/<int:programme_id>/export.csv", admin_views.export_csv, name="mentoring_export"),
+        path("mentoring/<int:programme_id>/complete/", admin_views.complete_tandems, name="mentoring_complete"),
     ]
 
 

@@ -45,3 +45,19 @@ def test_goals_and_progress_through_the_page(client, programme):
     html = client.get(url).content.decode()
     assert "Erste Teamsitzung leiten" in html and 'value="40"' in html
     assert Agreement.objects.get().mentor_confirmed_at is not None
+
+
+def test_ending_early_needs_a_reason_and_completion_at_the_end(client, programme):
+    first, second = active_tandems(programme, 2)
+    with pytest.raises(services.MentoringError) as error:
+        services.tandem_end_early(tandem=first, user=first.mentor.user, reason="  ")
+    assert error.value.field == "reason"
+    with pytest.raises(services.MentoringError):
+        services.tandem_end_early(tandem=first, user=UserFactory(), reason="Neugier")
+    client.force_login(first.mentee.user)
+    client.post(reverse("mentoring:tandem", kwargs={"tandem_id": first.pk}), {"form": "end", "reason": "Jobwechsel"})
+    first.refresh_from_db()
+    assert (first.status, first.end_reason) == ("ended_early", "Jobwechsel") and first.ended_at
+    assert services.programme_complete_tandems(programme=programme) == 1
+    second.refresh_from_db()
+    assert second.status == "completed"
