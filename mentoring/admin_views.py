@@ -32,16 +32,24 @@ def dashboards(request: HttpRequest) -> HttpResponse:
                             {"programmes": managed_programmes(request.user)})
 
 
-def score_histogram(scores: list[float]) -> list[dict]:
-    buckets = [{"label": f"{low}–{low + 10 if low < 90 else 100}", "count": 0} for low in range(0, 100, 10)]
+def bar_chart(items: list[tuple[str, int]]) -> dict:
+    """Geometry of a small SVG bar chart, drawn on our own server (no chart library, no CDN)."""
+    peak = max((count for _label, count in items), default=0) or 1
+    width = 90
+    bars = [{"label": label, "count": count, "height": round(120 * count / peak), "x": 5 + width * index}
+            for index, (label, count) in enumerate(items)]
+    for bar in bars:
+        bar["y"] = 130 - bar["height"]
+        bar["centre"] = bar["x"] + (width - 10) // 2
+        bar["width"] = width - 10
+    return {"bars": bars, "width": 10 + width * len(items)}
+
+
+def score_histogram(scores: list[float]) -> dict:
+    counts = [0] * 10
     for score in scores:
-        buckets[min(9, int(score // 10))]["count"] += 1
-    peak = max((bucket["count"] for bucket in buckets), default=0) or 1
-    for index, bucket in enumerate(buckets):
-        bucket["height"] = round(120 * bucket["count"] / peak)
-        bucket["x"] = 5 + 50 * index
-        bucket["y"] = 130 - bucket["height"]
-    return buckets
+        counts[min(9, int(score // 10))] += 1
+    return bar_chart([(f"{low}–{low + 10}", counts[index]) for index, low in enumerate(range(0, 100, 10))])
 
 
 def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -58,6 +66,9 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
     return TemplateResponse(request, "mentoring/admin/dashboard.html", {
         "programme": programme, "applications": applications, "counts": counts, "runs": runs,
         "tandem_counts": [(label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices],
+        "tandem_chart": bar_chart([(str(label), tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices]),
+        "matching_chart": bar_chart([(_("matched"), published.matched_count if published else 0),
+                                     (_("without a mentor"), len(published.unmatched) if published else 0)]),
         "histogram": score_histogram(scores),
         "feedback": [(label, services.feedback_aggregates(programme=programme, phase=value))
                      for value, label in FeedbackResponse.Phase.choices],

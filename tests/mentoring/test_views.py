@@ -164,3 +164,19 @@ def test_manager_exports_applications_and_tandems_as_csv(client, programme, mana
     assert "Ich möchte wachsen." not in text  # motivations are not exported
     client.force_login(UserFactory())
     assert client.get(reverse("mentoring_export", kwargs={"programme_id": programme.pk})).status_code in (302, 404)
+
+
+def test_dashboard_charts_show_matching_and_tandem_status(client, programme, manager):
+    from mentoring.admin_views import bar_chart
+
+    apply(programme, "mentee", "KV Nord", ["Führung"])
+    apply(programme, "mentee", "KV Ost", ["Führung"], languages=["Türkisch"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    services.matching_publish(run=services.matching_run(programme=programme))
+    client.force_login(manager)
+    html = client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).content.decode()
+    assert html.count('<svg role="img"') == 3
+    with translation.override("de"):
+        assert f"{translation.gettext('matched')}: 1; {translation.gettext('without a mentor')}: 1" in html
+    chart = bar_chart([("a", 2), ("b", 1)])
+    assert [bar["height"] for bar in chart["bars"]] == [120, 60]
