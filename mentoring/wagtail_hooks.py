@@ -1,18 +1,32 @@
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.personal import MeSection
 
 from . import admin_views
+from .admin_views import managed_programmes
 from .models import Programme
+
+
+class ProgrammeEditView(snippet_views.EditView):
+    """Managers edit their own programmes only (others get 404, not even a hint)."""
+
+    def get_object(self, queryset=None):
+        programme = super().get_object(queryset)
+        if not managed_programmes(self.request.user).filter(pk=programme.pk).exists():
+            raise Http404
+        return programme
 
 
 class ProgrammeViewSet(SnippetViewSet):
     model = Programme
+    edit_view_class = ProgrammeEditView
     icon = "group"
     menu_label = _("Mentoring programmes")
     menu_order = 260
@@ -20,10 +34,7 @@ class ProgrammeViewSet(SnippetViewSet):
     list_display = ["title", "applications_close", "matching_on", "starts_on"]
 
     def get_queryset(self, request):
-        queryset = Programme.objects.all()
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(managers=request.user)
+        return managed_programmes(request.user)
 
 
 register_snippet(ProgrammeViewSet)

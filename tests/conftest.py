@@ -29,6 +29,7 @@ def ensure_wagtail_baseline() -> None:
         Collection.add_root(name="Root")
     importlib.import_module("lms.migrations.0002_staff_groups").create_groups(apps, None)
     importlib.import_module("courses.migrations.0002_trainer_permissions").grant(apps, None)
+    importlib.import_module("mentoring.migrations.0005_programme_manager_permissions").grant(apps, None)
 
 
 @pytest.fixture

@@ -180,3 +180,15 @@ def test_dashboard_charts_show_matching_and_tandem_status(client, programme, man
         assert f"{translation.gettext('matched')}: 1; {translation.gettext('without a mentor')}: 1" in html
     chart = bar_chart([("a", 2), ("b", 1)])
     assert [bar["height"] for bar in chart["bars"]] == [120, 60]
+
+
+def test_managers_edit_only_their_own_programme_in_the_admin(client, programme, manager):
+    other = Programme.objects.create(
+        title="Anderes", slug="anderes", applications_open=programme.applications_open,
+        applications_close=programme.applications_close, matching_on=programme.matching_on,
+        starts_on=programme.starts_on, ends_on=programme.ends_on)
+    client.force_login(manager)
+    assert client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])).status_code == 200
+    assert client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[other.pk])).status_code == 404
+    listing = client.get(reverse("wagtailsnippets_mentoring_programme:list")).content.decode()
+    assert programme.title in listing and "Anderes" not in listing
