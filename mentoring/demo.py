@@ -107,12 +107,24 @@ def seed(*, home, manager, mentee_account, mentor_account) -> ProgrammePage:
     services.matching_publish(run=run, by=manager)
     tandems = list(Tandem.objects.filter(programme=programme).select_related("mentee__user", "mentor__user")
                    .order_by("pk"))
+    active = []
     for index, tandem in enumerate(tandems):
         if tandem.mentee_id == mentee_apps[0].pk:
             continue  # the demo mentee answers herself
         if index % 3 == 0:
             services.tandem_respond(tandem=tandem, user=tandem.mentee.user, accept=True)
-            services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=True)
+            active.append(services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=True))
         elif index % 3 == 1:
             services.tandem_respond(tandem=tandem, user=tandem.mentee.user, accept=True)
+    if active:
+        first = active[0]
+        services.agreement_save(tandem=first, user=first.mentee.user, rhythm="fortnightly",
+                                rhythm_note="Dienstags, 17 Uhr, per Video", confidentiality=True)
+        services.agreement_confirm(tandem=first, user=first.mentee.user)
+        services.agreement_confirm(tandem=first, user=first.mentor.user)
+        goal = services.goal_add(tandem=first, user=first.mentee.user, title="Die erste Teamsitzung souverän leiten")
+        services.goal_set_progress(goal=goal, user=first.mentee.user, progress=60)
+        services.goal_add(tandem=first, user=first.mentee.user, title="Ein Jahresgespräch vorbereiten")
+    if len(active) > 1:
+        services.tandem_end_early(tandem=active[-1], user=active[-1].mentee.user, reason="Wechsel der Stelle")
     return page

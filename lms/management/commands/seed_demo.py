@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development only. Use --force to load it anyway.")
-        created = seed_demo()
+        # The demo's people are fictional: the notification e-mails they would get are not sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = seed_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready ({len(created)} new accounts)." if created else "Demo data ready (nothing new)."
         ))
