@@ -63,6 +63,14 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
     runs = list(programme.runs.all()[:10])
     published = next((run for run in runs if run.status == MatchingRun.Status.PUBLISHED), None)
     scores = list(published.proposals.values_list("score", flat=True)) if published else []
+    by_pk = {application.pk: application for application in applications}
+    declined = []
+    for tandem in programme.tandems.filter(status=Tandem.Status.DECLINED).order_by("-ended_at")[:20]:
+        if tandem.mentee_id in by_pk and by_pk[tandem.mentee_id].status == Application.Status.ACCEPTED:
+            suggestions = [{**s, "application": by_pk.get(s["mentor"])}
+                           for s in services.next_best_mentors(tandem=tandem)]
+            declined.append({"tandem": tandem, "mentee": by_pk[tandem.mentee_id],
+                             "mentor": by_pk.get(tandem.mentor_id), "suggestions": suggestions})
     return TemplateResponse(request, "mentoring/admin/dashboard.html", {
         "programme": programme, "applications": applications, "counts": counts, "runs": runs,
         "tandem_counts": [(label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices],
@@ -70,6 +78,7 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
         "matching_chart": bar_chart([(_("matched"), published.matched_count if published else 0),
                                      (_("without a mentor"), len(published.unmatched) if published else 0)]),
         "histogram": score_histogram(scores),
+        "declined": declined,
         "feedback": [(label, services.feedback_aggregates(programme=programme, phase=value))
                      for value, label in FeedbackResponse.Phase.choices],
         "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,

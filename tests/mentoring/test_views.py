@@ -192,3 +192,18 @@ def test_managers_edit_only_their_own_programme_in_the_admin(client, programme, 
     assert client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[other.pk])).status_code == 404
     listing = client.get(reverse("wagtailsnippets_mentoring_programme:list")).content.decode()
     assert programme.title in listing and "Anderes" not in listing
+
+
+def test_dashboard_suggests_the_next_best_mentor_after_a_decline(client, programme, manager):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    runner_up = apply(programme, "mentor", "KV Ost", ["Personal", "Führung"])
+    services.matching_publish(run=services.matching_run(programme=programme))
+    tandem = Tandem.objects.get()
+    services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=False, reason="Keine Kapazität")
+    client.force_login(manager)
+    html = client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).content.decode()
+    assert "Keine Kapazität" in html
+    section = html.split("Keine Kapazität")[1].split("</li></ul>")[0]
+    assert runner_up.user.get_full_name() in section
+    assert f'name="mentee" value="{mentee.pk}"' in section
