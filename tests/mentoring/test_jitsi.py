@@ -1,0 +1,109 @@
+"""Tokens checked by a verifier that applies prosody's rules (mod_auth_token / token util):
+HS256 with the app secret, 'iss' is the app id, 'aud' accepted, integer 'nbf'/'exp' around
+now, 'room' names the room being joined, 'sub' names the domain."""
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mentoring.video.jitsi import JitsiServer, join_window, new_room_name, room_token
+
+SERVER = JitsiServer(domain="meet.musterverband.example", app_id="tandem", app_secret="geheim-" * 8)
+START = datetime(2027, 3, 28, 14, 0, tzinfo=UTC)
+END = START + timedelta(minutes=45)
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def prosody_verify(token: str, *, app_id: str, app_secret: str, audiences: set[str], room: str, domain: str,
+                   now: int) -> dict:
+    """An independent re-implementation of the checks prosody performs on a token."""
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    header = json.loads(_b64decode(header_b64))
+    if header.get("alg") != "HS256":
+        raise ValueError("alg")
+    expected = hmac.new(app_secret.encode(), f"{header_b64}.{payload_b64}".encode(), hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, _b64decode(signature_b64)):
+        raise ValueError("signature")
+    claims = json.loads(_b64decode(payload_b64))
+    if claims.get("iss") != app_id:
+        raise ValueError("iss")
+    if claims.get("aud") not in audiences and "*" not in audiences:
+        raise ValueError("aud")
+    for name in ("nbf", "exp"):
+        if not isinstance(claims.get(name), int):
+            raise ValueError(f"{name} must be an integer")
+    if now < claims["nbf"]:
+        raise ValueError("not yet valid")
+    if now >= claims["exp"]:
+        raise ValueError("expired")
+    if claims.get("room") not in (room, "*"):
+        raise ValueError("room")
+    if claims.get("sub") not in (domain.lower(), "*"):
+        raise ValueError("sub")
+    return claims
+
+
+def token_for(moderator: bool = False, **overrides) -> str:
+    values = {"server": SERVER, "room": "raum", "user_id": "p-123", "display_name": "Mira M.",
+              "moderator": moderator, "start": START, "end": END, "now": START - timedelta(minutes=5)}
+    values.update(overrides)
+    return room_token(**values)
+
+
+def verify(token: str, *, room: str = "raum", at: datetime = START) -> dict:
+    return prosody_verify(token, app_id="tandem", app_secret=SERVER.app_secret, audiences={"jitsi"}, room=room,
+                          domain="meet.musterverband.example", now=int(at.timestamp()))
+
+
+def test_token_admits_its_room_inside_the_window():
+    claims = verify(token_for(moderator=True))
+    assert claims["context"]["user"] == {"id": "p-123", "name": "Mira M.", "moderator": True, "affiliation": "owner"}
+    features = claims["context"]["features"]
+    assert features["recording"] is False and features["livestreaming"] is False and features["transcription"] is False
+
+
+def test_only_the_mentor_moderates():
+    assert verify(token_for(moderator=False))["context"]["user"]["moderator"] is False
+
+
+@pytest.mark.parametrize("at, ok", [
+    (START - timedelta(minutes=11), False), (START - timedelta(minutes=10), True),
+    (END + timedelta(minutes=14, seconds=59), True), (END + timedelta(minutes=15), False)])
+def test_window_opens_ten_minutes_early_and_closes_fifteen_minutes_late(at, ok):
+    if ok:
+        verify(token_for(), at=at)
+    else:
+        with pytest.raises(ValueError):
+            verify(token_for(), at=at)
+
+
+def test_token_is_useless_for_another_room_server_or_secret():
+    token = token_for()
+    with pytest.raises(ValueError, match="room"):
+        verify(token, room="anderer-raum")
+    with pytest.raises(ValueError, match="sub"):
+        prosody_verify(token, app_id="tandem", app_secret=SERVER.app_secret, audiences={"jitsi"}, room="raum",
+                       domain="meet.example.org", now=int(START.timestamp()))
+    with pytest.raises(ValueError, match="signature"):
+        prosody_verify(token, app_id="tandem", app_secret="falsch", audiences={"jitsi"}, room="raum",
+                       domain="meet.musterverband.example", now=int(START.timestamp()))
+
+
+def test_room_names_are_unguessable_and_free_of_personal_data():
+    names = {new_room_name() for _ in range(1000)}
+    assert len(names) == 1000
+    assert all(len(name) == 32 and name.isalnum() and name == name.lower() for name in names)  # 160 bits
+
+
+def test_unconfigured_server_or_impossible_session_gives_no_token():
+    with pytest.raises(ValueError):
+        token_for(server=JitsiServer(domain="", app_id="", app_secret=""))
+    with pytest.raises(ValueError):
+        join_window(END, START)
