@@ -4,15 +4,15 @@ and publishes it, and both members accept their tandem."""
 
 import contextlib
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from mentoring import services
-from mentoring.models import Application, Criterion, MatchingRun, Programme, ProgrammePage, Tandem
+from mentoring.models import Application, MatchingRun, Programme, ProgrammePage, Tandem
 from tests.factories import PASSWORD, UserFactory
+from tests.mentoring.conftest import make_programme
 
 from .conftest import BrowserSession
 
@@ -57,29 +57,6 @@ def new_session(browser, live_server):
     yield open_session
     for context in contexts:
         context.close()
-
-
-def make_programme() -> Programme:
-    """Like tests/mentoring/conftest.py: open for applications, cross-organisation matching."""
-    now = timezone.now()
-    programme = Programme.objects.create(
-        title="Mentoring für weibliche Führungskräfte", slug="fuehrung",
-        applications_open=now - timedelta(days=10), applications_close=now + timedelta(days=10),
-        matching_on=(now + timedelta(days=12)).date(), starts_on=(now + timedelta(days=14)).date(),
-        ends_on=(now + timedelta(days=200)).date(), default_mentor_capacity=1,
-    )
-    Criterion.objects.create(programme=programme, key="organisation", kind="different", rule="must_differ",
-                             weight=0, answer_type="single", choices="\n".join(ORGANISATIONS),
-                             mentee_question="Ihr Kreisverband?", mentor_question="Ihr Kreisverband?",
-                             sort_order=1)
-    Criterion.objects.create(programme=programme, key="topics", kind="overlap", weight=8,
-                             choices="Führung\nDigitalisierung\nPersonal", sort_order=2,
-                             mentee_question="Wobei wünschen Sie Begleitung?",
-                             mentor_question="Wobei können Sie begleiten?")
-    Criterion.objects.create(programme=programme, key="languages", kind="overlap", weight=2, rule="must_match",
-                             choices="Deutsch\nEnglisch\nTürkisch", sort_order=3,
-                             mentee_question="Sprachen?", mentor_question="Sprachen?")
-    return programme
 
 
 def make_programme_page(home_page, programme: Programme) -> ProgrammePage:

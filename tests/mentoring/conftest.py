@@ -12,6 +12,11 @@ ORGANISATIONS = ["KV Nord", "KV Süd", "KV Ost"]
 
 @pytest.fixture
 def programme(db):
+    return make_programme()
+
+
+def make_programme() -> Programme:
+    """Open for applications; cross-organisation matching on topics and a shared language."""
     now = timezone.now()
     programme = Programme.objects.create(
         title="Mentoring für weibliche Führungskräfte", slug="fuehrung",
