@@ -23,7 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_TIMEOUT_MS = 30_000
 SCREENSHOTS = Path("/tmp/tandem-e2e-mentoring")  # debugging aid only, never committed
-ORGANISATIONS = ["KV Nord", "KV Süd", "KV Ost"]
 MOTIVATION = "Ich möchte lernen, ein Team mit Zuversicht zu führen."
 
 
