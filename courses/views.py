@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.export import CsvDownload
 from cms.files import serve_file
 
 from . import selectors, services
@@ -364,27 +363,18 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     outline, rows = _learner_rows(course, _selected_run(request, course))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="teilnehmende-{course.slug}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with umlauts correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Name"), _("E-mail address"), _("Course run"), _("Status"), _("Lessons done"),
-                     _("Progress in percent"), _("Quiz results"), _("Certificate")])
+    export = CsvDownload(f"teilnehmende-{course.slug}.csv")
+    export.row([_("Name"), _("E-mail address"), _("Course run"), _("Status"), _("Lessons done"),
+                _("Progress in percent"), _("Quiz results"), _("Certificate")])
     for row in rows:
         enrolment = row["enrolment"]
-        writer.writerow([
-            _csv_safe(enrolment.user.get_full_name()), _csv_safe(enrolment.user.email),
-            _csv_safe(enrolment.run.title if enrolment.run else ""), enrolment.get_status_display(),
-            f"{row['completed']}/{len(outline)}", row["percent"],
-            _csv_safe(", ".join(f"{a.quiz.title}: {a.score_percent} %" for a in row["quizzes"])),
+        export.row([
+            enrolment.user.get_full_name(), enrolment.user.email, enrolment.run.title if enrolment.run else "",
+            enrolment.get_status_display(), f"{row['completed']}/{len(outline)}", row["percent"],
+            ", ".join(f"{a.quiz.title}: {a.score_percent} %" for a in row["quizzes"]),
             row["certificate"].code if row["certificate"] else "",
         ])
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet programs execute cells starting with = + - @; defuse them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return export.response
 
 
 @login_required

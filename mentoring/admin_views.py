@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cms.export import CsvDownload
+
 from . import services
 from .explain import criterion_reason, unmatched_reason
 from .models import Application, FeedbackResponse, MatchingRun, PairRule, Programme, Tandem
@@ -163,8 +165,6 @@ def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Applications with their tandem, for the programme's own planning (no motivation texts)."""
-    import csv
-
     programme = _programme(request, programme_id)
     applications = list(programme.applications.select_related("user").order_by("role", "submitted_at"))
     tandems = list(programme.tandems.filter(status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE,
@@ -177,22 +177,14 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
         partner.setdefault(tandem.mentor_id, ("", "", ""))
         names = ", ".join(filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()]))
         partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mentoring-{programme.slug}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Name"), _("E-mail address"), _("Role"), _("Status"), _("Tandem with"), _("Tandem status"),
-                     _("Score")])
+    export = CsvDownload(f"mentoring-{programme.slug}.csv")
+    export.row([_("Name"), _("E-mail address"), _("Role"), _("Status"), _("Tandem with"), _("Tandem status"),
+                _("Score")])
     for application in applications:
         with_whom, tandem_status, score = partner.get(application.pk, ("", "", ""))
-        writer.writerow([_csv_safe(application.user.get_full_name()), _csv_safe(application.user.email),
-                         application.get_role_display(), application.get_status_display(), _csv_safe(with_whom),
-                         tandem_status, score])
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        export.row([application.user.get_full_name(), application.user.email, application.get_role_display(),
+                    application.get_status_display(), with_whom, tandem_status, score])
+    return export.response
 
 
 @require_POST
