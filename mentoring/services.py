@@ -297,19 +297,32 @@ def tandem_respond(*, tandem: Tandem, user, accept: bool, reason: str = "") -> T
     return tandem
 
 
-def next_best_mentors(*, tandem: Tandem) -> list[dict]:
-    """After a decline: the mentee's best remaining mentors, explained, for the manager."""
-    mentees, mentors = _participants(tandem.programme)
-    mentee = next((person for person in mentees if person.id == tandem.mentee_id), None)
+def best_mentors_for(*, programme: Programme, mentee_id: int) -> list[dict]:
+    """The mentee's best free mentors, best first, each with its explanation. Paused and full
+    mentors, pairs that break a hard rule and pairs declined before never appear."""
+    mentees, mentors = _participants(programme)
+    mentee = next((person for person in mentees if person.id == mentee_id), None)
     if mentee is None:
         return []
-    _pinned, forbidden = _rules(tandem.programme)
-    config = matching.MatchingConfig(criteria=engine_criteria(tandem.programme), forbidden=forbidden,
-                                     top_k=tandem.programme.suggestions_per_mentee)
-    result = matching.match([mentee], mentors, config)
-    best = [{"mentor": pair.mentor_id, "score": round(pair.score, 2)} for pair in result.pairs]
-    others = [{"mentor": alt.mentor_id, "score": round(alt.score, 2)} for alt in result.alternatives.get(mentee.id, [])]
-    return (best + others)[:tandem.programme.suggestions_per_mentee]
+    active = [person for person in mentors if not person.paused]
+    _pinned, forbidden = _rules(programme)
+    config = matching.MatchingConfig(criteria=engine_criteria(programme), forbidden=forbidden,
+                                     top_k=programme.suggestions_per_mentee)
+    result = matching.match([mentee], active, config)
+    mentor_ids = [pair.mentor_id for pair in result.pairs]
+    mentor_ids += [alt.mentor_id for alt in result.alternatives.get(mentee.id, [])]
+    by_id = {person.id: person for person in active}
+    best = []
+    for mentor_id in mentor_ids[:programme.suggestions_per_mentee]:
+        evaluation = matching.evaluate_pair(mentee, by_id[mentor_id], config)
+        best.append({"mentor": mentor_id, "score": round(evaluation.score, 2),
+                     "breakdown": _breakdown(evaluation.breakdown)})
+    return best
+
+
+def next_best_mentors(*, tandem: Tandem) -> list[dict]:
+    """After a decline: the mentee's best remaining mentors, for the manager."""
+    return best_mentors_for(programme=tandem.programme, mentee_id=tandem.mentee_id)
 
 
 # --- Feedback -------------------------------------------------------------------------------
@@ -414,29 +427,11 @@ def goal_set_progress(*, goal, user, progress: int):
 
 
 def mentee_suggestions(*, application: Application) -> list[dict]:
-    """The best mentors this mentee may request, explained. Paused and full mentors, pairs
-    that broke a hard rule and pairs declined before are never suggested."""
-    programme = application.programme
-    if (programme.matching_mode == "manager" or application.role != Role.MENTEE
+    """The mentors a mentee may request in programmes where mentees choose."""
+    if (application.programme.matching_mode == "manager" or application.role != Role.MENTEE
             or application.status != Application.Status.ACCEPTED):
         return []
-    mentees, mentors = _participants(programme)
-    mentee = next((person for person in mentees if person.id == application.pk), None)
-    if mentee is None:
-        return []
-    _pinned, forbidden = _rules(programme)
-    config = matching.MatchingConfig(criteria=engine_criteria(programme), forbidden=forbidden,
-                                     top_k=programme.suggestions_per_mentee)
-    result = matching.match([mentee], [m for m in mentors if not m.paused], config)
-    mentor_ids = [pair.mentor_id for pair in result.pairs]
-    mentor_ids += [alt.mentor_id for alt in result.alternatives.get(mentee.id, [])]
-    by_id = {person.id: person for person in mentors}
-    suggestions = []
-    for mentor_id in mentor_ids[:programme.suggestions_per_mentee]:
-        evaluation = matching.evaluate_pair(mentee, by_id[mentor_id], config)
-        suggestions.append({"mentor": mentor_id, "score": round(evaluation.score, 2),
-                            "breakdown": _breakdown(evaluation.breakdown)})
-    return suggestions
+    return best_mentors_for(programme=application.programme, mentee_id=application.pk)
 
 
 @transaction.atomic
