@@ -19,7 +19,6 @@ from .models import (
     LessonPage,
     LessonProgress,
     MultiplierQualification,
-    QuizAttempt,
     Topic,
     VideoProgress,
 )
@@ -232,15 +231,6 @@ def video_progress_for(user, video_ids: list[int]) -> dict[int, VideoProgress]:
     if not user.is_authenticated or not video_ids:
         return {}
     return {progress.video_id: progress for progress in VideoProgress.objects.filter(user=user, video_id__in=video_ids)}
-
-
-def best_attempts(user, quiz_ids: list[int]) -> dict[int, QuizAttempt]:
-    if not user.is_authenticated or not quiz_ids:
-        return {}
-    best: dict[int, QuizAttempt] = {}
-    for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-score_percent", "-pk"):
-        best.setdefault(attempt.quiz_id, attempt)
-    return best
 
 
 def learner_courses(user) -> list[tuple[Enrolment, int, LessonPage | None]]:
