@@ -227,7 +227,11 @@ def video_progress_report(*, user, video: LearningVideo, visit_id: uuid.UUID, in
 
 
 def course_of(lesson: LessonPage) -> CoursePage:
-    return CoursePage.objects.ancestor_of(lesson).get()
+    """The lesson's course, looked up once per lesson object."""
+    course = getattr(lesson, "_tandem_course", None)
+    if course is None:
+        course = lesson._tandem_course = CoursePage.objects.ancestor_of(lesson).get()
+    return course
 
 
 def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgress:

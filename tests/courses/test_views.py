@@ -250,7 +250,7 @@ def test_course_and_lesson_pages_use_a_fixed_number_of_queries(client, course, l
 
 # Pinned: they must not grow with the number of lessons, learners or courses.
 COURSE_PAGE_QUERIES = 27
-LESSON_PAGE_QUERIES = 34
+LESSON_PAGE_QUERIES = 32
 CATALOGUE_QUERIES = 20
 
 
