@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ["bench.pages", "bench.matching"]
+BENCHMARKS = ["bench.pages", "bench.matching", "bench.slots"]
 
 
 def main() -> int:

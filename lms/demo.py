@@ -209,6 +209,7 @@ def _ensure_mentoring(home: HomePage) -> None:
     page = mentoring_demo.seed(home=home, manager=users["programmleitung@musterverband.example"],
                                mentee_account=users["mentee@musterverband.example"],
                                mentor_account=users["mentorin@musterverband.example"])
+    mentoring_demo.seed_sessions(mentor_account=users["mentorin@musterverband.example"])
     settings = SiteSettings.for_site(Site.objects.get(root_page=home))
     if not settings.navigation_items.filter(page=page).exists():
         NavigationItem.objects.create(settings=settings, page=page, sort_order=2)

@@ -1,4 +1,3 @@
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -6,10 +5,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from cms.timezones import time_zone_choices as cms_time_zone_choices
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))]
+    return cms_time_zone_choices()
 
 
 def default_time_zone() -> str:

@@ -6,3 +6,6 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401

@@ -128,3 +128,72 @@ def seed(*, home, manager, mentee_account, mentor_account) -> ProgrammePage:
     if len(active) > 1:
         services.tandem_end_early(tandem=active[-1], user=active[-1].mentee.user, reason="Wechsel der Stelle")
     return page
+
+
+DEMO_WEEKLY = {
+    "mentorin@musterverband.example": [(0, "09:00", "12:00"), (1, "17:00", "19:30"), (3, "14:00", "18:00")],
+}
+DEFAULT_WEEKLY = [(day, "10:00", "16:00") for day in range(5)]
+SOON = timedelta(minutes=5)
+
+
+def _weekly(user) -> None:
+    from datetime import time
+
+    from .sessions import services as session_services
+
+    schedule = session_services.schedule_get_or_create(user=user)
+    if schedule.windows.exists():
+        return
+    windows = DEMO_WEEKLY.get(user.email, DEFAULT_WEEKLY)
+    session_services.availability_set_weekly(schedule=schedule, windows=[
+        session_services.WindowInput(day, time.fromisoformat(start), time.fromisoformat(end))
+        for day, start, end in windows])
+
+
+def _direct_session(tandem: Tandem, start, *, agenda: str = ""):
+    """Demo sessions outside the booking rules (in the past, or in five minutes): written directly."""
+    from .models import Session, SessionChange
+    from .video.jitsi import new_room_name
+
+    session = Session.objects.create(
+        tandem=tandem, mentor=tandem.mentor.user, mentee=tandem.mentee.user, start=start,
+        end=start + timedelta(minutes=45), blocked_from=start, blocked_until=start + timedelta(minutes=60),
+        room_name=new_room_name(), created_by=tandem.mentee.user, agenda=agenda)
+    SessionChange.objects.create(session=session, kind=SessionChange.Kind.BOOKED, by=tandem.mentee.user,
+                                 start=session.start, end=session.end)
+    return session
+
+
+@transaction.atomic
+def seed_sessions(*, mentor_account) -> None:
+    """Availability for every demo mentor; for the demo mentor's active tandem a past session with
+    feedback, a booked one next week, and on every run one that starts within minutes, so the
+    join flow can be tried right away."""
+    from .models import Application, Session, SessionFeedback
+    from .sessions import selectors
+    from .sessions import services as session_services
+
+    for application in Application.objects.filter(role="mentor").select_related("user"):
+        _weekly(application.user)
+    tandem = (Tandem.objects.filter(mentor__user=mentor_account, status=Tandem.Status.ACTIVE)
+              .select_related("programme", "mentor__user", "mentee__user").first())
+    if tandem is None:
+        return
+    now = timezone.now()
+    sessions = Session.objects.filter(tandem=tandem)
+    if not sessions.exists():
+        past = _direct_session(tandem, (now - timedelta(days=14)).replace(minute=0, second=0, microsecond=0),
+                               agenda="1. Rückblick auf die erste Teamsitzung\n2. Delegieren – wie fange ich an?")
+        SessionFeedback.objects.create(session=past, rating=5, text="Sehr hilfreich, vor allem die Beispiele.")
+        upcoming = selectors.tandem_slots(tandem=tandem, length=60, start=now + timedelta(days=6),
+                                          end=now + timedelta(days=14), now=now).slots
+        if upcoming:
+            session_services.session_book(tandem=tandem, start=upcoming[0].start, length=60, by=tandem.mentee.user)
+    soon = sessions.filter(status__in=Session.ACTIVE, start__gt=now - timedelta(minutes=30),
+                           start__lte=now + timedelta(hours=2))
+    if not soon.exists():
+        start = (now + SOON).replace(second=0, microsecond=0)
+        if not Session.objects.filter(status__in=Session.ACTIVE, blocked_from__lt=start + timedelta(hours=1),
+                                      blocked_until__gt=start).filter(mentor=tandem.mentor.user).exists():
+            _direct_session(tandem, start, agenda="Kurzes Kennenlernen im Videoraum")

@@ -70,3 +70,9 @@ def mentoring_dashboard_index_url():
 def my_mentoring_section(request):
     return MeSection(title=_("My mentoring"), url=reverse("mentoring:mine"), order=20,
                      description=_("Your applications, proposed and active tandems."))
+
+
+@hooks.register("register_me_section")
+def my_sessions_section(request):
+    return MeSection(title=_("My sessions"), url=reverse("mentoring:sessions"), order=21,
+                     description=_("Book, move and join video sessions with your tandem partner."))

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sessions, views
 
 app_name = "mentoring-api"
 
@@ -10,5 +10,10 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("matching-runs", views.MatchingRunViewSet, basename="run")
 router.register("tandems", views.TandemViewSet, basename="tandem")
+router.register("sessions", sessions.SessionViewSet, basename="session")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("", include(router.urls)),
+    path("tandems/<int:tandem_id>/slots/", sessions.TandemSlotsView.as_view(), name="tandem-slots"),
+    path("calendar-token/", sessions.CalendarTokenView.as_view(), name="calendar-token"),
+]

@@ -1,11 +1,24 @@
 from .agreements import Agreement, Goal
 from .applications import Application, ConsentRecord, PairRule, Role
+from .availability import AvailabilityException, AvailabilityWindow, MentorSchedule, SessionRules
 from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
 from .pages import ProgrammePage, ProgrammePageMixin
 from .programmes import Criterion, Fairness, MatchingMode, Programme
+from .sessions import (
+    CalendarToken,
+    Session,
+    SessionAttendance,
+    SessionChange,
+    SessionFeedback,
+    SessionNote,
+    SessionReminder,
+)
 
 __all__ = [
-    "Agreement", "Goal", "Application", "ConsentRecord", "Criterion", "FeedbackResponse", "Fairness", "MatchingMode", "MatchingRun", "PairRule",
-    "Programme", "ProgrammePage", "ProgrammePageMixin", "Proposal", "Role", "Tandem",
+    "Agreement", "Goal", "Application", "AvailabilityException", "AvailabilityWindow", "CalendarToken",
+    "ConsentRecord", "Criterion", "FeedbackResponse", "Fairness", "MatchingMode", "MatchingRun", "MentorSchedule",
+    "PairRule", "Programme", "ProgrammePage", "ProgrammePageMixin", "Proposal", "Role", "Session",
+    "SessionAttendance", "SessionChange", "SessionFeedback", "SessionNote", "SessionReminder", "SessionRules",
+    "Tandem",
 ]

@@ -9,6 +9,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from .availability import SessionRules
+
 # Matching must never use special categories of personal data (GDPR Art. 9).
 SPECIAL_CATEGORY_WORDS = (
     "gesundheit", "health", "krankheit", "behinderung", "disability", "religion", "glaube", "konfession",
@@ -32,7 +34,7 @@ class Fairness(models.TextChoices):
     WAITING_LONGEST = "waiting_longest", _("prefer people who have waited longest")
 
 
-class Programme(ClusterableModel):
+class Programme(SessionRules, ClusterableModel):
     """A time-bound mentoring round (cohort) with its own rules."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -55,6 +57,11 @@ class Programme(ClusterableModel):
     privacy_notice_version = models.CharField(
         _("version of the privacy notice"), max_length=50, default="1",
         help_text=_("Recorded with every consent; raise it when the notice changes."))
+    sessions_need_confirmation = models.BooleanField(
+        _("mentees confirm sessions the mentor proposes"), default=False)
+    session_change_cutoff_hours = models.PositiveSmallIntegerField(
+        _("changes possible until (hours before)"), default=24, validators=[MaxValueValidator(336)],
+        help_text=_("Later than this, a session can no longer be moved or cancelled online."))
 
     panels = [
         FieldPanel("title"), FieldPanel("slug"), FieldPanel("summary"),
@@ -63,6 +70,10 @@ class Programme(ClusterableModel):
                         heading=_("Dates")),
         MultiFieldPanel([FieldPanel("matching_mode"), FieldPanel("fairness"), FieldPanel("default_mentor_capacity"),
                          FieldPanel("suggestions_per_mentee")], heading=_("Matching")),
+        MultiFieldPanel([FieldPanel("session_lengths"), FieldPanel("buffer_before"), FieldPanel("buffer_after"),
+                         FieldPanel("min_notice_hours"), FieldPanel("horizon_days"), FieldPanel("max_per_day"),
+                         FieldPanel("max_per_week"), FieldPanel("sessions_need_confirmation"),
+                         FieldPanel("session_change_cutoff_hours")], heading=_("Sessions")),
         FieldPanel("managers"), FieldPanel("privacy_notice_version"),
         InlinePanel("criteria", heading=_("Matching questions and rules"), label=_("Criterion")),
     ]

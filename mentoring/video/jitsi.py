@@ -29,10 +29,41 @@ class JitsiServer:
     app_id: str
     app_secret: str
     audience: str = "jitsi"
+    scheme: str = "https"
+    jaas_key_id: str = ""
+    jaas_private_key: str = ""
+
+    @property
+    def jaas(self) -> bool:
+        """8x8's Jitsi as a Service: RS256 tokens with a key id, rooms below the tenant (app id)."""
+        return bool(self.jaas_key_id and self.jaas_private_key)
 
     @property
     def configured(self) -> bool:
-        return bool(self.domain and self.app_id and self.app_secret)
+        return bool(self.domain and self.app_id and (self.app_secret or self.jaas))
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+    def room_path(self, room: str) -> str:
+        return f"{self.app_id}/{room}" if self.jaas else room
+
+
+def configured_server() -> JitsiServer:
+    from .. import conf
+
+    return JitsiServer(domain=conf.get("JITSI_DOMAIN"), app_id=conf.get("JITSI_APP_ID"),
+                       app_secret=conf.get("JITSI_APP_SECRET"), audience=conf.get("JITSI_AUDIENCE"),
+                       scheme=conf.get("JITSI_SCHEME"), jaas_key_id=conf.get("JITSI_JAAS_KEY_ID"),
+                       jaas_private_key=conf.get("JITSI_JAAS_PRIVATE_KEY"))
+
+
+def is_public_test_server(domain: str) -> bool:
+    from .. import conf
+
+    host = domain.lower().split(":")[0]
+    return any(host == public or host.endswith("." + public) for public in conf.PUBLIC_TEST_SERVERS)
 
 
 def new_room_name() -> str:
@@ -53,6 +84,9 @@ def room_token(*, server: JitsiServer, room: str, user_id: str, display_name: st
     if not server.configured:
         raise ValueError("the Jitsi server is not configured")
     opens, closes = join_window(start, end)
+    if server.jaas:
+        return _jaas_token(server=server, room=room, user_id=user_id, display_name=display_name,
+                           moderator=moderator, opens=opens, closes=closes, now=now)
     claims = {
         "iss": server.app_id,
         "aud": server.audience,
@@ -69,3 +103,19 @@ def room_token(*, server: JitsiServer, room: str, user_id: str, display_name: st
         },
     }
     return jwt.encode(claims, server.app_secret, algorithm="HS256")
+
+
+def _jaas_token(*, server: JitsiServer, room: str, user_id: str, display_name: str, moderator: bool,
+                opens: datetime, closes: datetime, now: datetime) -> str:
+    """JaaS checks RS256 with the key id in the header, ``iss`` "chat", ``sub`` the tenant."""
+    claims = {
+        "iss": "chat", "aud": "jitsi", "sub": server.app_id, "room": room,
+        "iat": int(now.timestamp()), "nbf": int(opens.timestamp()), "exp": int(closes.timestamp()),
+        "context": {
+            "user": {"id": user_id, "name": display_name, "moderator": "true" if moderator else "false"},
+            "features": {"recording": "false", "livestreaming": "false", "transcription": "false",
+                         "outbound-call": "false", "sip-outbound-call": "false"},
+        },
+    }
+    return jwt.encode(claims, server.jaas_private_key, algorithm="RS256",
+                      headers={"kid": server.jaas_key_id, "typ": "JWT"})

@@ -32,9 +32,17 @@ def test_production_rejects_a_short_secret_key():
 def test_production_check_deploy_is_clean_with_secrets():
     result = manage("check", "--deploy", "--fail-level", "WARNING",
                     SECRET_KEY="x" * 20 + "-throwaway-secret-key-for-the-deploy-check-0123456789",
-                    ALLOWED_HOSTS="tandem.example.org")
+                    ALLOWED_HOSTS="tandem.example.org", JITSI_DOMAIN="meet.example.org", JITSI_APP_ID="tandem",
+                    JITSI_APP_SECRET="s" * 48)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_video_sessions_without_a_jitsi_server():
+    result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org")
+    assert result.returncode != 0 and "mentoring.E001" in result.stderr and "JITSI_DOMAIN" in result.stderr
+    result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org", SESSIONS_ENABLED="false")
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("module", ["lms.settings.dev", "lms.settings.test", "lms.settings.production"])

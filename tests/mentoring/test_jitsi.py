@@ -2,52 +2,16 @@
 HS256 with the app secret, 'iss' is the app id, 'aud' accepted, integer 'nbf'/'exp' around
 now, 'room' names the room being joined, 'sub' names the domain."""
 
-import base64
-import hashlib
-import hmac
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mentoring.video.jitsi import JitsiServer, join_window, new_room_name, room_token
+from tests.support.prosody import prosody_verify
 
 SERVER = JitsiServer(domain="meet.musterverband.example", app_id="tandem", app_secret="geheim-" * 8)
 START = datetime(2027, 3, 28, 14, 0, tzinfo=UTC)
 END = START + timedelta(minutes=45)
-
-
-def _b64decode(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-
-
-def prosody_verify(token: str, *, app_id: str, app_secret: str, audiences: set[str], room: str, domain: str,
-                   now: int) -> dict:
-    """An independent re-implementation of the checks prosody performs on a token."""
-    header_b64, payload_b64, signature_b64 = token.split(".")
-    header = json.loads(_b64decode(header_b64))
-    if header.get("alg") != "HS256":
-        raise ValueError("alg")
-    expected = hmac.new(app_secret.encode(), f"{header_b64}.{payload_b64}".encode(), hashlib.sha256).digest()
-    if not hmac.compare_digest(expected, _b64decode(signature_b64)):
-        raise ValueError("signature")
-    claims = json.loads(_b64decode(payload_b64))
-    if claims.get("iss") != app_id:
-        raise ValueError("iss")
-    if claims.get("aud") not in audiences and "*" not in audiences:
-        raise ValueError("aud")
-    for name in ("nbf", "exp"):
-        if not isinstance(claims.get(name), int):
-            raise ValueError(f"{name} must be an integer")
-    if now < claims["nbf"]:
-        raise ValueError("not yet valid")
-    if now >= claims["exp"]:
-        raise ValueError("expired")
-    if claims.get("room") not in (room, "*"):
-        raise ValueError("room")
-    if claims.get("sub") not in (domain.lower(), "*"):
-        raise ValueError("sub")
-    return claims
 
 
 def token_for(moderator: bool = False, **overrides) -> str:

@@ -1,0 +1,21 @@
+from django_tasks import task
+
+from ..models import Session
+from . import notifications, services
+
+
+@task()
+def notify_session(session_id: int, kind: str, by_id: int | None = None) -> int:
+    """E-mails with calendar files after a booking, confirmation, move or cancellation."""
+    session = Session.objects.select_related("mentor", "mentee", "tandem__programme").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    return notifications.session_changed(session, kind)
+
+
+@task()
+def send_due_reminders() -> int:
+    """The periodic sweep (``manage.py session_reminders`` runs the same): due reminders, each once,
+    and no-show flags for sessions that ended."""
+    services.sessions_flag_no_shows()
+    return services.reminders_send_due()

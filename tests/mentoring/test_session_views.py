@@ -1,0 +1,386 @@
+"""Sessions through the pages, the API and the endpoints the Jitsi server calls."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from mentoring.checks import jitsi_server_check
+from mentoring.models import AvailabilityWindow, Session, SessionNote
+from mentoring.sessions import selectors, services
+from tests.factories import UserFactory
+from tests.support.jitsi_standin import JitsiStandIn
+from tests.support.prosody import prosody_verify
+
+from .conftest import make_active_tandem
+
+EVERY_DAY = [(day, "08:00", "20:00") for day in range(7)]
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def tandem(db):
+    return make_active_tandem(windows=EVERY_DAY)
+
+
+def free(tandem, index=0, *, length=60):
+    now = timezone.now()
+    found = selectors.tandem_slots(tandem=tandem, length=length, start=now, end=now + timedelta(days=14)).slots
+    return found[index]
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def book_now(tandem, index=0):
+    return services.session_book(tandem=tandem, start=free(tandem, index).start, length=60,
+                                 by=tandem.mentee.user).session
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_booking_page_shows_slots_in_the_chosen_zone_and_books(client, tandem):
+    login(client, tandem.mentee.user)
+    slot = free(tandem)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    page = client.get(url, {"tz": "America/New_York", "length": 60})
+    assert page.status_code == 200
+    new_york = slot.start.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
+    assert f"> {new_york}</label>" in page.content.decode()
+    assert 'value="America/New_York" selected' in page.content.decode()
+    form = {"slot": slot.start.isoformat(), "length": 60, "key": "k-1", "tz": "America/New_York"}
+    response = client.post(url, form)
+    session = Session.objects.get()
+    assert response.status_code == 302 and response.url == reverse("mentoring:session", args=[session.uuid])
+    assert client.post(url, form).status_code == 302  # a double click with the same form books nothing more
+    assert Session.objects.count() == 1
+
+
+def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
+    slot = free(tandem)
+    services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentor.user)
+    login(client, tandem.mentee.user)
+    response = client.post(reverse("mentoring:book", args=[tandem.pk]),
+                           {"slot": slot.start.isoformat(), "length": 60, "key": "k-2"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "nicht mehr frei" in body and "Noch frei" in body
+    assert Session.objects.count() == 1
+
+
+def test_bad_slot_input_gets_a_message_not_an_error(client, tandem):
+    login(client, tandem.mentee.user)
+    response = client.post(reverse("mentoring:book", args=[tandem.pk]), {"slot": "morgen", "length": "x"})
+    assert response.status_code == 400 and "Bitte wählen Sie eine Uhrzeit" in response.content.decode()
+
+
+def test_only_members_reach_the_booking_and_session_pages(client, tandem):
+    session = book_now(tandem)
+    assert client.get(reverse("mentoring:book", args=[tandem.pk])).status_code == 302  # to the login
+    login(client, UserFactory())
+    for url in (reverse("mentoring:book", args=[tandem.pk]), reverse("mentoring:session", args=[session.uuid]),
+                reverse("mentoring:session-join", args=[session.uuid])):
+        assert client.get(url).status_code == 404
+
+
+def test_moving_needs_a_reason_and_keeps_what_was_chosen(client, tandem):
+    session = book_now(tandem)
+    target = free(tandem, 6)
+    login(client, tandem.mentor.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    response = client.post(url, {"slot": target.start.isoformat(), "length": 60, "move": session.uuid, "reason": ""})
+    assert response.status_code == 400 and "Grund" in response.content.decode()
+    response = client.post(url, {"slot": target.start.isoformat(), "length": 60, "move": session.uuid,
+                                 "reason": "Sitzung verschoben"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.start == target.start and session.sequence == 1
+
+
+def test_session_page_keeps_notes_private_and_the_agenda_shared(client, tandem):
+    session = book_now(tandem)
+    url = reverse("mentoring:session", args=[session.uuid])
+    login(client, tandem.mentor.user)
+    client.post(url, {"form": "note", "text": "Nur für mich: Gehaltsfrage"})
+    client.post(url, {"form": "agenda", "agenda": "1. Ziele 2. Netzwerk"})
+    assert SessionNote.objects.get().author == tandem.mentor.user
+    assert "Nur für mich" in client.get(url).content.decode()
+    login(client, tandem.mentee.user)
+    page = client.get(url).content.decode()
+    assert "Nur für mich" not in page and "1. Ziele 2. Netzwerk" in page
+
+
+def test_cancelling_without_reason_keeps_the_session(client, tandem):
+    session = book_now(tandem)
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:session", args=[session.uuid])
+    response = client.post(url, {"form": "cancel", "cancel-reason": ""})
+    assert response.status_code == 400 and "Bitte nennen Sie einen Grund." in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == "booked"
+    client.post(url, {"form": "cancel", "cancel-reason": "Termin kollidiert"})
+    session.refresh_from_db()
+    assert session.status == "cancelled" and session.cancel_reason == "Termin kollidiert"
+
+
+def test_join_page_before_the_window_says_when_it_opens(client, tandem):
+    session = book_now(tandem)
+    login(client, tandem.mentee.user)
+    page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+    assert "Der Raum öffnet" in page and "jitsi-room" not in page
+
+
+def start_now(session):
+    start = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
+                                                 blocked_until=start + timedelta(hours=1))
+    session.refresh_from_db()
+    return session
+
+
+def test_join_page_without_a_server_says_how_to_configure(client, tandem, settings):
+    session = start_now(book_now(tandem))
+    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    login(client, tandem.mentee.user)
+    page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+    assert "TANDEM_MENTORING_JITSI_DOMAIN" in page and "jitsi_check" in page
+
+
+def test_join_page_gives_each_member_a_token_for_this_room_only(client, tandem, settings):
+    session = start_now(book_now(tandem))
+    with JitsiStandIn(app_id="tandem", app_secret="s" * 40) as server:
+        for name, value in server.settings().items():
+            setattr(settings, name, value)
+        login(client, tandem.mentor.user)
+        page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+        token = page.split('data-jwt="')[1].split('"')[0]
+        assert f'data-api="{server.base_url}/external_api.js"' in page
+        assert f'data-room="{session.room_name}"' in page
+        now = int(timezone.now().timestamp())
+        claims = prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"},
+                                room=session.room_name, domain=server.domain, now=now)
+        assert claims["context"]["user"]["moderator"] is True
+        assert claims["context"]["user"]["id"] == services.participant_id(session, tandem.mentor.user_id)
+        assert tandem.mentor.user.email not in token
+        with pytest.raises(ValueError, match="room"):
+            prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"}, room="anderer",
+                           domain=server.domain, now=now)
+        login(client, tandem.mentee.user)
+        page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+        token = page.split('data-jwt="')[1].split('"')[0]
+        claims = prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"},
+                                room=session.room_name, domain=server.domain, now=now)
+        assert claims["context"]["user"]["moderator"] is False
+
+
+def test_public_test_server_is_flagged_on_the_join_page(client, tandem, settings):
+    session = start_now(book_now(tandem))
+    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.jit.si"
+    settings.TANDEM_MENTORING_JITSI_APP_ID = "x"
+    settings.TANDEM_MENTORING_JITSI_APP_SECRET = "y" * 40
+    login(client, tandem.mentee.user)
+    page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+    assert "öffentlicher Testserver" in page
+
+
+def test_my_sessions_page_has_a_fixed_number_of_queries(client, tandem, django_assert_num_queries):
+    login(client, tandem.mentee.user)
+    book_now(tandem)
+    client.get(reverse("mentoring:sessions"))  # warm the per-process caches (site, settings)
+    with django_assert_num_queries(QUERIES_MY_SESSIONS):
+        client.get(reverse("mentoring:sessions"))
+    for index in (2, 4, 6):
+        book_now(tandem, index)
+    with django_assert_num_queries(QUERIES_MY_SESSIONS):
+        assert client.get(reverse("mentoring:sessions")).status_code == 200
+
+
+QUERIES_MY_SESSIONS = 12
+QUERIES_BOOKING_PAGE = 12
+
+
+def test_booking_page_has_a_fixed_number_of_queries(client, tandem, django_assert_num_queries):
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    client.get(url)  # warm the per-process caches (site, settings)
+    with django_assert_num_queries(QUERIES_BOOKING_PAGE):
+        client.get(url)
+    for index in (2, 4, 6, 8):
+        book_now(tandem, index)
+    with django_assert_num_queries(QUERIES_BOOKING_PAGE):
+        assert client.get(url).status_code == 200
+
+
+# --- Availability editor -----------------------------------------------------------------------
+
+
+def test_availability_editor_for_mentors(client, tandem):
+    url = reverse("mentoring:availability")
+    login(client, tandem.mentee.user)
+    assert client.get(url).status_code == 404
+    login(client, tandem.mentor.user)
+    assert client.get(url).status_code == 200
+    form = {"form": "weekly", "d1_0_start": "09:00", "d1_0_end": "12:00", "d1_1_start": "11:00", "d1_1_end": "13:00"}
+    response = client.post(url, form)
+    assert response.status_code == 400 and 'value="11:00"' in response.content.decode()
+    assert AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).count() == 7  # unchanged
+    form.update({"d1_1_start": "14:00", "d1_1_end": "18:00", "d3_0_start": "17:00", "d3_0_end": "19:30"})
+    assert client.post(url, form).status_code == 302
+    windows = list(AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user)
+                   .values_list("weekday", "start_time", "end_time"))
+    assert [(day, start.strftime("%H:%M"), end.strftime("%H:%M")) for day, start, end in windows] == [
+        (1, "09:00", "12:00"), (1, "14:00", "18:00"), (3, "17:00", "19:30")]
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert client.post(url, {"form": "exception", "kind": "blocked", "date_from": tomorrow}).status_code == 302
+    response = client.post(url, {"form": "exception", "kind": "available", "date_from": tomorrow})
+    assert response.status_code == 400
+    response = client.post(url, {"form": "settings", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_slots_in_the_viewers_zone(tandem):
+    response = api(tandem.mentee.user).get(f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Asia/Tokyo", "length": 60})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["time_zone"] == "Asia/Tokyo" and body["mentor_time_zone"] == "Europe/Berlin"
+    assert body["slots"][0]["start"].endswith("+09:00")
+    assert datetime.fromisoformat(body["slots"][0]["start"]) == free(tandem).start
+    assert api(tandem.mentee.user).get(f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Nowhere"}).status_code == 400
+    assert api(UserFactory()).get(f"/api/v1/tandems/{tandem.pk}/slots/").status_code == 404
+
+
+def test_api_books_once_per_key_and_answers_409_with_alternatives(tandem):
+    slot = free(tandem)
+    client = api(tandem.mentee.user)
+    payload = {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": 60}
+    first = client.post("/api/v1/sessions/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc")
+    again = client.post("/api/v1/sessions/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc")
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
+    conflict = api(tandem.mentor.user).post("/api/v1/sessions/", payload, format="json")
+    assert conflict.status_code == 409
+    assert conflict.json()["code"] == "slot_unavailable" and conflict.json()["alternatives"]
+    bad = client.post("/api/v1/sessions/", {"tandem": tandem.pk, "start": "bald", "length": 60}, format="json")
+    assert bad.status_code == 400 and "start" in bad.json()["fields"]
+
+
+def test_api_reschedule_cancel_join_token_and_calendar_token(tandem):
+    session = book_now(tandem)
+    client = api(tandem.mentor.user)
+    target = free(tandem, 6)
+    moved = client.post(f"/api/v1/sessions/{session.uuid}/reschedule/",
+                         {"start": target.start.isoformat(), "reason": "Reise"}, format="json")
+    assert moved.status_code == 200 and moved.json()["sequence"] == 1
+    assert datetime.fromisoformat(moved.json()["start"]) == target.start
+    join = client.post(f"/api/v1/sessions/{session.uuid}/join-token/")
+    assert join.status_code == 200 and join.json()["state"] == "early" and not join.json()["jwt"]
+    no_reason = client.post(f"/api/v1/sessions/{session.uuid}/cancel/", {}, format="json")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
+    cancelled = client.post(f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "krank"}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert api(UserFactory()).post(f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "x"}).status_code == 404
+    first = client.get("/api/v1/calendar-token/").json()["url"]
+    rotated = client.post("/api/v1/calendar-token/").json()["url"]
+    assert first != rotated and client.get("/api/v1/calendar-token/").json()["url"] == rotated
+
+
+def test_api_session_list_has_a_fixed_number_of_queries(tandem, django_assert_num_queries):
+    client = api(tandem.mentee.user)
+    book_now(tandem)
+    client.get("/api/v1/sessions/")
+    with django_assert_num_queries(QUERIES_SESSION_LIST):
+        client.get("/api/v1/sessions/")
+    for index in (2, 4, 6):
+        book_now(tandem, index)
+    with django_assert_num_queries(QUERIES_SESSION_LIST):
+        assert len(client.get("/api/v1/sessions/").json()["results"]) == 4
+
+
+QUERIES_SESSION_LIST = 2
+
+
+# --- Jitsi server endpoints --------------------------------------------------------------------
+
+
+@pytest.fixture
+def jitsi_api(settings):
+    settings.TANDEM_MENTORING_JITSI_API_TOKEN = "prosody-secret"
+    return {"HTTP_AUTHORIZATION": "Bearer prosody-secret"}
+
+
+def reserve(client, room, headers):
+    return client.post(reverse("mentoring:jitsi-reservation"), {
+        "name": room, "start_time": "2027-01-01T10:00:00.000Z", "mail_owner": "abc@meet.example.org"}, **headers)
+
+
+def test_reservation_admits_only_booked_rooms_inside_their_window(client, tandem, jitsi_api):
+    session = book_now(tandem)
+    early = reserve(client, session.room_name, jitsi_api)
+    assert early.status_code == 403 and "10 Minuten vor" in early.json()["message"]
+    session = start_now(session)
+    admitted = reserve(client, session.room_name, jitsi_api)
+    assert admitted.status_code == 200
+    body = admitted.json()
+    assert body["name"] == session.room_name and body["max_occupants"] == 2 and body["lobby"] is True
+    closes = session.end + timedelta(minutes=15)
+    started = datetime.strptime(body["start_time"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)
+    assert abs((started + timedelta(seconds=body["duration"]) - closes).total_seconds()) <= 2
+    assert reserve(client, "erfundenerraum", jitsi_api).status_code == 403
+    assert reserve(client, session.room_name, {"HTTP_AUTHORIZATION": "Bearer falsch"}).status_code == 401
+    assert client.delete(reverse("mentoring:jitsi-reservation-delete", args=[body["id"]]), **jitsi_api).status_code == 200
+    services.session_cancel(session=session, by=tandem.mentee.user, reason="x", now=timezone.now() - timedelta(days=2))
+    assert reserve(client, session.room_name, jitsi_api).status_code == 403
+
+
+def test_jitsi_endpoints_are_off_without_a_token(client, tandem, settings):
+    settings.TANDEM_MENTORING_JITSI_API_TOKEN = ""
+    assert client.post(reverse("mentoring:jitsi-reservation"), {"name": "x"}).status_code == 404
+
+
+def test_occupant_events_record_attendance(client, tandem, jitsi_api):
+    session = start_now(book_now(tandem))
+    occupant = {"id": services.participant_id(session, tandem.mentee.user_id), "name": "Lea",
+                "occupant_jid": "x@meet/y", "joined_at": int(timezone.now().timestamp())}
+    url = reverse("mentoring:jitsi-occupant-event", args=["joined"])
+    response = client.post(url, {"event_name": "muc-occupant-joined", "room_name": session.room_name,
+                                  "occupant": occupant}, content_type="application/json", **jitsi_api)
+    assert response.status_code == 200 and response.json() == {"recorded": True}
+    session.refresh_from_db()
+    assert session.mentee_joined_at is not None and session.mentor_joined_at is None
+    stranger = dict(occupant, id="fremd")
+    assert client.post(url, {"event_name": "muc-occupant-joined", "room_name": session.room_name,
+                             "occupant": stranger}, content_type="application/json",
+                       **jitsi_api).json() == {"recorded": False}
+    assert client.post(url, "kein json", content_type="application/json", **jitsi_api).status_code == 400
+
+
+def test_production_refuses_sessions_without_a_jitsi_server(settings):
+    settings.TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
+    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    assert [error.id for error in jitsi_server_check(None)] == ["mentoring.E001"]
+    settings.TANDEM_MENTORING_SESSIONS_ENABLED = False
+    assert jitsi_server_check(None) == []
+    settings.TANDEM_MENTORING_SESSIONS_ENABLED = True
+    settings.TANDEM_MENTORING_JITSI_DOMAIN, settings.TANDEM_MENTORING_JITSI_APP_ID = "meet.jit.si", "a"
+    settings.TANDEM_MENTORING_JITSI_APP_SECRET = "b" * 40
+    assert [error.id for error in jitsi_server_check(None)] == ["mentoring.W001"]
+
+
+def test_reminder_command_is_quiet_without_sessions(db, capsys):
+    call_command("session_reminders")
+    assert "0" in capsys.readouterr().out

@@ -1,0 +1,378 @@
+"""A stand-in for a self-hosted Jitsi Meet server, for tests and local demos.
+
+It listens on 127.0.0.1 (a random port unless given) in a daemon thread and serves:
+
+``/external_api.js``
+    a small but real ``JitsiMeetExternalAPI(domain, options)``: like Jitsi's, it puts an
+    ``<iframe>`` into ``options.parentNode`` whose ``src`` is
+    ``<scheme>://<domain>/<roomName>?jwt=<jwt>#jitsi_meet_external_api_id=0&config.x.y=…``.
+    The scheme is that of the script's own URL (``http`` here); ``options.noSSL`` forces
+    ``http``. Unlike Jitsi's, the iframe also gets a ``title`` (``options.title`` or
+    "Videokonferenz") - the real API sets none, so the embedding page must set one itself.
+``/config.js``
+    privacy-correct by default, or the text given as ``config_js``
+``/about/health``
+    200 ``{}`` or 500 when ``health`` is False
+``/<room>?jwt=…``
+    a German, accessible HTML page that verifies the token by prosody's rules
+    (:func:`tests.support.prosody.prosody_verify`) and says in ``<h1 id="room-status">``
+    either "Raum <room> betreten als <name> (Moderator: ja|nein)" or "Token abgelehnt: <rule>".
+    It tells the parent page "videoConferenceJoined" or "errorOccurred" via postMessage, which
+    the stand-in's API hands to ``addListener`` callbacks.
+
+Every request path (without query string) is recorded in ``requests``.
+
+By hand: ``python -m tests.support.jitsi_standin --port 8443 --app-id tandem --app-secret …``
+serves until Ctrl+C and prints the settings to use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import secrets
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.support.prosody import prosody_verify
+
+DEFAULT_CONFIG_JS = """// Jitsi stand-in: the privacy settings Tandem expects (see docs/jitsi.md)
+var config = {
+    hosts: {
+        domain: '%(host)s',
+        muc: 'conference.%(host)s'
+    },
+    disableThirdPartyRequests: true,
+    gravatar: { disabled: true },
+    prejoinConfig: { enabled: true },
+    enableInsecureRoomNameWarning: true,
+    doNotStoreRoom: true,
+    p2p: {
+        enabled: true,
+        stunServers: [ { urls: 'stun:%(host)s:3478' } ]
+    },
+    recordingService: { enabled: false },
+    liveStreaming: { enabled: false },
+    localRecording: { disable: true },
+    transcription: { enabled: false },
+    analytics: {}
+};
+"""
+
+EXTERNAL_API_JS = r"""/* Jitsi stand-in: JitsiMeetExternalAPI, enough for embedding tests. */
+(function () {
+    'use strict';
+    var script = document.currentScript;
+    var scriptScheme = script && script.src ? new URL(script.src).protocol.replace(':', '') : 'https';
+    var nextId = 0;
+
+    function encode(value) {
+        return encodeURIComponent(JSON.stringify(value));
+    }
+
+    function flatten(prefix, object, out) {
+        Object.keys(object || {}).forEach(function (key) {
+            var value = object[key];
+            var name = prefix + '.' + key;
+            if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+                flatten(name, value, out);
+            } else {
+                out.push(name + '=' + encode(value));
+            }
+        });
+        return out;
+    }
+
+    function size(value) {
+        return typeof value === 'number' ? value + 'px' : value;
+    }
+
+    function JitsiMeetExternalAPI(domain, options) {
+        if (!(this instanceof JitsiMeetExternalAPI)) {
+            return new JitsiMeetExternalAPI(domain, options);
+        }
+        options = options || {};
+        var id = nextId++;
+        var scheme = options.noSSL ? 'http' : scriptScheme;
+        var url = scheme + '://' + domain + '/' + encodeURIComponent(options.roomName || '');
+        if (options.jwt) {
+            url += '?jwt=' + encodeURIComponent(options.jwt);
+        }
+        var fragment = ['jitsi_meet_external_api_id=' + id];
+        flatten('config', options.configOverwrite, fragment);
+        flatten('interfaceConfig', options.interfaceConfigOverwrite, fragment);
+        flatten('userInfo', options.userInfo, fragment);
+        if (options.lang) {
+            fragment.push('lang=' + encode(options.lang));
+        }
+        this._url = url + '#' + fragment.join('&');
+        this._listeners = {};
+        this._origin = scheme + '://' + domain;
+        this.commands = [];
+
+        var frame = document.createElement('iframe');
+        frame.id = frame.name = 'jitsiConferenceFrame' + id;
+        frame.src = this._url;
+        frame.allow = 'camera; microphone; display-capture';
+        frame.setAttribute('allowFullScreen', 'true');
+        frame.title = options.title || 'Videokonferenz';
+        frame.style.border = '0';
+        frame.style.width = size(options.width || '100%');
+        frame.style.height = size(options.height || 540);
+        if (typeof options.onload === 'function') {
+            frame.onload = options.onload;
+        }
+        this._parentNode = options.parentNode || document.body;
+        this._frame = this._parentNode.appendChild(frame);
+
+        var api = this;
+        this._onMessage = function (event) {
+            var data = event.data || {};
+            if (event.source !== api._frame.contentWindow || data.jitsiStandIn !== true) {
+                return;
+            }
+            api._emit(data.event, data.payload || {});
+        };
+        window.addEventListener('message', this._onMessage);
+    }
+
+    JitsiMeetExternalAPI.prototype._emit = function (name, payload) {
+        (this._listeners[name] || []).slice().forEach(function (listener) {
+            listener(payload);
+        });
+    };
+    JitsiMeetExternalAPI.prototype.addListener = function (name, listener) {
+        (this._listeners[name] = this._listeners[name] || []).push(listener);
+        return this;
+    };
+    JitsiMeetExternalAPI.prototype.addEventListener = JitsiMeetExternalAPI.prototype.addListener;
+    JitsiMeetExternalAPI.prototype.on = JitsiMeetExternalAPI.prototype.addListener;
+    JitsiMeetExternalAPI.prototype.addEventListeners = function (listeners) {
+        var api = this;
+        Object.keys(listeners || {}).forEach(function (name) { api.addListener(name, listeners[name]); });
+    };
+    JitsiMeetExternalAPI.prototype.removeListener = function (name, listener) {
+        this._listeners[name] = (this._listeners[name] || []).filter(function (l) { return l !== listener; });
+        return this;
+    };
+    JitsiMeetExternalAPI.prototype.removeEventListener = JitsiMeetExternalAPI.prototype.removeListener;
+    JitsiMeetExternalAPI.prototype.executeCommand = function (name) {
+        this.commands.push(Array.prototype.slice.call(arguments));
+        if (name === 'hangup') {
+            this._emit('videoConferenceLeft', {});
+            this._emit('readyToClose', {});
+        }
+    };
+    JitsiMeetExternalAPI.prototype.executeCommands = function (commands) {
+        var api = this;
+        Object.keys(commands || {}).forEach(function (name) {
+            api.executeCommand.apply(api, [name].concat(commands[name]));
+        });
+    };
+    JitsiMeetExternalAPI.prototype.getIFrame = function () {
+        return this._frame;
+    };
+    JitsiMeetExternalAPI.prototype.dispose = function () {
+        window.removeEventListener('message', this._onMessage);
+        if (this._frame && this._frame.parentNode) {
+            this._frame.parentNode.removeChild(this._frame);
+        }
+        this._frame = null;
+        this._listeners = {};
+    };
+
+    window.JitsiMeetExternalAPI = JitsiMeetExternalAPI;
+}());
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body {{ font-family: sans-serif; margin: 2rem; color: #1a1a1a; background: #fff; }}</style>
+</head>
+<body>
+<main>
+<h1 id="room-status" {attributes}>{status}</h1>
+</main>
+<script>
+if (window.parent !== window) {{
+    window.parent.postMessage({{ jitsiStandIn: true, event: {event}, payload: {payload} }}, '*');
+}}
+</script>
+</body>
+</html>
+"""
+
+
+class JitsiStandIn:
+    """A stand-in Jitsi server on 127.0.0.1; usable as a context manager or with ``stop()``."""
+
+    scheme = "http"
+
+    def __init__(self, app_id: str, app_secret: str, audience: str = "jitsi", config_js: str | None = None,
+                 health: bool = True, *, port: int = 0, host: str = "127.0.0.1"):
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.audience = audience
+        self.health = health
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self.host, self.port = self._server.server_address[:2]
+        self.config_js = config_js if config_js is not None else DEFAULT_CONFIG_JS % {"host": self.host}
+        self._thread = threading.Thread(target=self._server.serve_forever, name="jitsi-standin", daemon=True)
+        self._thread.start()
+
+    @property
+    def domain(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+    @property
+    def health_url(self) -> str:
+        return f"{self.base_url}/about/health"
+
+    def settings(self) -> dict[str, object]:
+        """The Tandem settings that point at this stand-in."""
+        return {
+            "TANDEM_MENTORING_JITSI_DOMAIN": self.domain,
+            "TANDEM_MENTORING_JITSI_SCHEME": self.scheme,
+            "TANDEM_MENTORING_JITSI_APP_ID": self.app_id,
+            "TANDEM_MENTORING_JITSI_APP_SECRET": self.app_secret,
+            "TANDEM_MENTORING_JITSI_AUDIENCE": self.audience,
+            "TANDEM_MENTORING_JITSI_HEALTH_URL": self.health_url,
+        }
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> JitsiStandIn:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (the server already runs in its thread)."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(timeout=0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def room_page(self, room: str, token: str | None) -> str:
+        if not token:
+            return self._rejected(room, "kein Token")
+        try:
+            claims = prosody_verify(token, app_id=self.app_id, app_secret=self.app_secret,
+                                    audiences={self.audience}, room=room, domain=self.domain,
+                                    now=int(time.time()))
+        except ValueError as exc:
+            return self._rejected(room, str(exc))
+        user = (claims.get("context") or {}).get("user") or {}
+        name = str(user.get("name") or "")
+        moderator = user.get("moderator") in (True, "true")
+        status = f"Raum {room} betreten als {name} (Moderator: {'ja' if moderator else 'nein'})"
+        attributes = (f'data-room="{html.escape(room)}" data-moderator="{"true" if moderator else "false"}" '
+                      f'data-user-id="{html.escape(str(user.get("id") or ""))}"')
+        payload = {"roomName": room, "displayName": name, "id": secrets.token_hex(4), "moderator": moderator}
+        return self._page(f"Jitsi-Stand-in: Raum {room}", status, attributes, "videoConferenceJoined", payload)
+
+    def _rejected(self, room: str, reason: str) -> str:
+        payload = {"name": "conference.connectionError.notAllowed", "message": reason, "isFatal": True}
+        return self._page("Jitsi-Stand-in: Token abgelehnt", f"Token abgelehnt: {reason}",
+                          f'data-room="{html.escape(room)}" data-error="{html.escape(reason)}"',
+                          "errorOccurred", payload)
+
+    @staticmethod
+    def _page(title: str, status: str, attributes: str, event: str, payload: dict) -> str:
+        def js(value) -> str:
+            return json.dumps(value).replace("<", "\\u003c")
+
+        return PAGE.format(title=html.escape(title), status=html.escape(status), attributes=attributes,
+                           event=js(event), payload=js(payload))
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "JitsiStandIn/1"
+
+            def log_message(self, format, *args):
+                return  # keep test output clean
+
+            def _send(self, status: int, body: str, content_type: str) -> None:
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            def do_HEAD(self):
+                self.do_GET()
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                path = parts.path
+                with standin._lock:
+                    standin.requests.append(path)
+                if path == "/external_api.js":
+                    self._send(200, EXTERNAL_API_JS, "application/javascript")
+                elif path == "/config.js":
+                    self._send(200, standin.config_js, "application/javascript")
+                elif path == "/about/health":
+                    if standin.health:
+                        self._send(200, "{}", "application/json")
+                    else:
+                        self._send(500, '{"error": "unhealthy"}', "application/json")
+                elif path == "/":
+                    self._send(200, JitsiStandIn._page("Jitsi-Stand-in", "Jitsi-Stand-in", "", "ready", {}),
+                               "text/html")
+                elif path.count("/") == 1 and len(path) > 1 and "." not in path:
+                    room = unquote(path[1:]).lower()
+                    token = (parse_qs(parts.query).get("jwt") or [None])[0]
+                    self._send(200, standin.room_page(room, token), "text/html")
+                else:
+                    self._send(HTTPStatus.NOT_FOUND, "Not found", "text/plain")
+
+        return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve a stand-in Jitsi Meet server on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=8443)
+    parser.add_argument("--app-id", default="tandem")
+    parser.add_argument("--app-secret", default="")
+    parser.add_argument("--audience", default="jitsi")
+    args = parser.parse_args(argv)
+    secret = args.app_secret or secrets.token_urlsafe(32)
+    standin = JitsiStandIn(args.app_id, secret, args.audience, port=args.port)
+    print(f"Jitsi stand-in at {standin.base_url} (Ctrl+C stops it). Settings for Tandem:")
+    for name, value in standin.settings().items():
+        print(f"export {name}={value}")
+    print(f"Check it: python manage.py jitsi_check --url {standin.base_url} --health-url {standin.health_url}")
+    standin.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
