@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import Criterion, Programme, Role
 from .services import CONSENT_REQUIRED
@@ -73,3 +74,14 @@ class AgreementForm(forms.Form):
 
 class GoalForm(forms.Form):
     title = forms.CharField(label=_("New goal"), max_length=300)
+
+
+SESSION_LENGTH_CHOICES = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("60 minutes")), (90, _("90 minutes"))]
+
+
+class ProgrammeAdminForm(WagtailAdminModelForm):
+    """The programme in the admin: session lengths as checkboxes instead of raw JSON."""
+
+    session_lengths = forms.TypedMultipleChoiceField(label=_("Session lengths"), coerce=int,
+                                                     choices=SESSION_LENGTH_CHOICES,
+                                                     widget=forms.CheckboxSelectMultiple)

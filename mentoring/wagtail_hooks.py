@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -11,6 +12,7 @@ from cms.personal import MeSection
 
 from . import admin_views
 from .admin_views import managed_programmes
+from .forms import ProgrammeAdminForm
 from .models import Programme
 
 
@@ -32,6 +34,7 @@ class ProgrammeViewSet(SnippetViewSet):
     menu_order = 260
     add_to_admin_menu = True
     list_display = ["title", "applications_close", "matching_on", "starts_on"]
+    edit_handler = ObjectList(Programme.panels, base_form_class=ProgrammeAdminForm)
 
     def get_queryset(self, request):
         return managed_programmes(request.user)

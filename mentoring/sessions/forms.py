@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.timezones import time_zone_choices
 
+from ..forms import SESSION_LENGTH_CHOICES
 from ..models import AvailabilityException, MentorSchedule
 from ..models.availability import WEEKDAYS
 from .services import REASON_REQUIRED, WINDOW_ORDER, WindowInput
@@ -43,8 +44,7 @@ class ScheduleSettingsForm(forms.ModelForm):
                               help_text=_("Your availability is kept in this zone, also across daylight saving "
                                           "changes."))
     session_lengths = forms.TypedMultipleChoiceField(
-        label=_("Session lengths"), coerce=int, widget=forms.CheckboxSelectMultiple,
-        choices=[(30, _("30 minutes")), (45, _("45 minutes")), (60, _("60 minutes")), (90, _("90 minutes"))])
+        label=_("Session lengths"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=SESSION_LENGTH_CHOICES)
 
     class Meta:
         model = MentorSchedule

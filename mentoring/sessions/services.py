@@ -210,6 +210,23 @@ def _notify(session: Session, kind: str, by) -> None:
 
     session_id, by_id = session.pk, getattr(by, "pk", None)
     transaction.on_commit(lambda: notify_session.enqueue(session_id, kind, by_id))
+    if session.status == Session.Status.BOOKED:
+        _schedule_reminders(session)
+
+
+def _schedule_reminders(session: Session) -> None:
+    """With a worker that runs deferred tasks (the database backend), queue the reminder sweep for
+    the moments reminders fall due; queued tasks survive a worker restart, and the sweep sends each
+    reminder once however often it runs. Without one, ``manage.py session_reminders`` does it."""
+    from .tasks import send_due_reminders
+
+    if not send_due_reminders.get_backend().supports_defer:
+        return
+    now = timezone.now()
+    for _kind, before, _until in REMINDERS:
+        due = session.start - before + timedelta(seconds=5)
+        if due > now:
+            transaction.on_commit(lambda due=due: send_due_reminders.using(run_after=due).enqueue())
 
 
 def _is_overlap(error: IntegrityError) -> bool:

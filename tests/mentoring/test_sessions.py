@@ -374,3 +374,16 @@ def test_a_mentor_in_new_york_offers_local_times(db):
     new_york = ZoneInfo("America/New_York")
     assert [s.start.astimezone(new_york).strftime("%H:%M") for s in result.slots] == ["15:00", "15:30", "16:00"]
     assert result.slots[0].start == datetime(2027, 3, 15, 19, tzinfo=UTC)  # EDT since 14 March
+
+
+def test_a_worker_with_deferred_tasks_gets_the_reminder_sweep_queued_for_both_moments(tandem, settings, oncommit):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    start = datetime.now(UTC) + timedelta(days=3)
+    slot = selectors.tandem_slots(tandem=tandem, length=60, start=start, end=start + timedelta(days=7)).slots[0]
+    booking = oncommit(services.session_book, tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user)
+    queued = sorted(result.task.run_after for result in default_task_backend.results
+                    if result.task.name == "send_due_reminders")
+    assert queued == [booking.session.start - timedelta(hours=24) + timedelta(seconds=5),
+                      booking.session.start - timedelta(hours=1) + timedelta(seconds=5)]

@@ -207,3 +207,13 @@ def test_dashboard_suggests_the_next_best_mentor_after_a_decline(client, program
     section = html.split("Keine Kapazität")[1].split("</li></ul>")[0]
     assert runner_up.user.get_full_name() in section
     assert f'name="mentee" value="{mentee.pk}"' in section
+
+
+def test_programme_session_rules_are_edited_with_checkboxes_not_json(client, programme, manager):
+    from mentoring.wagtail_hooks import ProgrammeViewSet
+
+    client.force_login(manager)
+    page = client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])).content.decode()
+    assert 'type="checkbox" name="session_lengths" value="45"' in page
+    form_class = ProgrammeViewSet.edit_handler.bind_to_model(Programme).get_form_class()
+    assert form_class.base_fields["session_lengths"].clean(["30", "90"]) == [30, 90]
