@@ -15,6 +15,7 @@ from cms.export import CsvDownload
 from . import services
 from .explain import criterion_reason, unmatched_reason
 from .models import Application, FeedbackResponse, MatchingRun, PairRule, Programme, Tandem
+from .sessions import selectors as session_selectors
 
 
 def managed_programmes(user):
@@ -84,6 +85,8 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
         "feedback": [(label, services.feedback_aggregates(programme=programme, phase=value))
                      for value, label in FeedbackResponse.Phase.choices],
         "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,
+        "sessions": session_selectors.programme_session_stats(programme=programme),
+        "min_ratings": session_selectors.MIN_RATINGS_FOR_AVERAGE,
     })
 
 

@@ -122,3 +122,24 @@ def member_sessions(user, *, upcoming: bool, now: datetime | None = None) -> Que
     if upcoming:
         return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
     return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by("-start", "-pk")
+
+
+MIN_RATINGS_FOR_AVERAGE = 3
+
+
+def programme_session_stats(*, programme, now: datetime | None = None) -> dict:
+    """Counts for the programme management, never contents (no agendas, notes or texts); the
+    average rating only from three ratings on, so nobody can be recognised. One query."""
+    from django.db.models import Avg, Count
+
+    now = now or timezone.now()
+    booked = Q(status=Session.Status.BOOKED)
+    stats = Session.objects.filter(tandem__programme=programme).aggregate(
+        upcoming=Count("pk", filter=Q(status__in=Session.ACTIVE, end__gt=now)),
+        held=Count("pk", filter=booked & Q(end__lte=now)),
+        cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
+        no_shows=Count("pk", filter=booked & Q(end__lte=now) & (Q(mentor_no_show=True) | Q(mentee_no_show=True))),
+        ratings=Count("feedback"), average=Avg("feedback__rating"))
+    if stats["ratings"] < MIN_RATINGS_FOR_AVERAGE:
+        stats["average"] = None
+    return stats

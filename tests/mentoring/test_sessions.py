@@ -387,3 +387,19 @@ def test_a_worker_with_deferred_tasks_gets_the_reminder_sweep_queued_for_both_mo
                     if result.task.name == "send_due_reminders")
     assert queued == [booking.session.start - timedelta(hours=24) + timedelta(seconds=5),
                       booking.session.start - timedelta(hours=1) + timedelta(seconds=5)]
+
+
+def test_programme_management_sees_counts_and_an_average_only_from_three_ratings(tandem):
+    held = [book(tandem, at(4, 9)), book(tandem, at(5, 9)), book(tandem, at(6, 9))]
+    cancelled = book(tandem, at(7, 9))
+    services.session_cancel(session=cancelled, by=tandem.mentor.user, reason="krank", now=NOW)
+    later = at(10, 12)
+    for rating, session in zip((5, 4), held, strict=False):
+        services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=rating, text="geheim",
+                                         now=later)
+    services.session_mark_no_show(session=held[2], by=tandem.mentee.user, now=later)
+    stats = selectors.programme_session_stats(programme=tandem.programme, now=later)
+    assert (stats["held"], stats["cancelled"], stats["no_shows"], stats["upcoming"]) == (3, 1, 1, 0)
+    assert stats["ratings"] == 2 and stats["average"] is None
+    services.session_feedback_submit(session=held[2], by=tandem.mentee.user, rating=3, now=later)
+    assert selectors.programme_session_stats(programme=tandem.programme, now=later)["average"] == 4
