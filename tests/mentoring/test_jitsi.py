@@ -71,3 +71,23 @@ def test_unconfigured_server_or_impossible_session_gives_no_token():
         token_for(server=JitsiServer(domain="", app_id="", app_secret=""))
     with pytest.raises(ValueError):
         join_window(END, START)
+
+
+def test_jaas_option_signs_rs256_with_the_key_id_and_the_tenant():
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    server = JitsiServer(domain="8x8.vc", app_id="vpaas-magic-cookie-abc", app_secret="", jaas_key_id="kid-1",
+                         jaas_private_key=pem)
+    assert server.configured and server.room_path("raum") == "vpaas-magic-cookie-abc/raum"
+    token = token_for(server=server, moderator=True)
+    assert jwt.get_unverified_header(token)["kid"] == "kid-1"
+    claims = jwt.decode(token, key.public_key(), algorithms=["RS256"], audience="jitsi",
+                        options={"verify_nbf": False, "verify_exp": False, "verify_iat": False})
+    assert (claims["iss"], claims["sub"], claims["room"]) == ("chat", "vpaas-magic-cookie-abc", "raum")
+    assert claims["context"]["user"]["moderator"] == "true"
+    assert claims["nbf"] == int((START - timedelta(minutes=10)).timestamp())
