@@ -205,7 +205,9 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         session.refresh_from_db()
         assert session.start == old_start and session.sequence == 0
 
-        reason = mentor_page.get_by_label(de("Reason (your tandem partner sees it)"), exact=True)
+        reason = mentor_page.get_by_role("textbox", name=re.compile("^" + re.escape(de("Reason (your tandem partner sees it)"))))
+        expect(reason).to_have_attribute("aria-invalid", "true")
+        expect(reason).to_have_accessible_description(de("Please give a reason."))
         reason.press_sequentially(REASON)  # typed, key by key
         expect(reason).to_have_value(REASON)
         mover.focus()
