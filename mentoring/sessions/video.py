@@ -23,10 +23,13 @@ class JoinInfo:
     room: str = ""
     token: str = ""
     public_server: bool = False
+    tenant: str = ""  # JaaS: the app id, under which the server serves its script
 
     @property
     def external_api_url(self) -> str:
-        return f"{self.base_url}/external_api.js" if self.base_url else ""
+        if not self.base_url:
+            return ""
+        return f"{self.base_url}/{self.tenant}/external_api.js" if self.tenant else f"{self.base_url}/external_api.js"
 
 
 def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInfo:
@@ -40,7 +43,9 @@ def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInf
     moderator = role == "mentor"
     server = configured_server()
     base = {"opens_at": opens, "closes_at": closes, "moderator": moderator, "domain": server.domain,
-            "base_url": server.base_url if server.domain else "", "public_server": is_public_test_server(server.domain)}
+            "base_url": server.base_url if server.domain else "",
+            "public_server": is_public_test_server(server.domain) and not server.jaas,
+            "tenant": server.app_id if server.jaas else ""}
     if session.status == Session.Status.CANCELLED:
         return JoinInfo(state="cancelled", **base)
     if session.status == Session.Status.PROPOSED:
