@@ -7,3 +7,8 @@ class CmsConfig(AppConfig):
     label = "cms"
     verbose_name = _("Content")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("privacy")

@@ -122,6 +122,27 @@ class DocumentBlock(blocks.StructBlock):
         description = _("A download link with file type and size.")
 
 
+class PersonalDataBlock(blocks.StaticBlock):
+    """The personal-data inventory as a table: what the site stores, why and how long. Editors place
+    it in the privacy notice and write the text around it; it stays true as the software changes."""
+
+    class Meta:
+        icon = "table"
+        label = _("Table of personal data (generated)")
+        template = "cms/blocks/personal_data.html"
+        admin_text = _("Shows what the site stores, for which purpose and how long, generated from the software.")
+        description = _("What the site stores, why and how long – always up to date.")
+
+    def get_context(self, value, parent_context=None):
+        from itertools import groupby
+
+        from .privacy import purposes
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["groups"] = [(kind, list(rows)) for kind, rows in groupby(purposes(), key=lambda row: row[0])]
+        return context
+
+
 class BaseContentBlocks(blocks.StreamBlock):
     """The blocks every content page offers. Plugins extend this stream with their own."""
 
@@ -132,3 +153,4 @@ class BaseContentBlocks(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     faq = FAQBlock()
     document = DocumentBlock()
+    personal_data = PersonalDataBlock()

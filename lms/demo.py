@@ -98,6 +98,10 @@ PAGES = {
              "E-Mail-Adresse und Ihren Namen für das Konto, Ihren Lernfortschritt in Kursen und Ihre "
              "Angaben im Mentoringprogramm. Wir binden keine Dienste Dritter ein, setzen keine "
              "Analyse-Werkzeuge ein und laden keine Schriften oder Skripte von fremden Servern.</p>"),
+            ("paragraph", "<p>Die folgende Übersicht wird aus der Software erzeugt und ist daher immer aktuell. "
+             "Unter „Mein Bereich → Meine Daten und Datenschutz“ können Sie alle Ihre Daten herunterladen oder "
+             "Ihr Konto löschen.</p>"),
+            ("personal_data", None),
             ("heading", {"text": "Ihre Rechte", "level": "h2"}),
             ("paragraph", "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung "
              "der Verarbeitung, Datenübertragbarkeit und Widerspruch (Art. 15–21 DSGVO).</p>"),

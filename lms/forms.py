@@ -23,3 +23,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language", "time_zone"]
+
+
+class ErasureConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted."),
+        error_messages={"required": _("Please confirm that you want your account deleted.")})

@@ -23,7 +23,13 @@ def me_sections(request: HttpRequest) -> list[MeSection]:
                 (_("Two-factor authentication"), reverse("mfa_index")),
                 (_("API token"), reverse("me-api-token")),
             ],
-        )
+        ),
+        MeSection(
+            title=_("My data and privacy"),
+            url=reverse("me-privacy"),
+            description=_("Download everything this site keeps about you, or delete your account."),
+            order=910,
+        ),
     ]
     for hook in hooks.get_hooks("register_me_section"):
         section = hook(request)

@@ -73,3 +73,37 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@")[0]
+
+
+class ErasureRequest(models.Model):
+    """A request to erase an account (GDPR Art. 17): due after a cool-off period in which the person
+    can cancel it; once carried out, only a pseudonymous reference and counts per model remain."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="erasure_requests")
+    reference = models.CharField(_("pseudonymous reference"), max_length=64)
+    by_staff = models.BooleanField(_("requested by staff"), default=False)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    due_at = models.DateTimeField(_("carried out from"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    counts = models.JSONField(_("erased or anonymised rows per kind"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(cancelled_at__isnull=True,
+                                                                        completed_at__isnull=True),
+                                    name="erasure_one_open_request_per_user"),
+            models.CheckConstraint(condition=models.Q(cancelled_at__isnull=True) | models.Q(completed_at__isnull=True),
+                                   name="erasure_cancelled_or_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def open(self) -> bool:
+        return self.cancelled_at is None and self.completed_at is None

@@ -1,7 +1,20 @@
+import hashlib
+import hmac
+import io
+import json
+import logging
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from .models import User
+from .models import ErasureRequest, User
+
+logger = logging.getLogger("tandem.audit")
 
 PREFERENCE_FIELDS = {"first_name", "last_name", "language", "time_zone"}
 
@@ -28,3 +41,96 @@ def api_token_rotate(*, user: User) -> Token:
 @transaction.atomic
 def api_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+
+
+# --- Data protection: export and erasure (driven by the inventory in each app's privacy.py) -------
+
+ERASURE_ALREADY_REQUESTED = _("The deletion of this account is already requested.")
+NOT_ERASABLE = _("Accounts with administrator rights cannot be deleted this way.")
+
+
+def erasure_cool_off() -> timedelta:
+    return timedelta(days=getattr(settings, "TANDEM_ERASURE_COOL_OFF_DAYS", 14))
+
+
+def _reference(user: User) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"erasure:{user.pk}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class PrivacyError(Exception):
+    def __init__(self, message, *, code: str = "invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+def personal_data_export(*, user: User) -> bytes:
+    """A ZIP with all the person's data as JSON (machine-readable) and HTML (readable)."""
+    from django.template.loader import render_to_string
+
+    from cms import privacy
+
+    sections = privacy.export_person(user)
+    exported_at = timezone.now()
+    document = {"exported_at": exported_at.isoformat(), "account": user.email, "sections": sections}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("daten.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        archive.writestr("daten.html", render_to_string("lms/privacy_export.html",
+                                                        {"sections": sections, "exported_at": exported_at,
+                                                         "account": user}))
+    log_event(action="privacy.export", actor=user, subject=user)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def erasure_request(*, user: User, by: User | None = None, now=None) -> ErasureRequest:
+    now = now or timezone.now()
+    if user.is_superuser:
+        raise PrivacyError(NOT_ERASABLE, code="not_erasable")
+    if ErasureRequest.objects.filter(user=user, cancelled_at__isnull=True, completed_at__isnull=True).exists():
+        raise PrivacyError(ERASURE_ALREADY_REQUESTED, code="already_requested")
+    request = ErasureRequest.objects.create(user=user, reference=_reference(user), by_staff=by is not None and by != user,
+                                            due_at=now + erasure_cool_off())
+    log_event(action="privacy.erasure_requested", actor=by or user, subject=user)
+    return request
+
+
+@transaction.atomic
+def erasure_cancel(*, user: User, now=None) -> int:
+    now = now or timezone.now()
+    cancelled = ErasureRequest.objects.filter(user=user, cancelled_at__isnull=True,
+                                              completed_at__isnull=True).update(cancelled_at=now)
+    if cancelled:
+        log_event(action="privacy.erasure_cancelled", actor=user, subject=user)
+    return cancelled
+
+
+@transaction.atomic
+def erasure_carry_out(*, request: ErasureRequest, now=None) -> ErasureRequest:
+    """Erase or anonymise every personal field the inventory lists; statistics stay intact."""
+    from cms import privacy
+
+    now = now or timezone.now()
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.open or request.user is None:
+        return request
+    user = request.user
+    counts = privacy.erase_person(user)
+    request.completed_at, request.counts, request.user = now, counts, None
+    request.save(update_fields=["completed_at", "counts", "user"])
+    log_event(action="privacy.erased", actor=None, subject_reference=request.reference)
+    return request
+
+
+def erasures_due(*, now=None) -> list[ErasureRequest]:
+    now = now or timezone.now()
+    return list(ErasureRequest.objects.filter(due_at__lte=now, cancelled_at__isnull=True, completed_at__isnull=True,
+                                              user__isnull=False))
+
+
+def log_event(*, action: str, actor: User | None, subject: User | None = None, subject_reference: str = "",
+              **details) -> None:
+    """The audit trail (pseudonymous ids only): kept in the log until the audit log model lands."""
+    logger.info("audit %s actor=%s subject=%s %s", action, _reference(actor) if actor else "-",
+                subject_reference or (_reference(subject) if subject else "-"), details or "")

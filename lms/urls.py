@@ -16,6 +16,8 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/profile/", views.me_profile, name="me-profile"),
     path("me/api-token/", views.me_api_token, name="me-api-token"),
+    path("me/privacy/", views.me_privacy, name="me-privacy"),
+    path("me/privacy/export/", views.me_privacy_export, name="me-privacy-export"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("search/", cms_views.search, name="search"),
     path("", include("courses.urls")),

@@ -7,8 +7,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,8 +18,9 @@ from rest_framework.authtoken.models import Token
 
 from . import services
 from .api_support import error_body
-from .forms import ProfileForm
+from .forms import ErasureConfirmForm, ProfileForm
 from .me import me_sections
+from .models import ErasureRequest
 
 
 @never_cache
@@ -136,3 +138,38 @@ def permission_denied(request, exception=None):
             status=403,
         )
     return render(request, "403.html", status=403)
+
+
+@login_required
+def me_privacy(request: HttpRequest) -> HttpResponse:
+    """Rights of the data subject: export (Art. 15/20) and erasure with a cool-off (Art. 17)."""
+    form = ErasureConfirmForm(request.POST if request.POST.get("action") == "erase" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            services.erasure_cancel(user=request.user)
+            messages.success(request, _("Your account stays. The deletion has been cancelled."))
+            return redirect("me-privacy")
+        if form.is_valid():
+            try:
+                erasure = services.erasure_request(user=request.user)
+            except services.PrivacyError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("Your account will be deleted on %(due)s. You can cancel until then.")
+                                 % {"due": date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")})
+                return redirect("me-privacy")
+    pending = ErasureRequest.objects.filter(user=request.user, cancelled_at__isnull=True,
+                                            completed_at__isnull=True).first()
+    return render(request, "lms/me_privacy.html", {
+        "form": form, "pending": pending, "cool_off_days": services.erasure_cool_off().days,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def me_privacy_export(request: HttpRequest) -> HttpResponse:
+    archive = services.personal_data_export(user=request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="meine-daten-{timezone.localdate():%Y-%m-%d}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
