@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -142,3 +143,23 @@ class NavigationItem(Orderable):
     @property
     def title(self) -> str:
         return self.label or (self.page.title if self.page_id else self.url)
+
+
+class AuditEvent(models.Model):
+    """Who did what, when — security-relevant events only, with pseudonymous ids instead of names
+    (``cms.audit.pseudonym``), visible to superusers, deleted after its own retention period."""
+
+    at = models.DateTimeField(_("when"), db_default=Now(), db_index=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    actor = models.CharField(_("by (pseudonymous id)"), max_length=32, blank=True)
+    subject = models.CharField(_("concerning (pseudonymous id)"), max_length=32, blank=True)
+    target = models.CharField(_("object"), max_length=120, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

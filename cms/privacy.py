@@ -216,10 +216,14 @@ def _declare_cms() -> None:
         Record("cms.SiteSettings", other=("id", "site", "organisation_name", "logo", "contact_email", "contact_phone",
                                           "address", "privacy_page", "imprint_page")),
         Record("cms.NavigationItem", other=("id", "sort_order", "settings", "label", "page", "url")),
+        Record("cms.AuditEvent", personal={
+            "actor": Personal(_("pseudonymous id of who did it"), _("security and accountability"),
+                              _("one year"), export=False, erased=KEEP),
+            "subject": Personal(_("pseudonymous id of whom it concerned"), _("security and accountability"),
+                                _("one year"), export=False, erased=KEEP),
+        }, other=("id", "at", "action", "target", "details")),
     )
 
-
-_declare_cms()
 
 
 # --- Retention ---------------------------------------------------------------------------------
@@ -299,3 +303,18 @@ def markdown(app_label: str) -> str:
             lines += ["## Retention rules (`python manage.py enforce_retention`)", ""]
             lines += [f"- {rule}" for rule in rules] + [""]
     return "\n".join(lines)
+
+_declare_cms()
+
+
+@register_retention("audit log after one year")
+def _audit(*, now, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from .models import AuditEvent
+
+    old = AuditEvent.objects.filter(at__lt=now - timedelta(days=retention_days("AUDIT_DAYS", 365)))
+    count = old.count()
+    if not dry_run:
+        old.delete()
+    return count

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms import audit
+
 from . import conf
 from .models import (
     Certificate,
@@ -402,6 +404,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
     MultiplierQualification.objects.filter(certificate=certificate, revoked_at__isnull=True).update(
         revoked_at=certificate.revoked_at)
+    audit.record(action="certificate.revoked", actor=by, subject=certificate.user, target=f"certificate {certificate.pk}")
     return certificate
 
 

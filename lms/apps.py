@@ -8,4 +8,4 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401
+        from . import checks, signals  # noqa: F401

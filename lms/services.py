@@ -2,7 +2,6 @@ import hashlib
 import hmac
 import io
 import json
-import logging
 import zipfile
 from datetime import timedelta
 
@@ -12,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from .models import ErasureRequest, User
+from cms import audit
 
-logger = logging.getLogger("tandem.audit")
+from .models import ErasureRequest, User
 
 PREFERENCE_FIELDS = {"first_name", "last_name", "language", "time_zone"}
 
@@ -79,7 +78,7 @@ def personal_data_export(*, user: User) -> bytes:
         archive.writestr("daten.html", render_to_string("lms/privacy_export.html",
                                                         {"sections": sections, "exported_at": exported_at,
                                                          "account": user}))
-    log_event(action="privacy.export", actor=user, subject=user)
+    audit.record(action="privacy.export", actor=user, subject=user)
     return buffer.getvalue()
 
 
@@ -92,7 +91,7 @@ def erasure_request(*, user: User, by: User | None = None, now=None) -> ErasureR
         raise PrivacyError(ERASURE_ALREADY_REQUESTED, code="already_requested")
     request = ErasureRequest.objects.create(user=user, reference=_reference(user), by_staff=by is not None and by != user,
                                             due_at=now + erasure_cool_off())
-    log_event(action="privacy.erasure_requested", actor=by or user, subject=user)
+    audit.record(action="privacy.erasure_requested", actor=by or user, subject=user, target=f"erasure {request.pk}")
     return request
 
 
@@ -102,7 +101,7 @@ def erasure_cancel(*, user: User, now=None) -> int:
     cancelled = ErasureRequest.objects.filter(user=user, cancelled_at__isnull=True,
                                               completed_at__isnull=True).update(cancelled_at=now)
     if cancelled:
-        log_event(action="privacy.erasure_cancelled", actor=user, subject=user)
+        audit.record(action="privacy.erasure_cancelled", actor=user, subject=user)
     return cancelled
 
 
@@ -116,10 +115,10 @@ def erasure_carry_out(*, request: ErasureRequest, now=None) -> ErasureRequest:
     if not request.open or request.user is None:
         return request
     user = request.user
+    audit.record(action="privacy.erased", subject=user, target=f"erasure {request.pk}")
     counts = privacy.erase_person(user)
     request.completed_at, request.counts, request.user = now, counts, None
     request.save(update_fields=["completed_at", "counts", "user"])
-    log_event(action="privacy.erased", actor=None, subject_reference=request.reference)
     return request
 
 
@@ -127,10 +126,3 @@ def erasures_due(*, now=None) -> list[ErasureRequest]:
     now = now or timezone.now()
     return list(ErasureRequest.objects.filter(due_at__lte=now, cancelled_at__isnull=True, completed_at__isnull=True,
                                               user__isnull=False))
-
-
-def log_event(*, action: str, actor: User | None, subject: User | None = None, subject_reference: str = "",
-              **details) -> None:
-    """The audit trail (pseudonymous ids only): kept in the log until the audit log model lands."""
-    logger.info("audit %s actor=%s subject=%s %s", action, _reference(actor) if actor else "-",
-                subject_reference or (_reference(subject) if subject else "-"), details or "")

@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms import audit
+
 from . import matching
 from .models import (
     Application,
@@ -261,6 +263,8 @@ def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
     ])
     ids = [tandem.pk for tandem in tandems]
     transaction.on_commit(lambda: _notify_proposed(ids))
+    audit.record(action="matching.published", actor=by, target=f"programme {run.programme_id}, run {run.pk}",
+                 tandems=len(ids))
     return tandems
 
 

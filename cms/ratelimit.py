@@ -1,0 +1,85 @@
+"""A small rate limit for pages (the API has DRF's throttles), shared by the plugins:
+
+    @login_required
+    @rate_limit("booking")          # counts POST requests only, unless methods= says otherwise
+    def book(request, ...): ...
+
+The rate comes from ``settings.TANDEM_RATE_LIMITS`` (e.g. ``{"booking": "30/hour"}``; "s", "m",
+"h" or "d" for the period), read at request time; a scope without a rate is not limited. Requests are
+counted per signed-in person, else per client address, in fixed windows in the default cache (use a
+shared cache such as Redis when several processes serve the site). Over the limit the page answers
+429 with a Retry-After header and the site's "429.html"."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """"30/hour" -> (30, 3600)."""
+    number, _slash, period = rate.partition("/")
+    return int(number), PERIODS[period.strip()[0].lower()]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or, behind TANDEM_TRUSTED_PROXY_COUNT reverse proxies,
+    the address the outermost of them saw (counted from the right of X-Forwarded-For)."""
+    proxies = int(getattr(settings, "TANDEM_TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _identity(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def hit(request: HttpRequest, scope: str) -> int:
+    """Counts one request for ``scope``; returns 0 when it is allowed, else the seconds to wait."""
+    rate = getattr(settings, "TANDEM_RATE_LIMITS", {}).get(scope)
+    if not rate:
+        return 0
+    limit, period = parse_rate(rate)
+    now = int(time.time())
+    window = now // period
+    key = f"tandem:ratelimit:{scope}:{_identity(request)}:{window}"
+    cache.add(key, 0, period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, period)
+        count = 1
+    return 0 if count <= limit else max(1, (window + 1) * period - now)
+
+
+def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    response = render(request, "429.html", {"retry_after_minutes": max(1, -(-wait // 60))}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def rate_limit(scope: str, *, methods: tuple[str, ...] = ("POST",)):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if request.method in methods:
+                wait = hit(request, scope)
+                if wait:
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
