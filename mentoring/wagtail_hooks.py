@@ -16,19 +16,34 @@ from .forms import ProgrammeAdminForm
 from .models import Programme
 
 
-class ProgrammeEditView(snippet_views.EditView):
-    """Managers edit their own programmes only (others get 404, not even a hint)."""
+class ManagedProgrammeOnly:
+    """Every view of one programme (edit, history, usage, delete, copy, inspect, locks, revisions)
+    answers only the programme's own managers (and superusers); others get 404, not even a hint."""
 
-    def get_object(self, queryset=None):
-        programme = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        programme = super().get_object(*args, **kwargs)
         if not managed_programmes(self.request.user).filter(pk=programme.pk).exists():
             raise Http404
         return programme
 
 
+def _managed(view_class):
+    return type(f"Managed{view_class.__name__}", (ManagedProgrammeOnly, view_class), {})
+
+
+ProgrammeEditView = _managed(snippet_views.EditView)
+
+
 class ProgrammeViewSet(SnippetViewSet):
     model = Programme
     edit_view_class = ProgrammeEditView
+    delete_view_class = _managed(snippet_views.DeleteView)
+    copy_view_class = _managed(snippet_views.CopyView)
+    usage_view_class = _managed(snippet_views.UsageView)
+    history_view_class = _managed(snippet_views.HistoryView)
+    inspect_view_class = _managed(snippet_views.InspectView)
+    lock_view_class = _managed(snippet_views.LockView)
+    unlock_view_class = _managed(snippet_views.UnlockView)
     icon = "group"
     menu_label = _("Mentoring programmes")
     menu_order = 260

@@ -172,19 +172,21 @@ class QuizAttemptView(generics.GenericAPIView):
 
     @extend_schema(responses={201: s.QuizAttemptSerializer})
     def post(self, request, pk):
+        # Access first (the lesson the quiz is part of), so nobody learns from validation errors
+        # which quizzes exist; then the answers.
         quiz = get_object_or_404(Quiz, pk=pk)
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        lesson = None
-        if data.validated_data.get("lesson"):
-            lesson = get_object_or_404(LessonPage.objects.live(), pk=data.validated_data["lesson"])
-            if pk not in lesson.quiz_ids():
-                raise Http404
-            course = services.course_of(lesson)
-        else:
-            course = None
+        try:
+            lesson_id = int(request.data.get("lesson"))
+        except (TypeError, ValueError):
+            raise Http404 from None
+        lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+        if pk not in lesson.quiz_ids():
+            raise Http404
+        course = services.course_of(lesson)
         if course is None or not selectors.can_view_lessons(request.user, course):
             raise Http404
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
             attempt = services.quiz_submit(user=request.user, quiz=quiz, answers=data.validated_data["answers"],
                                            lesson=lesson)
