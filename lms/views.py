@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from mentoring.models import Application, ConsentRecord
+
 from . import services
 from .api_support import error_body
 from .forms import ErasureConfirmForm, ProfileForm
@@ -162,6 +164,9 @@ def me_privacy(request: HttpRequest) -> HttpResponse:
                                             completed_at__isnull=True).first()
     return render(request, "lms/me_privacy.html", {
         "form": form, "pending": pending, "cool_off_days": services.erasure_cool_off().days,
+        "consents": ConsentRecord.objects.filter(user=request.user).order_by("-recorded_at", "-pk"),
+        "withdrawable": (Application.objects.filter(user=request.user).exclude(status=Application.Status.WITHDRAWN)
+                         .select_related("programme", "consent")),
     }, status=400 if form.errors else 200)
 
 

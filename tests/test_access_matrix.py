@@ -359,6 +359,11 @@ for model, obj, roles in [
 # The audit log (cms): superusers only; Wagtail turns the view's PermissionDenied into the
 # usual redirect to the dashboard for other staff.
 CASES += [Case("cms_audit_log", admin(302, superuser=200))]
+# Erasure on request: the manager of the person's programme and superusers; others 404.
+CASES += [Case("lms_erasure_for_person", admin(404, manager_p1=200, superuser=200),
+               kwargs=lambda w: {"user_id": w.t1.mentee.user_id}),
+          Case("lms_erasure_for_person", admin(404), kwargs=lambda w: {"user_id": w.users["superuser"].pk},
+               variant="a superuser cannot be erased this way")]
 
 # Site settings (cms): editors only (Wagtail's settings view; the model is Tandem's).
 CASES += [

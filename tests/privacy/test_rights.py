@@ -133,3 +133,22 @@ def test_dry_run_counts_without_changing(demo):
     call_command("enforce_retention", "--dry-run", stdout=out)
     assert "würde" in out.getvalue() or "would" in out.getvalue()
     assert SessionNote.objects.count() == 2
+
+
+def test_a_programme_manager_requests_erasure_for_a_participant_who_is_told(demo, client):
+    from django.core import mail
+
+    manager = get_user_model().objects.get(email="programmleitung@musterverband.example")
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(user=manager, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}})
+    client.force_login(manager)
+    url = reverse("lms_erasure_for_person", args=[demo.pk])
+    assert client.get(url).status_code == 200
+    mail.outbox.clear()
+    assert client.post(url).status_code == 302
+    erasure = ErasureRequest.objects.get()
+    assert erasure.user == demo and erasure.by_staff
+    assert mail.outbox[0].to == [SUBJECT] and reverse("me-privacy") in mail.outbox[0].body
+    learner = get_user_model().objects.get(email="lernende@musterverband.example")  # not in the programme
+    assert client.get(reverse("lms_erasure_for_person", args=[learner.pk])).status_code == 404
