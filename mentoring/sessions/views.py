@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.ics import feed
+from cms.ratelimit import rate_limit
 from cms.timezones import time_zone_choices
 
 from ..models import Application, CalendarToken, Role, Session, SessionFeedback, SessionNote, Tandem
@@ -117,15 +118,20 @@ def _slot_days(found, zone):
 
 
 @login_required
+@rate_limit("booking")
 def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
     """Pick a slot, shown in the viewer's time zone; also the page for moving a session."""
     tandem = _tandem_for(request, tandem_id)
     moving = None
     if request.GET.get("move") or request.POST.get("move"):
-        moving = get_object_or_404(Session, uuid=request.GET.get("move") or request.POST.get("move"), tandem=tandem)
+        try:
+            moving_id = uuid.UUID(request.GET.get("move") or request.POST.get("move"))
+        except ValueError:
+            raise Http404 from None
+        moving = get_object_or_404(Session, uuid=moving_id, tandem=tandem)
     zone = viewer_zone(request)
     now = timezone.now()
-    first_day = parse_date(request.GET.get("from", "") or "") or now.astimezone(zone).date()
+    first_day = _parse(parse_date, request.GET.get("from")) or now.astimezone(zone).date()
     first_day = max(first_day, now.astimezone(zone).date())
     period_start = datetime.combine(first_day, time(0), tzinfo=zone)
     period_end = datetime.combine(first_day + timedelta(days=DAYS_SHOWN), time(0), tzinfo=zone)
@@ -137,7 +143,7 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
         length = int((moving.end - moving.start).total_seconds() // 60)
     error, alternatives, form = "", [], ReasonForm(request.POST or None)
     if request.method == "POST":
-        wanted = parse_datetime(request.POST.get("slot", "") or "")
+        wanted = _parse(parse_datetime, request.POST.get("slot"))
         if wanted is None or timezone.is_naive(wanted):
             error = _("Please choose a time.")
         elif moving is not None and not form.is_valid():
@@ -174,6 +180,14 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
         "alternatives": [(slot, slot.start.astimezone(zone)) for slot in alternatives],
         "key": request.POST.get("key") or uuid.uuid4().hex, "form": form,
         "mentor_zone": result.rules.zone.key, "has_schedule": bool(result.rules.lengths)}, status=status)
+
+
+def _parse(parser, value):
+    """None for anything that is not a valid date/time (also for well-formed nonsense like month 13)."""
+    try:
+        return parser(value or "")
+    except ValueError:
+        return None
 
 
 def _zones():

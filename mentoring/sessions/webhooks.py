@@ -88,7 +88,10 @@ def _event_time(value) -> datetime:
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 10**11 else value
         return datetime.fromtimestamp(seconds, tz=UTC)
-    parsed = parse_datetime(str(value or ""))
+    try:
+        parsed = parse_datetime(str(value or ""))
+    except ValueError:
+        parsed = None
     if parsed is None:
         return timezone.now()
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)

@@ -384,3 +384,12 @@ def test_production_refuses_sessions_without_a_jitsi_server(settings):
 def test_reminder_command_is_quiet_without_sessions(db, capsys):
     call_command("session_reminders")
     assert "0" in capsys.readouterr().out
+
+
+def test_garbage_in_the_booking_page_parameters_is_not_an_error(client, tandem):
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    assert client.get(url, {"move": "kein-uuid"}).status_code == 404
+    assert client.get(url, {"from": "gestern", "length": "lang", "tz": "Mond/Krater"}).status_code == 200
+    response = client.post(url, {"slot": "2027-13-45T99:00", "length": "-5", "key": "x" * 500})
+    assert response.status_code == 400
