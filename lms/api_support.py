@@ -1,4 +1,5 @@
-"""What every endpoint under /api/v1/ shares: one error shape and one pagination."""
+"""What every endpoint under /api/v1/ shares: one error shape (documented in the schema for every
+operation by ``AutoSchema``, the DEFAULT_SCHEMA_CLASS) and one pagination."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -69,3 +70,70 @@ class Pagination(pagination.PageNumberPagination):
 def only_public_api(endpoints):
     """Document /api/v1/ only: Wagtail's internal admin API is not part of Tandem's API."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error of the API has this shape.",
+    "properties": {
+        "status": {"type": "integer", "description": "the HTTP status, repeated"},
+        "code": {"type": "string", "description": "a stable code, e.g. invalid, not_found, not_authenticated"},
+        "detail": {"type": "string", "description": "what went wrong, for people"},
+        "fields": {
+            "type": "object",
+            "description": "400 only: the messages per input field (nested input: nested the same way)",
+            "additionalProperties": {"oneOf": [{"type": "array", "items": {}},
+                                               {"type": "object", "additionalProperties": {}}]},
+        },
+    },
+    "required": ["status", "code", "detail"],
+}
+ERRORS = {
+    "400": "The input is not valid (see `fields`) or breaks a rule (see `code`).",
+    "403": "Not signed in, or not allowed.",
+    "404": "No such object, or not one of yours.",
+    "429": "Too many requests; try again later.",
+}
+
+
+def _auto_schema():
+    from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+    from drf_spectacular.plumbing import ResolvedComponent
+
+    class AutoSchema(SpectacularAutoSchema):
+        """drf-spectacular's schema plus the errors every operation may answer, in the shared shape:
+        400 for writes and queries, 403 always (DRF answers 403, not 401, because session
+        authentication comes first), 404 where the request names an object (in the path or the body)
+        or a page, 429 always."""
+
+        def get_operation(self, path, path_regex, path_prefix, method, registry):
+            operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+            if operation is None:
+                return None
+            error = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error",
+                                      schema=ERROR_SCHEMA)
+            registry.register_on_missing(error)
+            parameters = operation.get("parameters", [])
+            statuses = {"403", "429"}
+            if self.method not in ("GET", "HEAD") or any(p["in"] in ("query", "header") for p in parameters):
+                statuses.add("400")
+            if "requestBody" in operation or any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+                statuses.add("404")
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(status, {"description": ERRORS[status],
+                                              "content": {"application/json": {"schema": error.ref}}})
+            return operation
+
+    AutoSchema.__module__ = __name__
+    return AutoSchema
+
+
+def __getattr__(name):
+    """``AutoSchema`` (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]) is made on first use: DRF imports this
+    module while rest_framework.generics is still loading (for ``Pagination``), and drf-spectacular
+    needs rest_framework.generics complete."""
+    if name == "AutoSchema":
+        globals()[name] = _auto_schema()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -117,3 +117,31 @@ def _due_erasures(*, now, dry_run: bool) -> int:
         for request in due:
             services.erasure_carry_out(request=request, now=now)
     return len(due)
+
+
+@register_erasure_hook
+def _login_attempts(user) -> dict[str, int]:
+    """django-axes keeps failed logins by typed address (no link to the account)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    removed = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        count, _detail = model.objects.filter(username__iexact=user.email).delete()
+        removed += count
+    return {"login attempts": removed}
+
+
+@register_retention("accounts: failed-login records after 30 days")
+def _old_login_attempts(*, now, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cutoff = now - timedelta(days=retention_days("LOGIN_ATTEMPT_DAYS", 30))
+    total = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        old = model.objects.filter(attempt_time__lt=cutoff)
+        total += old.count()
+        if not dry_run:
+            old.delete()
+    return total

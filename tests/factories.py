@@ -1,9 +1,20 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 PASSWORD = "Sicheres-Passwort-42"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # staff's authenticator app in tests
+STAFF_GROUPS = {"Redaktion", "Trainer:innen", "Programmleitung"}
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code the authenticator app shows now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,3 +39,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for name in extracted:
                 self.groups.add(Group.objects.get(name=name))
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Staff have an authenticator app, as the site requires of them; second_factor=False
+        makes one without."""
+        if not create or extracted is False:
+            return
+        if self.is_staff or self.is_superuser or self.groups.filter(name__in=STAFF_GROUPS).exists():
+            TOTP.activate(self, TOTP_SECRET)

@@ -3,6 +3,8 @@ from rest_framework import serializers
 
 from ..models import Certificate, CoursePage, CourseRun, Enrolment, LessonPage, QuizAttempt
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
 
 class CourseRunSerializer(serializers.ModelSerializer):
     class Meta:
@@ -94,7 +96,8 @@ class VideoProgressSerializer(serializers.Serializer):
         max_length=200, help_text=_("Watched [start, end] pairs in seconds, from the player's played ranges."),
     )
     position = serializers.FloatField(min_value=0)
-    lesson = serializers.IntegerField(required=False, allow_null=True)
+    lesson = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                      max_value=MAX_ID)
 
 
 class VideoProgressResultSerializer(serializers.Serializer):

@@ -23,6 +23,19 @@ from ..models import (
 from . import serializers as s
 
 
+def _page_id(value) -> int:
+    """A page id from the URL or the request body. Lookups through a page's parent link
+    (``CoursePage``, ``LessonPage``) do not guard against text or numbers no row can have
+    (SQLite: OverflowError), so those are answered here, like an unknown id: 404."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise Http404 from None
+    if not 0 < number <= s.MAX_ID:
+        raise Http404
+    return number
+
+
 def _raise_course_error(error: services.CourseError):
     raise ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
 
@@ -44,7 +57,13 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        return selectors.catalogue_courses(filters=selectors.catalogue_filters(self.request.query_params))
+        # A NUL character breaks the full-text query (SQLite: "unterminated string"); it is no search term.
+        params = {name: value.replace("\x00", "") for name, value in self.request.query_params.items()}
+        return selectors.catalogue_courses(filters=selectors.catalogue_filters(params))
+
+    def get_object(self):
+        _page_id(self.kwargs["pk"])  # 404 for ids no page can have, before the database is asked
+        return super().get_object()
 
     def get_serializer_class(self):
         return s.CourseDetailSerializer if self.action == "retrieve" else s.CourseListSerializer
@@ -52,7 +71,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "retrieve" and self.kwargs.get("pk"):
-            course = get_object_or_404(CoursePage.objects.live().public(), pk=self.kwargs["pk"])
+            course = get_object_or_404(CoursePage.objects.live().public(), pk=_page_id(self.kwargs["pk"]))
             context["progress"] = selectors.course_progress(user=self.request.user, course=course)
             context["enrolment"] = selectors.enrolment_for(self.request.user, course)
         return context
@@ -67,7 +86,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.EnrolmentRequestSerializer, responses={201: s.EnrolmentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def enrol(self, request, pk=None):
-        course = get_object_or_404(CoursePage.objects.live().public(), pk=pk)
+        course = get_object_or_404(CoursePage.objects.live().public(), pk=_page_id(pk))
         data = s.EnrolmentRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = None
@@ -84,7 +103,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.EnrolmentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def leave(self, request, pk=None):
-        course = get_object_or_404(CoursePage.objects.live(), pk=pk)
+        course = get_object_or_404(CoursePage.objects.live(), pk=_page_id(pk))
         enrolment = selectors.enrolment_for(request.user, course)
         if enrolment is None:
             raise Http404
@@ -118,7 +137,7 @@ class LessonView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_object(self):
-        lesson = get_object_or_404(LessonPage.objects.live(), pk=self.kwargs["pk"])
+        lesson = get_object_or_404(LessonPage.objects.live(), pk=_page_id(self.kwargs["pk"]))
         course = services.course_of(lesson)
         if not selectors.can_view_lessons(self.request.user, course):
             raise Http404
@@ -175,10 +194,7 @@ class QuizAttemptView(generics.GenericAPIView):
         # Access first (the lesson the quiz is part of), so nobody learns from validation errors
         # which quizzes exist; then the answers.
         quiz = get_object_or_404(Quiz, pk=pk)
-        try:
-            lesson_id = int(request.data.get("lesson"))
-        except (TypeError, ValueError):
-            raise Http404 from None
+        lesson_id = _page_id(request.data.get("lesson") if isinstance(request.data, dict) else None)
         lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
         if pk not in lesson.quiz_ids():
             raise Http404

@@ -2,9 +2,11 @@
 from environment variables; see the configuration table in README.md."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "schedule",
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,9 +87,11 @@ MIDDLEWARE = [
     "lms.middleware.UserLanguageMiddleware",
     "lms.middleware.UserTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -136,6 +143,7 @@ else:
 
 AUTH_USER_MODEL = "lms.User"
 AUTHENTICATION_BACKENDS = [
+    "lms.security.LockoutBackend",  # django-axes: refuses locked-out logins before any password check
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -161,8 +169,43 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.forms.SignupForm"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ACCOUNT_FORMS = {"login": "lms.security.LoginForm"}
+# allauth's own limits, on top of the lockout below ("m" minutes, "h" hours; "ip" per address,
+# "key" per e-mail address). Site-wide numbers allow a whole training group behind one address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "30/h/ip",
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env("SITE_NAME", "Tandem")
+MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor after the password, not a login of its own
+
+# Staff (superusers, is_staff and the groups below) must have a second factor (an authenticator app
+# or a security key) before they can use the site; lms.middleware.StaffSecondFactorMiddleware.
+TANDEM_REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", True)
+TANDEM_MFA_STAFF_GROUPS = ["Redaktion", "Trainer:innen", "Programmleitung"]
+
+# Client addresses: how many reverse proxies in front of the site append to X-Forwarded-For. 0 uses
+# the connection's address (REMOTE_ADDR). The lockout, allauth and API limits all count per address.
+TANDEM_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TANDEM_TRUSTED_PROXY_COUNT
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one e-mail address from one client
+# address, logins for that combination are refused for the cool-off time (every login path goes
+# through django.contrib.auth.authenticate and so through lms.security.LockoutBackend).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "lms.security.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "lms.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "lms.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (data minimisation)
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -172,6 +215,7 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 LANGUAGE_COOKIE_NAME = "tandem_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -238,13 +282,27 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset runs through allauth fo
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "lms.security.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "lms.api_support.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lms.api_support.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lms.security.AnonThrottle",
+        "lms.security.UserThrottle",
+        "lms.security.WriteScopeThrottle",
+    ],
+    # "booking": booking and changing sessions (views with throttle_scope = "booking");
+    # "calendar_token": new calendar subscription addresses. Scoped rates count writes only.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANON", "120/minute"),
+        "user": env("API_RATE_USER", "600/minute"),
+        "booking": env("RATE_BOOKING", "30/hour"),
+        "calendar_token": env("RATE_CALENDAR_TOKEN", "10/hour"),
+    },
+    "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT,
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -264,13 +322,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "tryItOutEnabled": False},
 }
 
+# The same limits for pages outside the API (cms.ratelimit), e.g. the booking form.
+TANDEM_RATE_LIMITS = {"booking": REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["booking"]}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# "Remember me" keeps a login for a day; without it the login ends when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 24 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): nothing from other origins, no inline scripts except those
+# carrying the per-request nonce ({{ request.csp_nonce }}). lms.security.SecurityHeadersMiddleware
+# relaxes it where needed, per path: the Wagtail admin, Redoc and the browsable API, the video room
+# (the organisation's Jitsi server); it also sends Permissions-Policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        # Two-click embeds in lessons: loaded only after the viewer agrees (courses/embeds.py).
+        "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """Settings for the test suite (pytest). DATABASE_URL picks SQLite or PostgreSQL."""
 
 from .base import *  # noqa: F403
-from .base import TASKS, env
+from .base import ACCOUNT_RATE_LIMITS, REST_FRAMEWORK, TASKS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-with-enough-length-0123456789"  # noqa: S105
@@ -22,3 +22,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# The suite shares one local-memory cache: rates high enough never to disturb other tests.
+# tests/lms/test_security.py lowers them where it tests the limits themselves.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+    scope: "100000/hour" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}}
+TANDEM_RATE_LIMITS = {"booking": "100000/hour"}
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip", "reset_password": "1000/m/ip,1000/m/key",
+                       "reset_password_from_key": "1000/m/ip"}
+TANDEM_REQUIRE_MFA_FOR_STAFF = True

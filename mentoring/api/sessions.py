@@ -4,7 +4,7 @@ moving, cancelling, confirming, the join token and the private calendar URL."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -35,9 +35,23 @@ def _zone(request) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+class MomentField(serializers.DateTimeField):
+    """A time at least a year away from the ends of the calendar (years 1 and 9999), so that
+    periods, slot searches and time zones around it can be computed: others are "out of range"."""
+
+    EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+    LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not self.EARLIEST <= moment <= self.LATEST:
+            self.fail("overflow")
+        return moment
+
+
 class SlotQuerySerializer(serializers.Serializer):
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = MomentField(required=False)
+    end = MomentField(required=False)
     length = serializers.IntegerField(required=False, min_value=15, max_value=240)
 
 
@@ -83,12 +97,12 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class BookSerializer(serializers.Serializer):
     tandem = serializers.IntegerField()
-    start = serializers.DateTimeField()
+    start = MomentField()
     length = serializers.IntegerField(min_value=15, max_value=240, help_text="minutes")
 
 
 class RescheduleSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
+    start = MomentField()
     length = serializers.IntegerField(min_value=15, max_value=240, required=False)
     reason = serializers.CharField(max_length=500)
 
@@ -114,7 +128,8 @@ class CalendarTokenSerializer(serializers.Serializer):
 
 CONFLICT = inline_serializer("SessionConflict", {
     "status": serializers.IntegerField(), "code": serializers.CharField(), "detail": serializers.CharField(),
-    "alternatives": SlotSerializer(many=True)})
+    "alternatives": SlotSerializer(many=True, required=False,
+                                   help_text="the next free slots (not when an Idempotency-Key was reused)")})
 
 
 def error_body(*, status: int, code: str, detail: str) -> dict:
@@ -176,6 +191,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     time was taken meanwhile; send an ``Idempotency-Key`` header so a retry never books twice."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = "booking"  # every POST here (book, move, cancel, confirm, join token) counts against this rate
     serializer_class = SessionSerializer
     queryset = Session.objects.none()
     lookup_field = "uuid"
@@ -272,6 +288,7 @@ class CalendarTokenView(APIView):
     """The private iCal subscription URL; POST makes a new one and retires the old."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = "calendar_token"  # POST (a new address) counts against the "calendar_token" rate
 
     def _answer(self, request, record):
         return Response({"url": request.build_absolute_uri(reverse("mentoring:calendar-feed", args=[record.token]))})

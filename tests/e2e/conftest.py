@@ -88,6 +88,13 @@ class BrowserSession:
         self.page.fill("input[name=password]", password)
         self.page.click("form[action='/accounts/login/'] button[type=submit]")
         self.page.wait_for_load_state("networkidle")
+        if "/accounts/2fa/authenticate/" in self.page.url:  # staff: the authenticator app's code
+            from tests.factories import totp_code
+
+            self.check_page()
+            self.page.fill("input[name=code]", totp_code())
+            self.page.click("form[action='/accounts/2fa/authenticate/'] button[type=submit]:not([form])")
+            self.page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture

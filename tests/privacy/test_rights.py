@@ -89,6 +89,7 @@ def test_export_holds_every_classified_field_of_the_person_and_nothing_of_others
 def test_erasure_after_cool_off_leaves_no_name_or_email_and_keeps_the_statistics(demo, client):
     programme = Programme.objects.get()
     before = statistics(programme)
+    client.post(reverse("account_login"), {"login": SUBJECT, "password": "falsch-geraten"})  # a failed login
     assert "Aylin" in dump() and SUBJECT in dump()
     client.force_login(demo)
     assert client.post(reverse("me-privacy"), {"action": "erase"}).status_code == 400  # not confirmed
