@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms import audit
 from cms.export import CsvDownload
 from cms.files import serve_file
 
@@ -363,6 +364,7 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     outline, rows = _learner_rows(course, _selected_run(request, course))
+    audit.record(action="export.csv", actor=request.user, target=f"course {course.pk}")
     export = CsvDownload(f"teilnehmende-{course.slug}.csv")
     export.row([_("Name"), _("E-mail address"), _("Course run"), _("Status"), _("Lessons done"),
                 _("Progress in percent"), _("Quiz results"), _("Certificate")])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cms import audit
 from cms.export import CsvDownload
 
 from . import services
@@ -180,6 +181,7 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
         partner.setdefault(tandem.mentor_id, ("", "", ""))
         names = ", ".join(filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()]))
         partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
+    audit.record(action="export.csv", actor=request.user, target=f"programme {programme.pk}")
     export = CsvDownload(f"mentoring-{programme.slug}.csv")
     export.row([_("Name"), _("E-mail address"), _("Role"), _("Status"), _("Tandem with"), _("Tandem status"),
                 _("Score")])

@@ -162,6 +162,11 @@ def test_manager_exports_applications_and_tandems_as_csv(client, programme, mana
     assert response["Content-Type"].startswith("text/csv")
     assert mentee.user.email in text and mentor.user.get_full_name() in text
     assert "Ich möchte wachsen." not in text  # motivations are not exported
+    from cms import audit
+    from cms.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="export.csv", actor=audit.pseudonym(manager),
+                                     target=f"programme {programme.pk}").exists()
     client.force_login(UserFactory())
     assert client.get(reverse("mentoring_export", kwargs={"programme_id": programme.pk})).status_code in (302, 404)
 
