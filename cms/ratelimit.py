@@ -12,6 +12,7 @@ shared cache such as Redis when several processes serve the site). Over the limi
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from functools import wraps
 
@@ -29,21 +30,24 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(number), PERIODS[period.strip()[0].lower()]
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or, behind TANDEM_TRUSTED_PROXY_COUNT reverse proxies,
-    the address the outermost of them saw (counted from the right of X-Forwarded-For)."""
+    the address the outermost of them saw (counted from the right of X-Forwarded-For). None when
+    there is no valid address (PostgreSQL's inet columns refuse anything else)."""
     proxies = int(getattr(settings, "TANDEM_TRUSTED_PROXY_COUNT", 0) or 0)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies > 0 and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    candidate = forwarded[-proxies] if proxies > 0 and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address((candidate or "").strip()))
+    except ValueError:
+        return None
 
 
 def _identity(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 def hit(request: HttpRequest, scope: str) -> int:
