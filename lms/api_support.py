@@ -92,6 +92,7 @@ ERRORS = {
     "400": "The input is not valid (see `fields`) or breaks a rule (see `code`).",
     "403": "Not signed in, or not allowed.",
     "404": "No such object, or not one of yours.",
+    "415": "The body's media type is not supported.",
     "429": "Too many requests; try again later.",
 }
 
@@ -104,7 +105,7 @@ def _auto_schema():
         """drf-spectacular's schema plus the errors every operation may answer, in the shared shape:
         400 for writes and queries, 403 always (DRF answers 403, not 401, because session
         authentication comes first), 404 where the request names an object (in the path or the body)
-        or a page, 429 always."""
+        or a page, 415 where there is a body, 429 always."""
 
         def get_operation(self, path, path_regex, path_prefix, method, registry):
             operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -119,6 +120,8 @@ def _auto_schema():
                 statuses.add("400")
             if "requestBody" in operation or any(p["in"] == "path" or p["name"] == "page" for p in parameters):
                 statuses.add("404")
+            if "requestBody" in operation:
+                statuses.add("415")
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
                 responses.setdefault(status, {"description": ERRORS[status],

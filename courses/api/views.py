@@ -40,6 +40,12 @@ def _raise_course_error(error: services.CourseError):
     raise ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
 
 
+# The SQLite search backend puts each term in "…" without escaping, so a double quote or a NUL in
+# the query is an FTS5 syntax error, a server error (wagtail/wagtail#13227). Neither is part of a
+# search term: its tokenizer separates words there anyway.
+NOT_IN_SEARCH_TERMS = str.maketrans({'"': " ", "\x00": " "})
+
+
 class CatalogueNegotiation(DefaultContentNegotiation):
     """The catalogue has a filter named ``format``; DRF must not read it as the output format."""
 
@@ -57,8 +63,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        # A NUL character breaks the full-text query (SQLite: "unterminated string"); it is no search term.
-        params = {name: value.replace("\x00", "") for name, value in self.request.query_params.items()}
+        params = self.request.query_params.dict()
+        params["q"] = params.get("q", "").translate(NOT_IN_SEARCH_TERMS)
         return selectors.catalogue_courses(filters=selectors.catalogue_filters(params))
 
     def get_object(self):
