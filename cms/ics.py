@@ -18,8 +18,9 @@ clients update or cancel the existing entry instead of adding a new one.
 the feed URL is usually secret but not authenticated, so it carries as little personal data
 as possible.
 
-All times are written in UTC ("Z" form); naive datetimes are rejected. Text values are escaped
-by ``icalendar`` (commas, semicolons, backslashes, newlines), the output is UTF-8 with CRLF line
+All times are written in UTC ("Z" form) to the whole second; naive datetimes are rejected. Text
+values are escaped by ``icalendar`` (commas, semicolons, backslashes, newlines) after dropping the
+control characters iCalendar cannot carry; the output is UTF-8 with CRLF line
 endings and long lines folded.
 """
 
@@ -41,6 +42,9 @@ DEFAULT_PRODUCT = "-//Tandem//Mentoring//DE"
 FEED_REFRESH = timedelta(hours=1)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# RFC 5545 allows no control characters in a content line but HTAB; line breaks in text values
+# are escaped by icalendar, the others are dropped.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def feed(
     STATUS:CANCELLED so that clients remove them. Organizer and attendees are left out.
     """
     calendar = _calendar(product, "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _line(name))
     calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     for event in events:
@@ -132,37 +136,45 @@ def _vevent(event: CalendarEvent, *, cancelled: bool) -> Event:
     Raises ``ValueError`` for an empty UID, a negative sequence, naive datetimes or
     ``end <= start``.
     """
-    if not event.uid:
+    if not _text(event.uid).strip():
         raise ValueError("CalendarEvent.uid must not be empty.")
     if event.sequence < 0:
         raise ValueError("CalendarEvent.sequence must not be negative.")
     start = _utc(event.start, "start")
     end = _utc(event.end, "end")
     stamp = _utc(event.stamp, "stamp")
-    if end <= start:
+    if end <= start:  # also for events shorter than a second: iCalendar counts whole seconds
         raise ValueError(f"CalendarEvent.end ({end}) must be after start ({start}).")
 
     vevent = Event()
-    vevent.add("uid", event.uid)
+    vevent.add("uid", _text(event.uid))
     vevent.add("sequence", event.sequence)
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
-    vevent.add("summary", event.summary)
-    if event.description:
-        vevent.add("description", event.description)
-    if event.url:
-        vevent.add("url", event.url)
-    if event.location:
-        vevent.add("location", event.location)
+    vevent.add("summary", _text(event.summary))
+    for name, value in (("description", event.description), ("url", event.url), ("location", event.location)):
+        if _text(value):
+            vevent.add(name, _text(value))
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return vevent
 
 
 def _utc(value: datetime, field: str) -> datetime:
+    """In UTC, to the whole second (the precision of iCalendar's DATE-TIME)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"CalendarEvent.{field} must be timezone-aware, got {value!r}.")
-    return value.astimezone(UTC)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _text(value: str) -> str:
+    """A text value without the control characters a content line cannot carry (RFC 5545, 3.1)."""
+    return _UNWRITABLE.sub("", value)
+
+
+def _line(value: str) -> str:
+    """A one-line value (the calendar's name): control characters and line breaks become spaces."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:

@@ -6,13 +6,14 @@ from wagtail import hooks
 from wagtail.models import Site
 
 from .pages import get_base_page_model
+from .search import search_terms
 
 RESULTS_PER_PAGE = 10
 
 
 def search(request: HttpRequest) -> HttpResponse:
     """Site search over the live, public pages of the current site."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_terms(request.GET.get("q"))
     Page = get_base_page_model()
     pages = Page.objects.none()
     if query:

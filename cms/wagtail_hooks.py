@@ -1,7 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -11,6 +13,11 @@ from .models import AuditEvent, SiteSettings
 
 register_setting(SiteSettings, icon="cog")
 
+
+@hooks.register("insert_global_admin_js")
+def name_rich_text_editors():
+    """Rich-text editors get the accessible name of their field (wagtail/wagtail#14205)."""
+    return format_html('<script src="{}"></script>', static("cms/admin/draftail-labels.js"))
 
 
 def audit_log(request):

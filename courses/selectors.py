@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from cms.search import search_terms
+
 from .models import (
     Audience,
     Certificate,
@@ -97,7 +99,10 @@ def can_watch_video(user, video: LearningVideo) -> bool:
     if Enrolment.objects.filter(user=user, course_id__in=course_ids,
                                 status__in=Enrolment.LEARNING_STATUSES).exists():
         return True
-    return CoursePage.trainers.through.objects.filter(coursepage_id__in=course_ids, user_id=user.pk).exists()
+    if CoursePage.trainers.through.objects.filter(coursepage_id__in=course_ids, user_id=user.pk).exists():
+        return True
+    # Editors of a course see its lessons (can_view_lessons), so they see its videos too.
+    return any(course.permissions_for_user(user).can_edit() for course in courses)
 
 
 # --- Catalogue ------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def catalogue_filters(params) -> CatalogueFilters:
     value = lambda name, allowed=None: (  # noqa: E731
         (params.get(name) or "").strip()[:100] if allowed is None or params.get(name) in allowed else "")
     return CatalogueFilters(
-        q=value("q"), topic=value("topic"), audience=value("audience"),
+        q=search_terms(params.get("q"), max_length=100), topic=value("topic"), audience=value("audience"),
         format=value("format", {code for code, _label in formats}),
         language=value("language", {code for code, _label in languages}),
         topics=Topic.objects.all(), audiences=Audience.objects.all(),  # loaded only by the HTML form

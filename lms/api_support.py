@@ -90,10 +90,12 @@ ERROR_SCHEMA = {
 }
 ERRORS = {
     "400": "The input is not valid (see `fields`) or breaks a rule (see `code`).",
-    "403": "Not signed in, or not allowed.",
+    "403": ("Not signed in (`not_authenticated`), not allowed (`permission_denied`), a staff account without "
+            "a second factor (`second_factor_required`: set one up at /accounts/2fa/)."),
     "404": "No such object, or not one of yours.",
     "415": "The body's media type is not supported.",
-    "429": "Too many requests; try again later.",
+    "429": ("Too many requests (`throttled`), or locked out after too many failed logins (`locked_out`): "
+            "the `Retry-After` header, when present, says after how many seconds to try again."),
 }
 
 
@@ -124,8 +126,11 @@ def _auto_schema():
                 statuses.add("415")
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
-                responses.setdefault(status, {"description": ERRORS[status],
-                                              "content": {"application/json": {"schema": error.ref}}})
+                answer = {"description": ERRORS[status], "content": {"application/json": {"schema": error.ref}}}
+                if status == "429":
+                    answer["headers"] = {"Retry-After": {
+                        "description": "seconds to wait before the next request", "schema": {"type": "integer"}}}
+                responses.setdefault(status, answer)
             return operation
 
     AutoSchema.__module__ = __name__

@@ -1,6 +1,9 @@
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers
 
+from .api_support import error_body
 from .models import User
 
 
@@ -20,3 +23,8 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+def unknown_endpoint(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """No endpoint of the API has this address."""
+    return JsonResponse(error_body(status=404, code="not_found", detail=_("Not found.")), status=404)

@@ -177,9 +177,9 @@ CASES += [
               kwargs=lambda w: {"lesson_id": w.lesson_quiz.pk, "quiz_id": w.quiz.pk}),
     # Files are not login-gated: whoever may not watch gets 404, anonymous visitors included.
     # Trainers manage all learning videos in the admin (model permission), so they may watch them.
-    Case("courses:video-file", E(404, **members(200, "learner", "trainer_b", "superuser")),
+    Case("courses:video-file", E(404, **members(200, *LESSON_VIEWERS)),
          kwargs=lambda w: {"video_id": w.video.pk}),
-    Case("courses:caption-track", E(404, **members(200, "learner", "trainer_b", "superuser")),
+    Case("courses:caption-track", E(404, **members(200, *LESSON_VIEWERS)),
          kwargs=lambda w: {"video_id": w.video.pk, "track_id": w.track.pk}),
     Case("courses:kit-file", page(learner=200, superuser=200), kwargs=lambda w: {"item_id": w.kit_item.pk}),
     Case("courses:certificate-pdf", page(learner=200, superuser=200), kwargs=CERT_A, variant="learner's"),
@@ -385,6 +385,10 @@ CASES += [
     Case("api-docs", E(200), api=True, roles=PROBE_ROLES),
     Case("api-redoc", E(200), api=True, roles=PROBE_ROLES),
     Case("api-me", api(200), api=True),
+    # Unknown addresses under /api/v1/: a JSON 404 for every method, also a POST without CSRF token.
+    Case("api-unknown", E(404), url=lambda w: "/api/v1/no-such-endpoint/", api=True, roles=PROBE_ROLES),
+    Case("api-unknown", E(404), url=lambda w: "/api/v1/no-such-endpoint/", method="post", api=True,
+         roles=PROBE_ROLES, variant="POST"),
     Case("courses-api:course-list", E(200), api=True),
     Case("courses-api:course-detail", E(200), kwargs=lambda w: {"pk": w.course_a.pk}, api=True),
     # Enrolling again returns the existing enrolment (201, idempotent).

@@ -40,12 +40,6 @@ def _raise_course_error(error: services.CourseError):
     raise ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
 
 
-# The SQLite search backend puts each term in "…" without escaping, so a double quote or a NUL in
-# the query is an FTS5 syntax error, a server error (wagtail/wagtail#13227). Neither is part of a
-# search term: its tokenizer separates words there anyway.
-NOT_IN_SEARCH_TERMS = str.maketrans({'"': " ", "\x00": " "})
-
-
 class CatalogueNegotiation(DefaultContentNegotiation):
     """The catalogue has a filter named ``format``; DRF must not read it as the output format."""
 
@@ -63,9 +57,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        params = self.request.query_params.dict()
-        params["q"] = params.get("q", "").translate(NOT_IN_SEARCH_TERMS)
-        return selectors.catalogue_courses(filters=selectors.catalogue_filters(params))
+        return selectors.catalogue_courses(filters=selectors.catalogue_filters(self.request.query_params))
 
     def get_object(self):
         _page_id(self.kwargs["pk"])  # 404 for ids no page can have, before the database is asked

@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "lms.api_support.Pagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lms.api_support.AutoSchema",
     "EXCEPTION_HANDLER": "lms.api_support.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "lms.security.AnonThrottle",

@@ -39,6 +39,10 @@ TANDEM_NOT_ACTIVE = _("Sessions can be booked once both of you have accepted the
 SESSIONS_DISABLED = _("Video sessions are switched off on this site.")
 LENGTH_NOT_OFFERED = _("This session length is not offered.")
 SLOT_TAKEN = _("This time is no longer available. Please choose another one.")
+OUT_OF_REACH = _("This time cannot be booked: it is in the past or beyond the booking period.")
+#: No booking horizon is longer (SessionRules.horizon_days ≤ 365): times outside are refused before
+#: any slot search, which would otherwise compute days beyond the ends of the calendar.
+REACH = timedelta(days=366)
 KEY_REUSED = _("This request key was already used for a different booking.")
 TOO_LATE_TO_CHANGE = _("It is too late to change this session online. Please contact your tandem partner.")
 NOT_ACTIVE = _("This session is cancelled.")
@@ -237,6 +241,8 @@ def _is_overlap(error: IntegrityError) -> bool:
 def _check_free(*, tandem: Tandem, start: datetime, length: int, now: datetime,
                 exclude: Session | None = None) -> selectors.BookingRules:
     """The re-check inside the write transaction: the wanted slot is still among the bookable ones."""
+    if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
+        raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
     end = start + timedelta(minutes=length)
     result = selectors.tandem_slots(tandem=tandem, length=length, start=start - timedelta(days=1),
                                     end=end + timedelta(days=1), now=now, exclude=exclude)
@@ -471,8 +477,9 @@ def participant_id(session: Session, user_id: int) -> str:
 @transaction.atomic
 def attendance_record(*, session: Session, participant: str, joined: bool, at: datetime) -> SessionAttendance | None:
     """A joined/left event from the video server. Unknown participants are ignored."""
+    given = (participant or "").encode()
     user_id = next((uid for uid in (session.mentor_id, session.mentee_id)
-                    if hmac.compare_digest(participant_id(session, uid), participant or "")), None)
+                    if hmac.compare_digest(participant_id(session, uid).encode(), given)), None)
     if user_id is None:
         return None
     if joined:

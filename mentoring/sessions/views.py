@@ -132,7 +132,9 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
     zone = viewer_zone(request)
     now = timezone.now()
     first_day = _parse(parse_date, request.GET.get("from")) or now.astimezone(zone).date()
-    first_day = max(first_day, now.astimezone(zone).date())
+    today = now.astimezone(zone).date()
+    # From today up to the longest booking horizon: no page beyond it has a slot.
+    first_day = min(max(first_day, today), today + services.REACH)
     period_start = datetime.combine(first_day, time(0), tzinfo=zone)
     period_end = datetime.combine(first_day + timedelta(days=DAYS_SHOWN), time(0), tzinfo=zone)
     try:

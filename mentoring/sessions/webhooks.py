@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
@@ -84,17 +85,35 @@ def reservation_delete(request: HttpRequest, reservation_id: str) -> JsonRespons
     return JsonResponse({}, status=200)
 
 
+#: Events arrive as they happen; a reported time further from now is not believed.
+EVENT_CLOCK_SKEW = timedelta(hours=6)
+
+
 def _event_time(value) -> datetime:
-    if isinstance(value, int | float):
-        seconds = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    try:
-        parsed = parse_datetime(str(value or ""))
-    except ValueError:
-        parsed = None
+    """The time prosody reports (seconds or milliseconds since the epoch, or ISO 8601); the time of
+    arrival when it is missing, unreadable or far from now."""
+    now = timezone.now()
+    parsed = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        seconds = value / 1000 if abs(value) > 10**11 else value
+        try:
+            parsed = datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            parsed = None
+    elif isinstance(value, str):
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and not timezone.is_aware(parsed):
+            parsed = parsed.replace(tzinfo=UTC)
     if parsed is None:
-        return timezone.now()
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+        return now
+    try:
+        believable = abs(parsed - now) <= EVENT_CLOCK_SKEW
+    except OverflowError:
+        believable = False
+    return parsed if believable else now
 
 
 @csrf_exempt

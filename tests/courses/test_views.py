@@ -279,3 +279,17 @@ def test_trainer_view_filters_by_course_run(client, course, trainer):
     text = client.get(reverse("courses:manage-export", kwargs={"course_id": course.pk}),
                       {"run": autumn.pk}).content.decode("utf-8-sig")
     assert "Ben B" in text and "Anna A" not in text
+
+
+def test_editors_who_see_the_lessons_see_their_videos_too(client, course, video):
+    """Editors may open every lesson (to check it); the video and captions on it must play for them."""
+    from tests.factories import UserFactory
+
+    editor = UserFactory(groups=["Redaktion"])
+    client.force_login(editor)
+    lesson = lessons_of(course)[0]
+    assert client.get(lesson.url).status_code == 200
+    assert client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code == 200
+    track = video.caption_tracks.get()
+    assert client.get(reverse("courses:caption-track", kwargs={"video_id": video.pk, "track_id": track.pk})
+                      ).status_code == 200

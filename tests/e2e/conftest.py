@@ -4,7 +4,9 @@ Every page visited through ``BrowserSession.visit`` is checked for two promises 
 makes to its users: nothing is loaded from another origin, and axe-core finds no serious or
 critical accessibility violation."""
 
+import contextlib
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +22,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
+SCREENSHOTS = Path("/tmp/tandem-e2e")  # debugging aid only, never committed
 
 
 def _unavailable(reason: str):
@@ -106,3 +109,33 @@ def browser_session(browser, live_server):
     page.set_default_timeout(15_000)
     yield BrowserSession(page, live_server.url)
     context.close()
+
+
+@pytest.fixture
+def new_session(browser, live_server):
+    """Further people, each in a browser context of their own (own cookies, own language)."""
+    contexts = []
+
+    def open_session(*, timeout_ms: int = 15_000) -> BrowserSession:
+        context = browser.new_context(locale="en-US", timezone_id="Europe/Berlin")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        return BrowserSession(page, live_server.url)
+
+    yield open_session
+    for context in contexts:
+        context.close()
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page, name: str):
+    """When the block fails, keep a screenshot and the HTML of the page in /tmp/tandem-e2e/."""
+    try:
+        yield
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+            (SCREENSHOTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+        raise

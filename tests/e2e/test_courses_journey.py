@@ -2,7 +2,6 @@
 admin, and a learner enrols, really watches the video, passes the quiz, downloads the
 certificate and has it verified by someone who is not logged in."""
 
-import contextlib
 import re
 import subprocess
 from decimal import Decimal
@@ -28,7 +27,7 @@ from courses.storage import private_storage
 from tests.courses.conftest import publish
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import BrowserSession
+from .conftest import BrowserSession, screenshot_on_failure
 
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -36,7 +35,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_TIMEOUT_MS = 30_000
-SCREENSHOTS = Path("/tmp/tandem-e2e-courses")  # debugging aid only, never committed
 
 SRT = """1
 00:00:00,500 --> 00:00:01,800
@@ -60,16 +58,6 @@ def private_media(settings, tmp_path):
     private_storage._wrapped = empty
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(page, name: str):
-    try:
-        yield
-    except Exception:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-            (SCREENSHOTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        raise
 
 
 def make_video(folder: Path, *, seconds: int, webm: bool = False) -> tuple[Path, float]:

@@ -2,9 +2,7 @@
 the programme management accepts the application, runs the matching, reads why the pair fits
 and publishes it, and both members accept their tandem."""
 
-import contextlib
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -14,7 +12,7 @@ from mentoring.models import Application, MatchingRun, Programme, ProgrammePage,
 from tests.factories import PASSWORD, UserFactory
 from tests.mentoring.conftest import make_programme
 
-from .conftest import BrowserSession
+from .conftest import BrowserSession, screenshot_on_failure
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -22,40 +20,14 @@ CONSENT_MESSAGE = "Bitte willigen Sie in die Verarbeitung Ihrer Daten für diese
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_TIMEOUT_MS = 30_000
-SCREENSHOTS = Path("/tmp/tandem-e2e-mentoring")  # debugging aid only, never committed
 MOTIVATION = "Ich möchte lernen, ein Team mit Zuversicht zu führen."
 
 
 # --- Helpers -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(page, name: str):
-    try:
-        yield
-    except Exception:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-            (SCREENSHOTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        raise
 
 
-@pytest.fixture
-def new_session(browser, live_server):
-    """Further people, each in a browser context of their own (own cookies, own language)."""
-    contexts = []
-
-    def open_session() -> BrowserSession:
-        context = browser.new_context(locale="en-US", timezone_id="Europe/Berlin")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return BrowserSession(page, live_server.url)
-
-    yield open_session
-    for context in contexts:
-        context.close()
 
 
 def make_programme_page(home_page, programme: Programme) -> ProgrammePage:

@@ -3,11 +3,9 @@ the mentor moves it with a reason, and the mentee enters the video room on the o
 (stand-in) Jitsi server with a token for this one room only. The mentor's availability editor is
 held to the same promises."""
 
-import contextlib
 import re
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,7 +20,7 @@ from tests.mentoring.conftest import make_active_tandem
 from tests.support.jitsi_standin import JitsiStandIn
 from tests.support.prosody import prosody_verify
 
-from .conftest import BrowserSession
+from .conftest import BrowserSession, screenshot_on_failure
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -33,39 +31,13 @@ BERLIN = ZoneInfo("Europe/Berlin")
 APP_ID, APP_SECRET = "tandem", "s" * 40
 REASON = "Ich habe an dem Tag eine Vorstandssitzung."
 TIMEOUT_MS = 30_000
-SCREENSHOTS = Path("/tmp/tandem-e2e-sessions")  # debugging aid only, never committed
 
 
 # --- Helpers -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def screenshot_on_failure(page, name: str):
-    try:
-        yield
-    except Exception:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-            (SCREENSHOTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        raise
 
 
-@pytest.fixture
-def new_session(browser, live_server):
-    """Further people, each in a browser context of their own (own cookies)."""
-    contexts = []
-
-    def open_session() -> BrowserSession:
-        context = browser.new_context(locale="en-US", timezone_id="Europe/Berlin")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        return BrowserSession(page, live_server.url)
-
-    yield open_session
-    for context in contexts:
-        context.close()
 
 
 def de(msgid: str, **values) -> str:
@@ -174,7 +146,7 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         expect(row.locator("td").nth(2)).to_have_text(de("booked"))
 
     # --- 2. The mentor sees it, too ---------------------------------------------------------
-    mentor_session = new_session()
+    mentor_session = new_session(timeout_ms=TIMEOUT_MS)
     mentor_page = mentor_session.page
     mentor_session.login(mentor.email, PASSWORD)
     with screenshot_on_failure(mentor_page, "mentor-sees"):

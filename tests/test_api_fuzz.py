@@ -149,6 +149,15 @@ def test_every_operation_documents_the_shared_errors():
                               undocumented)
 
 
+def test_the_schema_explains_the_second_factor_and_rate_limits():
+    """API clients of staff accounts learn why they get 403 without a second factor, and every
+    client learns to wait for Retry-After on 429."""
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        responses = operation.definition.raw["responses"]
+        assert "second_factor_required" in responses["403"]["description"], operation.path
+        assert "Retry-After" in responses["429"]["headers"], operation.path
+
+
 # Inputs that fuzzing once answered with a server error or an undocumented answer: asked every time.
 EDGE_CASES = [
     ("GET", "/api/v1/courses/{id}/", lambda w: {"path_parameters": {"id": 2**70}}, 404),
