@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[site,dev]"
 	@touch $(STAMP)
 
 setup: $(STAMP)

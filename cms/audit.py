@@ -4,11 +4,9 @@ so the log itself names nobody; a superuser can find the events of one account b
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 
-from django.conf import settings
+from .pseudonyms import keyed_id
 
 logger = logging.getLogger("tandem.audit")
 
@@ -16,7 +14,7 @@ logger = logging.getLogger("tandem.audit")
 def pseudonym(user) -> str:
     if user is None or getattr(user, "pk", None) is None:
         return ""
-    return hmac.new(settings.SECRET_KEY.encode(), f"audit:{user.pk}".encode(), hashlib.sha256).hexdigest()[:24]
+    return keyed_id(f"audit:{user.pk}")
 
 
 def record(*, action: str, actor=None, subject=None, target: str = "", **details) -> None:

@@ -13,8 +13,12 @@ def get_base_page_model():
 
 
 def page_parent_link() -> models.OneToOneField:
-    """A parent link with a stable name, so migrations do not depend on the swapped model."""
+    """A parent link with a stable name, so migrations do not depend on the swapped model.
+
+    Its reverse accessor carries the app label (``page.courses_coursepage``): a host site's own
+    page types may have the same class names (``home.HomePage`` of ``wagtail start``), and
+    Django's default accessor (``page.homepage``) would clash."""
     return models.OneToOneField(
         PAGE_MODEL, parent_link=True, on_delete=models.CASCADE,
-        primary_key=True, serialize=False,
+        primary_key=True, serialize=False, related_name="%(app_label)s_%(class)s",
     )

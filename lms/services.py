@@ -1,5 +1,3 @@
-import hashlib
-import hmac
 import io
 import json
 import zipfile
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from cms import audit
+from cms.pseudonyms import keyed_id
 
 from .models import ErasureRequest, User
 
@@ -53,7 +52,7 @@ def erasure_cool_off() -> timedelta:
 
 
 def _reference(user: User) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"erasure:{user.pk}".encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_id(f"erasure:{user.pk}", length=32)
 
 
 class PrivacyError(Exception):

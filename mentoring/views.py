@@ -136,11 +136,8 @@ def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
 
 
 def _my_tandem(request: HttpRequest, tandem_id: int) -> Tandem:
-    tandem = get_object_or_404(Tandem.objects.select_related("programme", "mentee__user", "mentor__user"),
-                               pk=tandem_id, status__in=[Tandem.Status.ACTIVE, Tandem.Status.COMPLETED])
-    if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
-        raise Http404
-    return tandem
+    return get_object_or_404(Tandem.objects.of_member(request.user), pk=tandem_id,
+                             status__in=[Tandem.Status.ACTIVE, Tandem.Status.COMPLETED])
 
 
 @login_required

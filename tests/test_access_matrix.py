@@ -401,7 +401,7 @@ CASES += [
     # Lessons: AllowAny, so anonymous callers get the same 404 as outsiders.
     Case("courses-api:lesson", E(404, **dict.fromkeys(LESSON_VIEWERS, 200)),
          kwargs=lambda w: {"pk": w.lesson_video.pk}, api=True),
-    *get_post("courses-api:video-progress", members(400, "learner", "trainer_b", "superuser"),
+    *get_post("courses-api:video-progress", members(400, *LESSON_VIEWERS),
               kwargs=lambda w: {"pk": w.video.pk}, api_=True),
     # With the lesson named but no answers: viewers get the validation error, everyone else 404.
     *get_post("courses-api:quiz-attempt", dict.fromkeys(LESSON_VIEWERS, 400),

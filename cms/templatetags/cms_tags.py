@@ -46,3 +46,12 @@ def breadcrumbs(context, page) -> dict:
     """The trail from the home page down to the page's parent, in one query."""
     ancestors = list(page.get_ancestors().filter(depth__gte=2)) if page.depth > 2 else []
     return {"ancestors": ancestors, "current": page, "request": context.get("request")}
+
+
+@register.simple_tag
+def login_url() -> str:
+    """The site's login page (LOGIN_URL), wherever the site put it."""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    return resolve_url(settings.LOGIN_URL)

@@ -65,6 +65,13 @@ class TandemResponse(models.TextChoices):
     DECLINED = "declined", _("declined")
 
 
+class TandemQuerySet(models.QuerySet):
+    def of_member(self, user) -> "TandemQuerySet":
+        """The tandems ``user`` is the mentor or the mentee of (the people, with their accounts, loaded)."""
+        return self.filter(Q(mentor__user=user) | Q(mentee__user=user)).select_related(
+            "programme", "mentor__user", "mentee__user")
+
+
 class Tandem(models.Model):
     """A mentor–mentee pair: proposed → active (both accepted) → completed or ended early."""
 
@@ -92,6 +99,8 @@ class Tandem(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=500, blank=True)
+
+    objects = TandemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -29,6 +29,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.functional import empty
@@ -37,6 +38,7 @@ from playwright.sync_api import Error as PlaywrightError
 from wagtail.models import Site
 
 from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from tests.conftest import ensure_wagtail_baseline
 from tests.factories import TOTP_SECRET
 from tests.support.jitsi_standin import JitsiStandIn
 
@@ -178,6 +180,8 @@ def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     private_storage._wrapped = empty
+    ensure_wagtail_baseline()  # what migrations made and the flush of an earlier browser test removed
+    cache.clear()
     seed_demo()
     for account in DEMO_ACCOUNTS:
         user = get_user_model().objects.get(email=account.email)
