@@ -4,7 +4,6 @@ Views, API and admin call these; each owns its transaction."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Calendar, Event, Rule
+
+from cms.pseudonyms import keyed_id
 
 from ..models import (
     AvailabilityException,
@@ -470,8 +471,7 @@ def session_mark_no_show(*, session: Session, by, now: datetime | None = None) -
 
 def participant_id(session: Session, user_id: int) -> str:
     """A pseudonymous id for the video server: stable within a session, unlinkable across sessions."""
-    message = f"{session.uuid}:{user_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:24]
+    return keyed_id(f"{session.uuid}:{user_id}")
 
 
 @transaction.atomic
