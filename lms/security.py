@@ -2,8 +2,9 @@
 
 - Content-Security-Policy (django-csp, ``CONTENT_SECURITY_POLICY`` in the settings) and
   Permissions-Policy, relaxed per path only where a page needs it: the Wagtail admin (inline
-  scripts of its own), Redoc and DRF's browsable API (they add styles) and the video room (the organisation's Jitsi server may load its script and frame there, and camera,
-  microphone and screen sharing are allowed for it).
+  scripts of its own), Redoc and DRF's browsable API (they add styles) and the video room (the
+  chosen video provider, by default the organisation's Jitsi server, may load its script and frame
+  there, and camera, microphone and screen sharing are allowed for it).
 - The brute-force lockout (django-axes) on every login: ``LockoutBackend`` is the first
   authentication backend, the login form says in words what happened, and a new password (reset by
   e-mail) lifts the lockout.
@@ -67,17 +68,34 @@ DENIED_FEATURES = (*VIDEO_ROOM_FEATURES, "geolocation", "payment", "usb", "seria
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
 
-def jitsi_origin() -> str:
-    """``scheme://host[:port]`` of the configured Jitsi server (TANDEM_MENTORING_JITSI_SCHEME and
-    _DOMAIN), "" when none is configured or the value is no plain origin."""
-    from mentoring.video.jitsi import configured_server
+def video_origins() -> tuple[str, ...]:
+    """``scheme://host[:port]`` the chosen video provider's client may use on the join page
+    (``origins()`` of ``mentoring.video.providers.get_video_provider()``; for the built-in Jitsi
+    TANDEM_MENTORING_JITSI_SCHEME and _DOMAIN). Values that are no plain origin are left out; no
+    provider (an unknown name, system check mentoring.E002) means none."""
+    from mentoring.video.providers import VideoProviderError, get_video_provider
 
-    server = configured_server()
-    if not server.domain:
-        return ""
-    parts = urlsplit(server.base_url.strip())
-    origin = f"{parts.scheme}://{parts.netloc}".lower()
-    return origin if _ORIGIN.match(origin) else ""
+    try:
+        candidates = get_video_provider().origins()
+    except VideoProviderError:
+        return ()
+    origins: list[str] = []
+    for candidate in candidates:
+        try:
+            parts = urlsplit(str(candidate).strip())
+        except ValueError:
+            continue
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if _ORIGIN.match(origin) and origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
+
+
+def jitsi_origin() -> str:
+    """The first of :func:`video_origins` (the configured Jitsi server with the default provider),
+    "" when there is none."""
+    origins = video_origins()
+    return origins[0] if origins else ""
 
 
 def page_kind(request: HttpRequest, response: HttpResponse | None = None) -> str:
@@ -96,11 +114,11 @@ def page_kind(request: HttpRequest, response: HttpResponse | None = None) -> str
 
 
 def permissions_policy(kind: str) -> str:
-    origin = jitsi_origin() if kind == "video_room" else ""
+    origins = video_origins() if kind == "video_room" else ()
     directives = []
     for feature in DENIED_FEATURES:
         if kind == "video_room" and feature in VIDEO_ROOM_FEATURES:
-            allowed = "self" + (f' "{origin}"' if origin else "")
+            allowed = "self" + "".join(f' "{origin}"' for origin in origins)
             directives.append(f"{feature}=({allowed})")
         else:
             directives.append(f"{feature}=()")
@@ -131,10 +149,10 @@ class SecurityHeadersMiddleware(CSPMiddleware):
             parts.nonce = str(request.csp_nonce)
         if kind in PATH_POLICIES:
             parts.replace = {**PATH_POLICIES[kind], **(parts.replace or {})}
-        elif kind == "video_room" and (origin := jitsi_origin()):
+        elif kind == "video_room" and (origins := video_origins()):
             update = dict(parts.update or {})
             for directive in ("script-src", "frame-src"):
-                update[directive] = [*update.get(directive, []), origin]
+                update[directive] = [*update.get(directive, []), *origins]
             parts.update = update
         return parts
 

@@ -1,7 +1,11 @@
 """Settings of the mentoring app, read lazily with documented defaults.
 
 TANDEM_MENTORING_SESSIONS_ENABLED   tandems book video sessions (default True); in production this
-                                    needs a configured Jitsi server (system check mentoring.E001)
+                                    needs a configured video provider (system check mentoring.E001)
+TANDEM_MENTORING_VIDEO_PROVIDER     name of the video provider for the rooms (default "jitsi", built
+                                    in); others are registered with the Wagtail hook
+                                    ``register_tandem_video_provider`` (docs/video-providers.md);
+                                    an unknown name: system check mentoring.E002
 TANDEM_MENTORING_JITSI_DOMAIN       the organisation's own Jitsi Meet server, e.g. "meet.example.org"
 TANDEM_MENTORING_JITSI_APP_ID       app id of prosody's token authentication (``app_id``)
 TANDEM_MENTORING_JITSI_APP_SECRET   shared secret of token authentication (``app_secret``)
@@ -21,6 +25,7 @@ from django.conf import settings
 
 DEFAULTS = {
     "SESSIONS_ENABLED": True,
+    "VIDEO_PROVIDER": "jitsi",
     "JITSI_DOMAIN": "",
     "JITSI_APP_ID": "",
     "JITSI_APP_SECRET": "",

@@ -119,7 +119,10 @@ class JoinSerializer(serializers.Serializer):
     domain = serializers.CharField()
     room = serializers.CharField(help_text="only when open")
     jwt = serializers.CharField(source="token", help_text="only when open")
-    external_api_url = serializers.CharField()
+    external_api_url = serializers.CharField(help_text="the video provider's client script (Jitsi: external_api.js)")
+    provider = serializers.CharField(help_text="the video provider in use, e.g. jitsi")
+    client = serializers.DictField(child=serializers.CharField(), help_text="further values of the video provider "
+                                   "for its client, only when open")
 
 
 class CalendarTokenSerializer(serializers.Serializer):
@@ -150,9 +153,7 @@ def _conflict(error: services.SessionError, zone) -> Response:
 
 
 def _tandem_of(user, tandem_id) -> Tandem:
-    return get_object_or_404(
-        Tandem.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
-        .select_related("programme", "mentor__user", "mentee__user"), pk=tandem_id)
+    return get_object_or_404(Tandem.objects.of_member(user), pk=tandem_id)
 
 
 @extend_schema(tags=["sessions"])

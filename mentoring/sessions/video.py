@@ -1,20 +1,34 @@
-"""Entering a session's video room: who may, when, and with which token."""
+"""Entering a session's video room: who may, when, and with which token.
+
+Who and when are decided here, the same for every video provider; the provider chosen by
+``TANDEM_MENTORING_VIDEO_PROVIDER`` (:mod:`mentoring.video.providers`) gives the room, the token
+and the client."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
 from ..models import Session
-from ..video.jitsi import configured_server, is_public_test_server, join_window, room_token
+from ..video.jitsi import join_window
+from ..video.providers import (
+    Participant,
+    VideoHost,
+    VideoProviderError,
+    display_name,
+    get_video_provider,
+    problem_for_administrators,
+)
 from .services import NOT_A_MEMBER, SessionError, participant_id
 
 
 @dataclass(frozen=True)
 class JoinInfo:
-    state: str  # "open", "early", "closed", "cancelled", "unconfigured"
+    state: str  # "open", "early", "closed", "cancelled", "proposed", "unconfigured"
     opens_at: datetime
     closes_at: datetime
     moderator: bool
@@ -23,13 +37,16 @@ class JoinInfo:
     room: str = ""
     token: str = ""
     public_server: bool = False
-    tenant: str = ""  # JaaS: the app id, under which the server serves its script
+    provider: str = ""  # the video provider's name, e.g. "jitsi"
+    script_url: str = ""  # the provider's client script, loaded after the click
+    client_template: Any = ""  # the provider's client part of the join page
+    client: Mapping[str, str] = field(default_factory=dict)  # further values for that template (open only)
+    setup_hint: str = ""  # for administrators, when the room cannot open for want of configuration
 
     @property
     def external_api_url(self) -> str:
-        if not self.base_url:
-            return ""
-        return f"{self.base_url}/{self.tenant}/external_api.js" if self.tenant else f"{self.base_url}/external_api.js"
+        """Jitsi's name for the client script, kept for the API."""
+        return self.script_url
 
 
 def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInfo:
@@ -41,11 +58,14 @@ def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInf
         raise SessionError(NOT_A_MEMBER, code="not_a_member")
     opens, closes = join_window(session.start, session.end)
     moderator = role == "mentor"
-    server = configured_server()
-    base = {"opens_at": opens, "closes_at": closes, "moderator": moderator, "domain": server.domain,
-            "base_url": server.base_url if server.domain else "",
-            "public_server": is_public_test_server(server.domain) and not server.jaas,
-            "tenant": server.app_id if server.jaas else ""}
+    try:
+        provider, problem = get_video_provider(), ""
+    except VideoProviderError as error:
+        provider, problem = None, problem_for_administrators(error)
+    host = provider.host() if provider else VideoHost()
+    base = {"opens_at": opens, "closes_at": closes, "moderator": moderator, "domain": host.domain,
+            "base_url": host.base_url, "public_server": host.public_server, "script_url": host.script_url,
+            "provider": provider.name if provider else "", "client_template": provider.template if provider else ""}
     if session.status == Session.Status.CANCELLED:
         return JoinInfo(state="cancelled", **base)
     if session.status == Session.Status.PROPOSED:
@@ -54,9 +74,9 @@ def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInf
         return JoinInfo(state="early", **base)
     if now >= closes:
         return JoinInfo(state="closed", **base)
-    if not server.configured:
-        return JoinInfo(state="unconfigured", **base)
-    name = user.get_full_name() or user.email.split("@")[0]
-    token = room_token(server=server, room=session.room_name, user_id=participant_id(session, user.pk),
-                       display_name=name, moderator=moderator, start=session.start, end=session.end, now=now)
-    return JoinInfo(state="open", room=server.room_path(session.room_name), token=token, **base)
+    if provider is None or not provider.is_configured():
+        return JoinInfo(state="unconfigured", setup_hint=problem or provider.setup_hint(), **base)
+    participant = Participant(id=participant_id(session, user.pk), name=display_name(user), role=role,
+                              moderator=moderator, user=user)
+    access = provider.join(session=session, participant=participant, now=now)
+    return JoinInfo(state="open", room=access.room, token=access.token, client=dict(access.client), **base)

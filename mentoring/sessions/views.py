@@ -48,11 +48,7 @@ def viewer_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
 
 
 def _tandem_for(request: HttpRequest, tandem_id: int) -> Tandem:
-    tandem = get_object_or_404(Tandem.objects.select_related("programme", "mentor__user", "mentee__user"),
-                               pk=tandem_id)
-    if request.user.pk not in (tandem.mentor.user_id, tandem.mentee.user_id):
-        raise Http404
-    return tandem
+    return get_object_or_404(Tandem.objects.of_member(request.user), pk=tandem_id)
 
 
 def _session_for(request: HttpRequest, session_uuid: uuid.UUID) -> Session:
@@ -253,8 +249,9 @@ def session_detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpRespons
 
 @login_required
 def session_join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
-    """The video room, embedded from the organisation's own Jitsi server only after the click on
-    "Enter room"; early or late visitors see when it is open."""
+    """The video room of the chosen video provider (by default the organisation's own Jitsi
+    server), embedded only after the click on "Enter room"; early or late visitors see when it is
+    open. The provider's template renders the client part (mentoring.video.providers)."""
     session = _session_for(request, session_uuid)
     info = join_info(session=session, user=request.user)
     return render(request, "mentoring/sessions/join.html", {
