@@ -2,6 +2,7 @@
 other, and nothing below the site imports the site."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,52 @@ def test_the_rule_catches_a_sideways_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("from mentoring.models import Tandem\n")
     assert "mentoring" in imported_packages(module)
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_migrations_depend_only_downwards(app):
+    """A plugin's migrations must run on a site without lms (and without the other plugin). The
+    user model is swappable (settings.AUTH_USER_MODEL, here lms.User): depending on it is fine."""
+    from django.conf import settings
+    from django.db.migrations.loader import MigrationLoader
+
+    swappable_user = (settings.AUTH_USER_MODEL.split(".")[0], "__first__")
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    wrong = [f"{key[1]} depends on {dependency}" for key, migration in loader.disk_migrations.items()
+             if key[0] == app for dependency in migration.dependencies
+             if dependency[0] in FORBIDDEN[app] and tuple(dependency) != swappable_user]
+    assert not wrong, "\n".join(wrong)
+
+
+# {% url 'name' %} without "as" fails when the name does not exist: plugin templates may use it
+# only for their own URLs and Wagtail's; the site's (e.g. "me") only with "as" and a fallback.
+OWN_URL_NAMES = {
+    "cms": ("cms_", "wagtail"),
+    "courses": ("courses:", "courses-api:", "courses_", "wagtail"),
+    "mentoring": ("mentoring:", "mentoring-api:", "mentoring_", "wagtail"),
+}
+URL_TAG = re.compile(r"{%\s*url\s+['\"]([^'\"]+)['\"]([^%]*)%}")
+
+
+@pytest.mark.parametrize("app", sorted(OWN_URL_NAMES))
+def test_templates_need_no_url_of_the_site(app):
+    offenders = []
+    for path in sorted((ROOT / app / "templates").rglob("*.html")):
+        for name, rest in URL_TAG.findall(path.read_text(encoding="utf-8")):
+            if not name.startswith(OWN_URL_NAMES[app]) and " as " not in f" {rest} ":
+                offenders.append(f"{path.relative_to(ROOT)}: {{% url '{name}' %}}")
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize("app", sorted(OWN_URL_NAMES))
+def test_pages_extend_the_replaceable_base_template(app):
+    """Every page template of a plugin extends tandem/base.html (or the Wagtail admin's base),
+    so that a host site's base template frames it."""
+    offenders = []
+    for path in sorted((ROOT / app / "templates").rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        match = re.match(r"\s*{%\s*extends\s+['\"]([^'\"]+)['\"]", source)
+        if match and match.group(1) not in ("tandem/base.html",) and not match.group(1).startswith("wagtailadmin/"):
+            if path.relative_to(ROOT / app / "templates").as_posix() != "tandem/base.html":
+                offenders.append(f"{path.relative_to(ROOT)} extends {match.group(1)}")
+    assert not offenders, "\n".join(offenders)

@@ -2,6 +2,7 @@ from .certificates import Certificate, MultiplierQualification, NameCorrectionRe
 from .enrolment import CourseRun, Enrolment
 from .pages import (
     ChapterPage,
+    ChapterPageMixin,
     CourseCatalogueMixin,
     CourseCataloguePage,
     CourseFormat,
@@ -9,6 +10,7 @@ from .pages import (
     CoursePageMixin,
     EnrolmentMode,
     LessonPage,
+    LessonPageMixin,
     TrainerKitItem,
 )
 from .progress import LessonProgress, VideoProgress, VideoVisit
@@ -17,8 +19,8 @@ from .taxonomy import Audience, Topic
 from .videos import CaptionTrack, LearningVideo
 
 __all__ = [
-    "Audience", "CaptionTrack", "Certificate", "ChapterPage", "CourseCatalogueMixin", "CourseCataloguePage",
-    "CourseFormat", "CoursePage", "CoursePageMixin", "CourseRun", "Enrolment", "EnrolmentMode", "LearningVideo",
+    "Audience", "CaptionTrack", "Certificate", "ChapterPage", "ChapterPageMixin", "CourseCatalogueMixin", "CourseCataloguePage",
+    "CourseFormat", "CoursePage", "CoursePageMixin", "CourseRun", "Enrolment", "EnrolmentMode", "LearningVideo", "LessonPageMixin",
     "LessonPage", "LessonProgress", "MultiplierQualification", "NameCorrectionRequest", "Quiz", "QuizAttempt",
     "Topic", "TrainerKitItem", "VideoProgress", "VideoVisit",
 ]

@@ -155,20 +155,15 @@ class TrainerKitItem(Orderable):
         return self.title
 
 
-class ChapterPage(Page):  # noqa: DJ008 - __str__ comes from the page model
-    """Groups lessons; its lessons follow in tree order."""
+class ChapterPageMixin(models.Model):
+    """Groups lessons; its lessons follow in tree order. Visiting it opens its first lesson."""
 
-    page_ptr = page_parent_link()
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
-    template = "courses/chapter_page.html"
+    content_panels = [FieldPanel("intro")]
 
     class Meta:
-        verbose_name = _("chapter")
-        verbose_name_plural = _("chapters")
+        abstract = True
 
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
@@ -177,10 +172,22 @@ class ChapterPage(Page):  # noqa: DJ008 - __str__ comes from the page model
         return redirect(first.url if first else self.get_parent().url)
 
 
-class LessonPage(Page):  # noqa: DJ008 - __str__ comes from the page model
+class ChapterPage(ChapterPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+    page_ptr = page_parent_link()
+
+    content_panels = Page.content_panels + ChapterPageMixin.content_panels
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/chapter_page.html"
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+
+class LessonPageMixin(models.Model):
     """A lesson: text, videos, documents, quizzes. Done when its required parts are."""
 
-    page_ptr = page_parent_link()
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(LessonBlocks(), verbose_name=_("content"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), null=True, blank=True)
@@ -189,17 +196,13 @@ class LessonPage(Page):  # noqa: DJ008 - __str__ comes from the page model
         help_text=_("Lessons without a required video or quiz always ask the learner to mark them as done."),
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
         FieldPanel("intro"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("requires_mark_done"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
-    parent_page_types = ["courses.CoursePage", "courses.ChapterPage"]
-    subpage_types: list[str] = []
-    template = "courses/lesson_page.html"
+    search_fields = [index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:
-        verbose_name = _("lesson")
-        verbose_name_plural = _("lessons")
+        abstract = True
 
     def serve(self, request, *args, **kwargs):
         from ..views import lesson_access_response
@@ -236,3 +239,17 @@ class LessonPage(Page):  # noqa: DJ008 - __str__ comes from the page model
 
     def needs_mark_done(self) -> bool:
         return self.requires_mark_done or not (self.required_videos() or self.required_quizzes())
+
+
+class LessonPage(LessonPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+    page_ptr = page_parent_link()
+
+    content_panels = Page.content_panels + LessonPageMixin.content_panels
+    search_fields = Page.search_fields + LessonPageMixin.search_fields
+    parent_page_types = ["courses.CoursePage", "courses.ChapterPage"]
+    subpage_types: list[str] = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")

@@ -49,6 +49,10 @@ INSTALLED_APPS = ["cms", "courses", "rest_framework", *INSTALLED_APPS]
 INSTALLED_APPS = ["cms", "mentoring", "schedule", "rest_framework", *INSTALLED_APPS]
 """,
 }
+# `wagtail start` leaves out Wagtail's settings app, which cms needs: the check says so.
+SETTINGS_APP = """
+INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.settings"]
+"""
 URLS = {
     "courses": 'path("", include("courses.urls")), path("api/", include("courses.api.urls")),',
     "mentoring": 'path("", include("mentoring.urls")), path("api/", include("mentoring.api.urls")),',
@@ -60,7 +64,8 @@ from courses.models import CourseCataloguePage, CoursePage
 home = Page.objects.get(depth=2).specific
 catalogue = home.add_child(instance=CourseCataloguePage(title="Kurse", slug="kurse"))
 catalogue.save_revision().publish()
-course = catalogue.add_child(instance=CoursePage(title="Digitale Beratung", slug="digitale-beratung"))
+course = catalogue.add_child(instance=CoursePage(title="Digitale Beratung", slug="digitale-beratung",
+                                             summary="Grundlagen der Onlineberatung.", duration_hours=6))
 course.save_revision().publish()
 url = course.url
 """,
@@ -105,6 +110,10 @@ def test_the_app_alone_in_a_new_wagtail_site(wheel, tmp_path, app):
     base.write_text(base.read_text().replace("<body", "<body data-host-base-template"))
 
     env = {"DJANGO_SETTINGS_MODULE": "hostsite.settings.dev", "PYTHONPATH": ""}
+    missing = subprocess.run([python, "manage.py", "check"], cwd=site, capture_output=True, text=True,
+                             env={**os.environ, **env})
+    assert missing.returncode != 0 and "(cms.E001) 'cms' needs 'wagtail.contrib.settings'" in missing.stderr
+    settings.write_text(settings.read_text() + SETTINGS_APP)
     run(python, "manage.py", "migrate", "--noinput", cwd=site, env=env)
     checked = run(python, "manage.py", "check", cwd=site, env=env)
     assert "System check identified no issues" in checked, checked
@@ -113,13 +122,12 @@ def test_the_app_alone_in_a_new_wagtail_site(wheel, tmp_path, app):
         from django.test import Client
         response = Client().get(url)
         html = response.content.decode()
-        print(response.status_code, url)
+        print("STATUS", response.status_code, url)
         print(html)
     """)
     output = run(python, "manage.py", "shell", "-c", script, cwd=site, env=env)
-    status, _url = output.splitlines()[0].split()
-    assert status == "200", output[:3000]
-    html = output.split("\n", 1)[1]
+    head, html = output.split("STATUS ", 1)[1].split("\n", 1)
+    assert head.split()[0] == "200", output[:3000]
     assert "data-host-base-template" in html  # the host's base.html around the page
     assert "js/hostsite.js" in html  # the host's own global script, from the same template
     assert {"courses": "Digitale Beratung", "mentoring": "Cross-Mentoring 2027"}[app] in html
