@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist, engines
 
+from . import conf
 from .context_processors import base_template
 
 CONTEXT_PROCESSOR = "cms.context_processors.tandem"
@@ -47,7 +48,7 @@ def base_template_check(app_configs, **kwargs) -> list:
     problems = []
     name = base_template()
     processor = CONTEXT_PROCESSOR in _context_processors()
-    if getattr(settings, "TANDEM_BASE_TEMPLATE", None) and not processor:
+    if conf.is_set("BASE_TEMPLATE") and not processor:
         problems.append(Warning(
             f"TANDEM_BASE_TEMPLATE is set to '{name}', but Tandem's pages do not see it.",
             hint=f"Add '{CONTEXT_PROCESSOR}' to TEMPLATES[...]['OPTIONS']['context_processors'].", id="cms.W001"))

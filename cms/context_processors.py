@@ -1,12 +1,10 @@
 """Template context for Tandem's pages inside a host site."""
 
-from django.conf import settings
-
-DEFAULT_BASE_TEMPLATE = "base.html"
+from . import conf
 
 
 def base_template() -> str:
-    return getattr(settings, "TANDEM_BASE_TEMPLATE", DEFAULT_BASE_TEMPLATE) or DEFAULT_BASE_TEMPLATE
+    return conf.get("BASE_TEMPLATE")
 
 
 def tandem(request) -> dict:

@@ -68,6 +68,8 @@ from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
+from . import conf
+
 DELIVERY_DJANGO = "django"
 DELIVERY_X_ACCEL_REDIRECT = "x-accel-redirect"
 DELIVERY_X_SENDFILE = "x-sendfile"
@@ -118,7 +120,7 @@ def serve_file(
 
 
 def delivery_mode() -> str:
-    mode = (getattr(settings, "TANDEM_FILE_DELIVERY", "") or DELIVERY_DJANGO).lower()
+    mode = str(conf.get("FILE_DELIVERY")).lower()
     if mode not in DELIVERY_MODES:
         raise ImproperlyConfigured(
             f"TANDEM_FILE_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {mode!r}."
@@ -128,7 +130,7 @@ def delivery_mode() -> str:
 
 def internal_uri(file: File | FieldFile) -> str:
     """The X-Accel-Redirect URI: internal prefix + storage-relative name, percent-encoded."""
-    prefix = getattr(settings, "TANDEM_FILE_INTERNAL_PREFIX", "") or DEFAULT_INTERNAL_PREFIX
+    prefix = conf.get("FILE_INTERNAL_PREFIX")
     if not prefix.endswith("/"):
         prefix += "/"
     return prefix + url_quote(storage_name(file))

@@ -245,9 +245,9 @@ def retention_rules() -> list[tuple[str, Callable]]:
 
 
 def retention_days(name: str, default: int) -> int:
-    from django.conf import settings
+    from . import conf
 
-    return int(getattr(settings, "TANDEM_RETENTION", {}).get(name, default))
+    return int(conf.get("RETENTION").get(name, default))
 
 
 # --- Documentation generated from the inventory -----------------------------------------------

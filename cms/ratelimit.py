@@ -16,10 +16,11 @@ import ipaddress
 import time
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from . import conf
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -34,7 +35,7 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or, behind TANDEM_TRUSTED_PROXY_COUNT reverse proxies,
     the address the outermost of them saw (counted from the right of X-Forwarded-For). None when
     there is no valid address (PostgreSQL's inet columns refuse anything else)."""
-    proxies = int(getattr(settings, "TANDEM_TRUSTED_PROXY_COUNT", 0) or 0)
+    proxies = int(conf.get("TRUSTED_PROXY_COUNT") or 0)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     candidate = forwarded[-proxies] if proxies > 0 and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
     try:
@@ -52,7 +53,7 @@ def _identity(request: HttpRequest) -> str:
 
 def hit(request: HttpRequest, scope: str) -> int:
     """Counts one request for ``scope``; returns 0 when it is allowed, else the seconds to wait."""
-    rate = getattr(settings, "TANDEM_RATE_LIMITS", {}).get(scope)
+    rate = conf.get("RATE_LIMITS").get(scope)
     if not rate:
         return 0
     limit, period = parse_rate(rate)
