@@ -2,15 +2,22 @@
 
 Text uses a Unicode TrueType font when one is available (setting
 TANDEM_COURSES_CERTIFICATE_FONT, else DejaVu Sans from the usual system places); without one
-the PDF's built-in Helvetica is used and characters outside Latin-1 are transliterated."""
+the PDF's built-in Helvetica is used and characters outside Latin-1 are transliterated.
+
+A site replaces the whole certificate with the setting TANDEM_COURSES_CERTIFICATE_RENDERER: the
+dotted path of a function called with the keyword arguments ``certificate``, ``verify_url`` and
+``language`` that returns the PDF as bytes. Callers use :func:`render_certificate`, which calls
+the configured function and checks that it really returned a PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from anyascii import anyascii
 from django.conf import settings
 from django.utils import formats, timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -84,3 +91,41 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, language: str 
         pdf.line_centered(_("Verification code: %(code)s") % {"code": certificate.code}, size=12, style="B", gap=2)
         pdf.line_centered(_("Check it at %(url)s") % {"url": verify_url}, size=10)
         return bytes(pdf.output())
+
+
+# --- Replaceable renderer --------------------------------------------------------------------
+
+PDF_SIGNATURE = b"%PDF-"
+
+CertificateRenderer = Callable[..., bytes]
+
+
+class CertificateRenderError(Exception):
+    """The configured renderer returned something that is not a PDF."""
+
+
+def get_certificate_renderer() -> CertificateRenderer:
+    """The function named by TANDEM_COURSES_CERTIFICATE_RENDERER (a callable is taken as is)."""
+    renderer = conf.get("CERTIFICATE_RENDERER")
+    if isinstance(renderer, str):
+        renderer = import_string(renderer)
+    if not callable(renderer):
+        raise TypeError(f"TANDEM_COURSES_CERTIFICATE_RENDERER is not callable: {renderer!r}")
+    return renderer
+
+
+def render_certificate(certificate: Certificate, *, verify_url: str, language: str) -> bytes:
+    """The certificate's PDF, made by the configured renderer.
+
+    Raises :class:`CertificateRenderError` when the renderer returns anything but PDF bytes, so
+    that nobody is sent a broken file."""
+    renderer = get_certificate_renderer()
+    result = renderer(certificate=certificate, verify_url=verify_url, language=language)
+    if isinstance(result, bytearray | memoryview):
+        result = bytes(result)
+    if not isinstance(result, bytes) or not result.startswith(PDF_SIGNATURE):
+        start = result[:20] if isinstance(result, bytes) else type(result).__name__
+        raise CertificateRenderError(
+            f"certificate renderer {getattr(renderer, '__qualname__', renderer)!r} returned no PDF "
+            f"for certificate {certificate.code} (starts with {start!r})")
+    return result

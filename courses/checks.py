@@ -33,3 +33,5 @@ def courses_urls_check(app_configs, **kwargs) -> list:
                         hint='Add path("api/", include("courses.api.urls")) to your urls.py (docs/install.md).',
                         id="courses.W002")]
     return []
+
+from . import certificate_checks  # noqa: E402,F401  (registers courses.E002)

@@ -6,6 +6,10 @@ TANDEM_COURSES_MAX_PLAYBACK_RATE        fastest playback credited as watching (d
 TANDEM_COURSES_PRIVATE_MEDIA_ROOT       folder for videos and trainer kits, never served as media
                                         (default: BASE_DIR / "private-media")
 TANDEM_COURSES_CERTIFICATE_ISSUER       name printed on certificates (default: the site name)
+TANDEM_COURSES_CERTIFICATE_RENDERER     dotted path of the function that makes a certificate's PDF; called
+                                        with the keyword arguments certificate, verify_url and language,
+                                        it returns the PDF as bytes
+                                        (default "courses.certificates_pdf.certificate_pdf")
 TANDEM_COURSES_YOUTUBE_THUMBNAIL_URL    where the server fetches YouTube preview images once
                                         (default "https://i.ytimg.com/vi/{id}/hqdefault.jpg")
 TANDEM_COURSES_TRAINER_GROUP            group whose members may publish courses in every course
@@ -22,6 +26,7 @@ DEFAULTS = {
     "MAX_PLAYBACK_RATE": 2.0,
     "PRIVATE_MEDIA_ROOT": None,
     "CERTIFICATE_ISSUER": None,
+    "CERTIFICATE_RENDERER": "courses.certificates_pdf.certificate_pdf",
     "TRAINER_GROUP": "Trainer:innen",
     "YOUTUBE_THUMBNAIL_URL": "https://i.ytimg.com/vi/{id}/hqdefault.jpg",
 }

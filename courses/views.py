@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -9,7 +12,8 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +22,7 @@ from cms.export import CsvDownload
 from cms.files import serve_file
 
 from . import selectors, services
-from .certificates_pdf import certificate_pdf
+from .certificates_pdf import render_certificate
 from .models import (
     CaptionTrack,
     Certificate,
@@ -33,6 +37,8 @@ from .models import (
     QuizAttempt,
     TrainerKitItem,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- Page contexts -------------------------------------------------------------------------
 
@@ -239,8 +245,17 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
     if certificate.user_id != request.user.pk and not selectors.is_course_trainer(request.user, certificate.course):
         raise Http404
-    response = HttpResponse(certificate_pdf(certificate, verify_url=request.build_absolute_uri(
-        f"/certificates/verify/{certificate.code}/")), content_type="application/pdf")
+    verify_url = request.build_absolute_uri(reverse("courses:certificate-verify", kwargs={"code": certificate.code}))
+    try:
+        pdf = render_certificate(certificate, verify_url=verify_url,
+                                 language=translation.get_language() or settings.LANGUAGE_CODE)
+    except Exception:
+        # A site's own renderer (TANDEM_COURSES_CERTIFICATE_RENDERER) failed or returned no PDF:
+        # say so instead of sending a broken file, and leave the details to the log.
+        logger.exception("Certificate %s could not be rendered", certificate.code)
+        return TemplateResponse(request, "courses/certificate_unavailable.html", {"certificate": certificate},
+                                status=500)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="Zertifikat-{certificate.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -30,7 +30,26 @@ def criterion_reason(item: dict) -> str:
         "criterion_partly_met": lambda: _("Partly fulfilled"),
         "criterion_not_met": lambda: _("Not fulfilled"),
     }
+    site_text = _site_reason(item.get("kind"), reason, params)
+    if site_text is not None:
+        return site_text
     return texts[reason]() if reason in texts else reason
+
+
+def _site_reason(kind_name, reason: str, params: dict) -> str | None:
+    """The text a site gave for a reason code of its own criterion kind (``reasons`` when
+    registering it), or None."""
+    from .matching.site_kinds import available_kinds
+
+    kind = available_kinds().get(kind_name) if kind_name else None
+    template = kind.reasons.get(reason) if kind is not None else None
+    if template is None:
+        return None
+    text = str(template)
+    try:
+        return text % {key: _join(value) for key, value in params.items()}
+    except (KeyError, TypeError, ValueError):
+        return text
 
 
 def unmatched_reason(entry: dict) -> str:

@@ -149,6 +149,9 @@ def engine_rule(criterion: Criterion) -> str | None:
 
 
 def engine_criteria(programme: Programme) -> list[matching.Criterion]:
+    from .matching.site_kinds import load_hooked_kinds
+
+    load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
     return [matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
             for c in programme.criteria.all()]
 

@@ -29,7 +29,10 @@ Built-in kinds (``Criterion.options`` in brackets):
 A missing value (``None``, ``""`` or an empty collection) scores 0 with reason ``no_data``,
 except for a missing preference, which scores 1 with reason ``no_preference``.
 
-Sites add kinds with :func:`register_criterion_kind`.
+Sites add kinds with :func:`register_criterion_kind` (in a Django project: in their
+``AppConfig.ready()``, or through the Wagtail hook ``register_tandem_matching_criteria``, see
+:mod:`mentoring.matching.site_kinds` and docs/mentoring.md). A kind can carry a ``label`` for the
+programme managers' choice and ``reasons``, the texts for its explainer's reason codes.
 """
 
 from __future__ import annotations
@@ -126,12 +129,18 @@ class Criterion:
 
 @dataclass(frozen=True)
 class CriterionKind:
-    """A named comparison: pairwise scorer, explainer and optional vectorised preparer."""
+    """A named comparison: pairwise scorer, explainer and optional vectorised preparer.
+
+    ``label`` names the kind for people choosing it (any object with a useful ``str()``, e.g. a
+    lazily translated string); ``reasons`` maps the explainer's reason codes to texts that may
+    use the reason's parameters as ``%(name)s`` placeholders."""
 
     name: str
     score: PairScorer
     explain: PairExplainer
     prepare: BlockPreparer | None = None
+    label: object = None
+    reasons: Mapping[str, object] = field(default_factory=dict)
 
     def checked_score(self, mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
         """The pairwise score, validated to be a finite number in [0, 1]."""
@@ -153,17 +162,25 @@ CRITERION_KINDS: dict[str, CriterionKind] = {}
 
 
 def register_criterion_kind(name: str, score: PairScorer, *, explain: PairExplainer | None = None,
-                            prepare: BlockPreparer | None = None, replace: bool = False) -> CriterionKind:
+                            prepare: BlockPreparer | None = None, label: object = None,
+                            reasons: Mapping[str, object] | None = None, replace: bool = False) -> CriterionKind:
     """Add a criterion kind to the registry and return it.
 
+    ``name`` is what a programme stores (at most 20 characters in the Django models).
     ``score(mentee_value, mentor_value, criterion)`` must be a pure function returning a
     float in [0, 1]. ``explain(mentee_value, mentor_value, criterion, raw)`` returns
     ``(reason_code, params)``; by default ``criterion_met`` / ``criterion_partly_met`` /
     ``criterion_not_met``. ``prepare`` is an optional vectorised :data:`BlockPreparer`.
+    ``label`` and ``reasons`` are for people: see :class:`CriterionKind`.
     """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"criterion kind name must be a non-empty string, not {name!r}")
+    if not callable(score):
+        raise TypeError(f"criterion kind {name!r}: score must be callable")
     if name in CRITERION_KINDS and not replace:
         raise ValueError(f"criterion kind {name!r} is already registered")
-    kind = CriterionKind(name=name, score=score, explain=explain or _generic_explain, prepare=prepare)
+    kind = CriterionKind(name=name, score=score, explain=explain or _generic_explain, prepare=prepare,
+                         label=label, reasons=dict(reasons or {}))
     CRITERION_KINDS[name] = kind
     return kind
 

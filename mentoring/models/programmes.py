@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -92,6 +93,20 @@ class Programme(SessionRules, ClusterableModel):
         return self.title
 
 
+def criterion_kind_choices() -> list[tuple[str, object]]:
+    """The comparisons programme managers choose from: the built-in ones and every kind a site
+    registered (``mentoring.matching.register_criterion_kind`` or the Wagtail hook
+    ``register_tandem_matching_criteria``). Evaluated whenever a form or a check needs them."""
+    from ..matching.site_kinds import available_kinds
+
+    built_in = dict(Criterion.Kind.choices)
+    choices = []
+    for name, kind in available_kinds().items():
+        label = kind.label or built_in.get(name) or name
+        choices.append((name, label if isinstance(label, str | Promise) else str(label)))
+    return choices
+
+
 class Criterion(Orderable):
     """One matching question of a programme: what both sides are asked, how answers compare,
     and how much it counts (weight 0–10) or whether it is a hard rule."""
@@ -113,7 +128,7 @@ class Criterion(Orderable):
 
     programme = ParentalKey(Programme, related_name="criteria", on_delete=models.CASCADE)
     key = models.SlugField(_("key"), max_length=50, help_text=_("Stable internal name, e.g. “topics”."))
-    kind = models.CharField(_("comparison"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("comparison"), max_length=20, choices=criterion_kind_choices)
     mentee_question = models.CharField(_("question to mentees"), max_length=300, blank=True)
     mentor_question = models.CharField(_("question to mentors"), max_length=300, blank=True)
     answer_type = models.CharField(_("answers"), max_length=10, choices=AnswerType.choices,
