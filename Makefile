@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test bench lint messages clean
+.PHONY: run setup test test-swapped bench lint messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: setup
 
 test: setup
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite again with a swapped base page model (Wagtail 8's WAGTAIL_PAGE_MODEL, tests/swapped_page).
+test-swapped: setup
+	DJANGO_SETTINGS_MODULE=lms.settings.test_swapped $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m bench

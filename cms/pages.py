@@ -4,6 +4,10 @@
 import swapper
 from django.db import models
 
+# Read the setting as WAGTAIL_PAGE_MODEL (not swapper's default WAGTAILCORE_PAGE_MODEL) even when
+# this module is imported before wagtail.models, which sets the same prefix.
+swapper.set_app_prefix("wagtailcore", "wagtail")
+
 PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
 
 

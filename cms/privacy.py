@@ -20,6 +20,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
+from .pages import PAGE_MODEL
+
 DELETE = "delete"
 ANONYMISE = "anonymise"
 KEEP = object()  # the value stays: once the person is anonymised it identifies nobody (e.g. a rating)
@@ -210,7 +212,8 @@ def _declare_cms() -> None:
     author = Personal(_("editor who owns or locked the page"), _("editorial work"),
                       _("as long as the page exists"), export=False, erased=None)
     register(
-        Record("wagtailcore.Page", actors={"owner": author, "locked_by": author}, other=page_fields),
+        # The site's base page model: wagtailcore.Page unless WAGTAIL_PAGE_MODEL swaps it.
+        Record(PAGE_MODEL, actors={"owner": author, "locked_by": author}, other=page_fields),
         Record("cms.HomePage", other=("intro", "body")),
         Record("cms.ContentPage", other=("intro", "body")),
         Record("cms.SiteSettings", other=("id", "site", "organisation_name", "logo", "contact_email", "contact_phone",
@@ -280,7 +283,10 @@ def markdown(app_label: str) -> str:
                 continue
             model = record.model_class
             whose = ", ".join(record.subject) or (record.authored and f"{record.authored} (author only)") or "-"
-            lines += [f"## {str(model._meta.verbose_name_plural).capitalize()} (`{record.model}`)", "",
+            label = f"`{record.model}`"
+            if record.model == PAGE_MODEL:  # the same text whichever base page the site runs with
+                label = "the site's base page model, `WAGTAIL_PAGE_MODEL`: by default `wagtailcore.Page`"
+            lines += [f"## {str(model._meta.verbose_name_plural).capitalize()} ({label})", "",
                       f"Whose: `{whose}` · on erasure: **{record.erase}**", "",
                       "| field | what | purpose | kept | exported | on erasure |", "| --- | --- | --- | --- | --- | --- |"]
             for name, spec in {**record.personal, **record.actors}.items():

@@ -2,9 +2,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
+from cms.pages import get_base_page_model
 from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def counts() -> dict[str, int]:
     return {
-        "pages": Page.objects.count(), "users": get_user_model().objects.count(),
+        "pages": get_base_page_model().objects.count(), "users": get_user_model().objects.count(),
         "emails": EmailAddress.objects.count(), "navigation": NavigationItem.objects.count(),
         "settings": SiteSettings.objects.count(), "sites": Site.objects.count(),
     }

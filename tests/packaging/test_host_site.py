@@ -20,8 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
-    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="does not use the suite's database; runs once, in the SQLite pass"),
+    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres")
+                       or os.environ.get("DJANGO_SETTINGS_MODULE") != "lms.settings.test",
+                       reason="uses neither the suite's database nor its settings; runs once, in the SQLite pass"),
 ]
 
 

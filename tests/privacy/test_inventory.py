@@ -3,15 +3,16 @@ every model anywhere that points at a person is covered, so export and erasure c
 
 from django.apps import apps
 from django.conf import settings
-from wagtail.models import Page
 
 from cms import privacy
+from cms.pages import get_base_page_model
 
 OWN_APPS = ("lms", "cms", "courses", "mentoring")
 
 
 def local_fields(model) -> set[str]:
     fields = {field.name for field in model._meta.concrete_fields}
+    Page = get_base_page_model()
     if issubclass(model, Page) and model is not Page:
         fields = {field.name for field in model._meta.concrete_fields if field.model is model}
     return fields
