@@ -84,8 +84,24 @@ def before_generate_body(context, strategy):
     return st.one_of(strategy, strategy.flatmap(with_real_ids))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def connection_kept_open():
+    """Django closes the database connection after each request (request_finished ->
+    close_old_connections); inside the test's transaction that closes it for good (PostgreSQL:
+    "the connection is closed"). Django's test client switches this off while it calls the site;
+    schemathesis calls the WSGI application directly, so this module does the same."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, connection_kept_open):
     from courses.models import Enrolment
     from courses.storage import private_storage
     from mentoring.models import Application
