@@ -1,9 +1,7 @@
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers
 
-from .api_support import error_body
 from .models import User
 
 
@@ -26,5 +24,7 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 def unknown_endpoint(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """No endpoint of the API has this address."""
-    return JsonResponse(error_body(status=404, code="not_found", detail=_("Not found.")), status=404)
+    """No endpoint of the API has this address: the site's 404, which answers JSON under /api/."""
+    from .views import page_not_found
+
+    return page_not_found(request)

@@ -156,17 +156,8 @@ class Crawl:
 
 
 def _sign_in(session: BrowserSession, email: str) -> None:
-    session.page.goto(session.url("/accounts/login/"))
-    session.page.fill("input[name=login]", email)
-    session.page.fill("input[name=password]", DEMO_PASSWORD)
-    session.page.click("form[action='/accounts/login/'] button[type=submit]")
-    session.page.wait_for_load_state("networkidle")
-    if "/accounts/2fa/authenticate/" in session.page.url:
-        from tests.factories import totp_code
-
-        session.page.fill("input[name=code]", totp_code())
-        session.page.click("form[action='/accounts/2fa/authenticate/'] button[type=submit]:not([form])")
-        session.page.wait_for_load_state("networkidle")
+    """The usual login (with the authenticator app's code for staff), then check it worked."""
+    session.login(email, DEMO_PASSWORD)
     assert "/accounts/" not in session.page.url, f"{email} could not sign in: {session.page.url}"
 
 
