@@ -26,7 +26,9 @@ def main() -> int:
     setup_test_environment()
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    print(f"database ready in {time.perf_counter() - started:.1f} s ({os.environ['DATABASE_URL'].split(':')[0]})")
+    print(
+        f"database ready in {time.perf_counter() - started:.1f} s ({os.environ['DATABASE_URL'].split(':')[0]})"
+    )
 
     rows = []
     for name in BENCHMARKS:
@@ -37,8 +39,13 @@ def main() -> int:
 
 def print_table(rows) -> None:
     headers = ["benchmark", "size", "p50", "p95", "max", "queries", "peak memory", "note"]
-    table = [headers] + [[str(getattr(row, field)) for field in
-                          ("name", "size", "p50", "p95", "max", "queries", "memory", "note")] for row in rows]
+    table = [headers] + [
+        [
+            str(getattr(row, field))
+            for field in ("name", "size", "p50", "p95", "max", "queries", "memory", "note")
+        ]
+        for row in rows
+    ]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         print(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))

@@ -20,7 +20,9 @@ class Row:
     note: str = ""
 
 
-def measure(name: str, size: str, action: Callable[[], object], *, repeat: int = 100, note: str = "") -> Row:
+def measure(
+    name: str, size: str, action: Callable[[], object], *, repeat: int = 100, note: str = ""
+) -> Row:
     action()  # warm caches, as a running server would have them
     with CaptureQueriesContext(connection) as queries:
         result = action()
@@ -39,7 +41,8 @@ def measure(name: str, size: str, action: Callable[[], object], *, repeat: int =
     tracemalloc.stop()
     durations.sort()
     return Row(
-        name=name, size=size,
+        name=name,
+        size=size,
         p50=f"{statistics.median(durations):.1f} ms",
         p95=f"{durations[int(len(durations) * 0.95) - 1]:.1f} ms",
         max=f"{durations[-1]:.1f} ms",

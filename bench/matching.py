@@ -70,10 +70,19 @@ def run() -> list[Row]:
 
 
 def _in_subprocess(size: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     completed = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
         [sys.executable, "-m", "bench.matching", "--child", str(size)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"bench.matching {size} failed:\n{completed.stderr}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -82,10 +91,12 @@ def _in_subprocess(size: int) -> dict:
 def _engine_row(figures: dict) -> Row:
     durations = sorted(figures["durations"])
     greedy_gain = _percent_change(figures["total"], figures["greedy_total"])
-    note = (f"total {figures['total']:.1f} vs greedy {figures['greedy_total']:.1f} ({greedy_gain:+.1f} %), "
-            f"matched {figures['matched']} vs {figures['greedy_matched']}, "
-            f"weakest decile {figures['weakest']:.0f} vs {figures['greedy_weakest']:.0f}, "
-            f"optimum {figures['check']}, solve {_duration(figures['phases']['solve'])}")
+    note = (
+        f"total {figures['total']:.1f} vs greedy {figures['greedy_total']:.1f} ({greedy_gain:+.1f} %), "
+        f"matched {figures['matched']} vs {figures['greedy_matched']}, "
+        f"weakest decile {figures['weakest']:.0f} vs {figures['greedy_weakest']:.0f}, "
+        f"optimum {figures['check']}, solve {_duration(figures['phases']['solve'])}"
+    )
     return Row(
         name="matching (optimal)",
         size=f"{figures['size']:,} mentees × {figures['mentors']:,} mentors ({figures['slots']:,} slots)",
@@ -101,14 +112,23 @@ def _engine_row(figures: dict) -> Row:
 def _fairness_row(figures: dict, variant: str) -> Row:
     data = figures["fairness"][variant]
     change = _percent_change(data["total"], figures["total"])
-    same = "same" if data["matched"] == figures["matched"] else f"{data['matched']} vs {figures['matched']} ✗"
+    same = (
+        "same"
+        if data["matched"] == figures["matched"]
+        else f"{data['matched']} vs {figures['matched']} ✗"
+    )
     return Row(
         name=f"matching ({variant})",
         size=f"{figures['size']:,} mentees",
-        p50=_duration(data["seconds"]), p95="-", max="-", queries="-",
-        note=(f"total {data['total']:.1f} ({change:+.1f} % vs plain), weakest decile {data['weakest']:.0f} "
-              f"vs {figures['weakest']:.0f}, waited-longest quartile matched {data['waiters']:.0%} vs "
-              f"{figures['waiters']:.0%}, matched {same}"),
+        p50=_duration(data["seconds"]),
+        p95="-",
+        max="-",
+        queries="-",
+        note=(
+            f"total {data['total']:.1f} ({change:+.1f} % vs plain), weakest decile {data['weakest']:.0f} "
+            f"vs {figures['weakest']:.0f}, waited-longest quartile matched {data['waiters']:.0%} vs "
+            f"{figures['waiters']:.0%}, matched {same}"
+        ),
     )
 
 
@@ -129,7 +149,9 @@ def _child(size: int) -> dict:
     repeats = REPEATS.get(size, 1)
     if repeats > 1:  # warm up, time, then measure memory in a run of its own
         match(cohort.mentees, cohort.mentors, config)
-        durations = [_timed(lambda: match(cohort.mentees, cohort.mentors, config)) for _ in range(repeats)]
+        durations = [
+            _timed(lambda: match(cohort.mentees, cohort.mentors, config)) for _ in range(repeats)
+        ]
     baseline = _reset_peak_rss()
     started = time.perf_counter()
     result = match(cohort.mentees, cohort.mentors, config)
@@ -138,27 +160,43 @@ def _child(size: int) -> dict:
     peak = _peak_rss_mib()
     greedy = greedy_baseline(cohort.mentees, cohort.mentors, config)
     figures = {
-        "size": size, "mentors": len(cohort.mentors), "slots": result.stats.slots, "durations": durations,
-        "peak_mib": peak, "growth_mib": peak - baseline, "phases": result.stats.seconds,
-        "total": result.total_score, "matched": result.matched_count, "weakest": _weakest_decile(result),
+        "size": size,
+        "mentors": len(cohort.mentors),
+        "slots": result.stats.slots,
+        "durations": durations,
+        "peak_mib": peak,
+        "growth_mib": peak - baseline,
+        "phases": result.stats.seconds,
+        "total": result.total_score,
+        "matched": result.matched_count,
+        "weakest": _weakest_decile(result),
         "waiters": _waiters_matched(cohort.mentees, result),
-        "greedy_total": greedy.total_score, "greedy_matched": greedy.matched_count,
+        "greedy_total": greedy.total_score,
+        "greedy_matched": greedy.matched_count,
         "greedy_weakest": _weakest_decile(greedy),
     }
     figures["check"] = _check(cohort, config, result)
     if size == FAIRNESS_SIZE:
-        figures["fairness"] = {variant: _fairness(cohort, config, variant)
-                               for variant in ("lift_weakest", "waiting_longest")}
+        figures["fairness"] = {
+            variant: _fairness(cohort, config, variant)
+            for variant in ("lift_weakest", "waiting_longest")
+        }
     return figures
 
 
 def _fairness(cohort, config, variant: str) -> dict:
     variant_config = replace(config, fairness=variant)
-    seconds = statistics.median(_timed(lambda: match(cohort.mentees, cohort.mentors, variant_config))
-                                for _ in range(3))
+    seconds = statistics.median(
+        _timed(lambda: match(cohort.mentees, cohort.mentors, variant_config)) for _ in range(3)
+    )
     result = match(cohort.mentees, cohort.mentors, variant_config)
-    return {"seconds": seconds, "total": result.total_score, "matched": result.matched_count,
-            "weakest": _weakest_decile(result), "waiters": _waiters_matched(cohort.mentees, result)}
+    return {
+        "seconds": seconds,
+        "total": result.total_score,
+        "matched": result.matched_count,
+        "weakest": _weakest_decile(result),
+        "waiters": _waiters_matched(cohort.mentees, result),
+    }
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -171,13 +209,13 @@ def _weakest_decile(result) -> float:
     scores = sorted(pair.score for pair in result.pairs)
     if not scores:
         return 0.0
-    return statistics.fmean(scores[:max(1, math.ceil(len(scores) / 10))])
+    return statistics.fmean(scores[: max(1, math.ceil(len(scores) / 10))])
 
 
 def _waiters_matched(mentees, result) -> float:
     """Share of the longest-waiting quarter of active mentees that got a mentor."""
     active = sorted((m for m in mentees if not m.paused), key=lambda m: (m.waiting_since, m.id))
-    waiters = {m.id for m in active[:max(1, len(active) // 4)]}
+    waiters = {m.id for m in active[: max(1, len(active) // 4)]}
     matched = {pair.mentee_id for pair in result.pairs}
     return len(waiters & matched) / len(waiters) if waiters else 0.0
 
@@ -189,7 +227,9 @@ def _check(cohort, config, result) -> str:
     else:
         count, total = _dense_optimum(cohort.mentees, cohort.mentors, config)
         method = "dense re-solve"
-    if count == result.matched_count and abs(total - result.total_score) <= TOLERANCE * max(1.0, abs(total)):
+    if count == result.matched_count and abs(total - result.total_score) <= TOLERANCE * max(
+        1.0, abs(total)
+    ):
         return f"✓ ({method})"
     return f"✗ ({method}: {count} pairs, total {total:.3f})"
 
@@ -208,13 +248,23 @@ def _pairwise_sparse_optimum(mentees: Sequence, mentors: Sequence, config) -> tu
     big = config.max_pair_score * min(len(people), len(slots)) + 1
     top = 2 * big + config.max_pair_score + 1  # every cost stays positive: sparse zeros are no edge
     mentor_position = {id(m): j for j, m in enumerate(mentors)}
-    edges = [(i, s, top - big - scores[(i, mentor_position[id(slot)])])
-             for i in range(len(people)) for s, slot in enumerate(slots) if (i, mentor_position[id(slot)]) in scores]
+    edges = [
+        (i, s, top - big - scores[(i, mentor_position[id(slot)])])
+        for i in range(len(people))
+        for s, slot in enumerate(slots)
+        if (i, mentor_position[id(slot)]) in scores
+    ]
     edges += [(i, len(slots) + i, top) for i in range(len(people))]  # "unmatched"
     rows, columns, costs = (np.array(values) for values in zip(*edges, strict=True))
-    graph = csr_array((costs.astype(float), (rows, columns)), shape=(len(people), len(slots) + len(people)))
+    graph = csr_array(
+        (costs.astype(float), (rows, columns)), shape=(len(people), len(slots) + len(people))
+    )
     matched_rows, matched_columns = min_weight_full_bipartite_matching(graph)
-    pairs = [(i, s) for i, s in zip(matched_rows.tolist(), matched_columns.tolist(), strict=True) if s < len(slots)]
+    pairs = [
+        (i, s)
+        for i, s in zip(matched_rows.tolist(), matched_columns.tolist(), strict=True)
+        if s < len(slots)
+    ]
     total = sum(scores[(i, mentor_position[id(slots[s])])] for i, s in sorted(pairs))
     return len(pairs), total
 
@@ -222,8 +272,11 @@ def _pairwise_sparse_optimum(mentees: Sequence, mentors: Sequence, config) -> tu
 def _pair_score(mentee, mentor, criteria, kinds) -> float | None:
     total = 0.0
     for criterion, kind in zip(criteria, kinds, strict=True):
-        raw = kind.checked_score(mentee.attributes.get(criterion.mentee_attribute),
-                                 mentor.attributes.get(criterion.mentor_attribute), criterion)
+        raw = kind.checked_score(
+            mentee.attributes.get(criterion.mentee_attribute),
+            mentor.attributes.get(criterion.mentor_attribute),
+            criterion,
+        )
         if not criterion.allows(raw):
             return None
         total += criterion.weight * raw
@@ -234,7 +287,9 @@ def _dense_optimum(mentees: Sequence, mentors: Sequence, config) -> tuple[int, f
     """Exact optimum of the engine's scores, assembled and solved independently."""
     matrix = score_matrix(mentees, mentors, config)
     capacity = {m.id: 0 if m.paused else m.capacity for m in mentors}
-    slot_mentor = np.repeat(np.arange(len(matrix.mentor_ids)), [capacity[i] for i in matrix.mentor_ids])
+    slot_mentor = np.repeat(
+        np.arange(len(matrix.mentor_ids)), [capacity[i] for i in matrix.mentor_ids]
+    )
     big = config.max_pair_score * min(len(mentees), len(slot_mentor)) + 1
     weights = matrix.raw[:, slot_mentor]
     weights += big
@@ -242,7 +297,9 @@ def _dense_optimum(mentees: Sequence, mentors: Sequence, config) -> tuple[int, f
     rows, columns = linear_sum_assignment(weights, maximize=True)
     chosen = weights[rows, columns] > 0
     del weights
-    return int(chosen.sum()), float(sum(matrix.raw[rows[chosen], slot_mentor[columns[chosen]]].tolist()))
+    return int(chosen.sum()), float(
+        sum(matrix.raw[rows[chosen], slot_mentor[columns[chosen]]].tolist())
+    )
 
 
 def _status_mib(field: str) -> float:

@@ -20,8 +20,18 @@ def run() -> list[Row]:
             page = ContentPage(title=f"Bereich {number}", slug=f"bereich-{number}")
             about.add_child(instance=page)
             NavigationItem.objects.create(settings=settings, page=page, sort_order=100 + number)
-        rows.append(measure("home page", f"{menu_size} menu items", lambda: client.get("/"),
-                            note="target: fixed query count"))
-        rows.append(measure("content page", f"{menu_size} menu items", lambda: client.get("/ueber-uns/")))
-    rows.append(measure("site search", "demo site", lambda: client.get("/search/", {"q": "Mentoring"})))
+        rows.append(
+            measure(
+                "home page",
+                f"{menu_size} menu items",
+                lambda: client.get("/"),
+                note="target: fixed query count",
+            )
+        )
+        rows.append(
+            measure("content page", f"{menu_size} menu items", lambda: client.get("/ueber-uns/"))
+        )
+    rows.append(
+        measure("site search", "demo site", lambda: client.get("/search/", {"q": "Mentoring"}))
+    )
     return rows

@@ -23,7 +23,9 @@ from bench.common import Row, measure
 LENGTH = 30  # minutes: the shortest offered, what the API shows by default
 PERIOD = timedelta(weeks=8)
 SESSIONS = 200
-WINDOWS = [(day, time(8), time(12)) for day in range(5)] + [(day, time(13), time(19)) for day in range(5)]
+WINDOWS = [(day, time(8), time(12)) for day in range(5)] + [
+    (day, time(13), time(19)) for day in range(5)
+]
 # Five sessions a weekday (start, minutes): 40 weekdays × 5 = 200.
 DAY_PATTERNS = [
     [(time(8), 60), (time(9, 30), 30), (time(11), 45), (time(14), 60), (time(16, 30), 30)],
@@ -39,16 +41,23 @@ def run() -> list[Row]:
     start, end = now, now + PERIOD
 
     def ours():
-        return selectors.tandem_slots(tandem=tandem, length=LENGTH, start=start, end=end, now=now).slots
+        return selectors.tandem_slots(
+            tandem=tandem, length=LENGTH, start=start, end=end, now=now
+        ).slots
 
     def naive():
         return naive_slots(tandem=tandem, length=LENGTH, start=start, end=end, now=now)
 
     expected, baseline = ours(), naive()
     if expected != baseline:
-        missing, extra = sorted(set(expected) - set(baseline)), sorted(set(baseline) - set(expected))
-        raise AssertionError(f"bench.slots: the baseline differs ({len(expected)} vs {len(baseline)} slots; "
-                             f"only ours: {missing[:3]}, only baseline: {extra[:3]})")
+        missing, extra = (
+            sorted(set(expected) - set(baseline)),
+            sorted(set(baseline) - set(expected)),
+        )
+        raise AssertionError(
+            f"bench.slots: the baseline differs ({len(expected)} vs {len(baseline)} slots; "
+            f"only ours: {missing[:3]}, only baseline: {extra[:3]})"
+        )
     size = f"1 mentor, {SESSIONS} sessions, 8 weeks, {LENGTH} min"
     note = f"{len(expected)} slots, identical lists ✓"
     return [
@@ -77,7 +86,12 @@ def naive_slots(*, tandem, length: int, start: datetime, end: datetime, now: dat
     before, after = timedelta(minutes=rules.buffer_before), timedelta(minutes=rules.buffer_after)
     earliest = max(start, now + timedelta(hours=rules.min_notice_hours))
     latest = min(end, now + timedelta(days=rules.horizon_days))
-    members = Q(mentor_id=mentor_id) | Q(mentee_id=mentee_id) | Q(mentor_id=mentee_id) | Q(mentee_id=mentor_id)
+    members = (
+        Q(mentor_id=mentor_id)
+        | Q(mentee_id=mentee_id)
+        | Q(mentor_id=mentee_id)
+        | Q(mentee_id=mentor_id)
+    )
     active = Session.objects.filter(status__in=Session.ACTIVE)
     per_day: dict[date, int] = {}
     per_week: dict[tuple[int, int], int] = {}
@@ -85,9 +99,11 @@ def naive_slots(*, tandem, length: int, start: datetime, end: datetime, now: dat
     def day_count(day: date) -> int:
         if day not in per_day:
             first = datetime.combine(day, time(0), tzinfo=zone)
-            per_day[day] = active.filter(mentor_id=mentor_id, start__gte=first,
-                                         start__lt=datetime.combine(day + timedelta(days=1), time(0),
-                                                                    tzinfo=zone)).count()
+            per_day[day] = active.filter(
+                mentor_id=mentor_id,
+                start__gte=first,
+                start__lt=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+            ).count()
         return per_day[day]
 
     def week_count(day: date) -> int:
@@ -95,10 +111,11 @@ def naive_slots(*, tandem, length: int, start: datetime, end: datetime, now: dat
         key = (iso.year, iso.week)
         if key not in per_week:
             monday = day - timedelta(days=day.weekday())
-            per_week[key] = active.filter(mentor_id=mentor_id,
-                                          start__gte=datetime.combine(monday, time(0), tzinfo=zone),
-                                          start__lt=datetime.combine(monday + timedelta(days=7), time(0),
-                                                                     tzinfo=zone)).count()
+            per_week[key] = active.filter(
+                mentor_id=mentor_id,
+                start__gte=datetime.combine(monday, time(0), tzinfo=zone),
+                start__lt=datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone),
+            ).count()
         return per_week[key]
 
     found = []
@@ -110,10 +127,15 @@ def naive_slots(*, tandem, length: int, start: datetime, end: datetime, now: dat
                 candidate += step
             while candidate + duration <= min(occurrence.end, latest):
                 slot_end = candidate + duration
-                taken = active.filter(members, blocked_from__lt=slot_end + after,
-                                      blocked_until__gt=candidate - before).exists()
+                taken = active.filter(
+                    members, blocked_from__lt=slot_end + after, blocked_until__gt=candidate - before
+                ).exists()
                 day = candidate.astimezone(zone).date()
-                if not taken and day_count(day) < rules.max_per_day and week_count(day) < rules.max_per_week:
+                if (
+                    not taken
+                    and day_count(day) < rules.max_per_day
+                    and week_count(day) < rules.max_per_week
+                ):
                     found.append(Slot(candidate.astimezone(UTC), slot_end.astimezone(UTC)))
                 candidate += step
     return sorted(slot for slot in found if slot.start >= start and slot.end <= end)
@@ -133,23 +155,46 @@ def _setup():
 
     now = timezone.now().replace(second=0, microsecond=0)
     programme = Programme.objects.create(
-        title="Benchmark: Sessions", slug="bench-slots", applications_open=now - timedelta(days=10),
-        applications_close=now + timedelta(days=10), matching_on=now.date(), starts_on=now.date(),
-        ends_on=(now + timedelta(days=200)).date(), max_per_day=20, max_per_week=50)
+        title="Benchmark: Sessions",
+        slug="bench-slots",
+        applications_open=now - timedelta(days=10),
+        applications_close=now + timedelta(days=10),
+        matching_on=now.date(),
+        starts_on=now.date(),
+        ends_on=(now + timedelta(days=200)).date(),
+        max_per_day=20,
+        max_per_week=50,
+    )
 
     def applicant(role: str, name: str):
-        user = User.objects.create_user(email=f"bench-slots-{name}@example.org", first_name=name,
-                                        last_name="Bench", time_zone="Europe/Berlin")
-        application = mentoring_services.application_submit(programme=programme, user=user, role=role, answers={},
-                                                            consent=True)
+        user = User.objects.create_user(
+            email=f"bench-slots-{name}@example.org",
+            first_name=name,
+            last_name="Bench",
+            time_zone="Europe/Berlin",
+        )
+        application = mentoring_services.application_submit(
+            programme=programme, user=user, role=role, answers={}, consent=True
+        )
         return mentoring_services.application_decide(application=application, by=None, accept=True)
 
     mentor = applicant("mentor", "mentor")
-    tandems = [Tandem.objects.create(programme=programme, mentor=mentor, mentee=applicant("mentee", f"mentee{i}"),
-                                     status=Tandem.Status.ACTIVE, mentee_response="accepted",
-                                     mentor_response="accepted", started_at=now) for i in range(4)]
+    tandems = [
+        Tandem.objects.create(
+            programme=programme,
+            mentor=mentor,
+            mentee=applicant("mentee", f"mentee{i}"),
+            status=Tandem.Status.ACTIVE,
+            mentee_response="accepted",
+            mentor_response="accepted",
+            started_at=now,
+        )
+        for i in range(4)
+    ]
     schedule = services.schedule_get_or_create(user=mentor.user)
-    services.availability_set_weekly(schedule=schedule, windows=[services.WindowInput(*w) for w in WINDOWS])
+    services.availability_set_weekly(
+        schedule=schedule, windows=[services.WindowInput(*w) for w in WINDOWS]
+    )
 
     zone = schedule.zone
     day, weekdays, number = timezone.localdate(now, timezone=zone) + timedelta(days=1), 0, 0
@@ -160,15 +205,23 @@ def _setup():
                 tandem = tandems[number % len(tandems)]
                 start = wall_clock(day, begin, zone)
                 Session.objects.create(
-                    tandem=tandem, mentor_id=mentor.user_id, mentee_id=tandem.mentee.user_id, start=start,
-                    end=start + timedelta(minutes=minutes), blocked_from=start,
-                    blocked_until=start + timedelta(minutes=minutes) + buffer_after, room_name=f"bench-slots-{number}",
-                    created_by=tandem.mentee.user)
+                    tandem=tandem,
+                    mentor_id=mentor.user_id,
+                    mentee_id=tandem.mentee.user_id,
+                    start=start,
+                    end=start + timedelta(minutes=minutes),
+                    blocked_from=start,
+                    blocked_until=start + timedelta(minutes=minutes) + buffer_after,
+                    room_name=f"bench-slots-{number}",
+                    created_by=tandem.mentee.user,
+                )
                 number += 1
             weekdays += 1
         day += timedelta(days=1)
     assert number == SESSIONS  # noqa: S101 - a benchmark's own sanity check
-    tandem = Tandem.objects.select_related("programme", "mentor__user", "mentee__user").get(pk=tandems[0].pk)
+    tandem = Tandem.objects.select_related("programme", "mentor__user", "mentee__user").get(
+        pk=tandems[0].pk
+    )
     return tandem, now
 
 

@@ -21,7 +21,17 @@ def record(*, action: str, actor=None, subject=None, target: str = "", **details
     """Write one event. ``details`` must not contain names, e-mail addresses or free text."""
     from .models import AuditEvent
 
-    AuditEvent.objects.create(action=action, actor=pseudonym(actor), subject=pseudonym(subject), target=target[:120],
-                              details=details)
-    logger.info("audit %s actor=%s subject=%s target=%s", action, pseudonym(actor) or "-",
-                pseudonym(subject) or "-", target or "-")
+    AuditEvent.objects.create(
+        action=action,
+        actor=pseudonym(actor),
+        subject=pseudonym(subject),
+        target=target[:120],
+        details=details,
+    )
+    logger.info(
+        "audit %s actor=%s subject=%s target=%s",
+        action,
+        pseudonym(actor) or "-",
+        pseudonym(subject) or "-",
+        target or "-",
+    )

@@ -21,7 +21,9 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = _("Heading")
         template = "cms/blocks/heading.html"
-        description = _("A section heading that structures the page for everyone, screen readers included.")
+        description = _(
+            "A section heading that structures the page for everyone, screen readers included."
+        )
         preview_value = {"text": "Unsere Angebote", "level": "h2"}
 
 
@@ -111,7 +113,9 @@ class FAQBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(
-        label=_("Link text"), required=False, max_length=200,
+        label=_("Link text"),
+        required=False,
+        max_length=200,
         help_text=_("Leave empty to use the document's title."),
     )
 
@@ -130,7 +134,9 @@ class PersonalDataBlock(blocks.StaticBlock):
         icon = "table"
         label = _("Table of personal data (generated)")
         template = "cms/blocks/personal_data.html"
-        admin_text = _("Shows what the site stores, for which purpose and how long, generated from the software.")
+        admin_text = _(
+            "Shows what the site stores, for which purpose and how long, generated from the software."
+        )
         description = _("What the site stores, why and how long – always up to date.")
 
     def get_context(self, value, parent_context=None):
@@ -139,7 +145,9 @@ class PersonalDataBlock(blocks.StaticBlock):
         from .privacy import purposes
 
         context = super().get_context(value, parent_context=parent_context)
-        context["groups"] = [(kind, list(rows)) for kind, rows in groupby(purposes(), key=lambda row: row[0])]
+        context["groups"] = [
+            (kind, list(rows)) for kind, rows in groupby(purposes(), key=lambda row: row[0])
+        ]
         return context
 
 

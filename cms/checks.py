@@ -24,9 +24,15 @@ CMS_NEEDS = {
 
 def missing_apps(*, app: str, needs: dict[str, str], check_id: str) -> list[Error]:
     """One error per app in ``needs`` (name → what it is for) that INSTALLED_APPS lacks."""
-    return [Error(f"'{app}' needs '{name}' in INSTALLED_APPS ({purpose}).",
-                  hint=f"Add '{name}' to INSTALLED_APPS (see docs/install.md).", id=check_id)
-            for name, purpose in needs.items() if not apps.is_installed(name)]
+    return [
+        Error(
+            f"'{app}' needs '{name}' in INSTALLED_APPS ({purpose}).",
+            hint=f"Add '{name}' to INSTALLED_APPS (see docs/install.md).",
+            id=check_id,
+        )
+        for name, purpose in needs.items()
+        if not apps.is_installed(name)
+    ]
 
 
 @register()
@@ -49,17 +55,25 @@ def base_template_check(app_configs, **kwargs) -> list:
     name = base_template()
     processor = CONTEXT_PROCESSOR in _context_processors()
     if conf.is_set("BASE_TEMPLATE") and not processor:
-        problems.append(Warning(
-            f"TANDEM_BASE_TEMPLATE is set to '{name}', but Tandem's pages do not see it.",
-            hint=f"Add '{CONTEXT_PROCESSOR}' to TEMPLATES[...]['OPTIONS']['context_processors'].", id="cms.W001"))
+        problems.append(
+            Warning(
+                f"TANDEM_BASE_TEMPLATE is set to '{name}', but Tandem's pages do not see it.",
+                hint=f"Add '{CONTEXT_PROCESSOR}' to TEMPLATES[...]['OPTIONS']['context_processors'].",
+                id="cms.W001",
+            )
+        )
         name = "base.html"
     try:
         engines["django"].get_template(name)
     except TemplateDoesNotExist:
-        problems.append(Error(
-            f"Tandem's pages extend the base template '{name}', which does not exist.",
-            hint="Create it, or set TANDEM_BASE_TEMPLATE to your site's base template (with the context processor "
-                 f"'{CONTEXT_PROCESSOR}'), or override the template 'tandem/base.html'.", id="cms.E002"))
+        problems.append(
+            Error(
+                f"Tandem's pages extend the base template '{name}', which does not exist.",
+                hint="Create it, or set TANDEM_BASE_TEMPLATE to your site's base template (with the context processor "
+                f"'{CONTEXT_PROCESSOR}'), or override the template 'tandem/base.html'.",
+                id="cms.E002",
+            )
+        )
     except KeyError:  # no Django template engine named "django": nothing to check here
         pass
     return problems

@@ -78,7 +78,7 @@ DEFAULT_INTERNAL_PREFIX = "/protected-media/"
 CHUNK_SIZE = 64 * 1024
 
 _RANGE_SPEC_RE = re.compile(r"([0-9]*)-([0-9]*)")
-_UNSAFE_FILENAME_RE = re.compile(r'[\x00-\x1f\x7f/\\]')
+_UNSAFE_FILENAME_RE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 class _Unsatisfiable:
@@ -208,9 +208,7 @@ def _serve_with_django(
         file.close()
         response = HttpResponse(content_type=content_type)
     else:
-        response = StreamingHttpResponse(
-            FileChunks(file, first, length), content_type=content_type
-        )
+        response = StreamingHttpResponse(FileChunks(file, first, length), content_type=content_type)
     if byte_range is not None:
         response.status_code = 206
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
@@ -262,8 +260,9 @@ def _if_range_holds(request: HttpRequest, etag: str | None, last_modified: int |
 class FileChunks:
     """Iterates over ``length`` bytes of ``file`` from ``start``, closing the file after."""
 
-    def __init__(self, file: File | IO[bytes], start: int, length: int,
-                 chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self, file: File | IO[bytes], start: int, length: int, chunk_size: int = CHUNK_SIZE
+    ) -> None:
         self.file = file
         self.start = start
         self.length = length

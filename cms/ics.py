@@ -153,7 +153,11 @@ def _vevent(event: CalendarEvent, *, cancelled: bool) -> Event:
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
     vevent.add("summary", _text(event.summary))
-    for name, value in (("description", event.description), ("url", event.url), ("location", event.location)):
+    for name, value in (
+        ("description", event.description),
+        ("url", event.url),
+        ("location", event.location),
+    ):
         if _text(value):
             vevent.add(name, _text(value))
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")

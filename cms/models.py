@@ -21,7 +21,8 @@ class ContentPageMixin(models.Model):
     A site can put them on its own page types."""
 
     intro = models.TextField(
-        _("introduction"), blank=True,
+        _("introduction"),
+        blank=True,
         help_text=_("One or two sentences shown below the title and in search results."),
     )
     body = StreamField(BaseContentBlocks(), verbose_name=_("content"), blank=True)
@@ -71,19 +72,31 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 
     organisation_name = models.CharField(_("organisation name"), max_length=200, default="Tandem")
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
     address = models.TextField(_("postal address"), blank=True)
     privacy_page = models.ForeignKey(
-        PAGE_MODEL, verbose_name=_("privacy notice page"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        PAGE_MODEL,
+        verbose_name=_("privacy notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     imprint_page = models.ForeignKey(
-        PAGE_MODEL, verbose_name=_("imprint page"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        PAGE_MODEL,
+        verbose_name=_("imprint page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     panels = [
@@ -111,10 +124,16 @@ class NavigationItem(Orderable):
     """One entry of the main navigation, in the order editors set."""
 
     settings = ParentalKey(SiteSettings, related_name="navigation_items", on_delete=models.CASCADE)
-    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("Leave empty to use the page title."))
+    label = models.CharField(
+        _("label"), max_length=60, blank=True, help_text=_("Leave empty to use the page title.")
+    )
     page = models.ForeignKey(
-        PAGE_MODEL, verbose_name=_("page"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        PAGE_MODEL,
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     url = models.URLField(_("or address"), blank=True)
 

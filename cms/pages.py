@@ -23,6 +23,10 @@ def page_parent_link() -> models.OneToOneField:
     page types may have the same class names (``home.HomePage`` of ``wagtail start``), and
     Django's default accessor (``page.homepage``) would clash."""
     return models.OneToOneField(
-        PAGE_MODEL, parent_link=True, on_delete=models.CASCADE,
-        primary_key=True, serialize=False, related_name="%(app_label)s_%(class)s",
+        PAGE_MODEL,
+        parent_link=True,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        serialize=False,
+        related_name="%(app_label)s_%(class)s",
     )

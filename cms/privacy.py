@@ -24,7 +24,9 @@ from .pages import PAGE_MODEL
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
-KEEP = object()  # the value stays: once the person is anonymised it identifies nobody (e.g. a rating)
+KEEP = (
+    object()
+)  # the value stays: once the person is anonymised it identifies nobody (e.g. a rating)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Record:
     erase: str = ANONYMISE
     authored: str = ""
     title: str = ""
-    export_related: dict[str, str] = field(default_factory=dict)  # label -> lookup for context columns
+    export_related: dict[str, str] = field(
+        default_factory=dict
+    )  # label -> lookup for context columns
 
     @property
     def model_class(self) -> type[Model]:
@@ -103,10 +107,21 @@ def classified_fields(model: type[Model]) -> set[str]:
     record = record_for(model)
     if record is None:
         return set()
-    direct_subjects = {lookup for lookup in (*record.subject, record.authored) if lookup and "__" not in lookup}
-    parent_links = {field.name for field in model._meta.concrete_fields
-                    if field.remote_field is not None and getattr(field.remote_field, "parent_link", False)}
-    return set(record.personal) | set(record.actors) | set(record.other) | direct_subjects | parent_links
+    direct_subjects = {
+        lookup for lookup in (*record.subject, record.authored) if lookup and "__" not in lookup
+    }
+    parent_links = {
+        field.name
+        for field in model._meta.concrete_fields
+        if field.remote_field is not None and getattr(field.remote_field, "parent_link", False)
+    }
+    return (
+        set(record.personal)
+        | set(record.actors)
+        | set(record.other)
+        | direct_subjects
+        | parent_links
+    )
 
 
 def _value(instance: Model, name: str):
@@ -143,15 +158,22 @@ def export_person(user) -> list[dict]:
                 row[name] = _value(instance, name)
             rows.append(row)
         if rows:
-            sections.append({
-                "model": record.model,
-                "title": str(record.title or model._meta.verbose_name_plural),
-                "fields": {name: {"label": str(model._meta.get_field(name).verbose_name),
-                                  "what": str(record.personal[name].what),
-                                  "purpose": str(record.personal[name].purpose),
-                                  "retention": str(record.personal[name].retention)} for name in names},
-                "rows": rows,
-            })
+            sections.append(
+                {
+                    "model": record.model,
+                    "title": str(record.title or model._meta.verbose_name_plural),
+                    "fields": {
+                        name: {
+                            "label": str(model._meta.get_field(name).verbose_name),
+                            "what": str(record.personal[name].what),
+                            "purpose": str(record.personal[name].purpose),
+                            "retention": str(record.personal[name].retention),
+                        }
+                        for name in names
+                    },
+                    "rows": rows,
+                }
+            )
     return sections
 
 
@@ -176,11 +198,17 @@ def erase_person(user) -> dict[str, int]:
             count = rows.count()
             rows.delete()
         else:
-            changing = {name: spec for name, spec in record.personal.items() if spec.erased is not KEEP}
+            changing = {
+                name: spec for name, spec in record.personal.items() if spec.erased is not KEEP
+            }
             count = 0
             for instance in rows:
                 for name, spec in changing.items():
-                    setattr(instance, name, spec.erased(instance) if callable(spec.erased) else spec.erased)
+                    setattr(
+                        instance,
+                        name,
+                        spec.erased(instance) if callable(spec.erased) else spec.erased,
+                    )
                 if changing:
                     instance.save(update_fields=list(changing))
                 count += 1
@@ -194,8 +222,12 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
     for record in records():
         model = record.model_class
         for name, spec in record.personal.items():
-            yield (str(model._meta.verbose_name_plural), str(model._meta.get_field(name).verbose_name),
-                   str(spec.purpose), str(spec.retention))
+            yield (
+                str(model._meta.verbose_name_plural),
+                str(model._meta.get_field(name).verbose_name),
+                str(spec.purpose),
+                str(spec.retention),
+            )
 
 
 # --- cms's own models and Wagtail's page base -------------------------------------------------
@@ -204,29 +236,85 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
 def _declare_cms() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    page_fields = ("id", "path", "depth", "numchild", "translation_key", "locale", "latest_revision", "live",
-                   "has_unpublished_changes", "first_published_at", "last_published_at", "live_revision",
-                   "go_live_at", "expire_at", "expired", "locked", "locked_at", "title", "draft_title", "slug",
-                   "content_type", "url_path", "latest_revision_created_at", "alias_of", "show_in_menus",
-                   "seo_title", "search_description")
-    author = Personal(_("editor who owns or locked the page"), _("editorial work"),
-                      _("as long as the page exists"), export=False, erased=None)
+    page_fields = (
+        "id",
+        "path",
+        "depth",
+        "numchild",
+        "translation_key",
+        "locale",
+        "latest_revision",
+        "live",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "live_revision",
+        "go_live_at",
+        "expire_at",
+        "expired",
+        "locked",
+        "locked_at",
+        "title",
+        "draft_title",
+        "slug",
+        "content_type",
+        "url_path",
+        "latest_revision_created_at",
+        "alias_of",
+        "show_in_menus",
+        "seo_title",
+        "search_description",
+    )
+    author = Personal(
+        _("editor who owns or locked the page"),
+        _("editorial work"),
+        _("as long as the page exists"),
+        export=False,
+        erased=None,
+    )
     register(
         # The site's base page model: wagtailcore.Page unless WAGTAIL_PAGE_MODEL swaps it.
         Record(PAGE_MODEL, actors={"owner": author, "locked_by": author}, other=page_fields),
         Record("cms.HomePage", other=("intro", "body")),
         Record("cms.ContentPage", other=("intro", "body")),
-        Record("cms.SiteSettings", other=("id", "site", "organisation_name", "logo", "contact_email", "contact_phone",
-                                          "address", "privacy_page", "imprint_page")),
-        Record("cms.NavigationItem", other=("id", "sort_order", "settings", "label", "page", "url")),
-        Record("cms.AuditEvent", personal={
-            "actor": Personal(_("pseudonymous id of who did it"), _("security and accountability"),
-                              _("one year"), export=False, erased=KEEP),
-            "subject": Personal(_("pseudonymous id of whom it concerned"), _("security and accountability"),
-                                _("one year"), export=False, erased=KEEP),
-        }, other=("id", "at", "action", "target", "details")),
+        Record(
+            "cms.SiteSettings",
+            other=(
+                "id",
+                "site",
+                "organisation_name",
+                "logo",
+                "contact_email",
+                "contact_phone",
+                "address",
+                "privacy_page",
+                "imprint_page",
+            ),
+        ),
+        Record(
+            "cms.NavigationItem", other=("id", "sort_order", "settings", "label", "page", "url")
+        ),
+        Record(
+            "cms.AuditEvent",
+            personal={
+                "actor": Personal(
+                    _("pseudonymous id of who did it"),
+                    _("security and accountability"),
+                    _("one year"),
+                    export=False,
+                    erased=KEEP,
+                ),
+                "subject": Personal(
+                    _("pseudonymous id of whom it concerned"),
+                    _("security and accountability"),
+                    _("one year"),
+                    export=False,
+                    erased=KEEP,
+                ),
+            },
+            other=("id", "at", "action", "target", "details"),
+        ),
     )
-
 
 
 # --- Retention ---------------------------------------------------------------------------------
@@ -237,9 +325,11 @@ _RETENTION: list[tuple[str, Callable]] = []
 def register_retention(description: str) -> Callable:
     """A retention rule: ``rule(*, now, dry_run) -> int`` removes (or counts, in a dry run) what is
     past its retention period. ``manage.py enforce_retention`` runs them all."""
+
     def decorator(rule: Callable) -> Callable:
         _RETENTION.append((description, rule))
         return rule
+
     return decorator
 
 
@@ -268,13 +358,20 @@ def markdown(app_label: str) -> str:
     from django.utils import translation
 
     with translation.override("en"):
-        lines = [f"# Personal data in `{app_label}`", "", APP_SUMMARIES.get(app_label, ""), "",
-                 "Generated from the inventory in `privacy.py` by `python manage.py privacy_docs`; "
-                 "`tests/privacy/` fails when this file is out of date.", "",
-                 "Export: `/me/privacy/` gives a ZIP with every field marked *exported*. Erasure: after a "
-                 "cool-off (`TANDEM_ERASURE_COOL_OFF_DAYS`, default 14) `enforce_retention` deletes the rows "
-                 "marked *delete* and replaces the personal fields of rows marked *anonymise*; kept values "
-                 "identify nobody once the account is anonymised.", ""]
+        lines = [
+            f"# Personal data in `{app_label}`",
+            "",
+            APP_SUMMARIES.get(app_label, ""),
+            "",
+            "Generated from the inventory in `privacy.py` by `python manage.py privacy_docs`; "
+            "`tests/privacy/` fails when this file is out of date.",
+            "",
+            "Export: `/me/privacy/` gives a ZIP with every field marked *exported*. Erasure: after a "
+            "cool-off (`TANDEM_ERASURE_COOL_OFF_DAYS`, default 14) `enforce_retention` deletes the rows "
+            "marked *delete* and replaces the personal fields of rows marked *anonymise*; kept values "
+            "identify nobody once the account is anonymised.",
+            "",
+        ]
         for record in records():
             owner = record.model_class._meta.app_label
             if owner not in APP_SUMMARIES:
@@ -282,33 +379,56 @@ def markdown(app_label: str) -> str:
             if owner != app_label or not (record.personal or record.actors):
                 continue
             model = record.model_class
-            whose = ", ".join(record.subject) or (record.authored and f"{record.authored} (author only)") or "-"
+            whose = (
+                ", ".join(record.subject)
+                or (record.authored and f"{record.authored} (author only)")
+                or "-"
+            )
             label = f"`{record.model}`"
             if record.model == PAGE_MODEL:  # the same text whichever base page the site runs with
                 label = "the site's base page model, `WAGTAIL_PAGE_MODEL`: by default `wagtailcore.Page`"
-            lines += [f"## {str(model._meta.verbose_name_plural).capitalize()} ({label})", "",
-                      f"Whose: `{whose}` · on erasure: **{record.erase}**", "",
-                      "| field | what | purpose | kept | exported | on erasure |", "| --- | --- | --- | --- | --- | --- |"]
+            lines += [
+                f"## {str(model._meta.verbose_name_plural).capitalize()} ({label})",
+                "",
+                f"Whose: `{whose}` · on erasure: **{record.erase}**",
+                "",
+                "| field | what | purpose | kept | exported | on erasure |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ]
             for name, spec in {**record.personal, **record.actors}.items():
                 if spec.erased is KEEP:
                     erased = "kept"
                 elif callable(spec.erased):
                     erased = "replaced"
                 else:
-                    erased = f"`{spec.erased!r}`" if name in record.personal or spec.erased is None else "-"
+                    erased = (
+                        f"`{spec.erased!r}`"
+                        if name in record.personal or spec.erased is None
+                        else "-"
+                    )
                 if record.erase == DELETE and name in record.personal:
                     erased = "deleted"
                 if name in record.actors:
                     erased = "link removed"
-                lines.append(f"| `{name}` | {spec.what} | {spec.purpose} | {spec.retention} | "
-                             f"{'yes' if spec.export and name in record.personal else 'no'} | {erased} |")
+                lines.append(
+                    f"| `{name}` | {spec.what} | {spec.purpose} | {spec.retention} | "
+                    f"{'yes' if spec.export and name in record.personal else 'no'} | {erased} |"
+                )
             lines.append("")
-        rules = [description for description, _rule in retention_rules() if description.startswith(
-            {"lms": "accounts", "courses": "courses", "mentoring": "mentoring"}.get(app_label, "-"))]
+        rules = [
+            description
+            for description, _rule in retention_rules()
+            if description.startswith(
+                {"lms": "accounts", "courses": "courses", "mentoring": "mentoring"}.get(
+                    app_label, "-"
+                )
+            )
+        ]
         if rules:
             lines += ["## Retention rules (`python manage.py enforce_retention`)", ""]
             lines += [f"- {rule}" for rule in rules] + [""]
     return "\n".join(lines)
+
 
 _declare_cms()
 

@@ -12,4 +12,6 @@ from django.conf import settings
 
 def keyed_id(message: str, *, length: int = 24) -> str:
     """The first ``length`` hex digits of HMAC-SHA256(SECRET_KEY, message)."""
-    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:length]
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[
+        :length
+    ]

@@ -26,7 +26,7 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"30/hour" -> (30, 3600)."""
+    """ "30/hour" -> (30, 3600)."""
     number, _slash, period = rate.partition("/")
     return int(number), PERIODS[period.strip()[0].lower()]
 
@@ -36,8 +36,16 @@ def client_ip(request: HttpRequest) -> str | None:
     the address the outermost of them saw (counted from the right of X-Forwarded-For). None when
     there is no valid address (PostgreSQL's inet columns refuse anything else)."""
     proxies = int(conf.get("TRUSTED_PROXY_COUNT") or 0)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    candidate = forwarded[-proxies] if proxies > 0 and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    candidate = (
+        forwarded[-proxies]
+        if proxies > 0 and len(forwarded) >= proxies
+        else request.META.get("REMOTE_ADDR", "")
+    )
     try:
         return str(ipaddress.ip_address((candidate or "").strip()))
     except ValueError:
@@ -70,7 +78,9 @@ def hit(request: HttpRequest, scope: str) -> int:
 
 
 def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
-    response = render(request, "429.html", {"retry_after_minutes": max(1, -(-wait // 60))}, status=429)
+    response = render(
+        request, "429.html", {"retry_after_minutes": max(1, -(-wait // 60))}, status=429
+    )
     response["Retry-After"] = str(wait)
     return response
 

@@ -27,8 +27,12 @@ def search(request: HttpRequest) -> HttpResponse:
         pages = pages.specific().search(query, operator="and")
     paginator = Paginator(pages, RESULTS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    return render(request, "cms/search_results.html", {
-        "search_query": query,
-        "page_obj": page_obj,
-        "query_prefix": urlencode({"q": query}) + "&",
-    })
+    return render(
+        request,
+        "cms/search_results.html",
+        {
+            "search_query": query,
+            "page_obj": page_obj,
+            "query_prefix": urlencode({"q": query}) + "&",
+        },
+    )

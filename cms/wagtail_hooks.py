@@ -33,7 +33,9 @@ def audit_log(request):
 
         events = events.filter(Q(actor=person) | Q(subject=person))
     page = Paginator(events, 50).get_page(request.GET.get("p"))
-    return TemplateResponse(request, "cms/admin/audit_log.html", {"page": page, "action": action, "person": person})
+    return TemplateResponse(
+        request, "cms/admin/audit_log.html", {"page": page, "action": action, "person": person}
+    )
 
 
 class SuperuserMenuItem(MenuItem):
@@ -48,4 +50,6 @@ def audit_log_urls():
 
 @hooks.register("register_settings_menu_item")
 def audit_log_menu_item():
-    return SuperuserMenuItem(_("Audit log"), reverse("cms_audit_log"), icon_name="list-ul", order=900)
+    return SuperuserMenuItem(
+        _("Audit log"), reverse("cms_audit_log"), icon_name="list-ul", order=900
+    )

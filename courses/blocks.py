@@ -10,8 +10,12 @@ from .embeds import NOT_A_SUPPORTED_VIDEO, parse_external_video
 class VideoBlock(blocks.StructBlock):
     video = SnippetChooserBlock("courses.LearningVideo", label=_("Learning video"))
     required = blocks.BooleanBlock(
-        label=_("required"), required=False, default=True,
-        help_text=_("The lesson counts as done only after the learner has really watched this video."),
+        label=_("required"),
+        required=False,
+        default=True,
+        help_text=_(
+            "The lesson counts as done only after the learner has really watched this video."
+        ),
     )
 
     class Meta:
@@ -24,7 +28,9 @@ class VideoBlock(blocks.StructBlock):
 class QuizBlock(blocks.StructBlock):
     quiz = SnippetChooserBlock("courses.Quiz", label=_("Quiz"))
     required = blocks.BooleanBlock(
-        label=_("required"), required=False, default=True,
+        label=_("required"),
+        required=False,
+        default=True,
         help_text=_("The lesson counts as done only after the quiz is passed."),
     )
 
@@ -37,7 +43,8 @@ class QuizBlock(blocks.StructBlock):
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
-        label=_("Kind"), default="info",
+        label=_("Kind"),
+        default="info",
         choices=[("info", _("Note")), ("tip", _("Tip")), ("warning", _("Important"))],
     )
     title = blocks.CharBlock(label=_("Title"), required=False, max_length=200)
@@ -53,8 +60,9 @@ class CalloutBlock(blocks.StructBlock):
 class ExternalVideoBlock(blocks.StructBlock):
     """YouTube or Vimeo, two-click: nothing is requested from the provider before consent."""
 
-    url = blocks.URLBlock(label=_("Address of the video"),
-                          help_text=_("A YouTube or Vimeo address."))
+    url = blocks.URLBlock(
+        label=_("Address of the video"), help_text=_("A YouTube or Vimeo address.")
+    )
     title = blocks.CharBlock(label=_("Title"), max_length=200)
 
     class Meta:

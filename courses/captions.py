@@ -80,8 +80,7 @@ ERR_MISSING_BLANK_LINE = _(
     "This cue timing line follows the previous cue without a blank line in between."
 )
 ERR_MALFORMED_TIMING = _(
-    "Malformed cue timing line “%(value)s”: expected a start and an end time separated "
-    "by “-->”."
+    "Malformed cue timing line “%(value)s”: expected a start and an end time separated by “-->”."
 )
 # Translators: %(expected)s is a format such as "hh:mm:ss.ttt / mm:ss.ttt" (not translated).
 ERR_MALFORMED_TIMESTAMP = _("Malformed timestamp “%(value)s”: expected the format %(expected)s.")
@@ -102,9 +101,7 @@ ERR_CHAPTER_OVERLAP = _(
 ERR_EMPTY_CUE = _("The cue has no text.")
 ERR_NO_CUES = _("The file contains no cues.")
 ERR_TOO_MANY_PROBLEMS = _("Too many problems: checking stopped after %(count)s of them.")
-ERR_CUE_AFTER_END = _(
-    "The cue starts at %(start)s, after the end of the video (%(duration)s)."
-)
+ERR_CUE_AFTER_END = _("The cue starts at %(start)s, after the end of the video (%(duration)s).")
 # Translators: a problem in a caption file, e.g. "Line 12: The cue has no text."
 LINE_PREFIX = _("Line %(line)s: %(message)s")
 
@@ -585,19 +582,24 @@ def _read_block(
     number = timing_line.number
     if timing.start >= timing.end:
         problems.add(
-            number, ERR_START_NOT_BEFORE_END,
-            start=_format_timestamp(timing.start), end=_format_timestamp(timing.end),
+            number,
+            ERR_START_NOT_BEFORE_END,
+            start=_format_timestamp(timing.start),
+            end=_format_timestamp(timing.end),
         )
     if previous is not None:
         previous_start, previous_end = _millis(previous.start), _millis(previous.end)
         if timing.start < previous_start:
             problems.add(
-                number, ERR_OUT_OF_ORDER,
-                start=_format_timestamp(timing.start), previous=_format_timestamp(previous_start),
+                number,
+                ERR_OUT_OF_ORDER,
+                start=_format_timestamp(timing.start),
+                previous=_format_timestamp(previous_start),
             )
         elif kind == CaptionKind.CHAPTERS and timing.start < previous_end:
             problems.add(
-                number, ERR_CHAPTER_OVERLAP,
+                number,
+                ERR_CHAPTER_OVERLAP,
                 start=_format_timestamp(timing.start),
                 previous_end=_format_timestamp(previous_end),
             )
@@ -671,11 +673,14 @@ def validate_against_duration(
     ``tolerance`` seconds). An empty list means the track fits the video."""
     limit = duration_seconds + tolerance
     return [
-        CaptionProblem(cue.line, CaptionMessage(
-            ERR_CUE_AFTER_END,
-            start=_format_timestamp(_millis(cue.start)),
-            duration=_format_timestamp(_millis(duration_seconds)),
-        ))
+        CaptionProblem(
+            cue.line,
+            CaptionMessage(
+                ERR_CUE_AFTER_END,
+                start=_format_timestamp(_millis(cue.start)),
+                duration=_format_timestamp(_millis(duration_seconds)),
+            ),
+        )
         for cue in document.cues
         if cue.start > limit
     ]

@@ -15,13 +15,21 @@ def certificate_renderer_check(app_configs, **kwargs) -> list:
         try:
             renderer = import_string(renderer)
         except Exception as error:  # any failure to import is reported, not raised
-            return [Error(f"{SETTING} = {conf.get('CERTIFICATE_RENDERER')!r} cannot be imported: {error}",
-                          hint="Give the dotted path of a function, e.g. "
-                               '"mysite.certificates.render" (docs/courses.md).',
-                          id="courses.E002")]
+            return [
+                Error(
+                    f"{SETTING} = {conf.get('CERTIFICATE_RENDERER')!r} cannot be imported: {error}",
+                    hint="Give the dotted path of a function, e.g. "
+                    '"mysite.certificates.render" (docs/courses.md).',
+                    id="courses.E002",
+                )
+            ]
     if not callable(renderer):
-        return [Error(f"{SETTING} does not name a function: {renderer!r}",
-                      hint="The renderer is called with the keyword arguments certificate, verify_url and "
-                           "language and returns the PDF as bytes (docs/courses.md).",
-                      id="courses.E002")]
+        return [
+            Error(
+                f"{SETTING} does not name a function: {renderer!r}",
+                hint="The renderer is called with the keyword arguments certificate, verify_url and "
+                "language and returns the PDF as bytes (docs/courses.md).",
+                id="courses.E002",
+            )
+        ]
     return []

@@ -83,12 +83,18 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, language: str 
         pdf.line_centered(certificate.course_title, size=20, style="B", gap=6)
         hours = formats.number_format(certificate.hours, decimal_pos=1)
         issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
-        pdf.line_centered(_("Scope: %(hours)s hours · Completed on %(date)s") % {"hours": hours, "date": issued},
-                          size=13)
+        pdf.line_centered(
+            _("Scope: %(hours)s hours · Completed on %(date)s") % {"hours": hours, "date": issued},
+            size=13,
+        )
         if certificate.trainer_names:
-            pdf.line_centered(_("Trainers: %(names)s") % {"names": certificate.trainer_names}, size=13)
+            pdf.line_centered(
+                _("Trainers: %(names)s") % {"names": certificate.trainer_names}, size=13
+            )
         pdf.set_y(172)
-        pdf.line_centered(_("Verification code: %(code)s") % {"code": certificate.code}, size=12, style="B", gap=2)
+        pdf.line_centered(
+            _("Verification code: %(code)s") % {"code": certificate.code}, size=12, style="B", gap=2
+        )
         pdf.line_centered(_("Check it at %(url)s") % {"url": verify_url}, size=10)
         return bytes(pdf.output())
 
@@ -127,5 +133,6 @@ def render_certificate(certificate: Certificate, *, verify_url: str, language: s
         start = result[:20] if isinstance(result, bytes) else type(result).__name__
         raise CertificateRenderError(
             f"certificate renderer {getattr(renderer, '__qualname__', renderer)!r} returned no PDF "
-            f"for certificate {certificate.code} (starts with {start!r})")
+            f"for certificate {certificate.code} (starts with {start!r})"
+        )
     return result

@@ -22,16 +22,25 @@ def courses_urls_check(app_configs, **kwargs) -> list:
     try:
         reverse("courses:mine")
     except NoReverseMatch:
-        return [Warning("The courses app's pages are not in the URL configuration.",
-                        hint='Add path("", include("courses.urls")) to your urls.py (docs/install.md).',
-                        id="courses.W001")]
+        return [
+            Warning(
+                "The courses app's pages are not in the URL configuration.",
+                hint='Add path("", include("courses.urls")) to your urls.py (docs/install.md).',
+                id="courses.W001",
+            )
+        ]
     try:
         reverse("courses-api:video-progress", kwargs={"pk": 1})
     except NoReverseMatch:
-        return [Warning("The courses API is not in the URL configuration: learning videos play, but what "
-                        "learners watched is not recorded, so video lessons cannot be completed.",
-                        hint='Add path("api/", include("courses.api.urls")) to your urls.py (docs/install.md).',
-                        id="courses.W002")]
+        return [
+            Warning(
+                "The courses API is not in the URL configuration: learning videos play, but what "
+                "learners watched is not recorded, so video lessons cannot be completed.",
+                hint='Add path("api/", include("courses.api.urls")) to your urls.py (docs/install.md).',
+                id="courses.W002",
+            )
+        ]
     return []
+
 
 from . import certificate_checks  # noqa: E402,F401  (registers courses.E002)

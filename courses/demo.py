@@ -84,11 +84,33 @@ def generate_demo_video() -> bytes | None:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "demo.mp4"
         command = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"testsrc2=duration={VIDEO_SECONDS}:size=640x360:rate=25",
-            "-f", "lavfi", "-i", f"sine=frequency=330:duration={VIDEO_SECONDS}",
-            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
-            "-movflags", "+faststart", "-shortest", str(target),
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=duration={VIDEO_SECONDS}:size=640x360:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=330:duration={VIDEO_SECONDS}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-movflags",
+            "+faststart",
+            "-shortest",
+            str(target),
         ]
         result = subprocess.run(command, capture_output=True, timeout=120, check=False)  # noqa: S603
         if result.returncode != 0 or not target.exists():
@@ -113,31 +135,72 @@ def _quiz() -> Quiz:
     if quiz:
         return quiz
     return Quiz.objects.create(
-        title="Quiz: Digitale Beratung", introduction="Drei Fragen zum Abschluss des Kapitels.",
-        pass_mark=66, max_attempts=0,
+        title="Quiz: Digitale Beratung",
+        introduction="Drei Fragen zum Abschluss des Kapitels.",
+        pass_mark=66,
+        max_attempts=0,
         questions=[
-            ("question", {"text": "Wo sollte die Videoplattform für Beratungen laufen?", "kind": "single",
-                          "explanation": "Eigener Server heißt: keine Daten bei Dritten.",
-                          "options": [
-                              {"text": "Auf dem eigenen Server der Organisation", "is_correct": True,
-                               "feedback": "Richtig: so bleiben die Daten bei Ihnen."},
-                              {"text": "Bei einem beliebigen kostenlosen Anbieter", "is_correct": False,
-                               "feedback": "Kostenlose Anbieter finanzieren sich oft über Daten."},
-                          ]}),
-            ("question", {"text": "Was gehört zu einer guten Video-Beratung?", "kind": "multiple",
-                          "explanation": "",
-                          "options": [
-                              {"text": "Vorab klären, wie man sich einwählt", "is_correct": True, "feedback": ""},
-                              {"text": "Das Gespräch ohne Einwilligung aufzeichnen", "is_correct": False,
-                               "feedback": "Aufzeichnungen sind ohne Einwilligung unzulässig."},
-                              {"text": "Einen ruhigen Ort ohne Mithörende wählen", "is_correct": True, "feedback": ""},
-                          ]}),
-            ("question", {"text": "Wer sind Multiplikator:innen?", "kind": "single", "explanation": "",
-                          "options": [
-                              {"text": "Menschen, die Wissen in ihre Teams weitertragen", "is_correct": True,
-                               "feedback": ""},
-                              {"text": "Ein Rechenprogramm", "is_correct": False, "feedback": ""},
-                          ]}),
+            (
+                "question",
+                {
+                    "text": "Wo sollte die Videoplattform für Beratungen laufen?",
+                    "kind": "single",
+                    "explanation": "Eigener Server heißt: keine Daten bei Dritten.",
+                    "options": [
+                        {
+                            "text": "Auf dem eigenen Server der Organisation",
+                            "is_correct": True,
+                            "feedback": "Richtig: so bleiben die Daten bei Ihnen.",
+                        },
+                        {
+                            "text": "Bei einem beliebigen kostenlosen Anbieter",
+                            "is_correct": False,
+                            "feedback": "Kostenlose Anbieter finanzieren sich oft über Daten.",
+                        },
+                    ],
+                },
+            ),
+            (
+                "question",
+                {
+                    "text": "Was gehört zu einer guten Video-Beratung?",
+                    "kind": "multiple",
+                    "explanation": "",
+                    "options": [
+                        {
+                            "text": "Vorab klären, wie man sich einwählt",
+                            "is_correct": True,
+                            "feedback": "",
+                        },
+                        {
+                            "text": "Das Gespräch ohne Einwilligung aufzeichnen",
+                            "is_correct": False,
+                            "feedback": "Aufzeichnungen sind ohne Einwilligung unzulässig.",
+                        },
+                        {
+                            "text": "Einen ruhigen Ort ohne Mithörende wählen",
+                            "is_correct": True,
+                            "feedback": "",
+                        },
+                    ],
+                },
+            ),
+            (
+                "question",
+                {
+                    "text": "Wer sind Multiplikator:innen?",
+                    "kind": "single",
+                    "explanation": "",
+                    "options": [
+                        {
+                            "text": "Menschen, die Wissen in ihre Teams weitertragen",
+                            "is_correct": True,
+                            "feedback": "",
+                        },
+                        {"text": "Ein Rechenprogramm", "is_correct": False, "feedback": ""},
+                    ],
+                },
+            ),
         ],
     )
 
@@ -149,13 +212,21 @@ def _video() -> LearningVideo | None:
     data = generate_demo_video()
     if data is None:
         return None
-    video = LearningVideo(title="Digitale Beratung: Einführung", duration_seconds=VIDEO_SECONDS,
-                          description="Kurze Einführung mit Untertiteln auf Deutsch und Englisch.",
-                          mime_type="video/mp4", file_size=len(data), transcript=TRANSCRIPT)
+    video = LearningVideo(
+        title="Digitale Beratung: Einführung",
+        duration_seconds=VIDEO_SECONDS,
+        description="Kurze Einführung mit Untertiteln auf Deutsch und Englisch.",
+        mime_type="video/mp4",
+        file_size=len(data),
+        transcript=TRANSCRIPT,
+    )
     video.file.save("digitale-beratung.mp4", ContentFile(data), save=False)
     video.save()
-    for language, kind, text in (("de", "captions", CAPTIONS_DE), ("en", "subtitles", CAPTIONS_EN),
-                                 ("de", "chapters", CHAPTERS_DE)):
+    for language, kind, text in (
+        ("de", "captions", CAPTIONS_DE),
+        ("en", "subtitles", CAPTIONS_EN),
+        ("de", "chapters", CHAPTERS_DE),
+    ):
         CaptionTrack.objects.create(video=video, language=language, kind=kind, webvtt=text)
     return video
 
@@ -170,31 +241,52 @@ def _add(parent, page):
 def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
     catalogue = CourseCataloguePage.objects.first()
     if catalogue is None:
-        catalogue = _add(home, CourseCataloguePage(
-            title="Kurse", slug="kurse",
-            intro="Schulungen für Haupt- und Ehrenamtliche – viele davon als Multiplikator:innen-Schulung."))
+        catalogue = _add(
+            home,
+            CourseCataloguePage(
+                title="Kurse",
+                slug="kurse",
+                intro="Schulungen für Haupt- und Ehrenamtliche – viele davon als Multiplikator:innen-Schulung.",
+            ),
+        )
         services.catalogue_grant_trainers(catalogue=catalogue)
-    topics = {name: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-              for name, slug in (("Digitale Beratung", "digitale-beratung"), ("Datenschutz", "datenschutz"),
-                                 ("Führung", "fuehrung"))}
-    audiences = {name: Audience.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-                 for name, slug in (("Hauptamtliche", "hauptamtliche"), ("Ehrenamtliche", "ehrenamtliche"),
-                                    ("Führungskräfte", "fuehrungskraefte"))}
+    topics = {
+        name: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for name, slug in (
+            ("Digitale Beratung", "digitale-beratung"),
+            ("Datenschutz", "datenschutz"),
+            ("Führung", "fuehrung"),
+        )
+    }
+    audiences = {
+        name: Audience.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for name, slug in (
+            ("Hauptamtliche", "hauptamtliche"),
+            ("Ehrenamtliche", "ehrenamtliche"),
+            ("Führungskräfte", "fuehrungskraefte"),
+        )
+    }
     if CoursePage.objects.child_of(catalogue).exists():
         return catalogue
 
     video = _video()
     quiz = _quiz()
     course = CoursePage(
-        title="Digitale Beratung – Chancen für die sozialpädagogische Arbeit", slug="digitale-beratung",
+        title="Digitale Beratung – Chancen für die sozialpädagogische Arbeit",
+        slug="digitale-beratung",
         summary="Multiplikator:innen-Schulung: Beratung per Video und Chat datenschutzkonform anbieten und "
-                "das Wissen ins eigene Team tragen.",
+        "das Wissen ins eigene Team tragen.",
         learning_objectives="<ul><li>Chancen und Grenzen digitaler Beratung einschätzen</li>"
-                            "<li>Eine datenschutzkonforme Plattform auswählen</li>"
-                            "<li>Ein Beratungsgespräch per Video strukturieren</li></ul>",
+        "<li>Eine datenschutzkonforme Plattform auswählen</li>"
+        "<li>Ein Beratungsgespräch per Video strukturieren</li></ul>",
         prerequisites="<p>Erfahrung in der Beratungsarbeit.</p>",
-        duration_hours=Decimal("6.0"), format="blended", language="de", enrolment_mode="open",
-        lessons_public=False, certificate_enabled=True, is_multiplier_course=True,
+        duration_hours=Decimal("6.0"),
+        format="blended",
+        language="de",
+        enrolment_mode="open",
+        lessons_public=False,
+        certificate_enabled=True,
+        is_multiplier_course=True,
     )
     _add(catalogue, course)
     course.topics.set([topics["Digitale Beratung"], topics["Datenschutz"]])
@@ -203,35 +295,90 @@ def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
     course.save_revision().publish()
     basics = _add(course, ChapterPage(title="Grundlagen", slug="grundlagen"))
     practice = _add(course, ChapterPage(title="Praxis", slug="praxis"))
-    intro_body = [("paragraph", "<p>Digitale Beratung ergänzt die Beratung vor Ort. Sehen Sie sich das "
-                                "Video an – mit Untertiteln und Transkript.</p>")]
+    intro_body = [
+        (
+            "paragraph",
+            "<p>Digitale Beratung ergänzt die Beratung vor Ort. Sehen Sie sich das "
+            "Video an – mit Untertiteln und Transkript.</p>",
+        )
+    ]
     if video:
         intro_body.append(("video", {"video": video, "required": True}))
-    _add(basics, LessonPage(title="Was ist digitale Beratung?", slug="was-ist-digitale-beratung",
-                            intro="Begriffe, Formen und Chancen.", body=intro_body, estimated_minutes=20))
-    _add(basics, LessonPage(
-        title="Eine datenschutzkonforme Plattform wählen", slug="plattform-waehlen", estimated_minutes=30,
-        intro="Worauf es bei der Auswahl ankommt.", requires_mark_done=True,
-        body=[("paragraph", "<p>Stimmen Sie die Auswahl mit Ihrer bzw. Ihrem Datenschutzbeauftragten ab: "
-                            "Welche Plattform, welcher Server, welche Daten?</p>"),
-              ("callout", {"kind": "tip", "title": "Tipp",
-                           "text": "<p>Betreiben Sie die Plattform auf dem eigenen Server.</p>"})]))
-    _add(practice, LessonPage(
-        title="Beratung per Video gestalten", slug="beratung-per-video", estimated_minutes=40,
-        intro="Ablauf, Gesprächsführung und Abschluss.",
-        body=[("paragraph", "<p>Planen Sie Einstieg, Hauptteil und Abschluss wie im Präsenzgespräch.</p>"),
-              ("quiz", {"quiz": quiz, "required": True})]))
-    TrainerKitItem.objects.create(course=course, title="Leitfaden für Multiplikator:innen",
-                                  description="Ablauf, Methoden und Zeitplan der Schulung.",
-                                  file=ContentFile(_pdf("Leitfaden für Multiplikator:innen", [
-                                      "Ablauf der Schulung in drei Modulen.",
-                                      "Methoden: Rollenspiel, Fallarbeit, kollegiale Beratung."]),
-                                      name="leitfaden-multiplikatorinnen.pdf"))
+    _add(
+        basics,
+        LessonPage(
+            title="Was ist digitale Beratung?",
+            slug="was-ist-digitale-beratung",
+            intro="Begriffe, Formen und Chancen.",
+            body=intro_body,
+            estimated_minutes=20,
+        ),
+    )
+    _add(
+        basics,
+        LessonPage(
+            title="Eine datenschutzkonforme Plattform wählen",
+            slug="plattform-waehlen",
+            estimated_minutes=30,
+            intro="Worauf es bei der Auswahl ankommt.",
+            requires_mark_done=True,
+            body=[
+                (
+                    "paragraph",
+                    "<p>Stimmen Sie die Auswahl mit Ihrer bzw. Ihrem Datenschutzbeauftragten ab: "
+                    "Welche Plattform, welcher Server, welche Daten?</p>",
+                ),
+                (
+                    "callout",
+                    {
+                        "kind": "tip",
+                        "title": "Tipp",
+                        "text": "<p>Betreiben Sie die Plattform auf dem eigenen Server.</p>",
+                    },
+                ),
+            ],
+        ),
+    )
+    _add(
+        practice,
+        LessonPage(
+            title="Beratung per Video gestalten",
+            slug="beratung-per-video",
+            estimated_minutes=40,
+            intro="Ablauf, Gesprächsführung und Abschluss.",
+            body=[
+                (
+                    "paragraph",
+                    "<p>Planen Sie Einstieg, Hauptteil und Abschluss wie im Präsenzgespräch.</p>",
+                ),
+                ("quiz", {"quiz": quiz, "required": True}),
+            ],
+        ),
+    )
+    TrainerKitItem.objects.create(
+        course=course,
+        title="Leitfaden für Multiplikator:innen",
+        description="Ablauf, Methoden und Zeitplan der Schulung.",
+        file=ContentFile(
+            _pdf(
+                "Leitfaden für Multiplikator:innen",
+                [
+                    "Ablauf der Schulung in drei Modulen.",
+                    "Methoden: Rollenspiel, Fallarbeit, kollegiale Beratung.",
+                ],
+            ),
+            name="leitfaden-multiplikatorinnen.pdf",
+        ),
+    )
 
     second = CoursePage(
-        title="Datenschutz im Ehrenamt – Grundlagen", slug="datenschutz-im-ehrenamt",
+        title="Datenschutz im Ehrenamt – Grundlagen",
+        slug="datenschutz-im-ehrenamt",
         summary="Was Ehrenamtliche über personenbezogene Daten wissen müssen.",
-        duration_hours=Decimal("2.0"), format="live_online", language="de", enrolment_mode="approval",
+        duration_hours=Decimal("2.0"),
+        format="live_online",
+        language="de",
+        enrolment_mode="approval",
         lessons_public=False,
     )
     _add(catalogue, second)
@@ -239,13 +386,25 @@ def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
     second.audiences.set([audiences["Ehrenamtliche"]])
     second.trainers.set([trainer])
     second.save_revision().publish()
-    _add(second, LessonPage(title="Was sind personenbezogene Daten?", slug="personenbezogene-daten",
-                            body=[("paragraph", "<p>Alle Angaben, die sich auf eine Person beziehen.</p>")]))
+    _add(
+        second,
+        LessonPage(
+            title="Was sind personenbezogene Daten?",
+            slug="personenbezogene-daten",
+            body=[("paragraph", "<p>Alle Angaben, die sich auf eine Person beziehen.</p>")],
+        ),
+    )
     from django.utils import timezone
 
     today = timezone.localdate()
-    CourseRun.objects.create(course=second, title="Frühjahr", starts_on=today,
-                             ends_on=today.replace(year=today.year + 1), capacity=12, trainer=trainer)
+    CourseRun.objects.create(
+        course=second,
+        title="Frühjahr",
+        starts_on=today,
+        ends_on=today.replace(year=today.year + 1),
+        capacity=12,
+        trainer=trainer,
+    )
 
     _learning_stages(course, learners, video, quiz)
     return catalogue
@@ -260,14 +419,25 @@ def _learning_stages(course: CoursePage, learners: dict, video, quiz) -> None:
         for lesson in lessons:
             if video and video.pk in lesson.required_videos():
                 progress = services.VideoProgress.objects.create(
-                    user=finished, video=video, intervals=[[0.0, float(VIDEO_SECONDS)]],
-                    watched_seconds=float(VIDEO_SECONDS), position=float(VIDEO_SECONDS))
+                    user=finished,
+                    video=video,
+                    intervals=[[0.0, float(VIDEO_SECONDS)]],
+                    watched_seconds=float(VIDEO_SECONDS),
+                    position=float(VIDEO_SECONDS),
+                )
                 progress.completed_at = progress.updated_at
                 progress.save(update_fields=["completed_at"])
             if quiz.pk in lesson.required_quizzes():
                 questions = services.quiz_questions(quiz)
-                services.quiz_submit(user=finished, quiz=quiz, lesson=lesson, answers={
-                    q["id"]: [o["id"] for o in q["options"] if o["is_correct"]] for q in questions})
+                services.quiz_submit(
+                    user=finished,
+                    quiz=quiz,
+                    lesson=lesson,
+                    answers={
+                        q["id"]: [o["id"] for o in q["options"] if o["is_correct"]]
+                        for q in questions
+                    },
+                )
             if lesson.needs_mark_done():
                 services.lesson_mark_done(user=finished, lesson=lesson)
             else:

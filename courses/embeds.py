@@ -20,8 +20,13 @@ THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
 
 NOT_A_SUPPORTED_VIDEO = _("Enter the address of a single YouTube or Vimeo video.")
 
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
-                  "www.youtube-nocookie.com"}
+_YOUTUBE_HOSTS = {
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtube-nocookie.com",
+    "www.youtube-nocookie.com",
+}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_ID = re.compile(r"^\d{6,12}$")
 
@@ -59,8 +64,10 @@ class ExternalVideo:
 
     @property
     def privacy_url(self) -> str:
-        return {"youtube": "https://policies.google.com/privacy",
-                "vimeo": "https://vimeo.com/privacy"}[self.provider]
+        return {
+            "youtube": "https://policies.google.com/privacy",
+            "vimeo": "https://vimeo.com/privacy",
+        }[self.provider]
 
 
 def parse_external_video(url: str) -> ExternalVideo | None:
@@ -106,7 +113,9 @@ def fetch_thumbnail(video: ExternalVideo, *, session: requests.Session | None = 
     except requests.RequestException as error:
         logger.warning("Could not fetch the preview image of %s: %s", video.video_id, error)
         return False
-    if len(data) > THUMBNAIL_MAX_BYTES or not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG")):
+    if len(data) > THUMBNAIL_MAX_BYTES or not (
+        data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG")
+    ):
         logger.warning("Preview image of %s is not a JPEG or PNG image; not kept.", video.video_id)
         return False
     default_storage.save(video.thumbnail_name, ContentFile(data))

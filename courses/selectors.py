@@ -39,8 +39,11 @@ def is_course_trainer(user, course: CoursePage) -> bool:
 def enrolment_for(user, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None
-    return (Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES)
-            .select_related("run").first())
+    return (
+        Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES)
+        .select_related("run")
+        .first()
+    )
 
 
 def lessons_open_to_everyone(course: CoursePage) -> bool:
@@ -48,8 +51,9 @@ def lessons_open_to_everyone(course: CoursePage) -> bool:
     return course.lessons_public and not course.get_view_restrictions().exists()
 
 
-def can_view_lessons(user, course: CoursePage, enrolment: Enrolment | None = None, *,
-                     is_trainer: bool | None = None) -> bool:
+def can_view_lessons(
+    user, course: CoursePage, enrolment: Enrolment | None = None, *, is_trainer: bool | None = None
+) -> bool:
     if lessons_open_to_everyone(course):
         return True
     if not user.is_authenticated:
@@ -68,7 +72,9 @@ def can_use_trainer_kit(user, course: CoursePage, *, is_trainer: bool | None = N
         return False
     if is_trainer if is_trainer is not None else is_course_trainer(user, course):
         return True
-    return MultiplierQualification.objects.filter(user=user, course=course, revoked_at__isnull=True).exists()
+    return MultiplierQualification.objects.filter(
+        user=user, course=course, revoked_at__isnull=True
+    ).exists()
 
 
 def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
@@ -77,7 +83,8 @@ def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
     from wagtail.models import ReferenceIndex
 
     references = ReferenceIndex.get_references_to(video).filter(
-        content_type=ContentType.objects.get_for_model(LessonPage))
+        content_type=ContentType.objects.get_for_model(LessonPage)
+    )
     lesson_ids = [int(pk) for pk in references.values_list("object_id", flat=True)]
     ancestor_paths = {
         lesson.path[:length]
@@ -88,7 +95,9 @@ def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
 
 
 def can_watch_video(user, video: LearningVideo) -> bool:
-    if user.is_authenticated and (user.is_superuser or user.has_perm("courses.change_learningvideo")):
+    if user.is_authenticated and (
+        user.is_superuser or user.has_perm("courses.change_learningvideo")
+    ):
         return True
     courses = list(courses_using_video(video))
     if any(lessons_open_to_everyone(course) for course in courses):
@@ -96,10 +105,13 @@ def can_watch_video(user, video: LearningVideo) -> bool:
     if not user.is_authenticated or not courses:
         return False
     course_ids = [course.pk for course in courses]
-    if Enrolment.objects.filter(user=user, course_id__in=course_ids,
-                                status__in=Enrolment.LEARNING_STATUSES).exists():
+    if Enrolment.objects.filter(
+        user=user, course_id__in=course_ids, status__in=Enrolment.LEARNING_STATUSES
+    ).exists():
         return True
-    if CoursePage.trainers.through.objects.filter(coursepage_id__in=course_ids, user_id=user.pk).exists():
+    if CoursePage.trainers.through.objects.filter(
+        coursepage_id__in=course_ids, user_id=user.pk
+    ).exists():
         return True
     # Editors of a course see its lessons (can_view_lessons), so they see its videos too.
     return any(course.permissions_for_user(user).can_edit() for course in courses)
@@ -130,18 +142,28 @@ def catalogue_filters(params) -> CatalogueFilters:
 
     formats = list(CourseFormat.choices)
     languages = list(settings.LANGUAGES)
-    value = lambda name, allowed=None: (  # noqa: E731
-        (params.get(name) or "").strip()[:100] if allowed is None or params.get(name) in allowed else "")
+
+    def value(name: str, allowed=None) -> str:
+        if allowed is not None and params.get(name) not in allowed:
+            return ""
+        return (params.get(name) or "").strip()[:100]
+
     return CatalogueFilters(
-        q=search_terms(params.get("q"), max_length=100), topic=value("topic"), audience=value("audience"),
+        q=search_terms(params.get("q"), max_length=100),
+        topic=value("topic"),
+        audience=value("audience"),
         format=value("format", {code for code, _label in formats}),
         language=value("language", {code for code, _label in languages}),
-        topics=Topic.objects.all(), audiences=Audience.objects.all(),  # loaded only by the HTML form
-        formats=formats, languages=languages,
+        topics=Topic.objects.all(),
+        audiences=Audience.objects.all(),  # loaded only by the HTML form
+        formats=formats,
+        languages=languages,
     )
 
 
-def catalogue_courses(*, catalogue=None, filters: CatalogueFilters | None = None, user=None) -> QuerySet[CoursePage]:
+def catalogue_courses(
+    *, catalogue=None, filters: CatalogueFilters | None = None, user=None
+) -> QuerySet[CoursePage]:
     courses = CoursePage.objects.live().public()
     if catalogue is not None:
         courses = courses.child_of(catalogue)
@@ -157,9 +179,11 @@ def catalogue_courses(*, catalogue=None, filters: CatalogueFilters | None = None
         if filters.q:
             ids = [page.pk for page in CoursePage.objects.live().search(filters.q, operator="or")]
             courses = courses.filter(pk__in=ids)
-    return (courses.distinct()
-            .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")), "audiences")
-            .order_by("title"))
+    return (
+        courses.distinct()
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")), "audiences")
+        .order_by("title")
+    )
 
 
 # --- Progress -------------------------------------------------------------------------------
@@ -211,8 +235,14 @@ class CourseProgress:
 
 def course_outline(course: CoursePage) -> list[tuple[LessonPage, ChapterPage | None]]:
     """Lessons in tree order with their chapter: two queries."""
-    pages = list(course.get_descendants().live().type(ChapterPage, LessonPage).specific()
-                 .order_by("path").defer_streamfields())
+    pages = list(
+        course.get_descendants()
+        .live()
+        .type(ChapterPage, LessonPage)
+        .specific()
+        .order_by("path")
+        .defer_streamfields()
+    )
     chapters = {page.path: page for page in pages if isinstance(page, ChapterPage)}
     return [(page, chapters.get(page.path[:-4])) for page in pages if isinstance(page, LessonPage)]
 
@@ -221,33 +251,56 @@ def course_progress(*, user, course: CoursePage, outline=None) -> CourseProgress
     outline = outline if outline is not None else course_outline(course)
     records = {}
     if user.is_authenticated:
-        records = {record.lesson_id: record for record in
-                   LessonProgress.objects.filter(user=user, course=course)}
+        records = {
+            record.lesson_id: record
+            for record in LessonProgress.objects.filter(user=user, course=course)
+        }
     states = []
     for number, (lesson, chapter) in enumerate(outline, start=1):
         record = records.get(lesson.pk)
-        states.append(LessonState(lesson=lesson, chapter=chapter, number=number,
-                                  completed=bool(record and record.completed_at),
-                                  visited=bool(record and record.last_visited_at)))
-    return CourseProgress(lessons=states, completed_count=sum(1 for state in states if state.completed))
+        states.append(
+            LessonState(
+                lesson=lesson,
+                chapter=chapter,
+                number=number,
+                completed=bool(record and record.completed_at),
+                visited=bool(record and record.last_visited_at),
+            )
+        )
+    return CourseProgress(
+        lessons=states, completed_count=sum(1 for state in states if state.completed)
+    )
 
 
 def video_progress_for(user, video_ids: list[int]) -> dict[int, VideoProgress]:
     if not user.is_authenticated or not video_ids:
         return {}
-    return {progress.video_id: progress for progress in VideoProgress.objects.filter(user=user, video_id__in=video_ids)}
+    return {
+        progress.video_id: progress
+        for progress in VideoProgress.objects.filter(user=user, video_id__in=video_ids)
+    }
 
 
 def learner_courses(user) -> list[tuple[Enrolment, int, LessonPage | None]]:
     """My courses for /me/: enrolment, percent done and the lesson to continue with."""
-    enrolments = list(Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
-                      .select_related("course", "run").order_by("-updated_at"))
+    enrolments = list(
+        Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES)
+        .select_related("course", "run")
+        .order_by("-updated_at")
+    )
     if not enrolments:
         return []
-    lessons = list(LessonPage.objects.live().filter(
-        _descendant_of_any([enrolment.course for enrolment in enrolments])).defer_streamfields().order_by("path"))
-    done = set(LessonProgress.objects.filter(user=user, completed_at__isnull=False,
-                                             course__in=[e.course for e in enrolments]).values_list("lesson_id", flat=True))
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(_descendant_of_any([enrolment.course for enrolment in enrolments]))
+        .defer_streamfields()
+        .order_by("path")
+    )
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, completed_at__isnull=False, course__in=[e.course for e in enrolments]
+        ).values_list("lesson_id", flat=True)
+    )
     result = []
     for enrolment in enrolments:
         own = [lesson for lesson in lessons if lesson.path.startswith(enrolment.course.path)]

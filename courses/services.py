@@ -71,7 +71,9 @@ def _has_free_place(run: CourseRun | None) -> bool:
 def enrolment_request(*, user, course: CoursePage, run: CourseRun | None = None) -> Enrolment:
     """Enrol (open course), ask to be enrolled (by approval) or join the waiting list when the
     run is full. Asking again returns the existing enrolment."""
-    existing = Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES).first()
+    existing = Enrolment.objects.filter(
+        user=user, course=course, status__in=Enrolment.OPEN_STATUSES
+    ).first()
     if existing is not None:
         return existing
     if course.enrolment_mode == EnrolmentMode.CLOSED:
@@ -80,7 +82,9 @@ def enrolment_request(*, user, course: CoursePage, run: CourseRun | None = None)
     if run is None and open_runs.exists():
         raise CourseError(RUN_REQUIRED, code="run_required")
     if run is not None:
-        run = CourseRun.objects.select_for_update().get(pk=run.pk)  # serialise seat counting per run
+        run = CourseRun.objects.select_for_update().get(
+            pk=run.pk
+        )  # serialise seat counting per run
         if run.course_id != course.pk:
             raise CourseError(RUN_NOT_OF_COURSE)
         if not run.enrolment_open:
@@ -98,8 +102,14 @@ def enrolment_decide(*, enrolment: Enrolment, by, accept: bool) -> Enrolment:
     if enrolment.status != Enrolment.Status.REQUESTED:
         raise CourseError(NOT_A_REQUEST)
     if accept:
-        run = CourseRun.objects.select_for_update().get(pk=enrolment.run_id) if enrolment.run_id else None
-        enrolment.status = Enrolment.Status.ACTIVE if _has_free_place(run) else Enrolment.Status.WAITLISTED
+        run = (
+            CourseRun.objects.select_for_update().get(pk=enrolment.run_id)
+            if enrolment.run_id
+            else None
+        )
+        enrolment.status = (
+            Enrolment.Status.ACTIVE if _has_free_place(run) else Enrolment.Status.WAITLISTED
+        )
     else:
         enrolment.status = Enrolment.Status.DECLINED
     enrolment.decided_by = by
@@ -111,7 +121,11 @@ def enrolment_decide(*, enrolment: Enrolment, by, accept: bool) -> Enrolment:
 def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
     """Leave a course; a place freed in a run goes to the longest-waiting person."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.status not in (Enrolment.Status.ACTIVE, Enrolment.Status.WAITLISTED, Enrolment.Status.REQUESTED):
+    if enrolment.status not in (
+        Enrolment.Status.ACTIVE,
+        Enrolment.Status.WAITLISTED,
+        Enrolment.Status.REQUESTED,
+    ):
         raise CourseError(NOT_ENROLLED, code="not_enrolled")
     held_place = enrolment.status == Enrolment.Status.ACTIVE
     enrolment.status = Enrolment.Status.LEFT
@@ -127,8 +141,12 @@ def waitlist_promote(*, run: CourseRun) -> list[Enrolment]:
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     promoted = []
     while _has_free_place(run):
-        next_in_line = (run.enrolments.select_for_update().filter(status=Enrolment.Status.WAITLISTED)
-                        .order_by("created_at", "pk").first())
+        next_in_line = (
+            run.enrolments.select_for_update()
+            .filter(status=Enrolment.Status.WAITLISTED)
+            .order_by("created_at", "pk")
+            .first()
+        )
         if next_in_line is None:
             break
         next_in_line.status = Enrolment.Status.ACTIVE
@@ -160,8 +178,11 @@ def _clean_intervals(raw, duration: float) -> list[list[float]]:
         raise CourseError(INVALID_INTERVALS)
     cleaned = []
     for item in raw:
-        if (not isinstance(item, (list, tuple)) or len(item) != 2
-                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in item)):
+        if (
+            not isinstance(item, (list, tuple))
+            or len(item) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in item)
+        ):
             raise CourseError(INVALID_INTERVALS)
         start, end = float(item[0]), float(item[1])
         if not (0 <= start < end) or end > duration + 1 or start != start or end != end:
@@ -170,7 +191,9 @@ def _clean_intervals(raw, duration: float) -> list[list[float]]:
     return cleaned
 
 
-def _truncate_new_watching(known: list[list[float]], claimed: list[list[float]], allowed: float) -> list[list[float]]:
+def _truncate_new_watching(
+    known: list[list[float]], claimed: list[list[float]], allowed: float
+) -> list[list[float]]:
     """Keep claimed intervals only up to ``allowed`` seconds of newly watched time."""
     accepted = list(known)
     budget = allowed
@@ -189,31 +212,55 @@ def _truncate_new_watching(known: list[list[float]], claimed: list[list[float]],
 
 
 @transaction.atomic
-def video_progress_report(*, user, video: LearningVideo, visit_id: uuid.UUID, intervals, position: float,
-                          lesson: LessonPage | None = None) -> VideoProgress:
+def video_progress_report(
+    *,
+    user,
+    video: LearningVideo,
+    visit_id: uuid.UUID,
+    intervals,
+    position: float,
+    lesson: LessonPage | None = None,
+) -> VideoProgress:
     """Record what the learner actually watched. Only the union of watched intervals counts:
     seeking to the end does not, and a visit cannot credit more than the wall-clock time it
     has been open (at the fastest playback rate)."""
     duration = float(video.duration_seconds)
     claimed = _clean_intervals(intervals, duration)
-    if not isinstance(position, (int, float)) or isinstance(position, bool) or not 0 <= position <= duration + 1:
+    if (
+        not isinstance(position, (int, float))
+        or isinstance(position, bool)
+        or not 0 <= position <= duration + 1
+    ):
         raise CourseError(INVALID_INTERVALS)
     now = timezone.now()
     visit, _created = VideoVisit.objects.select_for_update().get_or_create(
-        user=user, visit_id=visit_id, defaults={"video": video, "last_report_at": now},
+        user=user,
+        visit_id=visit_id,
+        defaults={"video": video, "last_report_at": now},
     )
     if visit.video_id != video.pk:
         raise CourseError(INVALID_INTERVALS)
-    progress, _created = VideoProgress.objects.select_for_update().get_or_create(user=user, video=video)
+    progress, _created = VideoProgress.objects.select_for_update().get_or_create(
+        user=user, video=video
+    )
     elapsed = (now - visit.started_at).total_seconds()
-    allowed = max(0.0, elapsed * float(conf.get("MAX_PLAYBACK_RATE")) + CREDIT_SLACK_SECONDS - visit.credited_seconds)
+    allowed = max(
+        0.0,
+        elapsed * float(conf.get("MAX_PLAYBACK_RATE"))
+        + CREDIT_SLACK_SECONDS
+        - visit.credited_seconds,
+    )
     before = intervals_length(progress.intervals)
-    progress.intervals = _truncate_new_watching(merge_intervals(progress.intervals), claimed, allowed)
+    progress.intervals = _truncate_new_watching(
+        merge_intervals(progress.intervals), claimed, allowed
+    )
     progress.watched_seconds = min(duration, intervals_length(progress.intervals))
     gained = max(0.0, progress.watched_seconds - before)
     progress.position = min(float(position), duration)
-    newly_completed = (progress.completed_at is None
-                       and progress.watched_seconds >= float(conf.get("WATCHED_THRESHOLD")) * duration)
+    newly_completed = (
+        progress.completed_at is None
+        and progress.watched_seconds >= float(conf.get("WATCHED_THRESHOLD")) * duration
+    )
     if newly_completed:
         progress.completed_at = now
     progress.save()
@@ -238,7 +285,9 @@ def course_of(lesson: LessonPage) -> CoursePage:
 
 def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, defaults={"course": course},
+        user=user,
+        lesson=lesson,
+        defaults={"course": course},
     )
     return progress
 
@@ -246,14 +295,17 @@ def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgres
 @transaction.atomic
 def lesson_visit(*, user, lesson: LessonPage) -> None:
     course = course_of(lesson)
-    LessonProgress.objects.update_or_create(user=user, lesson=lesson,
-                                            defaults={"course": course, "last_visited_at": timezone.now()})
+    LessonProgress.objects.update_or_create(
+        user=user, lesson=lesson, defaults={"course": course, "last_visited_at": timezone.now()}
+    )
 
 
 @transaction.atomic
 def lesson_mark_done(*, user, lesson: LessonPage) -> LessonProgress:
     course = course_of(lesson)
-    if not Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).exists():
+    if not Enrolment.objects.filter(
+        user=user, course=course, status__in=Enrolment.LEARNING_STATUSES
+    ).exists():
         raise CourseError(NOT_ENROLLED, code="not_enrolled")
     progress = _progress_for(user, lesson, course)
     if progress.marked_done_at is None:
@@ -267,11 +319,17 @@ def lesson_mark_done(*, user, lesson: LessonPage) -> LessonProgress:
 def lesson_requirements_met(*, user, lesson: LessonPage, marked_done: bool) -> bool:
     videos = lesson.required_videos()
     quizzes = lesson.required_quizzes()
-    if videos and VideoProgress.objects.filter(user=user, video_id__in=videos,
-                                               completed_at__isnull=False).count() < len(set(videos)):
+    if videos and VideoProgress.objects.filter(
+        user=user, video_id__in=videos, completed_at__isnull=False
+    ).count() < len(set(videos)):
         return False
-    if quizzes and (QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True)
-                    .values("quiz_id").distinct().count() < len(set(quizzes))):
+    if quizzes and (
+        QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True)
+        .values("quiz_id")
+        .distinct()
+        .count()
+        < len(set(quizzes))
+    ):
         return False
     return marked_done or not lesson.needs_mark_done()
 
@@ -280,11 +338,14 @@ def lesson_requirements_met(*, user, lesson: LessonPage, marked_done: bool) -> b
 def lesson_evaluate(*, user, lesson: LessonPage) -> bool:
     """Mark the lesson complete when its required parts are; then look at the course."""
     course = course_of(lesson)
-    if not Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).exists():
+    if not Enrolment.objects.filter(
+        user=user, course=course, status__in=Enrolment.LEARNING_STATUSES
+    ).exists():
         return False
     progress = _progress_for(user, lesson, course)
     if progress.completed_at is None and lesson_requirements_met(
-            user=user, lesson=lesson, marked_done=progress.marked_done_at is not None):
+        user=user, lesson=lesson, marked_done=progress.marked_done_at is not None
+    ):
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
         course_evaluate(user=user, course=course)
@@ -295,23 +356,33 @@ def lesson_evaluate(*, user, lesson: LessonPage) -> bool:
 def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
     """Complete the enrolment when every live lesson is done; issue the certificate and, for a
     multiplier course, the qualification."""
-    enrolment = (Enrolment.objects.select_for_update()
-                 .filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES).first())
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(user=user, course=course, status__in=Enrolment.LEARNING_STATUSES)
+        .first()
+    )
     if enrolment is None:
         return None
     lesson_ids = set(LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True))
-    done = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids, completed_at__isnull=False)
-               .values_list("lesson_id", flat=True))
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
     if not lesson_ids or done != lesson_ids:
         return enrolment
     if enrolment.status != Enrolment.Status.COMPLETED:
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
-    certificate = certificate_issue(user=user, course=course) if course.certificate_enabled else None
+    certificate = (
+        certificate_issue(user=user, course=course) if course.certificate_enabled else None
+    )
     if course.is_multiplier_course:
         MultiplierQualification.objects.get_or_create(
-            user=user, course=course, defaults={"granted_at": timezone.now(), "certificate": certificate},
+            user=user,
+            course=course,
+            defaults={"granted_at": timezone.now(), "certificate": certificate},
         )
     return enrolment
 
@@ -324,19 +395,30 @@ def quiz_questions(quiz: Quiz) -> list[dict]:
     questions = []
     for block in quiz.questions.raw_data:
         value = block["value"]
-        questions.append({
-            "id": block["id"], "text": value["text"], "kind": value.get("kind", "single"),
-            "explanation": value.get("explanation", ""),
-            "options": [{"id": item["id"], "text": item["value"]["text"],
-                         "is_correct": bool(item["value"].get("is_correct")),
-                         "feedback": item["value"].get("feedback", "")}
-                        for item in value["options"]],
-        })
+        questions.append(
+            {
+                "id": block["id"],
+                "text": value["text"],
+                "kind": value.get("kind", "single"),
+                "explanation": value.get("explanation", ""),
+                "options": [
+                    {
+                        "id": item["id"],
+                        "text": item["value"]["text"],
+                        "is_correct": bool(item["value"].get("is_correct")),
+                        "feedback": item["value"].get("feedback", ""),
+                    }
+                    for item in value["options"]
+                ],
+            }
+        )
     return questions
 
 
 @transaction.atomic
-def quiz_submit(*, user, quiz: Quiz, answers: dict, lesson: LessonPage | None = None) -> QuizAttempt:
+def quiz_submit(
+    *, user, quiz: Quiz, answers: dict, lesson: LessonPage | None = None
+) -> QuizAttempt:
     """Grade on the server. A question counts when exactly the correct options are chosen."""
     questions = quiz_questions(quiz)
     if not isinstance(answers, dict):
@@ -360,13 +442,20 @@ def quiz_submit(*, user, quiz: Quiz, answers: dict, lesson: LessonPage | None = 
     if quiz.max_attempts and count >= quiz.max_attempts:
         raise CourseError(QUIZ_NO_ATTEMPTS_LEFT, code="no_attempts_left")
     correct = sum(
-        1 for question_id, question in known.items()
-        if set(chosen_by_question[question_id]) == {o["id"] for o in question["options"] if o["is_correct"]}
+        1
+        for question_id, question in known.items()
+        if set(chosen_by_question[question_id])
+        == {o["id"] for o in question["options"] if o["is_correct"]}
     )
     score = round(100 * correct / len(known)) if known else 0
     attempt = QuizAttempt.objects.create(
-        user=user, quiz=quiz, lesson=lesson, number=count + 1, answers=chosen_by_question,
-        score_percent=score, passed=score >= quiz.pass_mark,
+        user=user,
+        quiz=quiz,
+        lesson=lesson,
+        number=count + 1,
+        answers=chosen_by_question,
+        score_percent=score,
+        passed=score >= quiz.pass_mark,
     )
     if attempt.passed and lesson is not None:
         lesson_evaluate(user=user, lesson=lesson)
@@ -381,15 +470,21 @@ def _trainer_names(course: CoursePage) -> str:
 
 
 @transaction.atomic
-def certificate_issue(*, user, course: CoursePage, holder_name: str | None = None,
-                      replaces: Certificate | None = None) -> Certificate:
+def certificate_issue(
+    *, user, course: CoursePage, holder_name: str | None = None, replaces: Certificate | None = None
+) -> Certificate:
     existing = Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
     if existing is not None:
         return existing
     return Certificate.objects.create(
-        user=user, course=course, holder_name=holder_name or user.get_full_name() or user.email,
-        course_title=course.title, hours=Decimal(course.duration_hours), trainer_names=_trainer_names(course),
-        issued_at=timezone.now(), replaces=replaces,
+        user=user,
+        course=course,
+        holder_name=holder_name or user.get_full_name() or user.email,
+        course_title=course.title,
+        hours=Decimal(course.duration_hours),
+        trainer_names=_trainer_names(course),
+        issued_at=timezone.now(),
+        replaces=replaces,
     )
 
 
@@ -403,18 +498,27 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.revoked_reason = reason[:500]
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
     MultiplierQualification.objects.filter(certificate=certificate, revoked_at__isnull=True).update(
-        revoked_at=certificate.revoked_at)
-    audit.record(action="certificate.revoked", actor=by, subject=certificate.user, target=f"certificate {certificate.pk}")
+        revoked_at=certificate.revoked_at
+    )
+    audit.record(
+        action="certificate.revoked",
+        actor=by,
+        subject=certificate.user,
+        target=f"certificate {certificate.pk}",
+    )
     return certificate
 
 
 @transaction.atomic
-def certificate_request_name_correction(*, certificate: Certificate, name: str) -> NameCorrectionRequest:
+def certificate_request_name_correction(
+    *, certificate: Certificate, name: str
+) -> NameCorrectionRequest:
     name = " ".join(name.split())
     if not name:
         raise CourseError(NAME_REQUIRED)
     certificate.name_corrections.filter(status=NameCorrectionRequest.Status.OPEN).update(
-        status=NameCorrectionRequest.Status.DECLINED)
+        status=NameCorrectionRequest.Status.DECLINED
+    )
     return NameCorrectionRequest.objects.create(certificate=certificate, requested_name=name[:300])
 
 
@@ -423,9 +527,12 @@ def certificate_correct_name(*, request: NameCorrectionRequest, by) -> Certifica
     """Reissue with the corrected name; the old certificate stays verifiable as replaced."""
     old = request.certificate
     certificate_revoke(certificate=old, by=by, reason=str(_("Reissued with a corrected name.")))
-    new = certificate_issue(user=old.user, course=old.course, holder_name=request.requested_name, replaces=old)
+    new = certificate_issue(
+        user=old.user, course=old.course, holder_name=request.requested_name, replaces=old
+    )
     MultiplierQualification.objects.filter(user=old.user, course=old.course).update(
-        certificate=new, revoked_at=None)
+        certificate=new, revoked_at=None
+    )
     request.status = NameCorrectionRequest.Status.DONE
     request.decided_by = by
     request.save(update_fields=["status", "decided_by"])
@@ -449,6 +556,9 @@ def catalogue_grant_trainers(*, catalogue) -> None:
     page_model = type(catalogue).base_page_model
     model_name = page_model._meta.model_name
     for kind in CATALOGUE_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label=page_model._meta.app_label,
-                                            codename=f"{kind}_{model_name}")
-        GroupPagePermission.objects.get_or_create(group=group, page=catalogue, permission=permission)
+        permission = Permission.objects.get(
+            content_type__app_label=page_model._meta.app_label, codename=f"{kind}_{model_name}"
+        )
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=catalogue, permission=permission
+        )

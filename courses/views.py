@@ -53,21 +53,45 @@ def course_page_context(course: CoursePage, request: HttpRequest) -> dict:
     progress = selectors.course_progress(user=user, course=course, outline=outline)
     runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
     if runs:
-        taken = dict(Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
-                     .values_list("run_id").annotate(n=Count("pk")).values_list("run_id", "n"))
+        taken = dict(
+            Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
+            .values_list("run_id")
+            .annotate(n=Count("pk"))
+            .values_list("run_id", "n")
+        )
         for run in runs:
-            run.free_places = None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
-    certificate = (Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
-                   if user.is_authenticated else None)
-    kit_items = (list(course.trainer_kit_items.all())
-                 if selectors.can_use_trainer_kit(user, course, is_trainer=is_trainer) else [])
-    qualification = (MultiplierQualification.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
-                     if user.is_authenticated and course.is_multiplier_course else None)
+            run.free_places = (
+                None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
+            )
+    certificate = (
+        Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
+        if user.is_authenticated
+        else None
+    )
+    kit_items = (
+        list(course.trainer_kit_items.all())
+        if selectors.can_use_trainer_kit(user, course, is_trainer=is_trainer)
+        else []
+    )
+    qualification = (
+        MultiplierQualification.objects.filter(
+            user=user, course=course, revoked_at__isnull=True
+        ).first()
+        if user.is_authenticated and course.is_multiplier_course
+        else None
+    )
     return {
-        "course": course, "enrolment": enrolment, "can_view_lessons": can_view, "progress": progress,
-        "runs": runs, "certificate": certificate, "kit_items": kit_items, "qualification": qualification,
+        "course": course,
+        "enrolment": enrolment,
+        "can_view_lessons": can_view,
+        "progress": progress,
+        "runs": runs,
+        "certificate": certificate,
+        "kit_items": kit_items,
+        "qualification": qualification,
         "is_trainer": is_trainer,
-        "topics": list(course.topics.all()), "audiences": list(course.audiences.all()),
+        "topics": list(course.topics.all()),
+        "audiences": list(course.audiences.all()),
         "trainers": trainers,
     }
 
@@ -82,8 +106,12 @@ def lesson_access_response(lesson: LessonPage, request: HttpRequest) -> HttpResp
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return TemplateResponse(request, "courses/lesson_locked.html",
-                            {"course": course, "lesson": lesson, "enrolment": enrolment}, status=403)
+    return TemplateResponse(
+        request,
+        "courses/lesson_locked.html",
+        {"course": course, "lesson": lesson, "enrolment": enrolment},
+        status=403,
+    )
 
 
 def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
@@ -96,19 +124,29 @@ def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
     learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
     video_ids = lesson.video_ids()
     quiz_ids = lesson.quiz_ids()
-    videos = {video.pk: video for video in LearningVideo.objects.filter(pk__in=video_ids)
-              .select_related("poster").prefetch_related(
-                  Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")))}
+    videos = {
+        video.pk: video
+        for video in LearningVideo.objects.filter(pk__in=video_ids)
+        .select_related("poster")
+        .prefetch_related(
+            Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk"))
+        )
+    }
     attempts = {}
     if user.is_authenticated and quiz_ids:
         for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
             attempts.setdefault(attempt.quiz_id, []).append(attempt)
     state = progress.state_of(lesson)
     return {
-        "course": course, "progress": progress, "lesson_state": state, "enrolment": enrolment,
+        "course": course,
+        "progress": progress,
+        "lesson_state": state,
+        "enrolment": enrolment,
         "learning": learning,
         "previous_lesson": progress.lessons[index - 1].lesson if index > 0 else None,
-        "next_lesson": progress.lessons[index + 1].lesson if index + 1 < len(progress.lessons) else None,
+        "next_lesson": progress.lessons[index + 1].lesson
+        if index + 1 < len(progress.lessons)
+        else None,
         "lesson_videos": videos,
         "video_progress": selectors.video_progress_for(user, video_ids),
         "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
@@ -138,11 +176,18 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     except services.CourseError as error:
         messages.error(request, str(error.message))
         return redirect(course.url)
-    messages.success(request, {
-        Enrolment.Status.ACTIVE: _("You are enrolled. Have fun learning!"),
-        Enrolment.Status.REQUESTED: _("Your request has been sent. A trainer will decide soon."),
-        Enrolment.Status.WAITLISTED: _("The course is full. You are on the waiting list and move up automatically."),
-    }.get(enrolment.status, _("You are enrolled.")))
+    messages.success(
+        request,
+        {
+            Enrolment.Status.ACTIVE: _("You are enrolled. Have fun learning!"),
+            Enrolment.Status.REQUESTED: _(
+                "Your request has been sent. A trainer will decide soon."
+            ),
+            Enrolment.Status.WAITLISTED: _(
+                "The course is full. You are on the waiting list and move up automatically."
+            ),
+        }.get(enrolment.status, _("You are enrolled.")),
+    )
     return redirect(course.url)
 
 
@@ -194,8 +239,10 @@ def quiz_submit(request: HttpRequest, lesson_id: int, quiz_id: int) -> HttpRespo
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     if quiz_id not in lesson.quiz_ids():
         raise Http404
-    answers = {question["id"]: request.POST.getlist(f"q-{question['id']}")
-               for question in services.quiz_questions(quiz)}
+    answers = {
+        question["id"]: request.POST.getlist(f"q-{question['id']}")
+        for question in services.quiz_questions(quiz)
+    }
     answers = {key: value for key, value in answers.items() if value}
     try:
         attempt = services.quiz_submit(user=request.user, quiz=quiz, answers=answers, lesson=lesson)
@@ -203,10 +250,15 @@ def quiz_submit(request: HttpRequest, lesson_id: int, quiz_id: int) -> HttpRespo
         messages.error(request, str(error.message))
     else:
         if attempt.passed:
-            messages.success(request, _("Passed with %(score)s %%.") % {"score": attempt.score_percent})
+            messages.success(
+                request, _("Passed with %(score)s %%.") % {"score": attempt.score_percent}
+            )
         else:
-            messages.warning(request, _("%(score)s %% – not passed yet. Look at the feedback and try again.")
-                             % {"score": attempt.score_percent})
+            messages.warning(
+                request,
+                _("%(score)s %% – not passed yet. Look at the feedback and try again.")
+                % {"score": attempt.score_percent},
+            )
     return redirect(f"{lesson.url}#quiz-{quiz.pk}")
 
 
@@ -214,11 +266,15 @@ def video_file(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(LearningVideo, pk=video_id)
     if not selectors.can_watch_video(request.user, video):
         raise Http404
-    return serve_file(request, file=video.file, content_type=video.mime_type, cache_private_seconds=3600)
+    return serve_file(
+        request, file=video.file, content_type=video.mime_type, cache_private_seconds=3600
+    )
 
 
 def caption_track(request: HttpRequest, video_id: int, track_id: int) -> HttpResponse:
-    track = get_object_or_404(CaptionTrack.objects.select_related("video"), pk=track_id, video_id=video_id)
+    track = get_object_or_404(
+        CaptionTrack.objects.select_related("video"), pk=track_id, video_id=video_id
+    )
     if not selectors.can_watch_video(request.user, track.video):
         raise Http404
     response = HttpResponse(track.webvtt, content_type="text/vtt; charset=utf-8")
@@ -233,8 +289,13 @@ def trainer_kit_file(request: HttpRequest, item_id: int) -> HttpResponse:
     if not selectors.can_use_trainer_kit(request.user, item.course):
         raise Http404
     name = item.file.name.rsplit("/", 1)[-1]
-    return serve_file(request, file=item.file, content_type="application/octet-stream",
-                      filename=name, as_attachment=True)
+    return serve_file(
+        request,
+        file=item.file,
+        content_type="application/octet-stream",
+        filename=name,
+        as_attachment=True,
+    )
 
 
 # --- Certificates ---------------------------------------------------------------------------
@@ -243,18 +304,29 @@ def trainer_kit_file(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
-    if certificate.user_id != request.user.pk and not selectors.is_course_trainer(request.user, certificate.course):
+    if certificate.user_id != request.user.pk and not selectors.is_course_trainer(
+        request.user, certificate.course
+    ):
         raise Http404
-    verify_url = request.build_absolute_uri(reverse("courses:certificate-verify", kwargs={"code": certificate.code}))
+    verify_url = request.build_absolute_uri(
+        reverse("courses:certificate-verify", kwargs={"code": certificate.code})
+    )
     try:
-        pdf = render_certificate(certificate, verify_url=verify_url,
-                                 language=translation.get_language() or settings.LANGUAGE_CODE)
+        pdf = render_certificate(
+            certificate,
+            verify_url=verify_url,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
     except Exception:
         # A site's own renderer (TANDEM_COURSES_CERTIFICATE_RENDERER) failed or returned no PDF:
         # say so instead of sending a broken file, and leave the details to the log.
         logger.exception("Certificate %s could not be rendered", certificate.code)
-        return TemplateResponse(request, "courses/certificate_unavailable.html", {"certificate": certificate},
-                                status=500)
+        return TemplateResponse(
+            request,
+            "courses/certificate_unavailable.html",
+            {"certificate": certificate},
+            status=500,
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="Zertifikat-{certificate.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -263,21 +335,34 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate showing only name, course and date."""
-    certificate = Certificate.objects.filter(code=code.upper()).select_related("replaced_by").first()
-    return render(request, "courses/certificate_verify.html", {"certificate": certificate, "code": code},
-                  status=200 if certificate else 404)
+    certificate = (
+        Certificate.objects.filter(code=code.upper()).select_related("replaced_by").first()
+    )
+    return render(
+        request,
+        "courses/certificate_verify.html",
+        {"certificate": certificate, "code": code},
+        status=200 if certificate else 404,
+    )
 
 
 @login_required
 @require_POST
 def certificate_name_correction(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(Certificate, code=code.upper(), user=request.user, revoked_at__isnull=True)
+    certificate = get_object_or_404(
+        Certificate, code=code.upper(), user=request.user, revoked_at__isnull=True
+    )
     try:
-        services.certificate_request_name_correction(certificate=certificate, name=request.POST.get("name", ""))
+        services.certificate_request_name_correction(
+            certificate=certificate, name=request.POST.get("name", "")
+        )
     except services.CourseError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Thank you. A trainer will check the correction and reissue the certificate."))
+        messages.success(
+            request,
+            _("Thank you. A trainer will check the correction and reissue the certificate."),
+        )
     return redirect("courses:mine")
 
 
@@ -286,19 +371,27 @@ def certificate_name_correction(request: HttpRequest, code: str) -> HttpResponse
 
 @login_required
 def my_courses(request: HttpRequest) -> HttpResponse:
-    return render(request, "courses/my_courses.html", {
-        "courses": selectors.learner_courses(request.user),
-        "certificates": list(selectors.learner_certificates(request.user)),
-        "qualifications": list(MultiplierQualification.objects.filter(user=request.user, revoked_at__isnull=True)
-                               .select_related("course")),
-    })
+    return render(
+        request,
+        "courses/my_courses.html",
+        {
+            "courses": selectors.learner_courses(request.user),
+            "certificates": list(selectors.learner_certificates(request.user)),
+            "qualifications": list(
+                MultiplierQualification.objects.filter(
+                    user=request.user, revoked_at__isnull=True
+                ).select_related("course")
+            ),
+        },
+    )
 
 
 @login_required
 @require_POST
 def directory_opt_in(request: HttpRequest, course_id: int) -> HttpResponse:
-    qualification = get_object_or_404(MultiplierQualification, user=request.user, course_id=course_id,
-                                      revoked_at__isnull=True)
+    qualification = get_object_or_404(
+        MultiplierQualification, user=request.user, course_id=course_id, revoked_at__isnull=True
+    )
     qualification.listed_in_directory = request.POST.get("listed") == "1"
     qualification.save(update_fields=["listed_in_directory"])
     messages.success(request, _("Your directory entry has been updated."))
@@ -310,9 +403,16 @@ def multiplier_directory(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_or_404(course_id)
     if not (selectors.can_use_trainer_kit(request.user, course)):
         raise Http404
-    entries = (MultiplierQualification.objects.filter(course=course, revoked_at__isnull=True, listed_in_directory=True)
-               .select_related("user").order_by("user__last_name", "user__first_name"))
-    return render(request, "courses/multiplier_directory.html", {"course": course, "entries": entries})
+    entries = (
+        MultiplierQualification.objects.filter(
+            course=course, revoked_at__isnull=True, listed_in_directory=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    return render(
+        request, "courses/multiplier_directory.html", {"course": course, "entries": entries}
+    )
 
 
 # --- Trainer view ---------------------------------------------------------------------------
@@ -340,23 +440,37 @@ def _learner_rows(course: CoursePage, run: CourseRun | None = None):
         enrolments = enrolments.filter(run=run)
     enrolments = list(enrolments)
     done: dict[int, int] = {}
-    for user_id in LessonProgress.objects.filter(course=course, lesson_id__in=lesson_ids,
-                                                 completed_at__isnull=False).values_list("user_id", flat=True):
+    for user_id in LessonProgress.objects.filter(
+        course=course, lesson_id__in=lesson_ids, completed_at__isnull=False
+    ).values_list("user_id", flat=True):
         done[user_id] = done.get(user_id, 0) + 1
     quiz_results: dict[int, list[QuizAttempt]] = {}
-    for attempt in QuizAttempt.objects.filter(lesson_id__in=lesson_ids).select_related("quiz").order_by("pk"):
+    for attempt in (
+        QuizAttempt.objects.filter(lesson_id__in=lesson_ids).select_related("quiz").order_by("pk")
+    ):
         quiz_results.setdefault(attempt.user_id, []).append(attempt)
-    certificates = {c.user_id: c for c in Certificate.objects.filter(course=course, revoked_at__isnull=True)}
+    certificates = {
+        c.user_id: c for c in Certificate.objects.filter(course=course, revoked_at__isnull=True)
+    }
     rows = []
     for enrolment in enrolments:
         completed = done.get(enrolment.user_id, 0)
         best: dict[int, QuizAttempt] = {}
         for attempt in quiz_results.get(enrolment.user_id, []):
-            if attempt.quiz_id not in best or attempt.score_percent > best[attempt.quiz_id].score_percent:
+            if (
+                attempt.quiz_id not in best
+                or attempt.score_percent > best[attempt.quiz_id].score_percent
+            ):
                 best[attempt.quiz_id] = attempt
-        rows.append({"enrolment": enrolment, "completed": completed,
-                     "percent": round(100 * completed / len(lesson_ids)) if lesson_ids else 0,
-                     "quizzes": list(best.values()), "certificate": certificates.get(enrolment.user_id)})
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "completed": completed,
+                "percent": round(100 * completed / len(lesson_ids)) if lesson_ids else 0,
+                "quizzes": list(best.values()),
+                "certificate": certificates.get(enrolment.user_id),
+            }
+        )
     return outline, rows
 
 
@@ -365,14 +479,26 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     run = _selected_run(request, course)
     outline, rows = _learner_rows(course, run)
-    corrections = list(NameCorrectionRequest.objects.filter(certificate__course=course,
-                                                            status=NameCorrectionRequest.Status.OPEN)
-                       .select_related("certificate"))
-    return render(request, "courses/manage_course.html", {
-        "course": course, "rows": rows, "lesson_count": len(outline), "corrections": corrections,
-        "requests": [row for row in rows if row["enrolment"].status == Enrolment.Status.REQUESTED],
-        "runs": list(course.runs.all()), "selected_run": run,
-    })
+    corrections = list(
+        NameCorrectionRequest.objects.filter(
+            certificate__course=course, status=NameCorrectionRequest.Status.OPEN
+        ).select_related("certificate")
+    )
+    return render(
+        request,
+        "courses/manage_course.html",
+        {
+            "course": course,
+            "rows": rows,
+            "lesson_count": len(outline),
+            "corrections": corrections,
+            "requests": [
+                row for row in rows if row["enrolment"].status == Enrolment.Status.REQUESTED
+            ],
+            "runs": list(course.runs.all()),
+            "selected_run": run,
+        },
+    )
 
 
 @login_required
@@ -381,16 +507,32 @@ def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     outline, rows = _learner_rows(course, _selected_run(request, course))
     audit.record(action="export.csv", actor=request.user, target=f"course {course.pk}")
     export = CsvDownload(f"teilnehmende-{course.slug}.csv")
-    export.row([_("Name"), _("E-mail address"), _("Course run"), _("Status"), _("Lessons done"),
-                _("Progress in percent"), _("Quiz results"), _("Certificate")])
+    export.row(
+        [
+            _("Name"),
+            _("E-mail address"),
+            _("Course run"),
+            _("Status"),
+            _("Lessons done"),
+            _("Progress in percent"),
+            _("Quiz results"),
+            _("Certificate"),
+        ]
+    )
     for row in rows:
         enrolment = row["enrolment"]
-        export.row([
-            enrolment.user.get_full_name(), enrolment.user.email, enrolment.run.title if enrolment.run else "",
-            enrolment.get_status_display(), f"{row['completed']}/{len(outline)}", row["percent"],
-            ", ".join(f"{a.quiz.title}: {a.score_percent} %" for a in row["quizzes"]),
-            row["certificate"].code if row["certificate"] else "",
-        ])
+        export.row(
+            [
+                enrolment.user.get_full_name(),
+                enrolment.user.email,
+                enrolment.run.title if enrolment.run else "",
+                enrolment.get_status_display(),
+                f"{row['completed']}/{len(outline)}",
+                row["percent"],
+                ", ".join(f"{a.quiz.title}: {a.score_percent} %" for a in row["quizzes"]),
+                row["certificate"].code if row["certificate"] else "",
+            ]
+        )
     return export.response
 
 
@@ -417,7 +559,9 @@ def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
     if not selectors.is_course_trainer(request.user, certificate.course):
         raise Http404
     try:
-        services.certificate_revoke(certificate=certificate, by=request.user, reason=request.POST.get("reason", ""))
+        services.certificate_revoke(
+            certificate=certificate, by=request.user, reason=request.POST.get("reason", "")
+        )
     except services.CourseError as error:
         messages.error(request, str(error.message))
     else:
@@ -428,8 +572,11 @@ def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def name_correction_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    correction = get_object_or_404(NameCorrectionRequest.objects.select_related("certificate__course"),
-                                   pk=request_id, status=NameCorrectionRequest.Status.OPEN)
+    correction = get_object_or_404(
+        NameCorrectionRequest.objects.select_related("certificate__course"),
+        pk=request_id,
+        status=NameCorrectionRequest.Status.OPEN,
+    )
     course = correction.certificate.course
     if not selectors.is_course_trainer(request.user, course):
         raise Http404

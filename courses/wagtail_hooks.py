@@ -44,15 +44,29 @@ class LearningVideoViewSet(SnippetViewSet):
     model = LearningVideo
     icon = "media"
     menu_label = _("Learning videos")
-    list_display = ["title", "duration_seconds", BooleanColumn("has_captions", label=_("Captions")), "created_at"]
+    list_display = [
+        "title",
+        "duration_seconds",
+        BooleanColumn("has_captions", label=_("Captions")),
+        "created_at",
+    ]
     search_fields = ["title", "description", "transcript"]
-    edit_handler = ObjectList([
-        CaptionWarningPanel(),
-        FieldPanel("title"), FieldPanel("description"), FieldPanel("file"),
-        MultiFieldPanel([FieldPanel("duration_seconds"), FieldPanel("poster")], heading=_("Playback")),
-        CaptionTrackPanel("caption_tracks", heading=_("Captions and chapters"), label=_("Track")),
-        FieldPanel("transcript"),
-    ], base_form_class=LearningVideoForm)
+    edit_handler = ObjectList(
+        [
+            CaptionWarningPanel(),
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("file"),
+            MultiFieldPanel(
+                [FieldPanel("duration_seconds"), FieldPanel("poster")], heading=_("Playback")
+            ),
+            CaptionTrackPanel(
+                "caption_tracks", heading=_("Captions and chapters"), label=_("Track")
+            ),
+            FieldPanel("transcript"),
+        ],
+        base_form_class=LearningVideoForm,
+    )
 
 
 class QuizViewSet(SnippetViewSet):
@@ -60,8 +74,13 @@ class QuizViewSet(SnippetViewSet):
     icon = "help"
     menu_label = _("Quizzes")
     list_display = ["title", "pass_mark", "max_attempts"]
-    panels = [FieldPanel("title"), FieldPanel("introduction"), FieldPanel("pass_mark"),
-              FieldPanel("max_attempts"), FieldPanel("questions")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("introduction"),
+        FieldPanel("pass_mark"),
+        FieldPanel("max_attempts"),
+        FieldPanel("questions"),
+    ]
 
 
 class TopicViewSet(SnippetViewSet):
@@ -91,8 +110,12 @@ register_snippet(CoursesViewSetGroup)
 @hooks.register("register_me_section")
 def my_courses_section(request):
     return MeSection(
-        title=_("My courses"), url=reverse("courses:mine"), order=10,
-        description=_("Courses you take, your progress, certificates and multiplier qualifications."),
+        title=_("My courses"),
+        url=reverse("courses:mine"),
+        order=10,
+        description=_(
+            "Courses you take, your progress, certificates and multiplier qualifications."
+        ),
     )
 
 
@@ -112,7 +135,11 @@ def grant_trainers_on_new_catalogue(request, page):
 def cache_thumbnails_of_external_videos(request, page):
     specific = page.specific
     if isinstance(specific, LessonPage):
-        urls = [block["value"].get("url", "") for block in specific.body.raw_data if block["type"] == "external_video"]
+        urls = [
+            block["value"].get("url", "")
+            for block in specific.body.raw_data
+            if block["type"] == "external_video"
+        ]
         if urls:
             from .tasks import cache_external_thumbnails
 

@@ -38,20 +38,37 @@ def erasure_for_person(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.error(request, str(error.message))
         else:
             _tell(person, erasure)
-            messages.success(request, _("The account will be deleted on %(due)s. The person has been told and "
-                                        "can cancel until then.")
-                             % {"due": formats.date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")})
+            messages.success(
+                request,
+                _(
+                    "The account will be deleted on %(due)s. The person has been told and "
+                    "can cancel until then."
+                )
+                % {
+                    "due": formats.date_format(
+                        timezone.localtime(erasure.due_at), "DATETIME_FORMAT"
+                    )
+                },
+            )
         return redirect(back if back.startswith("/") else reverse("wagtailadmin_home"))
-    return TemplateResponse(request, "lms/admin/erasure_confirm.html", {
-        "person": person, "next": back, "cool_off_days": services.erasure_cool_off().days})
+    return TemplateResponse(
+        request,
+        "lms/admin/erasure_confirm.html",
+        {"person": person, "next": back, "cool_off_days": services.erasure_cool_off().days},
+    )
 
 
 def _tell(person, erasure) -> None:
     with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
         due = formats.date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")
         url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("me-privacy")
-        send_mail(_("Your account will be deleted"),
-                  _("Hello %(name)s,\n\nas requested, your account and your data will be deleted on %(due)s.\n"
-                    "If you did not ask for this, or changed your mind, you can cancel here until then: %(url)s\n")
-                  % {"name": person.get_full_name() or person.email, "due": due, "url": url},
-                  None, [person.email])
+        send_mail(
+            _("Your account will be deleted"),
+            _(
+                "Hello %(name)s,\n\nas requested, your account and your data will be deleted on %(due)s.\n"
+                "If you did not ask for this, or changed your mind, you can cancel here until then: %(url)s\n"
+            )
+            % {"name": person.get_full_name() or person.email, "due": due, "url": url},
+            None,
+            [person.email],
+        )

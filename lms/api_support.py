@@ -46,10 +46,20 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         codes = exc.get_codes()
         # A rule that is not about one field (e.g. "closed") keeps its own code for clients.
-        rule = codes.get("non_field_errors") if isinstance(codes, dict) and len(codes) == 1 else None
-        code = rule[0] if isinstance(rule, list) and len(rule) == 1 and isinstance(rule[0], str) else "invalid"
-        body = error_body(status=response.status_code, code=code, detail=str(INVALID_INPUT),
-                          fields=_flatten(exc.detail))
+        rule = (
+            codes.get("non_field_errors") if isinstance(codes, dict) and len(codes) == 1 else None
+        )
+        code = (
+            rule[0]
+            if isinstance(rule, list) and len(rule) == 1 and isinstance(rule[0], str)
+            else "invalid"
+        )
+        body = error_body(
+            status=response.status_code,
+            code=code,
+            detail=str(INVALID_INPUT),
+            fields=_flatten(exc.detail),
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -77,25 +87,36 @@ ERROR_SCHEMA = {
     "description": "Every error of the API has this shape.",
     "properties": {
         "status": {"type": "integer", "description": "the HTTP status, repeated"},
-        "code": {"type": "string", "description": "a stable code, e.g. invalid, not_found, not_authenticated"},
+        "code": {
+            "type": "string",
+            "description": "a stable code, e.g. invalid, not_found, not_authenticated",
+        },
         "detail": {"type": "string", "description": "what went wrong, for people"},
         "fields": {
             "type": "object",
             "description": "400 only: the messages per input field (nested input: nested the same way)",
-            "additionalProperties": {"oneOf": [{"type": "array", "items": {}},
-                                               {"type": "object", "additionalProperties": {}}]},
+            "additionalProperties": {
+                "oneOf": [
+                    {"type": "array", "items": {}},
+                    {"type": "object", "additionalProperties": {}},
+                ]
+            },
         },
     },
     "required": ["status", "code", "detail"],
 }
 ERRORS = {
     "400": "The input is not valid (see `fields`) or breaks a rule (see `code`).",
-    "403": ("Not signed in (`not_authenticated`), not allowed (`permission_denied`), a staff account without "
-            "a second factor (`second_factor_required`: set one up at /accounts/2fa/)."),
+    "403": (
+        "Not signed in (`not_authenticated`), not allowed (`permission_denied`), a staff account without "
+        "a second factor (`second_factor_required`: set one up at /accounts/2fa/)."
+    ),
     "404": "No such object, or not one of yours.",
     "415": "The body's media type is not supported.",
-    "429": ("Too many requests (`throttled`), or locked out after too many failed logins (`locked_out`): "
-            "the `Retry-After` header, when present, says after how many seconds to try again."),
+    "429": (
+        "Too many requests (`throttled`), or locked out after too many failed logins (`locked_out`): "
+        "the `Retry-After` header, when present, says after how many seconds to try again."
+    ),
 }
 
 
@@ -113,23 +134,35 @@ def _auto_schema():
             operation = super().get_operation(path, path_regex, path_prefix, method, registry)
             if operation is None:
                 return None
-            error = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error",
-                                      schema=ERROR_SCHEMA)
+            error = ResolvedComponent(
+                name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
+            )
             registry.register_on_missing(error)
             parameters = operation.get("parameters", [])
             statuses = {"403", "429"}
-            if self.method not in ("GET", "HEAD") or any(p["in"] in ("query", "header") for p in parameters):
+            if self.method not in ("GET", "HEAD") or any(
+                p["in"] in ("query", "header") for p in parameters
+            ):
                 statuses.add("400")
-            if "requestBody" in operation or any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+            if "requestBody" in operation or any(
+                p["in"] == "path" or p["name"] == "page" for p in parameters
+            ):
                 statuses.add("404")
             if "requestBody" in operation:
                 statuses.add("415")
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
-                answer = {"description": ERRORS[status], "content": {"application/json": {"schema": error.ref}}}
+                answer = {
+                    "description": ERRORS[status],
+                    "content": {"application/json": {"schema": error.ref}},
+                }
                 if status == "429":
-                    answer["headers"] = {"Retry-After": {
-                        "description": "seconds to wait before the next request", "schema": {"type": "integer"}}}
+                    answer["headers"] = {
+                        "Retry-After": {
+                            "description": "seconds to wait before the next request",
+                            "schema": {"type": "integer"},
+                        }
+                    }
                 responses.setdefault(status, answer)
             return operation
 

@@ -21,8 +21,8 @@ def production_settings_check(app_configs, **kwargs) -> list[Error]:
             Error(
                 "SECRET_KEY is not set or too short for production.",
                 hint="Set the environment variable SECRET_KEY to a random string of at least "
-                "50 characters, e.g. the output of: python -c \"import secrets; "
-                "print(secrets.token_urlsafe(64))\"",
+                '50 characters, e.g. the output of: python -c "import secrets; '
+                'print(secrets.token_urlsafe(64))"',
                 id=E001,
             )
         )

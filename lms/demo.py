@@ -29,15 +29,41 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin@musterverband.example", "Ada", "Admin", "Administration (superuser)", superuser=True),
-    DemoAccount("redaktion@musterverband.example", "Rita", "Redakteurin", "Redaktion (editor)", ("Redaktion",)),
-    DemoAccount("trainerin@musterverband.example", "Tanja", "Trainerin", "Trainerin (trainer)", ("Trainer:innen",)),
-    DemoAccount("programmleitung@musterverband.example", "Paula", "Programmleitung",
-                "Programmleitung (programme manager)", ("Programmleitung",)),
+    DemoAccount(
+        "admin@musterverband.example", "Ada", "Admin", "Administration (superuser)", superuser=True
+    ),
+    DemoAccount(
+        "redaktion@musterverband.example",
+        "Rita",
+        "Redakteurin",
+        "Redaktion (editor)",
+        ("Redaktion",),
+    ),
+    DemoAccount(
+        "trainerin@musterverband.example",
+        "Tanja",
+        "Trainerin",
+        "Trainerin (trainer)",
+        ("Trainer:innen",),
+    ),
+    DemoAccount(
+        "programmleitung@musterverband.example",
+        "Paula",
+        "Programmleitung",
+        "Programmleitung (programme manager)",
+        ("Programmleitung",),
+    ),
     DemoAccount("mentorin@musterverband.example", "Monika", "Mentorin", "Mentorin (mentor)"),
     DemoAccount("mentee@musterverband.example", "Mira", "Mentee", "Mentee"),
-    DemoAccount("lernende@musterverband.example", "Lukas", "Lernender", "Teilnehmender (learner, certified)"),
-    DemoAccount("teilnehmerin@musterverband.example", "Tamara", "Teilnehmerin", "Teilnehmerin (learner, halfway)"),
+    DemoAccount(
+        "lernende@musterverband.example", "Lukas", "Lernender", "Teilnehmender (learner, certified)"
+    ),
+    DemoAccount(
+        "teilnehmerin@musterverband.example",
+        "Tamara",
+        "Teilnehmerin",
+        "Teilnehmerin (learner, halfway)",
+    ),
 ]
 
 
@@ -47,30 +73,54 @@ def _rich(html: str) -> str:
 
 HOME_BODY = [
     ("heading", {"text": "Gemeinsam lernen, gemeinsam wachsen", "level": "h2"}),
-    ("paragraph", _rich(
-        "<p>Der Musterverband unterstützt seine Kreis- und Landesverbände bei der digitalen "
-        "Transformation der Wohlfahrtspflege: Wir <b>sensibilisieren, befähigen, pilotieren und "
-        "skalieren</b>. Auf dieser Plattform finden Mitarbeitende und Ehrenamtliche "
-        "Multiplikator:innen-Schulungen mit Lernvideos und unser Online-Mentoring.</p>"
-    )),
+    (
+        "paragraph",
+        _rich(
+            "<p>Der Musterverband unterstützt seine Kreis- und Landesverbände bei der digitalen "
+            "Transformation der Wohlfahrtspflege: Wir <b>sensibilisieren, befähigen, pilotieren und "
+            "skalieren</b>. Auf dieser Plattform finden Mitarbeitende und Ehrenamtliche "
+            "Multiplikator:innen-Schulungen mit Lernvideos und unser Online-Mentoring.</p>"
+        ),
+    ),
     ("heading", {"text": "Unsere Angebote", "level": "h2"}),
-    ("paragraph", _rich(
-        "<ul><li>Schulungsreihen für Multiplikator:innen, die ihr Wissen in ihre Teams tragen</li>"
-        "<li>Lernvideos mit Untertiteln und Transkript – auf unserem eigenen Server</li>"
-        "<li>Cross-Mentoring, das Frauen in Führungspositionen begleitet</li>"
-        "<li>Datenschutzkonforme Videotermine ohne Aufzeichnung</li></ul>"
-    )),
-    ("quote", {"text": "Im Mentoring habe ich gelernt, meine Rolle als Führungskraft selbstbewusst "
-                       "auszufüllen.", "attribution": "Teilnehmerin des Mentoringprogramms"}),
-    ("faq", {"title": "Häufige Fragen", "items": [
-        {"question": "Wer kann teilnehmen?",
-         "answer": "<p>Alle haupt- und ehrenamtlich Mitarbeitenden der Gliederungen des Musterverbands.</p>"},
-        {"question": "Werden die Videotermine aufgezeichnet?",
-         "answer": "<p>Nein. Die Termine finden auf unserem eigenen Jitsi-Server statt, ohne "
-                   "Aufzeichnung und ohne Dienste Dritter.</p>"},
-        {"question": "Was kostet die Teilnahme?",
-         "answer": "<p>Für Mitglieder des Verbands ist die Teilnahme kostenfrei.</p>"},
-    ]}),
+    (
+        "paragraph",
+        _rich(
+            "<ul><li>Schulungsreihen für Multiplikator:innen, die ihr Wissen in ihre Teams tragen</li>"
+            "<li>Lernvideos mit Untertiteln und Transkript – auf unserem eigenen Server</li>"
+            "<li>Cross-Mentoring, das Frauen in Führungspositionen begleitet</li>"
+            "<li>Datenschutzkonforme Videotermine ohne Aufzeichnung</li></ul>"
+        ),
+    ),
+    (
+        "quote",
+        {
+            "text": "Im Mentoring habe ich gelernt, meine Rolle als Führungskraft selbstbewusst "
+            "auszufüllen.",
+            "attribution": "Teilnehmerin des Mentoringprogramms",
+        },
+    ),
+    (
+        "faq",
+        {
+            "title": "Häufige Fragen",
+            "items": [
+                {
+                    "question": "Wer kann teilnehmen?",
+                    "answer": "<p>Alle haupt- und ehrenamtlich Mitarbeitenden der Gliederungen des Musterverbands.</p>",
+                },
+                {
+                    "question": "Werden die Videotermine aufgezeichnet?",
+                    "answer": "<p>Nein. Die Termine finden auf unserem eigenen Jitsi-Server statt, ohne "
+                    "Aufzeichnung und ohne Dienste Dritter.</p>",
+                },
+                {
+                    "question": "Was kostet die Teilnahme?",
+                    "answer": "<p>Für Mitglieder des Verbands ist die Teilnahme kostenfrei.</p>",
+                },
+            ],
+        },
+    ),
 ]
 
 PAGES = {
@@ -78,12 +128,18 @@ PAGES = {
         "Über uns",
         "Die Kompetenzzentren Digitalisierung des Musterverbands beraten Kreis- und Landesverbände.",
         [
-            ("paragraph", "<p>Unsere Beraterinnen und Berater unterstützen Gliederungen bei "
-             "Digitalisierungsvorhaben: bei der Entwicklung einer Digitalstrategie, der Pilotierung "
-             "von Software und bei Qualifizierungsreihen für Mitarbeitende.</p>"),
+            (
+                "paragraph",
+                "<p>Unsere Beraterinnen und Berater unterstützen Gliederungen bei "
+                "Digitalisierungsvorhaben: bei der Entwicklung einer Digitalstrategie, der Pilotierung "
+                "von Software und bei Qualifizierungsreihen für Mitarbeitende.</p>",
+            ),
             ("heading", {"text": "Wie wir arbeiten", "level": "h2"}),
-            ("paragraph", "<p>Regional, vor Ort und gemeinsam mit den Menschen, die die Arbeit "
-             "tragen. Was in einem Verband funktioniert, machen wir für alle nutzbar.</p>"),
+            (
+                "paragraph",
+                "<p>Regional, vor Ort und gemeinsam mit den Menschen, die die Arbeit "
+                "tragen. Was in einem Verband funktioniert, machen wir für alle nutzbar.</p>",
+            ),
         ],
     ),
     "datenschutz": (
@@ -91,29 +147,44 @@ PAGES = {
         "Wie wir mit Ihren personenbezogenen Daten umgehen.",
         [
             ("heading", {"text": "Verantwortliche Stelle", "level": "h2"}),
-            ("paragraph", "<p>Musterverband e. V., Musterstraße 1, 10115 Berlin, "
-             "datenschutz@musterverband.example</p>"),
+            (
+                "paragraph",
+                "<p>Musterverband e. V., Musterstraße 1, 10115 Berlin, "
+                "datenschutz@musterverband.example</p>",
+            ),
             ("heading", {"text": "Welche Daten wir speichern", "level": "h2"}),
-            ("paragraph", "<p>Wir speichern nur, was für die jeweilige Funktion nötig ist: Ihre "
-             "E-Mail-Adresse und Ihren Namen für das Konto, Ihren Lernfortschritt in Kursen und Ihre "
-             "Angaben im Mentoringprogramm. Wir binden keine Dienste Dritter ein, setzen keine "
-             "Analyse-Werkzeuge ein und laden keine Schriften oder Skripte von fremden Servern.</p>"),
-            ("paragraph", "<p>Die folgende Übersicht wird aus der Software erzeugt und ist daher immer aktuell. "
-             "Unter „Mein Bereich → Meine Daten und Datenschutz“ können Sie alle Ihre Daten herunterladen oder "
-             "Ihr Konto löschen.</p>"),
+            (
+                "paragraph",
+                "<p>Wir speichern nur, was für die jeweilige Funktion nötig ist: Ihre "
+                "E-Mail-Adresse und Ihren Namen für das Konto, Ihren Lernfortschritt in Kursen und Ihre "
+                "Angaben im Mentoringprogramm. Wir binden keine Dienste Dritter ein, setzen keine "
+                "Analyse-Werkzeuge ein und laden keine Schriften oder Skripte von fremden Servern.</p>",
+            ),
+            (
+                "paragraph",
+                "<p>Die folgende Übersicht wird aus der Software erzeugt und ist daher immer aktuell. "
+                "Unter „Mein Bereich → Meine Daten und Datenschutz“ können Sie alle Ihre Daten herunterladen oder "
+                "Ihr Konto löschen.</p>",
+            ),
             ("personal_data", None),
             ("heading", {"text": "Ihre Rechte", "level": "h2"}),
-            ("paragraph", "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung "
-             "der Verarbeitung, Datenübertragbarkeit und Widerspruch (Art. 15–21 DSGVO).</p>"),
+            (
+                "paragraph",
+                "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung "
+                "der Verarbeitung, Datenübertragbarkeit und Widerspruch (Art. 15–21 DSGVO).</p>",
+            ),
         ],
     ),
     "impressum": (
         "Impressum",
         "Angaben gemäß § 5 DDG.",
         [
-            ("paragraph", "<p>Musterverband e. V.<br>Musterstraße 1<br>10115 Berlin</p>"
-             "<p>Vertreten durch den Vorstand. Registergericht: Amtsgericht Musterstadt, VR 12345.</p>"
-             "<p>Kontakt: info@musterverband.example</p>"),
+            (
+                "paragraph",
+                "<p>Musterverband e. V.<br>Musterstraße 1<br>10115 Berlin</p>"
+                "<p>Vertreten durch den Vorstand. Registergericht: Amtsgericht Musterstadt, VR 12345.</p>"
+                "<p>Kontakt: info@musterverband.example</p>",
+            ),
         ],
     ),
 }
@@ -141,8 +212,13 @@ def _ensure_home_page() -> HomePage:
     home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Musterverband")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Musterverband",
+        )
     else:
         site.root_page = home
         site.site_name = "Musterverband"
@@ -183,8 +259,11 @@ def _ensure_accounts() -> list[DemoAccount]:
         user = User.objects.filter(email__iexact=account.email).first()
         if user is None:
             user = User.objects.create_user(
-                email=account.email, password=DEMO_PASSWORD, first_name=account.first_name,
-                last_name=account.last_name, is_staff=account.superuser,
+                email=account.email,
+                password=DEMO_PASSWORD,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                is_staff=account.superuser,
                 is_superuser=account.superuser,
             )
             created.append(account)
@@ -197,11 +276,16 @@ def _ensure_accounts() -> list[DemoAccount]:
 
 
 def _ensure_courses(home: HomePage) -> None:
-    users = {user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")}
+    users = {
+        user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")
+    }
     catalogue = courses_demo.seed(
-        home=home, trainer=users["trainerin@musterverband.example"],
-        learners={"finished": users["lernende@musterverband.example"],
-                  "halfway": users["teilnehmerin@musterverband.example"]},
+        home=home,
+        trainer=users["trainerin@musterverband.example"],
+        learners={
+            "finished": users["lernende@musterverband.example"],
+            "halfway": users["teilnehmerin@musterverband.example"],
+        },
     )
     settings = SiteSettings.for_site(Site.objects.get(root_page=home))
     if not settings.navigation_items.filter(page=catalogue).exists():
@@ -209,10 +293,15 @@ def _ensure_courses(home: HomePage) -> None:
 
 
 def _ensure_mentoring(home: HomePage) -> None:
-    users = {user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")}
-    page = mentoring_demo.seed(home=home, manager=users["programmleitung@musterverband.example"],
-                               mentee_account=users["mentee@musterverband.example"],
-                               mentor_account=users["mentorin@musterverband.example"])
+    users = {
+        user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")
+    }
+    page = mentoring_demo.seed(
+        home=home,
+        manager=users["programmleitung@musterverband.example"],
+        mentee_account=users["mentee@musterverband.example"],
+        mentor_account=users["mentorin@musterverband.example"],
+    )
     mentoring_demo.seed_sessions(mentor_account=users["mentorin@musterverband.example"])
     settings = SiteSettings.for_site(Site.objects.get(root_page=home))
     if not settings.navigation_items.filter(page=page).exists():

@@ -28,4 +28,5 @@ class ProfileForm(forms.ModelForm):
 class ErasureConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that my account and my data will be deleted."),
-        error_messages={"required": _("Please confirm that you want your account deleted.")})
+        error_messages={"required": _("Please confirm that you want your account deleted.")},
+    )

@@ -14,7 +14,9 @@ def me_sections(request: HttpRequest) -> list[MeSection]:
         MeSection(
             title=_("My account"),
             url=reverse("me-profile"),
-            description=_("Name, language, time zone, e-mail addresses, password and two-factor authentication."),
+            description=_(
+                "Name, language, time zone, e-mail addresses, password and two-factor authentication."
+            ),
             order=900,
             links=[
                 (_("Profile and preferences"), reverse("me-profile")),

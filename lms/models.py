@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -47,11 +46,17 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
         help_text=_("Language of the site and of e-mails sent to you."),
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=time_zone_choices, default=default_time_zone,
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default=default_time_zone,
         help_text=_("Dates and times are shown in this time zone."),
     )
 
@@ -79,8 +84,13 @@ class ErasureRequest(models.Model):
     """A request to erase an account (GDPR Art. 17): due after a cool-off period in which the person
     can cancel it; once carried out, only a pseudonymous reference and counts per model remain."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="erasure_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="erasure_requests",
+    )
     reference = models.CharField(_("pseudonymous reference"), max_length=64)
     by_staff = models.BooleanField(_("requested by staff"), default=False)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
@@ -94,11 +104,15 @@ class ErasureRequest(models.Model):
         verbose_name = _("erasure request")
         verbose_name_plural = _("erasure requests")
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=models.Q(cancelled_at__isnull=True,
-                                                                        completed_at__isnull=True),
-                                    name="erasure_one_open_request_per_user"),
-            models.CheckConstraint(condition=models.Q(cancelled_at__isnull=True) | models.Q(completed_at__isnull=True),
-                                   name="erasure_cancelled_or_completed"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(cancelled_at__isnull=True, completed_at__isnull=True),
+                name="erasure_one_open_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True) | models.Q(completed_at__isnull=True),
+                name="erasure_cancelled_or_completed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,49 +27,133 @@ def _erased_email(user) -> str:
 
 
 register(
-    Record("lms.User", subject=("pk",), title=_("account"), personal={
-        "first_name": Personal(_("first name"), _("addressing you and showing your name to tandem partners, "
-                                                 "trainers and on certificates"), ACCOUNT),
-        "last_name": Personal(_("last name"), _("as for the first name"), ACCOUNT),
-        "email": Personal(_("e-mail address"), _("login and messages about your courses and sessions"), ACCOUNT,
-                          erased=_erased_email),
-        "password": Personal(_("password (stored only as a hash)"), _("login"), ACCOUNT, export=False,
-                             erased=lambda user: make_password(None)),
-        "last_login": Personal(_("time of the last login"), _("security"), ACCOUNT, erased=None),
-        "date_joined": Personal(_("date of registration"), _("statistics of registrations"), ACCOUNT, erased=KEEP),
-        "is_active": Personal(_("account active"), _("login"), ACCOUNT, export=False, erased=False),
-    }, other=("id", "is_superuser", "is_staff", "language", "time_zone")),
-    Record("lms.ErasureRequest", subject=("user",), title=_("requests to delete the account"), personal={
-        "requested_at": Personal(_("requested on"), _("carrying out your request"), _("kept without your name"),
-                                 erased=KEEP),
-        "due_at": Personal(_("carried out from"), _("carrying out your request"), _("kept without your name"),
-                           erased=KEEP),
-        "cancelled_at": Personal(_("cancelled on"), _("carrying out your request"), _("kept without your name"),
-                                 erased=KEEP),
-    }, other=("id", "reference", "by_staff", "completed_at", "counts")),
-    Record("account.EmailAddress", subject=("user",), erase=DELETE, personal={
-        "email": Personal(_("e-mail address"), _("login, verification"), ACCOUNT)}),
-    Record("mfa.Authenticator", subject=("user",), erase=DELETE, personal={
-        "data": Personal(_("second factor (secret)"), _("secure login"), ACCOUNT, export=False)}),
-    Record("authtoken.Token", subject=("user",), erase=DELETE, personal={
-        "key": Personal(_("API token"), _("access to the API"), ACCOUNT, export=False)}),
-    Record("wagtailusers.UserProfile", subject=("user",), erase=DELETE, personal={
-        "avatar": Personal(_("profile picture in the admin"), _("editorial work"), ACCOUNT)}),
+    Record(
+        "lms.User",
+        subject=("pk",),
+        title=_("account"),
+        personal={
+            "first_name": Personal(
+                _("first name"),
+                _(
+                    "addressing you and showing your name to tandem partners, "
+                    "trainers and on certificates"
+                ),
+                ACCOUNT,
+            ),
+            "last_name": Personal(_("last name"), _("as for the first name"), ACCOUNT),
+            "email": Personal(
+                _("e-mail address"),
+                _("login and messages about your courses and sessions"),
+                ACCOUNT,
+                erased=_erased_email,
+            ),
+            "password": Personal(
+                _("password (stored only as a hash)"),
+                _("login"),
+                ACCOUNT,
+                export=False,
+                erased=lambda user: make_password(None),
+            ),
+            "last_login": Personal(
+                _("time of the last login"), _("security"), ACCOUNT, erased=None
+            ),
+            "date_joined": Personal(
+                _("date of registration"), _("statistics of registrations"), ACCOUNT, erased=KEEP
+            ),
+            "is_active": Personal(
+                _("account active"), _("login"), ACCOUNT, export=False, erased=False
+            ),
+        },
+        other=("id", "is_superuser", "is_staff", "language", "time_zone"),
+    ),
+    Record(
+        "lms.ErasureRequest",
+        subject=("user",),
+        title=_("requests to delete the account"),
+        personal={
+            "requested_at": Personal(
+                _("requested on"),
+                _("carrying out your request"),
+                _("kept without your name"),
+                erased=KEEP,
+            ),
+            "due_at": Personal(
+                _("carried out from"),
+                _("carrying out your request"),
+                _("kept without your name"),
+                erased=KEEP,
+            ),
+            "cancelled_at": Personal(
+                _("cancelled on"),
+                _("carrying out your request"),
+                _("kept without your name"),
+                erased=KEEP,
+            ),
+        },
+        other=("id", "reference", "by_staff", "completed_at", "counts"),
+    ),
+    Record(
+        "account.EmailAddress",
+        subject=("user",),
+        erase=DELETE,
+        personal={"email": Personal(_("e-mail address"), _("login, verification"), ACCOUNT)},
+    ),
+    Record(
+        "mfa.Authenticator",
+        subject=("user",),
+        erase=DELETE,
+        personal={
+            "data": Personal(_("second factor (secret)"), _("secure login"), ACCOUNT, export=False)
+        },
+    ),
+    Record(
+        "authtoken.Token",
+        subject=("user",),
+        erase=DELETE,
+        personal={"key": Personal(_("API token"), _("access to the API"), ACCOUNT, export=False)},
+    ),
+    Record(
+        "wagtailusers.UserProfile",
+        subject=("user",),
+        erase=DELETE,
+        personal={
+            "avatar": Personal(_("profile picture in the admin"), _("editorial work"), ACCOUNT)
+        },
+    ),
     Record("wagtailcore.PageSubscription", subject=("user",), erase=DELETE),
     Record("wagtailcore.APIToken", subject=("user",), erase=DELETE),
     Record("wagtailadmin.EditingSession", subject=("user",), erase=DELETE),
     Record("wagtailadmin.FormState", subject=("user",), erase=DELETE),
-    Record("wagtailcore.Comment", subject=("user",), erase=DELETE, actors={
-        "resolved_by": Personal(_("who resolved a comment"), _("editorial work"), ACCOUNT, export=False, erased=None)}),
+    Record(
+        "wagtailcore.Comment",
+        subject=("user",),
+        erase=DELETE,
+        actors={
+            "resolved_by": Personal(
+                _("who resolved a comment"), _("editorial work"), ACCOUNT, export=False, erased=None
+            )
+        },
+    ),
     Record("wagtailcore.CommentReply", subject=("user",), erase=DELETE),
 )
-editor = Personal(_("editor who did it"), _("editorial work and its history"), _("as long as the item exists"),
-                  export=False, erased=None)
-for label, name in (("wagtaildocs.Document", "uploaded_by_user"), ("wagtailimages.Image", "uploaded_by_user"),
-                    ("wagtailcore.UploadedFile", "uploaded_by_user"), ("wagtailcore.Revision", "user"),
-                    ("wagtailcore.ModelLogEntry", "user"), ("wagtailcore.PageLogEntry", "user"),
-                    ("wagtailcore.WorkflowState", "requested_by"), ("wagtailcore.TaskState", "finished_by"),
-                    ("schedule.Event", "creator")):
+editor = Personal(
+    _("editor who did it"),
+    _("editorial work and its history"),
+    _("as long as the item exists"),
+    export=False,
+    erased=None,
+)
+for label, name in (
+    ("wagtaildocs.Document", "uploaded_by_user"),
+    ("wagtailimages.Image", "uploaded_by_user"),
+    ("wagtailcore.UploadedFile", "uploaded_by_user"),
+    ("wagtailcore.Revision", "user"),
+    ("wagtailcore.ModelLogEntry", "user"),
+    ("wagtailcore.PageLogEntry", "user"),
+    ("wagtailcore.WorkflowState", "requested_by"),
+    ("wagtailcore.TaskState", "finished_by"),
+    ("schedule.Event", "creator"),
+):
     register(Record(label, actors={name: editor}))
 
 
@@ -84,8 +168,9 @@ def _logins_and_history(user) -> dict[str, int]:
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
-    about = ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(user)),
-                                         object_id=str(user.pk))
+    about = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+    )
     removed, _detail = about.delete()
     return {"login sessions": ended, "history about the account": removed}
 
@@ -99,9 +184,16 @@ def _unverified(*, now, dry_run: bool) -> int:
     from django.db.models import Exists, OuterRef
 
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-    stale = (get_user_model().objects.filter(date_joined__lt=now - timedelta(days=retention_days("UNVERIFIED_DAYS", 30)),
-                                             last_login__isnull=True, is_staff=False, is_superuser=False)
-             .filter(~Exists(verified)))
+    stale = (
+        get_user_model()
+        .objects.filter(
+            date_joined__lt=now - timedelta(days=retention_days("UNVERIFIED_DAYS", 30)),
+            last_login__isnull=True,
+            is_staff=False,
+            is_superuser=False,
+        )
+        .filter(~Exists(verified))
+    )
     count = stale.count()
     if not dry_run:
         stale.delete()

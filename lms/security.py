@@ -62,8 +62,20 @@ VIDEO_ROOM_VIEW = "mentoring:session-join"
 # Powerful features nobody on the site needs; the video room gets the first group back for itself
 # and the organisation's Jitsi server.
 VIDEO_ROOM_FEATURES = ("camera", "microphone", "display-capture")
-DENIED_FEATURES = (*VIDEO_ROOM_FEATURES, "geolocation", "payment", "usb", "serial", "hid", "midi", "accelerometer",
-                   "gyroscope", "magnetometer", "xr-spatial-tracking", "browsing-topics")
+DENIED_FEATURES = (
+    *VIDEO_ROOM_FEATURES,
+    "geolocation",
+    "payment",
+    "usb",
+    "serial",
+    "hid",
+    "midi",
+    "accelerometer",
+    "gyroscope",
+    "magnetometer",
+    "xr-spatial-tracking",
+    "browsing-topics",
+)
 
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
@@ -99,8 +111,10 @@ def jitsi_origin() -> str:
 
 
 def page_kind(request: HttpRequest, response: HttpResponse | None = None) -> str:
-    """"admin", "redoc", "browsable_api", "video_room" or "site": which policy a response gets."""
-    if request.path_info.startswith(reverse("wagtailadmin_home")) or getattr(request, "is_preview", False):
+    """ "admin", "redoc", "browsable_api", "video_room" or "site": which policy a response gets."""
+    if request.path_info.startswith(reverse("wagtailadmin_home")) or getattr(
+        request, "is_preview", False
+    ):
         return "admin"
     match = getattr(request, "resolver_match", None)
     name = match.view_name if match else ""
@@ -135,8 +149,9 @@ class SecurityHeadersMiddleware(CSPMiddleware):
             response["Permissions-Policy"] = permissions_policy(page_kind(request, response))
         return response
 
-    def get_policy_parts(self, request: HttpRequest, response: HttpResponse,
-                         report_only: bool = False) -> PolicyParts:
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponse, report_only: bool = False
+    ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
@@ -145,7 +160,9 @@ class SecurityHeadersMiddleware(CSPMiddleware):
             parts.replace = {**ADMIN_POLICY, **(parts.replace or {})}
             parts.nonce = None
             return parts
-        if response.get("Content-Type", "").startswith("text/html") and hasattr(request, "csp_nonce"):
+        if response.get("Content-Type", "").startswith("text/html") and hasattr(
+            request, "csp_nonce"
+        ):
             parts.nonce = str(request.csp_nonce)
         if kind in PATH_POLICIES:
             parts.replace = {**PATH_POLICIES[kind], **(parts.replace or {})}
@@ -214,8 +231,11 @@ class LoginForm(AllauthLoginForm):
             raise
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login form with its message (429), else a page saying the same."""
     status = settings.AXES_HTTP_RESPONSE_CODE
     if original_response is not None and getattr(request, "tandem_lockout_shown", False):
@@ -225,9 +245,15 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
         # Imported here, not at the top: DRF imports this module while it starts.
         from .api_support import error_body
 
-        return JsonResponse(error_body(status=status, code="locked_out", detail=lockout_message()), status=status)
-    return render(request, "allauth/lockout.html", {"message": lockout_message(), "minutes": lockout_minutes()},
-                  status=status)
+        return JsonResponse(
+            error_body(status=status, code="locked_out", detail=lockout_message()), status=status
+        )
+    return render(
+        request,
+        "allauth/lockout.html",
+        {"message": lockout_message(), "minutes": lockout_minutes()},
+        status=status,
+    )
 
 
 @receiver(password_reset, dispatch_uid="tandem_reset_lockout_on_new_password")
@@ -256,8 +282,10 @@ def _facts(user) -> tuple[bool, bool]:
     facts = cache.get(key)
     if facts is None:
         groups = getattr(settings, "TANDEM_MFA_STAFF_GROUPS", ())
-        facts = (user.groups.filter(name__in=groups).exists(),
-                 Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists())
+        facts = (
+            user.groups.filter(name__in=groups).exists(),
+            Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists(),
+        )
         cache.set(key, facts, FACTS_SECONDS)
     return facts
 
@@ -280,27 +308,38 @@ def second_factor_exempt(request: HttpRequest) -> bool:
     (allauth.mfa), confirming the password for them, logging out, the language switch, static and
     media files and the health check."""
     path = request.path_info
-    if path.startswith(tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
-                             if prefix and prefix.startswith("/"))):
+    if path.startswith(
+        tuple(
+            prefix
+            for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+            if prefix and prefix.startswith("/")
+        )
+    ):
         return True
     try:
         match = resolve(path)
     except Resolver404:
         return False
-    return match.url_name in _NO_SECOND_FACTOR_NEEDED or match.func.__module__.startswith("allauth.mfa.")
+    return match.url_name in _NO_SECOND_FACTOR_NEEDED or match.func.__module__.startswith(
+        "allauth.mfa."
+    )
 
 
 def second_factor_message() -> str:
-    return _("Your account has staff rights, so it needs a second factor before you can continue: an "
-             "authenticator app or a security key.")
+    return _(
+        "Your account has staff rights, so it needs a second factor before you can continue: an "
+        "authenticator app or a security key."
+    )
 
 
 def second_factor_response(request: HttpRequest) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         from .api_support import error_body
 
-        return JsonResponse(error_body(status=403, code="second_factor_required", detail=second_factor_message()),
-                            status=403)
+        return JsonResponse(
+            error_body(status=403, code="second_factor_required", detail=second_factor_message()),
+            status=403,
+        )
     return redirect("mfa_index")
 
 
@@ -312,7 +351,9 @@ User = get_user_model()
 
 
 @receiver(post_save, sender=Authenticator, dispatch_uid="tandem_second_factor_authenticator_saved")
-@receiver(post_delete, sender=Authenticator, dispatch_uid="tandem_second_factor_authenticator_deleted")
+@receiver(
+    post_delete, sender=Authenticator, dispatch_uid="tandem_second_factor_authenticator_deleted"
+)
 def _authenticator_changed(sender, instance, **kwargs) -> None:
     _forget(instance.user_id)
 
@@ -325,7 +366,9 @@ def _user_changed(sender, instance, update_fields=None, **kwargs) -> None:
     _forget(instance.pk)
 
 
-@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="tandem_second_factor_groups_changed")
+@receiver(
+    m2m_changed, sender=User.groups.through, dispatch_uid="tandem_second_factor_groups_changed"
+)
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if not reverse:
         if action.startswith("post_"):
@@ -354,8 +397,10 @@ class _RatesFromSettings:
         try:
             return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
         except KeyError as missing:
-            raise ImproperlyConfigured(f"No rate for the throttle scope {self.scope!r} in "
-                                       "REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']") from missing
+            raise ImproperlyConfigured(
+                f"No rate for the throttle scope {self.scope!r} in "
+                "REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']"
+            ) from missing
 
 
 class AnonThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
@@ -382,5 +427,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if second_factor_missing(user):
-            raise exceptions.AuthenticationFailed(second_factor_message(), code="second_factor_required")
+            raise exceptions.AuthenticationFailed(
+                second_factor_message(), code="second_factor_required"
+            )
         return user, token

@@ -73,10 +73,16 @@ def personal_data_export(*, user: User) -> bytes:
     document = {"exported_at": exported_at.isoformat(), "account": user.email, "sections": sections}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("daten.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
-        archive.writestr("daten.html", render_to_string("lms/privacy_export.html",
-                                                        {"sections": sections, "exported_at": exported_at,
-                                                         "account": user}))
+        archive.writestr(
+            "daten.json", json.dumps(document, ensure_ascii=False, indent=2, default=str)
+        )
+        archive.writestr(
+            "daten.html",
+            render_to_string(
+                "lms/privacy_export.html",
+                {"sections": sections, "exported_at": exported_at, "account": user},
+            ),
+        )
     audit.record(action="privacy.export", actor=user, subject=user)
     return buffer.getvalue()
 
@@ -86,19 +92,31 @@ def erasure_request(*, user: User, by: User | None = None, now=None) -> ErasureR
     now = now or timezone.now()
     if user.is_superuser:
         raise PrivacyError(NOT_ERASABLE, code="not_erasable")
-    if ErasureRequest.objects.filter(user=user, cancelled_at__isnull=True, completed_at__isnull=True).exists():
+    if ErasureRequest.objects.filter(
+        user=user, cancelled_at__isnull=True, completed_at__isnull=True
+    ).exists():
         raise PrivacyError(ERASURE_ALREADY_REQUESTED, code="already_requested")
-    request = ErasureRequest.objects.create(user=user, reference=_reference(user), by_staff=by is not None and by != user,
-                                            due_at=now + erasure_cool_off())
-    audit.record(action="privacy.erasure_requested", actor=by or user, subject=user, target=f"erasure {request.pk}")
+    request = ErasureRequest.objects.create(
+        user=user,
+        reference=_reference(user),
+        by_staff=by is not None and by != user,
+        due_at=now + erasure_cool_off(),
+    )
+    audit.record(
+        action="privacy.erasure_requested",
+        actor=by or user,
+        subject=user,
+        target=f"erasure {request.pk}",
+    )
     return request
 
 
 @transaction.atomic
 def erasure_cancel(*, user: User, now=None) -> int:
     now = now or timezone.now()
-    cancelled = ErasureRequest.objects.filter(user=user, cancelled_at__isnull=True,
-                                              completed_at__isnull=True).update(cancelled_at=now)
+    cancelled = ErasureRequest.objects.filter(
+        user=user, cancelled_at__isnull=True, completed_at__isnull=True
+    ).update(cancelled_at=now)
     if cancelled:
         audit.record(action="privacy.erasure_cancelled", actor=user, subject=user)
     return cancelled
@@ -123,5 +141,11 @@ def erasure_carry_out(*, request: ErasureRequest, now=None) -> ErasureRequest:
 
 def erasures_due(*, now=None) -> list[ErasureRequest]:
     now = now or timezone.now()
-    return list(ErasureRequest.objects.filter(due_at__lte=now, cancelled_at__isnull=True, completed_at__isnull=True,
-                                              user__isnull=False))
+    return list(
+        ErasureRequest.objects.filter(
+            due_at__lte=now,
+            cancelled_at__isnull=True,
+            completed_at__isnull=True,
+            user__isnull=False,
+        )
+    )

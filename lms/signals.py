@@ -31,8 +31,11 @@ def _roles(sender, instance, action, pk_set, **kwargs):
 @receiver(m2m_changed, sender=Group.permissions.through)
 def _group_permissions(sender, instance, action, pk_set, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Group):
-        audit.record(action=f"permissions.{action.removeprefix('post_')}", target=f"group {instance.name}",
-                     permissions=len(pk_set or []))
+        audit.record(
+            action=f"permissions.{action.removeprefix('post_')}",
+            target=f"group {instance.name}",
+            permissions=len(pk_set or []),
+        )
 
 
 @receiver(pre_save, sender=User)
@@ -42,6 +45,10 @@ def _flags(sender, instance, raw=False, **kwargs):
     before = User._base_manager.filter(pk=instance.pk).values("is_superuser", "is_staff").first()
     if before is None:
         return
-    changed = {flag: getattr(instance, flag) for flag in ("is_superuser", "is_staff") if before[flag] != getattr(instance, flag)}
+    changed = {
+        flag: getattr(instance, flag)
+        for flag in ("is_superuser", "is_staff")
+        if before[flag] != getattr(instance, flag)
+    }
     if changed:
         audit.record(action="permissions.flags", subject=instance, **changed)

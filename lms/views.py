@@ -51,8 +51,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["migrations"] = "unknown"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @require_POST
@@ -65,9 +66,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = redirect(next_url)
     if language in dict(settings.LANGUAGES):
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language,
-            max_age=settings.LANGUAGE_COOKIE_AGE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False), httponly=True,
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+            httponly=True,
         )
         if request.user.is_authenticated and request.user.language != language:
             services.user_update_preferences(user=request.user, language=language)
@@ -110,7 +114,9 @@ def me_api_token(request: HttpRequest) -> HttpResponse:
             return redirect("me-api-token")
         token = services.api_token_rotate(user=request.user)
         new_key = token.key
-        messages.success(request, _("A new API token has been created. Copy it now: it is shown only once."))
+        messages.success(
+            request, _("A new API token has been created. Copy it now: it is shown only once.")
+        )
     return render(request, "lms/me_api_token.html", {"token": token, "new_key": new_key})
 
 
@@ -120,7 +126,9 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def page_not_found(request, exception=None):
     if _wants_json(request):
-        return JsonResponse(error_body(status=404, code="not_found", detail=_("Not found.")), status=404)
+        return JsonResponse(
+            error_body(status=404, code="not_found", detail=_("Not found.")), status=404
+        )
     return render(request, "404.html", status=404)
 
 
@@ -136,7 +144,11 @@ def server_error(request):
 def permission_denied(request, exception=None):
     if _wants_json(request):
         return JsonResponse(
-            error_body(status=403, code="permission_denied", detail=_("You do not have permission to do this.")),
+            error_body(
+                status=403,
+                code="permission_denied",
+                detail=_("You do not have permission to do this."),
+            ),
             status=403,
         )
     return render(request, "403.html", status=403)
@@ -157,17 +169,33 @@ def me_privacy(request: HttpRequest) -> HttpResponse:
             except services.PrivacyError as error:
                 form.add_error(None, str(error.message))
             else:
-                messages.success(request, _("Your account will be deleted on %(due)s. You can cancel until then.")
-                                 % {"due": date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")})
+                messages.success(
+                    request,
+                    _("Your account will be deleted on %(due)s. You can cancel until then.")
+                    % {"due": date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")},
+                )
                 return redirect("me-privacy")
-    pending = ErasureRequest.objects.filter(user=request.user, cancelled_at__isnull=True,
-                                            completed_at__isnull=True).first()
-    return render(request, "lms/me_privacy.html", {
-        "form": form, "pending": pending, "cool_off_days": services.erasure_cool_off().days,
-        "consents": ConsentRecord.objects.filter(user=request.user).order_by("-recorded_at", "-pk"),
-        "withdrawable": (Application.objects.filter(user=request.user).exclude(status=Application.Status.WITHDRAWN)
-                         .select_related("programme", "consent")),
-    }, status=400 if form.errors else 200)
+    pending = ErasureRequest.objects.filter(
+        user=request.user, cancelled_at__isnull=True, completed_at__isnull=True
+    ).first()
+    return render(
+        request,
+        "lms/me_privacy.html",
+        {
+            "form": form,
+            "pending": pending,
+            "cool_off_days": services.erasure_cool_off().days,
+            "consents": ConsentRecord.objects.filter(user=request.user).order_by(
+                "-recorded_at", "-pk"
+            ),
+            "withdrawable": (
+                Application.objects.filter(user=request.user)
+                .exclude(status=Application.Status.WITHDRAWN)
+                .select_related("programme", "consent")
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -175,6 +203,8 @@ def me_privacy(request: HttpRequest) -> HttpResponse:
 def me_privacy_export(request: HttpRequest) -> HttpResponse:
     archive = services.personal_data_export(user=request.user)
     response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="meine-daten-{timezone.localdate():%Y-%m-%d}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="meine-daten-{timezone.localdate():%Y-%m-%d}.zip"'
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -32,16 +32,24 @@ def _programme(request: HttpRequest, programme_id: int) -> Programme:
 
 
 def dashboards(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "mentoring/admin/dashboards.html",
-                            {"programmes": managed_programmes(request.user)})
+    return TemplateResponse(
+        request, "mentoring/admin/dashboards.html", {"programmes": managed_programmes(request.user)}
+    )
 
 
 def bar_chart(items: list[tuple[str, int]]) -> dict:
     """Geometry of a small SVG bar chart, drawn on our own server (no chart library, no CDN)."""
     peak = max((count for _label, count in items), default=0) or 1
     width = 90
-    bars = [{"label": label, "count": count, "height": round(120 * count / peak), "x": 5 + width * index}
-            for index, (label, count) in enumerate(items)]
+    bars = [
+        {
+            "label": label,
+            "count": count,
+            "height": round(120 * count / peak),
+            "x": 5 + width * index,
+        }
+        for index, (label, count) in enumerate(items)
+    ]
     for bar in bars:
         bar["y"] = 130 - bar["height"]
         bar["centre"] = bar["x"] + (width - 10) // 2
@@ -53,46 +61,88 @@ def score_histogram(scores: list[float]) -> dict:
     counts = [0] * 10
     for score in scores:
         counts[min(9, int(score // 10))] += 1
-    return bar_chart([(f"{low}–{low + 10}", counts[index]) for index, low in enumerate(range(0, 100, 10))])
+    return bar_chart(
+        [(f"{low}–{low + 10}", counts[index]) for index, low in enumerate(range(0, 100, 10))]
+    )
 
 
 def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
-    applications = list(programme.applications.select_related("user").order_by("role", "submitted_at"))
+    applications = list(
+        programme.applications.select_related("user").order_by("role", "submitted_at")
+    )
     counts = programme.applications.aggregate(
         mentees=Count("pk", filter=Q(role="mentee") & ~Q(status="withdrawn")),
         mentors=Count("pk", filter=Q(role="mentor") & ~Q(status="withdrawn")),
-        open=Count("pk", filter=Q(status="submitted")))
-    tandem_counts = dict(programme.tandems.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        open=Count("pk", filter=Q(status="submitted")),
+    )
+    tandem_counts = dict(
+        programme.tandems.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     runs = list(programme.runs.all()[:10])
     published = next((run for run in runs if run.status == MatchingRun.Status.PUBLISHED), None)
     scores = list(published.proposals.values_list("score", flat=True)) if published else []
     by_pk = {application.pk: application for application in applications}
     declined = []
-    for tandem in programme.tandems.filter(status=Tandem.Status.DECLINED).order_by("-ended_at")[:20]:
-        if tandem.mentee_id in by_pk and by_pk[tandem.mentee_id].status == Application.Status.ACCEPTED:
-            suggestions = [{**s, "application": by_pk.get(s["mentor"])}
-                           for s in services.next_best_mentors(tandem=tandem)]
-            declined.append({"tandem": tandem, "mentee": by_pk[tandem.mentee_id],
-                             "mentor": by_pk.get(tandem.mentor_id), "suggestions": suggestions})
-    return TemplateResponse(request, "mentoring/admin/dashboard.html", {
-        "programme": programme, "applications": applications, "counts": counts, "runs": runs,
-        "tandem_counts": [(label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices],
-        "tandem_chart": bar_chart([(str(label), tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices]),
-        "matching_chart": bar_chart([(_("matched"), published.matched_count if published else 0),
-                                     (_("without a mentor"), len(published.unmatched) if published else 0)]),
-        "histogram": score_histogram(scores),
-        "declined": declined,
-        "feedback": [(label, services.feedback_aggregates(programme=programme, phase=value))
-                     for value, label in FeedbackResponse.Phase.choices],
-        "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,
-        "sessions": session_selectors.programme_session_stats(programme=programme),
-        "min_ratings": session_selectors.MIN_RATINGS_FOR_AVERAGE,
-    })
+    for tandem in programme.tandems.filter(status=Tandem.Status.DECLINED).order_by("-ended_at")[
+        :20
+    ]:
+        if (
+            tandem.mentee_id in by_pk
+            and by_pk[tandem.mentee_id].status == Application.Status.ACCEPTED
+        ):
+            suggestions = [
+                {**s, "application": by_pk.get(s["mentor"])}
+                for s in services.next_best_mentors(tandem=tandem)
+            ]
+            declined.append(
+                {
+                    "tandem": tandem,
+                    "mentee": by_pk[tandem.mentee_id],
+                    "mentor": by_pk.get(tandem.mentor_id),
+                    "suggestions": suggestions,
+                }
+            )
+    return TemplateResponse(
+        request,
+        "mentoring/admin/dashboard.html",
+        {
+            "programme": programme,
+            "applications": applications,
+            "counts": counts,
+            "runs": runs,
+            "tandem_counts": [
+                (label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices
+            ],
+            "tandem_chart": bar_chart(
+                [
+                    (str(label), tandem_counts.get(value, 0))
+                    for value, label in Tandem.Status.choices
+                ]
+            ),
+            "matching_chart": bar_chart(
+                [
+                    (_("matched"), published.matched_count if published else 0),
+                    (_("without a mentor"), len(published.unmatched) if published else 0),
+                ]
+            ),
+            "histogram": score_histogram(scores),
+            "declined": declined,
+            "feedback": [
+                (label, services.feedback_aggregates(programme=programme, phase=value))
+                for value, label in FeedbackResponse.Phase.choices
+            ],
+            "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,
+            "sessions": session_selectors.programme_session_stats(programme=programme),
+            "min_ratings": session_selectors.MIN_RATINGS_FOR_AVERAGE,
+        },
+    )
 
 
 @require_POST
-def application_decide(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+def application_decide(
+    request: HttpRequest, programme_id: int, application_id: int
+) -> HttpResponse:
     programme = _programme(request, programme_id)
     application = get_object_or_404(Application, pk=application_id, programme=programme)
     decision = request.POST.get("decision")
@@ -108,9 +158,15 @@ def application_decide(request: HttpRequest, programme_id: int, application_id: 
 def run_matching(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     run = services.matching_run(programme=programme, by=request.user)
-    messages.success(request, ngettext("Matching done: %(pairs)s pair in %(seconds)s s.",
-                                       "Matching done: %(pairs)s pairs in %(seconds)s s.", run.matched_count) % {
-        "pairs": run.matched_count, "seconds": f"{run.seconds:.2f}"})
+    messages.success(
+        request,
+        ngettext(
+            "Matching done: %(pairs)s pair in %(seconds)s s.",
+            "Matching done: %(pairs)s pairs in %(seconds)s s.",
+            run.matched_count,
+        )
+        % {"pairs": run.matched_count, "seconds": f"{run.seconds:.2f}"},
+    )
     return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
 
 
@@ -121,17 +177,34 @@ def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
     applications = {a.pk: a for a in programme.applications.select_related("user")}
     criteria = {c.key: c for c in programme.criteria.all()}
     for proposal in proposals:
-        proposal.explained = [{**item, "label": criteria[item["key"]].asks("mentee") or item["key"]
-                               if item["key"] in criteria else item["key"], "text": criterion_reason(item)}
-                              for item in proposal.breakdown]
-        proposal.alternative_list = [{**alt, "application": applications.get(alt["mentor"])}
-                                     for alt in proposal.alternatives]
-    unmatched = [{"application": applications.get(entry["mentee"]), "text": unmatched_reason(entry)}
-                 for entry in run.unmatched]
-    return TemplateResponse(request, "mentoring/admin/run_review.html", {
-        "programme": programme, "run": run, "proposals": proposals, "unmatched": unmatched,
-        "criteria": list(criteria.values()),
-    })
+        proposal.explained = [
+            {
+                **item,
+                "label": criteria[item["key"]].asks("mentee") or item["key"]
+                if item["key"] in criteria
+                else item["key"],
+                "text": criterion_reason(item),
+            }
+            for item in proposal.breakdown
+        ]
+        proposal.alternative_list = [
+            {**alt, "application": applications.get(alt["mentor"])} for alt in proposal.alternatives
+        ]
+    unmatched = [
+        {"application": applications.get(entry["mentee"]), "text": unmatched_reason(entry)}
+        for entry in run.unmatched
+    ]
+    return TemplateResponse(
+        request,
+        "mentoring/admin/run_review.html",
+        {
+            "programme": programme,
+            "run": run,
+            "proposals": proposals,
+            "unmatched": unmatched,
+            "criteria": list(criteria.values()),
+        },
+    )
 
 
 @require_POST
@@ -143,24 +216,44 @@ def run_publish(request: HttpRequest, programme_id: int, run_id: int) -> HttpRes
     except services.MentoringError as error:
         messages.error(request, str(error.message))
         return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
-    messages.success(request, ngettext("Published: %(count)s tandem was proposed to its members.",
-                                       "Published: %(count)s tandems were proposed to their members.",
-                                       len(tandems)) % {"count": len(tandems)})
+    messages.success(
+        request,
+        ngettext(
+            "Published: %(count)s tandem was proposed to its members.",
+            "Published: %(count)s tandems were proposed to their members.",
+            len(tandems),
+        )
+        % {"count": len(tandems)},
+    )
     return redirect("mentoring_dashboard", programme_id=programme.pk)
 
 
 @require_POST
 def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
-    mentee = get_object_or_404(Application, pk=request.POST.get("mentee"), programme=programme, role="mentee")
-    mentor = get_object_or_404(Application, pk=request.POST.get("mentor"), programme=programme, role="mentor")
+    mentee = get_object_or_404(
+        Application, pk=request.POST.get("mentee"), programme=programme, role="mentee"
+    )
+    mentor = get_object_or_404(
+        Application, pk=request.POST.get("mentor"), programme=programme, role="mentor"
+    )
     if request.POST.get("kind") == PairRule.Kind.FORBIDDEN:
-        services.pair_forbid(programme=programme, mentee=mentee, mentor=mentor, by=request.user,
-                             reason=request.POST.get("reason", ""))
-        messages.success(request, _("This pair will not be proposed again. Run the matching again to see the effect."))
+        services.pair_forbid(
+            programme=programme,
+            mentee=mentee,
+            mentor=mentor,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("This pair will not be proposed again. Run the matching again to see the effect."),
+        )
     else:
         services.pair_pin(programme=programme, mentee=mentee, mentor=mentor, by=request.user)
-        messages.success(request, _("The pair is pinned. Run the matching again to see the effect."))
+        messages.success(
+            request, _("The pair is pinned. Run the matching again to see the effect.")
+        )
     run_id = request.POST.get("run")
     if run_id and run_id.isdigit():
         return redirect("mentoring_run_review", programme_id=programme.pk, run_id=int(run_id))
@@ -170,25 +263,53 @@ def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
 def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Applications with their tandem, for the programme's own planning (no motivation texts)."""
     programme = _programme(request, programme_id)
-    applications = list(programme.applications.select_related("user").order_by("role", "submitted_at"))
-    tandems = list(programme.tandems.filter(status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE,
-                                                        Tandem.Status.COMPLETED])
-                   .select_related("mentee__user", "mentor__user", "proposal"))
+    applications = list(
+        programme.applications.select_related("user").order_by("role", "submitted_at")
+    )
+    tandems = list(
+        programme.tandems.filter(
+            status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE, Tandem.Status.COMPLETED]
+        ).select_related("mentee__user", "mentor__user", "proposal")
+    )
     partner: dict[int, tuple[str, str, str]] = {}
     for tandem in tandems:
         score = f"{tandem.proposal.score:.0f}" if tandem.proposal else ""
-        partner[tandem.mentee_id] = (tandem.mentor.user.get_full_name(), tandem.get_status_display(), score)
+        partner[tandem.mentee_id] = (
+            tandem.mentor.user.get_full_name(),
+            tandem.get_status_display(),
+            score,
+        )
         partner.setdefault(tandem.mentor_id, ("", "", ""))
-        names = ", ".join(filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()]))
+        names = ", ".join(
+            filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()])
+        )
         partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
     audit.record(action="export.csv", actor=request.user, target=f"programme {programme.pk}")
     export = CsvDownload(f"mentoring-{programme.slug}.csv")
-    export.row([_("Name"), _("E-mail address"), _("Role"), _("Status"), _("Tandem with"), _("Tandem status"),
-                _("Score")])
+    export.row(
+        [
+            _("Name"),
+            _("E-mail address"),
+            _("Role"),
+            _("Status"),
+            _("Tandem with"),
+            _("Tandem status"),
+            _("Score"),
+        ]
+    )
     for application in applications:
         with_whom, tandem_status, score = partner.get(application.pk, ("", "", ""))
-        export.row([application.user.get_full_name(), application.user.email, application.get_role_display(),
-                    application.get_status_display(), with_whom, tandem_status, score])
+        export.row(
+            [
+                application.user.get_full_name(),
+                application.user.email,
+                application.get_role_display(),
+                application.get_status_display(),
+                with_whom,
+                tandem_status,
+                score,
+            ]
+        )
     return export.response
 
 
@@ -196,6 +317,9 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
 def complete_tandems(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     count = services.programme_complete_tandems(programme=programme)
-    messages.success(request, ngettext("%(count)s tandem completed.", "%(count)s tandems completed.", count)
-                     % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s tandem completed.", "%(count)s tandems completed.", count)
+        % {"count": count},
+    )
     return redirect("mentoring_dashboard", programme_id=programme.pk)

@@ -13,19 +13,32 @@ def criterion_reason(item: dict) -> str:
     reason, params = item.get("reason", ""), item.get("params") or {}
     texts = {
         "overlap": lambda: _("In common: %(shared)s") % {"shared": _join(params.get("shared"))},
-        "no_overlap": lambda: _("Nothing in common (wanted: %(wanted)s; offered: %(offered)s)")
-        % {"wanted": _join(params.get("wanted")), "offered": _join(params.get("offered"))},
+        "no_overlap": lambda: (
+            _("Nothing in common (wanted: %(wanted)s; offered: %(offered)s)")
+            % {"wanted": _join(params.get("wanted")), "offered": _join(params.get("offered"))}
+        ),
         "same_value": lambda: _("Same answer: %(value)s") % {"value": _join(params.get("value"))},
-        "different_values": lambda: _("Different: %(mentee)s / %(mentor)s")
-        % {"mentee": _join(params.get("mentee")), "mentor": _join(params.get("mentor"))},
-        "values_differ": lambda: _("Different: %(mentee)s / %(mentor)s")
-        % {"mentee": _join(params.get("mentee")), "mentor": _join(params.get("mentor"))},
-        "preference_met": lambda: _("Wish fulfilled: %(value)s") % {"value": _join(params.get("value"))},
-        "preference_not_met": lambda: _("Wish not fulfilled (wished: %(preferred)s)")
-        % {"preferred": _join(params.get("preferred"))},
+        "different_values": lambda: (
+            _("Different: %(mentee)s / %(mentor)s")
+            % {"mentee": _join(params.get("mentee")), "mentor": _join(params.get("mentor"))}
+        ),
+        "values_differ": lambda: (
+            _("Different: %(mentee)s / %(mentor)s")
+            % {"mentee": _join(params.get("mentee")), "mentor": _join(params.get("mentor"))}
+        ),
+        "preference_met": lambda: (
+            _("Wish fulfilled: %(value)s") % {"value": _join(params.get("value"))}
+        ),
+        "preference_not_met": lambda: (
+            _("Wish not fulfilled (wished: %(preferred)s)")
+            % {"preferred": _join(params.get("preferred"))}
+        ),
         "no_preference": lambda: _("No wish stated"),
-        "no_data": lambda: _("Not answered by the mentee") if params.get("side") == "mentee"
-        else _("Not answered by the mentor"),
+        "no_data": lambda: (
+            _("Not answered by the mentee")
+            if params.get("side") == "mentee"
+            else _("Not answered by the mentor")
+        ),
         "criterion_met": lambda: _("Fulfilled"),
         "criterion_partly_met": lambda: _("Partly fulfilled"),
         "criterion_not_met": lambda: _("Not fulfilled"),
@@ -55,15 +68,22 @@ def _site_reason(kind_name, reason: str, params: dict) -> str | None:
 def unmatched_reason(entry: dict) -> str:
     reason, details = entry.get("reason", ""), entry.get("details") or {}
     if reason == "no_feasible_mentor":
-        parts = [_("rule “%(criterion)s” excluded %(count)s mentors") % {"criterion": rule["criterion"],
-                                                                           "count": rule["mentors"]}
-                 for rule in details.get("excluded_by_rule", []) if rule.get("mentors")]
+        parts = [
+            _("rule “%(criterion)s” excluded %(count)s mentors")
+            % {"criterion": rule["criterion"], "count": rule["mentors"]}
+            for rule in details.get("excluded_by_rule", [])
+            if rule.get("mentors")
+        ]
         if details.get("excluded_by_forbidden"):
-            parts.append(_("%(count)s pairs are excluded (declined before)") % {
-                "count": details["excluded_by_forbidden"]})
+            parts.append(
+                _("%(count)s pairs are excluded (declined before)")
+                % {"count": details["excluded_by_forbidden"]}
+            )
         return _("No mentor fulfils the hard rules") + (f" ({'; '.join(parts)})" if parts else "")
     return {
-        "capacity_exhausted": _("Suitable mentors exist, but their places went to better overall pairs"),
+        "capacity_exhausted": _(
+            "Suitable mentors exist, but their places went to better overall pairs"
+        ),
         "all_mentors_paused": _("All suitable mentors are paused"),
         "no_mentors": _("There are no mentors with free places"),
         "mentee_paused": _("The mentee is paused"),

@@ -11,12 +11,21 @@ class ApplicationForm(forms.Form):
     that people read and the engine never scores."""
 
     motivation = forms.CharField(
-        label=_("Your motivation"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For the programme management only; it is not used for the automatic matching."))
-    capacity = forms.IntegerField(label=_("How many mentees could you accompany?"), min_value=1, max_value=10,
-                                  required=False)
-    consent = forms.BooleanField(label=_("I agree that my answers are processed for matching in this programme."),
-                                 error_messages={"required": CONSENT_REQUIRED})
+        label=_("Your motivation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "For the programme management only; it is not used for the automatic matching."
+        ),
+    )
+    capacity = forms.IntegerField(
+        label=_("How many mentees could you accompany?"), min_value=1, max_value=10, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my answers are processed for matching in this programme."),
+        error_messages={"required": CONSENT_REQUIRED},
+    )
 
     def __init__(self, *args, programme: Programme, role: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,11 +38,19 @@ class ApplicationForm(forms.Form):
                 continue
             choices = [(choice, choice) for choice in criterion.choice_list]
             if criterion.answer_type == Criterion.AnswerType.SINGLE:
-                field = forms.ChoiceField(label=question, choices=choices, widget=forms.RadioSelect,
-                                          required=criterion.required)
+                field = forms.ChoiceField(
+                    label=question,
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    required=criterion.required,
+                )
             else:
-                field = forms.MultipleChoiceField(label=question, choices=choices, required=criterion.required,
-                                                  widget=forms.CheckboxSelectMultiple)
+                field = forms.MultipleChoiceField(
+                    label=question,
+                    choices=choices,
+                    required=criterion.required,
+                    widget=forms.CheckboxSelectMultiple,
+                )
             criteria_fields[f"c_{criterion.key}"] = field
         if role != Role.MENTOR:
             del self.fields["capacity"]
@@ -42,28 +59,44 @@ class ApplicationForm(forms.Form):
         self.fields = {**criteria_fields, **self.fields}
 
     def answers(self) -> dict:
-        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")}
+        return {
+            name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("c_")
+        }
 
 
 SCALE = [(value, str(value)) for value in range(1, 6)]
 
 
 class FeedbackForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(label=_("How satisfied are you with the tandem?"), choices=SCALE,
-                                          coerce=int, widget=forms.RadioSelect,
-                                          help_text=_("1 = not at all, 5 = very"))
-    goal_progress = forms.TypedChoiceField(label=_("How far have you come with your goals?"), choices=SCALE,
-                                           coerce=int, widget=forms.RadioSelect,
-                                           help_text=_("1 = not at all, 5 = very far"))
-    comment = forms.CharField(label=_("What should the programme keep or change?"), required=False,
-                              max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text=_("The programme management sees only averages of at least three answers."))
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with the tandem?"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = not at all, 5 = very"),
+    )
+    goal_progress = forms.TypedChoiceField(
+        label=_("How far have you come with your goals?"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = not at all, 5 = very far"),
+    )
+    comment = forms.CharField(
+        label=_("What should the programme keep or change?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The programme management sees only averages of at least three answers."),
+    )
 
 
 class AgreementForm(forms.Form):
     rhythm = forms.ChoiceField(label=_("We meet"), choices=[])
     rhythm_note = forms.CharField(label=_("Note on meetings"), required=False, max_length=300)
-    confidentiality = forms.BooleanField(label=_("What we discuss stays between us."), required=False)
+    confidentiality = forms.BooleanField(
+        label=_("What we discuss stays between us."), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         from .models import Agreement
@@ -76,12 +109,20 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("New goal"), max_length=300)
 
 
-SESSION_LENGTH_CHOICES = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("60 minutes")), (90, _("90 minutes"))]
+SESSION_LENGTH_CHOICES = [
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("60 minutes")),
+    (90, _("90 minutes")),
+]
 
 
 class ProgrammeAdminForm(WagtailAdminModelForm):
     """The programme in the admin: session lengths as checkboxes instead of raw JSON."""
 
-    session_lengths = forms.TypedMultipleChoiceField(label=_("Session lengths"), coerce=int,
-                                                     choices=SESSION_LENGTH_CHOICES,
-                                                     widget=forms.CheckboxSelectMultiple)
+    session_lengths = forms.TypedMultipleChoiceField(
+        label=_("Session lengths"),
+        coerce=int,
+        choices=SESSION_LENGTH_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )

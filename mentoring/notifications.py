@@ -23,7 +23,11 @@ def tandem_proposed(tandem: Tandem) -> int:
             body = _(
                 "Hello %(name)s,\n\nthe programme management proposes a tandem for you with %(partner)s.\n"
                 "Please accept or decline here: %(url)s\n\nKind regards\n%(programme)s"
-            ) % {"name": user.get_full_name() or user.email, "partner": partner.user.get_full_name(),
-                 "url": _site_url(reverse("mentoring:mine")), "programme": tandem.programme.title}
+            ) % {
+                "name": user.get_full_name() or user.email,
+                "partner": partner.user.get_full_name(),
+                "url": _site_url(reverse("mentoring:mine")),
+                "programme": tandem.programme.title,
+            }
         sent += send_mail(subject, body, None, [user.email])
     return sent

@@ -17,121 +17,383 @@ from cms.privacy import (
 PROGRAMME = _("until the programme's data is deleted (retention after the programme ends)")
 TANDEM = _("as long as the tandem's data is kept")
 ATTENDANCE = _("90 days after the session")
-staff = Personal(_("programme manager who did it"), _("traceability of decisions"), PROGRAMME, export=False,
-                 erased=None)
-member = Personal(_("tandem member who did it"), _("history of the session"), TANDEM, export=False, erased=None)
+staff = Personal(
+    _("programme manager who did it"),
+    _("traceability of decisions"),
+    PROGRAMME,
+    export=False,
+    erased=None,
+)
+member = Personal(
+    _("tandem member who did it"), _("history of the session"), TANDEM, export=False, erased=None
+)
 TANDEM_PEOPLE = ("tandem__mentee__user", "tandem__mentor__user")
 SESSION_PEOPLE = ("mentor", "mentee")
 
 register(
-    Record("mentoring.Programme", other=(
-        "id", "session_lengths", "buffer_before", "buffer_after", "min_notice_hours", "horizon_days", "max_per_day",
-        "max_per_week", "title", "slug", "summary", "applications_open", "applications_close", "matching_on",
-        "starts_on", "ends_on", "matching_mode", "fairness", "default_mentor_capacity", "suggestions_per_mentee",
-        "privacy_notice_version", "sessions_need_confirmation", "session_change_cutoff_hours")),
+    Record(
+        "mentoring.Programme",
+        other=(
+            "id",
+            "session_lengths",
+            "buffer_before",
+            "buffer_after",
+            "min_notice_hours",
+            "horizon_days",
+            "max_per_day",
+            "max_per_week",
+            "title",
+            "slug",
+            "summary",
+            "applications_open",
+            "applications_close",
+            "matching_on",
+            "starts_on",
+            "ends_on",
+            "matching_mode",
+            "fairness",
+            "default_mentor_capacity",
+            "suggestions_per_mentee",
+            "privacy_notice_version",
+            "sessions_need_confirmation",
+            "session_change_cutoff_hours",
+        ),
+    ),
     Record("mentoring.ProgrammePage", other=("intro", "body", "programme")),
-    Record("mentoring.Criterion", other=("id", "sort_order", "programme", "key", "kind", "mentee_question",
-                                         "mentor_question", "answer_type", "choices", "weight", "rule", "required")),
-    Record("mentoring.Application", subject=("user",), title=_("applications"), personal={
-        "answers": Personal(_("your answers to the matching questions"), _("matching"), PROGRAMME, erased={}),
-        "motivation": Personal(_("your motivation"), _("the programme management's decision"), PROGRAMME),
-        "capacity": Personal(_("how many mentees you accompany"), _("matching"), PROGRAMME, erased=KEEP),
-        "role": Personal(_("role"), _("matching; statistics"), PROGRAMME, erased=KEEP),
-        "status": Personal(_("status"), _("matching; statistics"), PROGRAMME, erased=KEEP),
-        "submitted_at": Personal(_("submitted on"), _("matching; statistics"), PROGRAMME, erased=KEEP),
-    }, actors={"decided_by": staff}, other=("id", "programme", "paused", "consent", "decided_at"),
-        export_related={"programme": "programme"}),
-    Record("mentoring.ConsentRecord", subject=("user",), title=_("consents"), personal={
-        "purpose": Personal(_("what you agreed to"), _("proof of consent"), _("as long as the account exists"),
-                            erased=KEEP),
-        "document_version": Personal(_("version of the privacy notice"), _("proof of consent"),
-                                     _("as long as the account exists"), erased=KEEP),
-        "action": Personal(_("given or withdrawn"), _("proof of consent"), _("as long as the account exists"),
-                           erased=KEEP),
-        "recorded_at": Personal(_("when"), _("proof of consent"), _("as long as the account exists"), erased=KEEP),
-    }, other=("id",)),
-    Record("mentoring.PairRule", subject=("mentee__user", "mentor__user"), erase=DELETE, personal={
-        "reason": Personal(_("reason for a fixed or forbidden pair"), _("matching"), PROGRAMME, export=False),
-    }, actors={"created_by": staff}, other=("id", "programme", "mentee", "mentor", "kind", "created_at")),
-    Record("mentoring.MatchingRun", actors={"created_by": staff}, other=(
-        "id", "programme", "status", "created_at", "published_at", "settings_snapshot", "unmatched",
-        "matched_count", "total_score", "seconds")),
-    Record("mentoring.Proposal", subject=("mentee__user", "mentor__user"), personal={
-        "breakdown": Personal(_("explanation of a proposed pair"), _("matching"), PROGRAMME, export=False, erased=[]),
-        "alternatives": Personal(_("alternatives for the mentee"), _("matching"), PROGRAMME, export=False, erased=[]),
-        "score": Personal(_("score of the pair"), _("matching; statistics"), PROGRAMME, export=False, erased=KEEP),
-        "raw_score": Personal(_("weighted score"), _("matching"), PROGRAMME, export=False, erased=KEEP),
-    }, other=("id", "run", "mentee", "mentor", "pinned")),
-    Record("mentoring.Tandem", subject=("mentee__user", "mentor__user"), title=_("tandems"), personal={
-        "status": Personal(_("status"), _("the tandem; statistics"), TANDEM, erased=KEEP),
-        "end_reason": Personal(_("reason for ending"), _("the programme management"), TANDEM),
-        "started_at": Personal(_("started"), _("statistics"), TANDEM, erased=KEEP),
-        "ended_at": Personal(_("ended"), _("statistics"), TANDEM, erased=KEEP),
-    }, other=("id", "programme", "mentee", "mentor", "proposal", "mentee_response", "mentor_response", "created_at"),
-        export_related={"programme": "programme"}),
-    Record("mentoring.Agreement", subject=TANDEM_PEOPLE, personal={
-        "rhythm_note": Personal(_("note on your meetings"), _("the tandem"), TANDEM),
-        "rhythm": Personal(_("rhythm"), _("the tandem"), TANDEM, erased=KEEP),
-        "confidentiality": Personal(_("confidentiality agreed"), _("the tandem"), TANDEM, erased=KEEP),
-    }, other=("id", "tandem", "mentee_confirmed_at", "mentor_confirmed_at", "updated_at")),
-    Record("mentoring.Goal", subject=TANDEM_PEOPLE, personal={
-        "title": Personal(_("goal"), _("the tandem"), TANDEM),
-        "progress": Personal(_("progress"), _("the tandem; statistics"), TANDEM, erased=KEEP),
-    }, other=("id", "tandem", "created_at")),
-    Record("mentoring.FeedbackResponse", subject=("respondent",), personal={
-        "comment": Personal(_("your comment"), _("improving the programme"), PROGRAMME),
-        "satisfaction": Personal(_("satisfaction (1–5)"), _("statistics"), PROGRAMME, erased=KEEP),
-        "goal_progress": Personal(_("goal progress (1–5)"), _("statistics"), PROGRAMME, erased=KEEP),
-    }, other=("id", "tandem", "role", "phase", "submitted_at")),
-    Record("mentoring.MentorSchedule", subject=("user",), erase=DELETE, title=_("availability"), personal={
-        "time_zone": Personal(_("time zone"), _("availability in your local time"), _("as long as you mentor")),
-    }, other=("id", "calendar", "session_lengths", "buffer_before", "buffer_after", "min_notice_hours",
-              "horizon_days", "max_per_day", "max_per_week", "own_rules")),
-    Record("mentoring.AvailabilityWindow", subject=("schedule__user",), erase=DELETE, personal={
-        "weekday": Personal(_("weekday"), _("booking"), _("as long as you mentor")),
-        "start_time": Personal(_("from"), _("booking"), _("as long as you mentor")),
-        "end_time": Personal(_("until"), _("booking"), _("as long as you mentor")),
-    }, other=("id", "schedule", "event", "valid_from", "valid_until")),
-    Record("mentoring.AvailabilityException", subject=("schedule__user",), erase=DELETE, personal={
-        "note": Personal(_("note on a date exception"), _("your own overview"), _("until the date has passed")),
-        "kind": Personal(_("kind"), _("booking"), _("until the date has passed")),
-        "date_from": Personal(_("from date"), _("booking"), _("until the date has passed")),
-        "date_until": Personal(_("until date"), _("booking"), _("until the date has passed")),
-    }, other=("id", "schedule", "event", "start_time", "end_time")),
-    Record("mentoring.Session", subject=SESSION_PEOPLE, title=_("sessions"), personal={
-        "start": Personal(_("start"), _("the session"), TANDEM, erased=KEEP),
-        "end": Personal(_("end"), _("the session"), TANDEM, erased=KEEP),
-        "status": Personal(_("status"), _("the session; statistics"), TANDEM, erased=KEEP),
-        "agenda": Personal(_("shared agenda"), _("preparing the session"), TANDEM),
-        "cancel_reason": Personal(_("reason for cancelling"), _("informing the partner"), TANDEM),
-        "mentor_joined_at": Personal(_("mentor joined"), _("attendance"), ATTENDANCE, erased=None),
-        "mentee_joined_at": Personal(_("mentee joined"), _("attendance"), ATTENDANCE, erased=None),
-        "mentor_no_show": Personal(_("mentor did not come"), _("attendance; statistics"), TANDEM, erased=KEEP),
-        "mentee_no_show": Personal(_("mentee did not come"), _("attendance; statistics"), TANDEM, erased=KEEP),
-    }, actors={"created_by": member, "cancelled_by": member},
-        other=("id", "uuid", "tandem", "blocked_from", "blocked_until", "room_name", "sequence", "created_at",
-               "changed_at", "idempotency_key", "cancelled_at")),
-    Record("mentoring.SessionChange", subject=("session__mentor", "session__mentee"), personal={
-        "reason": Personal(_("reason for a change"), _("history of the session"), TANDEM),
-    }, actors={"by": member}, other=("id", "session", "kind", "at", "start", "end", "previous_start", "previous_end")),
-    Record("mentoring.SessionReminder", other=("id", "session", "kind", "session_start", "sent_at")),
-    Record("mentoring.SessionAttendance", subject=("user",), erase=DELETE, personal={
-        "joined_at": Personal(_("joined the video room"), _("attendance"), ATTENDANCE),
-        "left_at": Personal(_("left the video room"), _("attendance"), ATTENDANCE),
-    }, other=("id", "session")),
-    Record("mentoring.SessionNote", authored="author", erase=DELETE, title=_("my private notes"), personal={
-        "text": Personal(_("your private notes"), _("your own preparation; nobody else sees them"),
-                         _("until deleted, at the latest after the tandem's retention period")),
-        "updated_at": Personal(_("last changed"), _("your notes"), TANDEM),
-    }, other=("id", "session")),
-    Record("mentoring.SessionFeedback", subject=("session__mentee",), personal={
-        "text": Personal(_("your feedback on a session"), _("improving the programme"), PROGRAMME),
-        "rating": Personal(_("rating (1–5)"), _("statistics"), PROGRAMME, erased=KEEP),
-    }, other=("id", "session", "created_at")),
-    Record("mentoring.CalendarToken", subject=("user",), erase=DELETE, personal={
-        "token": Personal(_("secret of your calendar subscription"), _("your calendar app"),
-                          _("until you create a new one"), export=False),
-    }, other=("id", "created_at")),
+    Record(
+        "mentoring.Criterion",
+        other=(
+            "id",
+            "sort_order",
+            "programme",
+            "key",
+            "kind",
+            "mentee_question",
+            "mentor_question",
+            "answer_type",
+            "choices",
+            "weight",
+            "rule",
+            "required",
+        ),
+    ),
+    Record(
+        "mentoring.Application",
+        subject=("user",),
+        title=_("applications"),
+        personal={
+            "answers": Personal(
+                _("your answers to the matching questions"), _("matching"), PROGRAMME, erased={}
+            ),
+            "motivation": Personal(
+                _("your motivation"), _("the programme management's decision"), PROGRAMME
+            ),
+            "capacity": Personal(
+                _("how many mentees you accompany"), _("matching"), PROGRAMME, erased=KEEP
+            ),
+            "role": Personal(_("role"), _("matching; statistics"), PROGRAMME, erased=KEEP),
+            "status": Personal(_("status"), _("matching; statistics"), PROGRAMME, erased=KEEP),
+            "submitted_at": Personal(
+                _("submitted on"), _("matching; statistics"), PROGRAMME, erased=KEEP
+            ),
+        },
+        actors={"decided_by": staff},
+        other=("id", "programme", "paused", "consent", "decided_at"),
+        export_related={"programme": "programme"},
+    ),
+    Record(
+        "mentoring.ConsentRecord",
+        subject=("user",),
+        title=_("consents"),
+        personal={
+            "purpose": Personal(
+                _("what you agreed to"),
+                _("proof of consent"),
+                _("as long as the account exists"),
+                erased=KEEP,
+            ),
+            "document_version": Personal(
+                _("version of the privacy notice"),
+                _("proof of consent"),
+                _("as long as the account exists"),
+                erased=KEEP,
+            ),
+            "action": Personal(
+                _("given or withdrawn"),
+                _("proof of consent"),
+                _("as long as the account exists"),
+                erased=KEEP,
+            ),
+            "recorded_at": Personal(
+                _("when"), _("proof of consent"), _("as long as the account exists"), erased=KEEP
+            ),
+        },
+        other=("id",),
+    ),
+    Record(
+        "mentoring.PairRule",
+        subject=("mentee__user", "mentor__user"),
+        erase=DELETE,
+        personal={
+            "reason": Personal(
+                _("reason for a fixed or forbidden pair"), _("matching"), PROGRAMME, export=False
+            ),
+        },
+        actors={"created_by": staff},
+        other=("id", "programme", "mentee", "mentor", "kind", "created_at"),
+    ),
+    Record(
+        "mentoring.MatchingRun",
+        actors={"created_by": staff},
+        other=(
+            "id",
+            "programme",
+            "status",
+            "created_at",
+            "published_at",
+            "settings_snapshot",
+            "unmatched",
+            "matched_count",
+            "total_score",
+            "seconds",
+        ),
+    ),
+    Record(
+        "mentoring.Proposal",
+        subject=("mentee__user", "mentor__user"),
+        personal={
+            "breakdown": Personal(
+                _("explanation of a proposed pair"),
+                _("matching"),
+                PROGRAMME,
+                export=False,
+                erased=[],
+            ),
+            "alternatives": Personal(
+                _("alternatives for the mentee"), _("matching"), PROGRAMME, export=False, erased=[]
+            ),
+            "score": Personal(
+                _("score of the pair"),
+                _("matching; statistics"),
+                PROGRAMME,
+                export=False,
+                erased=KEEP,
+            ),
+            "raw_score": Personal(
+                _("weighted score"), _("matching"), PROGRAMME, export=False, erased=KEEP
+            ),
+        },
+        other=("id", "run", "mentee", "mentor", "pinned"),
+    ),
+    Record(
+        "mentoring.Tandem",
+        subject=("mentee__user", "mentor__user"),
+        title=_("tandems"),
+        personal={
+            "status": Personal(_("status"), _("the tandem; statistics"), TANDEM, erased=KEEP),
+            "end_reason": Personal(_("reason for ending"), _("the programme management"), TANDEM),
+            "started_at": Personal(_("started"), _("statistics"), TANDEM, erased=KEEP),
+            "ended_at": Personal(_("ended"), _("statistics"), TANDEM, erased=KEEP),
+        },
+        other=(
+            "id",
+            "programme",
+            "mentee",
+            "mentor",
+            "proposal",
+            "mentee_response",
+            "mentor_response",
+            "created_at",
+        ),
+        export_related={"programme": "programme"},
+    ),
+    Record(
+        "mentoring.Agreement",
+        subject=TANDEM_PEOPLE,
+        personal={
+            "rhythm_note": Personal(_("note on your meetings"), _("the tandem"), TANDEM),
+            "rhythm": Personal(_("rhythm"), _("the tandem"), TANDEM, erased=KEEP),
+            "confidentiality": Personal(
+                _("confidentiality agreed"), _("the tandem"), TANDEM, erased=KEEP
+            ),
+        },
+        other=("id", "tandem", "mentee_confirmed_at", "mentor_confirmed_at", "updated_at"),
+    ),
+    Record(
+        "mentoring.Goal",
+        subject=TANDEM_PEOPLE,
+        personal={
+            "title": Personal(_("goal"), _("the tandem"), TANDEM),
+            "progress": Personal(_("progress"), _("the tandem; statistics"), TANDEM, erased=KEEP),
+        },
+        other=("id", "tandem", "created_at"),
+    ),
+    Record(
+        "mentoring.FeedbackResponse",
+        subject=("respondent",),
+        personal={
+            "comment": Personal(_("your comment"), _("improving the programme"), PROGRAMME),
+            "satisfaction": Personal(
+                _("satisfaction (1–5)"), _("statistics"), PROGRAMME, erased=KEEP
+            ),
+            "goal_progress": Personal(
+                _("goal progress (1–5)"), _("statistics"), PROGRAMME, erased=KEEP
+            ),
+        },
+        other=("id", "tandem", "role", "phase", "submitted_at"),
+    ),
+    Record(
+        "mentoring.MentorSchedule",
+        subject=("user",),
+        erase=DELETE,
+        title=_("availability"),
+        personal={
+            "time_zone": Personal(
+                _("time zone"), _("availability in your local time"), _("as long as you mentor")
+            ),
+        },
+        other=(
+            "id",
+            "calendar",
+            "session_lengths",
+            "buffer_before",
+            "buffer_after",
+            "min_notice_hours",
+            "horizon_days",
+            "max_per_day",
+            "max_per_week",
+            "own_rules",
+        ),
+    ),
+    Record(
+        "mentoring.AvailabilityWindow",
+        subject=("schedule__user",),
+        erase=DELETE,
+        personal={
+            "weekday": Personal(_("weekday"), _("booking"), _("as long as you mentor")),
+            "start_time": Personal(_("from"), _("booking"), _("as long as you mentor")),
+            "end_time": Personal(_("until"), _("booking"), _("as long as you mentor")),
+        },
+        other=("id", "schedule", "event", "valid_from", "valid_until"),
+    ),
+    Record(
+        "mentoring.AvailabilityException",
+        subject=("schedule__user",),
+        erase=DELETE,
+        personal={
+            "note": Personal(
+                _("note on a date exception"),
+                _("your own overview"),
+                _("until the date has passed"),
+            ),
+            "kind": Personal(_("kind"), _("booking"), _("until the date has passed")),
+            "date_from": Personal(_("from date"), _("booking"), _("until the date has passed")),
+            "date_until": Personal(_("until date"), _("booking"), _("until the date has passed")),
+        },
+        other=("id", "schedule", "event", "start_time", "end_time"),
+    ),
+    Record(
+        "mentoring.Session",
+        subject=SESSION_PEOPLE,
+        title=_("sessions"),
+        personal={
+            "start": Personal(_("start"), _("the session"), TANDEM, erased=KEEP),
+            "end": Personal(_("end"), _("the session"), TANDEM, erased=KEEP),
+            "status": Personal(_("status"), _("the session; statistics"), TANDEM, erased=KEEP),
+            "agenda": Personal(_("shared agenda"), _("preparing the session"), TANDEM),
+            "cancel_reason": Personal(
+                _("reason for cancelling"), _("informing the partner"), TANDEM
+            ),
+            "mentor_joined_at": Personal(
+                _("mentor joined"), _("attendance"), ATTENDANCE, erased=None
+            ),
+            "mentee_joined_at": Personal(
+                _("mentee joined"), _("attendance"), ATTENDANCE, erased=None
+            ),
+            "mentor_no_show": Personal(
+                _("mentor did not come"), _("attendance; statistics"), TANDEM, erased=KEEP
+            ),
+            "mentee_no_show": Personal(
+                _("mentee did not come"), _("attendance; statistics"), TANDEM, erased=KEEP
+            ),
+        },
+        actors={"created_by": member, "cancelled_by": member},
+        other=(
+            "id",
+            "uuid",
+            "tandem",
+            "blocked_from",
+            "blocked_until",
+            "room_name",
+            "sequence",
+            "created_at",
+            "changed_at",
+            "idempotency_key",
+            "cancelled_at",
+        ),
+    ),
+    Record(
+        "mentoring.SessionChange",
+        subject=("session__mentor", "session__mentee"),
+        personal={
+            "reason": Personal(_("reason for a change"), _("history of the session"), TANDEM),
+        },
+        actors={"by": member},
+        other=("id", "session", "kind", "at", "start", "end", "previous_start", "previous_end"),
+    ),
+    Record(
+        "mentoring.SessionReminder", other=("id", "session", "kind", "session_start", "sent_at")
+    ),
+    Record(
+        "mentoring.SessionAttendance",
+        subject=("user",),
+        erase=DELETE,
+        personal={
+            "joined_at": Personal(_("joined the video room"), _("attendance"), ATTENDANCE),
+            "left_at": Personal(_("left the video room"), _("attendance"), ATTENDANCE),
+        },
+        other=("id", "session"),
+    ),
+    Record(
+        "mentoring.SessionNote",
+        authored="author",
+        erase=DELETE,
+        title=_("my private notes"),
+        personal={
+            "text": Personal(
+                _("your private notes"),
+                _("your own preparation; nobody else sees them"),
+                _("until deleted, at the latest after the tandem's retention period"),
+            ),
+            "updated_at": Personal(_("last changed"), _("your notes"), TANDEM),
+        },
+        other=("id", "session"),
+    ),
+    Record(
+        "mentoring.SessionFeedback",
+        subject=("session__mentee",),
+        personal={
+            "text": Personal(
+                _("your feedback on a session"), _("improving the programme"), PROGRAMME
+            ),
+            "rating": Personal(_("rating (1–5)"), _("statistics"), PROGRAMME, erased=KEEP),
+        },
+        other=("id", "session", "created_at"),
+    ),
+    Record(
+        "mentoring.CalendarToken",
+        subject=("user",),
+        erase=DELETE,
+        personal={
+            "token": Personal(
+                _("secret of your calendar subscription"),
+                _("your calendar app"),
+                _("until you create a new one"),
+                export=False,
+            ),
+        },
+        other=("id", "created_at"),
+    ),
 )
 
 
@@ -143,7 +405,9 @@ def _notes_about_shared_sessions(user) -> dict[str, int]:
 
     from .models import SessionNote
 
-    removed, _detail = SessionNote.objects.filter(Q(session__mentor=user) | Q(session__mentee=user)).delete()
+    removed, _detail = SessionNote.objects.filter(
+        Q(session__mentor=user) | Q(session__mentee=user)
+    ).delete()
     return {"notes on shared sessions": removed}
 
 
@@ -182,8 +446,12 @@ def _attendance(*, now, dry_run: bool) -> int:
 
     cutoff = now - timedelta(days=retention_days("ATTENDANCE_DAYS", 90))
     removed = _apply(SessionAttendance.objects.filter(session__end__lt=cutoff), dry_run=dry_run)
-    times = Session.objects.filter(end__lt=cutoff).exclude(mentor_joined_at__isnull=True, mentee_joined_at__isnull=True)
-    return removed + _apply(times, dry_run=dry_run, update={"mentor_joined_at": None, "mentee_joined_at": None})
+    times = Session.objects.filter(end__lt=cutoff).exclude(
+        mentor_joined_at__isnull=True, mentee_joined_at__isnull=True
+    )
+    return removed + _apply(
+        times, dry_run=dry_run, update={"mentor_joined_at": None, "mentee_joined_at": None}
+    )
 
 
 @register_retention("mentoring: private notes after the tandem ended")
@@ -206,5 +474,7 @@ def _unmatched(*, now, dry_run: bool) -> int:
 
     cutoff = (now - timedelta(days=retention_days("UNMATCHED_APPLICATION_DAYS", 180))).date()
     in_tandem = Tandem.objects.filter(Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")))
-    return _apply(Application.objects.filter(programme__ends_on__lt=cutoff).filter(~Exists(in_tandem)),
-                  dry_run=dry_run)
+    return _apply(
+        Application.objects.filter(programme__ends_on__lt=cutoff).filter(~Exists(in_tandem)),
+        dry_run=dry_run,
+    )

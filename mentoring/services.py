@@ -87,23 +87,42 @@ def clean_answers(*, programme: Programme, role: str, answers: dict) -> dict:
 
 
 @transaction.atomic
-def application_submit(*, programme: Programme, user, role: str, answers: dict, motivation: str = "",
-                       capacity: int | None = None, consent: bool) -> Application:
+def application_submit(
+    *,
+    programme: Programme,
+    user,
+    role: str,
+    answers: dict,
+    motivation: str = "",
+    capacity: int | None = None,
+    consent: bool,
+) -> Application:
     now = timezone.now()
     if not programme.applications_open <= now < programme.applications_close:
         raise MentoringError(APPLICATIONS_CLOSED, code="closed")
     if not consent:
         raise MentoringError(CONSENT_REQUIRED, code="consent_required", field="consent")
-    if Application.objects.filter(programme=programme, user=user, role=role).exclude(
-            status=Application.Status.WITHDRAWN).exists():
+    if (
+        Application.objects.filter(programme=programme, user=user, role=role)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .exists()
+    ):
         raise MentoringError(ALREADY_APPLIED, code="duplicate")
     cleaned = clean_answers(programme=programme, role=role, answers=answers)
-    record = ConsentRecord.objects.create(user=user, purpose=consent_purpose(programme),
-                                          document_version=programme.privacy_notice_version,
-                                          action=ConsentRecord.Action.GIVEN)
+    record = ConsentRecord.objects.create(
+        user=user,
+        purpose=consent_purpose(programme),
+        document_version=programme.privacy_notice_version,
+        action=ConsentRecord.Action.GIVEN,
+    )
     return Application.objects.create(
-        programme=programme, user=user, role=role, answers=cleaned, motivation=motivation.strip()[:5000],
-        capacity=capacity if role == Role.MENTOR else None, consent=record,
+        programme=programme,
+        user=user,
+        role=role,
+        answers=cleaned,
+        motivation=motivation.strip()[:5000],
+        capacity=capacity if role == Role.MENTOR else None,
+        consent=record,
     )
 
 
@@ -112,9 +131,12 @@ def application_withdraw(*, application: Application) -> Application:
     """Withdrawing the application also withdraws the consent (as easy as giving it)."""
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status"])
-    ConsentRecord.objects.create(user=application.user, purpose=application.consent.purpose,
-                                 document_version=application.consent.document_version,
-                                 action=ConsentRecord.Action.WITHDRAWN)
+    ConsentRecord.objects.create(
+        user=application.user,
+        purpose=application.consent.purpose,
+        document_version=application.consent.document_version,
+        action=ConsentRecord.Action.WITHDRAWN,
+    )
     return application
 
 
@@ -152,48 +174,75 @@ def engine_criteria(programme: Programme) -> list[matching.Criterion]:
     from .matching.site_kinds import load_hooked_kinds
 
     load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
-    return [matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
-            for c in programme.criteria.all()]
+    return [
+        matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
+        for c in programme.criteria.all()
+    ]
 
 
 def _participants(programme: Programme):
     """Accepted applicants who are still free: mentees without an open tandem, mentors with
     free capacity (minus their open tandems)."""
-    applications = list(programme.applications.filter(status=Application.Status.ACCEPTED)
-                        .annotate(open_as_mentor=Count("mentor_tandems", filter=Q(
-                            mentor_tandems__status__in=Tandem.OPEN_STATUSES)),
-                                  open_as_mentee=Count("mentee_tandems", filter=Q(
-                                      mentee_tandems__status__in=Tandem.OPEN_STATUSES))))
-    mentees = [matching.Person(id=a.pk, attributes=a.answers, waiting_since=a.submitted_at.timestamp())
-               for a in applications if a.role == Role.MENTEE and not a.open_as_mentee]
+    applications = list(
+        programme.applications.filter(status=Application.Status.ACCEPTED).annotate(
+            open_as_mentor=Count(
+                "mentor_tandems", filter=Q(mentor_tandems__status__in=Tandem.OPEN_STATUSES)
+            ),
+            open_as_mentee=Count(
+                "mentee_tandems", filter=Q(mentee_tandems__status__in=Tandem.OPEN_STATUSES)
+            ),
+        )
+    )
+    mentees = [
+        matching.Person(id=a.pk, attributes=a.answers, waiting_since=a.submitted_at.timestamp())
+        for a in applications
+        if a.role == Role.MENTEE and not a.open_as_mentee
+    ]
     mentors = []
     for a in applications:
         if a.role != Role.MENTOR:
             continue
         capacity = (a.capacity or programme.default_mentor_capacity) - a.open_as_mentor
         if capacity > 0:
-            mentors.append(matching.Person(id=a.pk, attributes=a.answers, capacity=capacity, paused=a.paused))
+            mentors.append(
+                matching.Person(id=a.pk, attributes=a.answers, capacity=capacity, paused=a.paused)
+            )
     return mentees, mentors
 
 
 def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     pinned, forbidden = [], []
     for rule in programme.pair_rules.all():
-        (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append((rule.mentee_id, rule.mentor_id))
+        (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
+            (rule.mentee_id, rule.mentor_id)
+        )
     return pinned, forbidden
 
 
 def _breakdown(items) -> list[dict]:
-    return [{"key": item.key, "kind": item.kind, "weight": item.weight, "rule": item.rule,
-             "raw": round(item.raw, 4), "contribution": round(item.contribution, 4), "reason": item.reason,
-             "params": _plain(item.params)} for item in items]
+    return [
+        {
+            "key": item.key,
+            "kind": item.kind,
+            "weight": item.weight,
+            "rule": item.rule,
+            "raw": round(item.raw, 4),
+            "contribution": round(item.contribution, 4),
+            "reason": item.reason,
+            "params": _plain(item.params),
+        }
+        for item in items
+    ]
 
 
 def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)]
+        return [
+            _plain(v)
+            for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)
+        ]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
@@ -204,46 +253,86 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
     """Compute a draft proposal for everyone still free. Earlier drafts stay for comparison."""
     mentees, mentors = _participants(programme)
     pinned, forbidden = _rules(programme)
-    config = matching.MatchingConfig(criteria=engine_criteria(programme), pinned=pinned, forbidden=forbidden,
-                                     fairness=programme.fairness, top_k=programme.suggestions_per_mentee)
+    config = matching.MatchingConfig(
+        criteria=engine_criteria(programme),
+        pinned=pinned,
+        forbidden=forbidden,
+        fairness=programme.fairness,
+        top_k=programme.suggestions_per_mentee,
+    )
     started = time.perf_counter()
     result = matching.match(mentees, mentors, config)
     seconds = time.perf_counter() - started
     run = MatchingRun.objects.create(
-        programme=programme, created_by=by, matched_count=result.matched_count,
-        total_score=round(result.total_score, 4), seconds=round(seconds, 4),
-        settings_snapshot={"criteria": [{"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
-                                        for c in config.criteria],
-                           "fairness": programme.fairness, "pinned": pinned, "forbidden": forbidden},
-        unmatched=[{"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
-                   for u in result.unmatched],
+        programme=programme,
+        created_by=by,
+        matched_count=result.matched_count,
+        total_score=round(result.total_score, 4),
+        seconds=round(seconds, 4),
+        settings_snapshot={
+            "criteria": [
+                {"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
+                for c in config.criteria
+            ],
+            "fairness": programme.fairness,
+            "pinned": pinned,
+            "forbidden": forbidden,
+        },
+        unmatched=[
+            {"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
+            for u in result.unmatched
+        ],
     )
-    Proposal.objects.bulk_create([
-        Proposal(run=run, mentee_id=pair.mentee_id, mentor_id=pair.mentor_id, score=round(pair.score, 2),
-                 raw_score=round(pair.raw_score, 4), breakdown=_breakdown(pair.breakdown), pinned=pair.pinned,
-                 alternatives=[{"mentor": alt.mentor_id, "score": round(alt.score, 2),
-                                "free_capacity": alt.free_capacity}
-                               for alt in result.alternatives.get(pair.mentee_id, [])])
-        for pair in result.pairs
-    ])
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                run=run,
+                mentee_id=pair.mentee_id,
+                mentor_id=pair.mentor_id,
+                score=round(pair.score, 2),
+                raw_score=round(pair.raw_score, 4),
+                breakdown=_breakdown(pair.breakdown),
+                pinned=pair.pinned,
+                alternatives=[
+                    {
+                        "mentor": alt.mentor_id,
+                        "score": round(alt.score, 2),
+                        "free_capacity": alt.free_capacity,
+                    }
+                    for alt in result.alternatives.get(pair.mentee_id, [])
+                ],
+            )
+            for pair in result.pairs
+        ]
+    )
     return run
 
 
 @transaction.atomic
-def pair_pin(*, programme: Programme, mentee: Application, mentor: Application, by=None) -> PairRule:
+def pair_pin(
+    *, programme: Programme, mentee: Application, mentor: Application, by=None
+) -> PairRule:
     """Keep this pair in every following run (e.g. a swap by the manager)."""
     PairRule.objects.filter(programme=programme, mentee=mentee, kind=PairRule.Kind.PINNED).delete()
-    return PairRule.objects.create(programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED,
-                                   created_by=by)
+    return PairRule.objects.create(
+        programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED, created_by=by
+    )
 
 
 @transaction.atomic
-def pair_forbid(*, programme: Programme, mentee: Application, mentor: Application, reason: str = "",
-                by=None) -> PairRule:
-    PairRule.objects.filter(programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED).delete()
-    rule, _created = PairRule.objects.get_or_create(programme=programme, mentee=mentee, mentor=mentor,
-                                                    kind=PairRule.Kind.FORBIDDEN,
-                                                    defaults={"reason": reason[:300], "created_by": by})
+def pair_forbid(
+    *, programme: Programme, mentee: Application, mentor: Application, reason: str = "", by=None
+) -> PairRule:
+    PairRule.objects.filter(
+        programme=programme, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PINNED
+    ).delete()
+    rule, _created = PairRule.objects.get_or_create(
+        programme=programme,
+        mentee=mentee,
+        mentor=mentor,
+        kind=PairRule.Kind.FORBIDDEN,
+        defaults={"reason": reason[:300], "created_by": by},
+    )
     return rule
 
 
@@ -254,20 +343,30 @@ def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
     if run.status != MatchingRun.Status.DRAFT:
         raise MentoringError(NOT_A_DRAFT)
     MatchingRun.objects.filter(programme=run.programme, status=MatchingRun.Status.PUBLISHED).update(
-        status=MatchingRun.Status.DISCARDED)
-    MatchingRun.objects.filter(programme=run.programme, status=MatchingRun.Status.DRAFT).exclude(pk=run.pk).update(
-        status=MatchingRun.Status.DISCARDED)
+        status=MatchingRun.Status.DISCARDED
+    )
+    MatchingRun.objects.filter(programme=run.programme, status=MatchingRun.Status.DRAFT).exclude(
+        pk=run.pk
+    ).update(status=MatchingRun.Status.DISCARDED)
     run.status = MatchingRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
-    tandems = Tandem.objects.bulk_create([
-        Tandem(programme=run.programme, mentee_id=p.mentee_id, mentor_id=p.mentor_id, proposal=p)
-        for p in run.proposals.all()
-    ])
+    tandems = Tandem.objects.bulk_create(
+        [
+            Tandem(
+                programme=run.programme, mentee_id=p.mentee_id, mentor_id=p.mentor_id, proposal=p
+            )
+            for p in run.proposals.all()
+        ]
+    )
     ids = [tandem.pk for tandem in tandems]
     transaction.on_commit(lambda: _notify_proposed(ids))
-    audit.record(action="matching.published", actor=by, target=f"programme {run.programme_id}, run {run.pk}",
-                 tandems=len(ids))
+    audit.record(
+        action="matching.published",
+        actor=by,
+        target=f"programme {run.programme_id}, run {run.pk}",
+        tandems=len(ids),
+    )
     return tandems
 
 
@@ -295,8 +394,12 @@ def tandem_respond(*, tandem: Tandem, user, accept: bool, reason: str = "") -> T
         tandem.status = Tandem.Status.DECLINED
         tandem.ended_at = timezone.now()
         tandem.end_reason = reason[:500]
-        pair_forbid(programme=tandem.programme, mentee=tandem.mentee, mentor=tandem.mentor,
-                    reason=str(_("declined")))
+        pair_forbid(
+            programme=tandem.programme,
+            mentee=tandem.mentee,
+            mentor=tandem.mentor,
+            reason=str(_("declined")),
+        )
     elif tandem.mentee_response == tandem.mentor_response == Tandem.Response.ACCEPTED:
         tandem.status = Tandem.Status.ACTIVE
         tandem.started_at = timezone.now()
@@ -313,17 +416,25 @@ def best_mentors_for(*, programme: Programme, mentee_id: int) -> list[dict]:
         return []
     active = [person for person in mentors if not person.paused]
     _pinned, forbidden = _rules(programme)
-    config = matching.MatchingConfig(criteria=engine_criteria(programme), forbidden=forbidden,
-                                     top_k=programme.suggestions_per_mentee)
+    config = matching.MatchingConfig(
+        criteria=engine_criteria(programme),
+        forbidden=forbidden,
+        top_k=programme.suggestions_per_mentee,
+    )
     result = matching.match([mentee], active, config)
     mentor_ids = [pair.mentor_id for pair in result.pairs]
     mentor_ids += [alt.mentor_id for alt in result.alternatives.get(mentee.id, [])]
     by_id = {person.id: person for person in active}
     best = []
-    for mentor_id in mentor_ids[:programme.suggestions_per_mentee]:
+    for mentor_id in mentor_ids[: programme.suggestions_per_mentee]:
         evaluation = matching.evaluate_pair(mentee, by_id[mentor_id], config)
-        best.append({"mentor": mentor_id, "score": round(evaluation.score, 2),
-                     "breakdown": _breakdown(evaluation.breakdown)})
+        best.append(
+            {
+                "mentor": mentor_id,
+                "score": round(evaluation.score, 2),
+                "breakdown": _breakdown(evaluation.breakdown),
+            }
+        )
     return best
 
 
@@ -336,8 +447,9 @@ def next_best_mentors(*, tandem: Tandem) -> list[dict]:
 
 
 @transaction.atomic
-def feedback_submit(*, tandem: Tandem, user, phase: str, satisfaction: int, goal_progress: int,
-                    comment: str = ""):
+def feedback_submit(
+    *, tandem: Tandem, user, phase: str, satisfaction: int, goal_progress: int, comment: str = ""
+):
     from .models import FeedbackResponse
 
     tandem = Tandem.objects.select_related("mentee", "mentor").get(pk=tandem.pk)
@@ -347,12 +459,23 @@ def feedback_submit(*, tandem: Tandem, user, phase: str, satisfaction: int, goal
         role = Role.MENTOR
     else:
         raise MentoringError(NOT_A_MEMBER, code="not_a_member")
-    if tandem.status not in (Tandem.Status.ACTIVE, Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY):
+    if tandem.status not in (
+        Tandem.Status.ACTIVE,
+        Tandem.Status.COMPLETED,
+        Tandem.Status.ENDED_EARLY,
+    ):
         raise MentoringError(FEEDBACK_NOT_YET, code="not_active")
     if FeedbackResponse.objects.filter(tandem=tandem, respondent=user, phase=phase).exists():
         raise MentoringError(FEEDBACK_TWICE, code="duplicate")
-    response = FeedbackResponse(tandem=tandem, respondent=user, role=role, phase=phase, satisfaction=satisfaction,
-                                goal_progress=goal_progress, comment=comment.strip()[:2000])
+    response = FeedbackResponse(
+        tandem=tandem,
+        respondent=user,
+        role=role,
+        phase=phase,
+        satisfaction=satisfaction,
+        goal_progress=goal_progress,
+        comment=comment.strip()[:2000],
+    )
     response.full_clean(exclude=["tandem", "respondent"])
     response.save()
     return response
@@ -366,11 +489,16 @@ def feedback_aggregates(*, programme: Programme, phase: str) -> dict | None:
     from .models import FeedbackResponse
 
     answers = FeedbackResponse.objects.filter(tandem__programme=programme, phase=phase)
-    result = answers.aggregate(count=Count("pk"), satisfaction=Avg("satisfaction"), goal_progress=Avg("goal_progress"))
+    result = answers.aggregate(
+        count=Count("pk"), satisfaction=Avg("satisfaction"), goal_progress=Avg("goal_progress")
+    )
     if result["count"] < MIN_ANSWERS_FOR_AGGREGATES:
         return None
-    return {"count": result["count"], "satisfaction": round(result["satisfaction"], 1),
-            "goal_progress": round(result["goal_progress"], 1)}
+    return {
+        "count": result["count"],
+        "satisfaction": round(result["satisfaction"], 1),
+        "goal_progress": round(result["goal_progress"], 1),
+    }
 
 
 # --- Agreement and goals --------------------------------------------------------------------
@@ -391,7 +519,11 @@ def agreement_save(*, tandem: Tandem, user, rhythm: str, rhythm_note: str, confi
 
     _member_role(tandem, user)
     agreement, _created = Agreement.objects.select_for_update().get_or_create(tandem=tandem)
-    agreement.rhythm, agreement.rhythm_note, agreement.confidentiality = rhythm, rhythm_note[:300], confidentiality
+    agreement.rhythm, agreement.rhythm_note, agreement.confidentiality = (
+        rhythm,
+        rhythm_note[:300],
+        confidentiality,
+    )
     agreement.mentee_confirmed_at = agreement.mentor_confirmed_at = None
     agreement.full_clean(exclude=["tandem"])
     agreement.save()
@@ -435,8 +567,11 @@ def goal_set_progress(*, goal, user, progress: int):
 
 def mentee_suggestions(*, application: Application) -> list[dict]:
     """The mentors a mentee may request in programmes where mentees choose."""
-    if (application.programme.matching_mode == "manager" or application.role != Role.MENTEE
-            or application.status != Application.Status.ACCEPTED):
+    if (
+        application.programme.matching_mode == "manager"
+        or application.role != Role.MENTEE
+        or application.status != Application.Status.ACCEPTED
+    ):
         return []
     return best_mentors_for(programme=application.programme, mentee_id=application.pk)
 
@@ -448,8 +583,12 @@ def mentee_request(*, application: Application, mentor: Application) -> Tandem:
         raise MentoringError(CHOOSING_NOT_OFFERED, code="not_offered")
     if mentor.pk not in [s["mentor"] for s in mentee_suggestions(application=application)]:
         raise MentoringError(NOT_SUGGESTED, code="not_suggested")
-    return Tandem.objects.create(programme=application.programme, mentee=application, mentor=mentor,
-                                 mentee_response=Tandem.Response.ACCEPTED)
+    return Tandem.objects.create(
+        programme=application.programme,
+        mentee=application,
+        mentor=mentor,
+        mentee_response=Tandem.Response.ACCEPTED,
+    )
 
 
 # --- Ending tandems ---------------------------------------------------------------------------
@@ -458,9 +597,16 @@ def mentee_request(*, application: Application, mentor: Application) -> Tandem:
 @transaction.atomic
 def tandem_end_early(*, tandem: Tandem, user, reason: str) -> Tandem:
     """A member (or the programme management) ends the tandem before the programme's end."""
-    tandem = Tandem.objects.select_for_update().select_related("mentee", "mentor", "programme").get(pk=tandem.pk)
-    if user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id) and not tandem.programme.managers.filter(
-            pk=user.pk).exists() and not user.is_superuser:
+    tandem = (
+        Tandem.objects.select_for_update()
+        .select_related("mentee", "mentor", "programme")
+        .get(pk=tandem.pk)
+    )
+    if (
+        user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id)
+        and not tandem.programme.managers.filter(pk=user.pk).exists()
+        and not user.is_superuser
+    ):
         raise MentoringError(NOT_A_MEMBER, code="not_a_member")
     if tandem.status != Tandem.Status.ACTIVE:
         raise MentoringError(NOT_ACTIVE, code="not_active")
@@ -478,4 +624,5 @@ def tandem_end_early(*, tandem: Tandem, user, reason: str) -> Tandem:
 def programme_complete_tandems(*, programme: Programme) -> int:
     """At the programme's end, its active tandems are completed."""
     return Tandem.objects.filter(programme=programme, status=Tandem.Status.ACTIVE).update(
-        status=Tandem.Status.COMPLETED, ended_at=timezone.now())
+        status=Tandem.Status.COMPLETED, ended_at=timezone.now()
+    )

@@ -21,50 +21,94 @@ def apply(request: HttpRequest, page_id: int, role: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(
-                programme=programme, user=request.user, role=role, answers=form.answers(),
-                motivation=form.cleaned_data.get("motivation", ""), capacity=form.cleaned_data.get("capacity"),
-                consent=form.cleaned_data["consent"])
+                programme=programme,
+                user=request.user,
+                role=role,
+                answers=form.answers(),
+                motivation=form.cleaned_data.get("motivation", ""),
+                capacity=form.cleaned_data.get("capacity"),
+                consent=form.cleaned_data["consent"],
+            )
         except services.MentoringError as error:
-            field = f"c_{error.field}" if error.field and f"c_{error.field}" in form.fields else None
+            field = (
+                f"c_{error.field}" if error.field and f"c_{error.field}" in form.fields else None
+            )
             form.add_error(field, str(error.message))
         else:
-            messages.success(request, _("Thank you for your application. You can follow its status in your area."))
+            messages.success(
+                request,
+                _("Thank you for your application. You can follow its status in your area."),
+            )
             return redirect("mentoring:mine")
-    return render(request, "mentoring/apply.html", {
-        "page": page, "programme": programme, "form": form, "role": role,
-        "role_label": Role(role).label, "open": page.applications_open(),
-    })
+    return render(
+        request,
+        "mentoring/apply.html",
+        {
+            "page": page,
+            "programme": programme,
+            "form": form,
+            "role": role,
+            "role_label": Role(role).label,
+            "open": page.applications_open(),
+        },
+    )
 
 
 @login_required
 def my_mentoring(request: HttpRequest) -> HttpResponse:
-    applications = (Application.objects.filter(user=request.user).select_related("programme")
-                    .order_by("-submitted_at"))
-    tandems = (Tandem.objects.filter(mentee__user=request.user) | Tandem.objects.filter(mentor__user=request.user))
-    tandems = tandems.select_related("programme", "mentee__user", "mentor__user").order_by("-created_at")
+    applications = (
+        Application.objects.filter(user=request.user)
+        .select_related("programme")
+        .order_by("-submitted_at")
+    )
+    tandems = Tandem.objects.filter(mentee__user=request.user) | Tandem.objects.filter(
+        mentor__user=request.user
+    )
+    tandems = tandems.select_related("programme", "mentee__user", "mentor__user").order_by(
+        "-created_at"
+    )
     choosing = []
     for application in applications:
         suggestions = services.mentee_suggestions(application=application)
         if suggestions:
-            mentors = {a.pk: a for a in Application.objects.filter(pk__in=[s["mentor"] for s in suggestions])
-                       .select_related("user")}
+            mentors = {
+                a.pk: a
+                for a in Application.objects.filter(
+                    pk__in=[s["mentor"] for s in suggestions]
+                ).select_related("user")
+            }
             criteria = {c.key: c for c in application.programme.criteria.all()}
             for suggestion in suggestions:
                 suggestion["application"] = mentors[suggestion["mentor"]]
                 suggestion["reasons"] = [
-                    (criteria[item["key"]].asks("mentee") if item["key"] in criteria else item["key"],
-                     criterion_reason(item)) for item in suggestion["breakdown"]]
+                    (
+                        criteria[item["key"]].asks("mentee")
+                        if item["key"] in criteria
+                        else item["key"],
+                        criterion_reason(item),
+                    )
+                    for item in suggestion["breakdown"]
+                ]
             choosing.append((application, suggestions))
-    return render(request, "mentoring/my_mentoring.html",
-                  {"applications": applications, "tandems": tandems, "choosing": choosing})
+    return render(
+        request,
+        "mentoring/my_mentoring.html",
+        {"applications": applications, "tandems": tandems, "choosing": choosing},
+    )
 
 
 @login_required
 @require_POST
 def mentee_request(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = get_object_or_404(Application, pk=application_id, user=request.user, role=Role.MENTEE)
-    mentor = get_object_or_404(Application, pk=request.POST.get("mentor"), programme=application.programme,
-                               role=Role.MENTOR)
+    application = get_object_or_404(
+        Application, pk=application_id, user=request.user, role=Role.MENTEE
+    )
+    mentor = get_object_or_404(
+        Application,
+        pk=request.POST.get("mentor"),
+        programme=application.programme,
+        role=Role.MENTOR,
+    )
     try:
         services.mentee_request(application=application, mentor=mentor)
     except services.MentoringError as error:
@@ -85,13 +129,18 @@ def tandem_respond(request: HttpRequest, tandem_id: int) -> HttpResponse:
         return HttpResponseBadRequest(_("Please accept or decline."))
     accept = decision == "accept"
     try:
-        services.tandem_respond(tandem=tandem, user=request.user, accept=accept,
-                                reason=request.POST.get("reason", ""))
+        services.tandem_respond(
+            tandem=tandem, user=request.user, accept=accept, reason=request.POST.get("reason", "")
+        )
     except services.MentoringError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Thank you. Your answer has been recorded.") if accept
-                         else _("You have declined. The programme management will look for another match."))
+        messages.success(
+            request,
+            _("Thank you. Your answer has been recorded.")
+            if accept
+            else _("You have declined. The programme management will look for another match."),
+        )
     return redirect("mentoring:mine")
 
 
@@ -107,17 +156,25 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 @login_required
 @require_POST
 def application_pause(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = get_object_or_404(Application, pk=application_id, user=request.user, role=Role.MENTOR)
+    application = get_object_or_404(
+        Application, pk=application_id, user=request.user, role=Role.MENTOR
+    )
     paused = request.POST.get("paused") == "1"
     services.application_set_paused(application=application, paused=paused)
-    messages.success(request, _("You are paused and will not be proposed for now.") if paused
-                     else _("You can be proposed again."))
+    messages.success(
+        request,
+        _("You are paused and will not be proposed for now.")
+        if paused
+        else _("You can be proposed again."),
+    )
     return redirect("mentoring:mine")
 
 
 @login_required
 def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
-    tandem = get_object_or_404(Tandem.objects.select_related("programme", "mentee", "mentor"), pk=tandem_id)
+    tandem = get_object_or_404(
+        Tandem.objects.select_related("programme", "mentee", "mentor"), pk=tandem_id
+    )
     if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
         raise Http404
     if phase not in FeedbackResponse.Phase.values:
@@ -125,19 +182,27 @@ def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_submit(tandem=tandem, user=request.user, phase=phase, **form.cleaned_data)
+            services.feedback_submit(
+                tandem=tandem, user=request.user, phase=phase, **form.cleaned_data
+            )
         except services.MentoringError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect("mentoring:mine")
-    return render(request, "mentoring/feedback.html", {
-        "tandem": tandem, "form": form, "phase_label": FeedbackResponse.Phase(phase).label})
+    return render(
+        request,
+        "mentoring/feedback.html",
+        {"tandem": tandem, "form": form, "phase_label": FeedbackResponse.Phase(phase).label},
+    )
 
 
 def _my_tandem(request: HttpRequest, tandem_id: int) -> Tandem:
-    return get_object_or_404(Tandem.objects.of_member(request.user), pk=tandem_id,
-                             status__in=[Tandem.Status.ACTIVE, Tandem.Status.COMPLETED])
+    return get_object_or_404(
+        Tandem.objects.of_member(request.user),
+        pk=tandem_id,
+        status__in=[Tandem.Status.ACTIVE, Tandem.Status.COMPLETED],
+    )
 
 
 @login_required
@@ -145,27 +210,46 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
     """The tandem's own page: agreement both confirm, and goals with progress."""
     tandem = _my_tandem(request, tandem_id)
     agreement = Agreement.objects.filter(tandem=tandem).first()
-    initial = ({"rhythm": agreement.rhythm, "rhythm_note": agreement.rhythm_note,
-                "confidentiality": agreement.confidentiality} if agreement else {})
-    agreement_form = AgreementForm(request.POST if request.POST.get("form") == "agreement" else None, initial=initial)
+    initial = (
+        {
+            "rhythm": agreement.rhythm,
+            "rhythm_note": agreement.rhythm_note,
+            "confidentiality": agreement.confidentiality,
+        }
+        if agreement
+        else {}
+    )
+    agreement_form = AgreementForm(
+        request.POST if request.POST.get("form") == "agreement" else None, initial=initial
+    )
     goal_form = GoalForm(request.POST if request.POST.get("form") == "goal" else None)
     if request.method == "POST":
         action = request.POST.get("form")
         try:
             if action == "agreement" and agreement_form.is_valid():
-                services.agreement_save(tandem=tandem, user=request.user, **agreement_form.cleaned_data)
-                messages.success(request, _("The agreement has been saved. Both of you please confirm it."))
+                services.agreement_save(
+                    tandem=tandem, user=request.user, **agreement_form.cleaned_data
+                )
+                messages.success(
+                    request, _("The agreement has been saved. Both of you please confirm it.")
+                )
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
             if action == "confirm":
                 services.agreement_confirm(tandem=tandem, user=request.user)
                 messages.success(request, _("You have confirmed the agreement."))
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
             if action == "goal" and goal_form.is_valid():
-                services.goal_add(tandem=tandem, user=request.user, title=goal_form.cleaned_data["title"])
+                services.goal_add(
+                    tandem=tandem, user=request.user, title=goal_form.cleaned_data["title"]
+                )
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
             if action == "end":
-                services.tandem_end_early(tandem=tandem, user=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, _("The tandem has been ended. Thank you for your commitment."))
+                services.tandem_end_early(
+                    tandem=tandem, user=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(
+                    request, _("The tandem has been ended. Thank you for your commitment.")
+                )
                 return redirect("mentoring:mine")
             if action == "progress":
                 goal = get_object_or_404(Goal, pk=request.POST.get("goal"), tandem=tandem)
@@ -177,8 +261,19 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
         except services.MentoringError as error:
             messages.error(request, str(error.message))
     is_mentee = request.user.pk == tandem.mentee.user_id
-    return render(request, "mentoring/tandem.html", {
-        "tandem": tandem, "agreement": agreement, "agreement_form": agreement_form, "goal_form": goal_form,
-        "goals": list(tandem.goals.all()), "partner": tandem.mentor.user if is_mentee else tandem.mentee.user,
-        "i_confirmed": bool(agreement and (agreement.mentee_confirmed_at if is_mentee else agreement.mentor_confirmed_at)),
-    })
+    return render(
+        request,
+        "mentoring/tandem.html",
+        {
+            "tandem": tandem,
+            "agreement": agreement,
+            "agreement_form": agreement_form,
+            "goal_form": goal_form,
+            "goals": list(tandem.goals.all()),
+            "partner": tandem.mentor.user if is_mentee else tandem.mentee.user,
+            "i_confirmed": bool(
+                agreement
+                and (agreement.mentee_confirmed_at if is_mentee else agreement.mentor_confirmed_at)
+            ),
+        },
+    )

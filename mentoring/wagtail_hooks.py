@@ -62,15 +62,35 @@ register_snippet(ProgrammeViewSet)
 def mentoring_admin_urls():
     return [
         path("mentoring/<int:programme_id>/", admin_views.dashboard, name="mentoring_dashboard"),
-        path("mentoring/<int:programme_id>/applications/<int:application_id>/", admin_views.application_decide,
-             name="mentoring_application_decide"),
+        path(
+            "mentoring/<int:programme_id>/applications/<int:application_id>/",
+            admin_views.application_decide,
+            name="mentoring_application_decide",
+        ),
         path("mentoring/<int:programme_id>/run/", admin_views.run_matching, name="mentoring_run"),
-        path("mentoring/<int:programme_id>/runs/<int:run_id>/", admin_views.run_review, name="mentoring_run_review"),
-        path("mentoring/<int:programme_id>/runs/<int:run_id>/publish/", admin_views.run_publish,
-             name="mentoring_run_publish"),
-        path("mentoring/<int:programme_id>/pairs/", admin_views.pair_rule, name="mentoring_pair_rule"),
-        path("mentoring/<int:programme_id>/export.csv", admin_views.export_csv, name="mentoring_export"),
-        path("mentoring/<int:programme_id>/complete/", admin_views.complete_tandems, name="mentoring_complete"),
+        path(
+            "mentoring/<int:programme_id>/runs/<int:run_id>/",
+            admin_views.run_review,
+            name="mentoring_run_review",
+        ),
+        path(
+            "mentoring/<int:programme_id>/runs/<int:run_id>/publish/",
+            admin_views.run_publish,
+            name="mentoring_run_publish",
+        ),
+        path(
+            "mentoring/<int:programme_id>/pairs/", admin_views.pair_rule, name="mentoring_pair_rule"
+        ),
+        path(
+            "mentoring/<int:programme_id>/export.csv",
+            admin_views.export_csv,
+            name="mentoring_export",
+        ),
+        path(
+            "mentoring/<int:programme_id>/complete/",
+            admin_views.complete_tandems,
+            name="mentoring_complete",
+        ),
     ]
 
 
@@ -86,11 +106,19 @@ def mentoring_dashboard_index_url():
 
 @hooks.register("register_me_section")
 def my_mentoring_section(request):
-    return MeSection(title=_("My mentoring"), url=reverse("mentoring:mine"), order=20,
-                     description=_("Your applications, proposed and active tandems."))
+    return MeSection(
+        title=_("My mentoring"),
+        url=reverse("mentoring:mine"),
+        order=20,
+        description=_("Your applications, proposed and active tandems."),
+    )
 
 
 @hooks.register("register_me_section")
 def my_sessions_section(request):
-    return MeSection(title=_("My sessions"), url=reverse("mentoring:sessions"), order=21,
-                     description=_("Book, move and join video sessions with your tandem partner."))
+    return MeSection(
+        title=_("My sessions"),
+        url=reverse("mentoring:sessions"),
+        order=21,
+        description=_("Book, move and join video sessions with your tandem partner."),
+    )

@@ -21,8 +21,18 @@ from wagtail.models import Site
 
 from tests.factories import UserFactory
 
-ROLES = ("anon", "learner", "mentee", "mentor", "t2_member", "trainer_b", "manager_p2", "manager_p1", "editor",
-         "superuser")
+ROLES = (
+    "anon",
+    "learner",
+    "mentee",
+    "mentor",
+    "t2_member",
+    "trainer_b",
+    "manager_p2",
+    "manager_p1",
+    "editor",
+    "superuser",
+)
 
 EVERY_DAY = [(day, "08:00", "20:00") for day in range(7)]
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 4
@@ -40,8 +50,9 @@ def _book(tandem, by):
     from mentoring.sessions import selectors, services
 
     now = timezone.now()
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=now + timedelta(hours=2),
-                                  end=now + timedelta(days=14)).slots[0]
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=now + timedelta(hours=2), end=now + timedelta(days=14)
+    ).slots[0]
     return services.session_book(tandem=tandem, start=slot.start, length=60, by=by).session
 
 
@@ -89,13 +100,20 @@ def build_world() -> SimpleNamespace:
     root.add_child(instance=w.home)
     w.home.save_revision().publish()
     Site.objects.all().delete()
-    w.site = Site.objects.create(hostname="localhost", port=80, root_page=w.home, is_default_site=True,
-                        site_name="Testverband")
+    w.site = Site.objects.create(
+        hostname="localhost",
+        port=80,
+        root_page=w.home,
+        is_default_site=True,
+        site_name="Testverband",
+    )
 
     # --- People --------------------------------------------------------------------------------
     w.users = {"anon": None}
     w.users["learner"] = UserFactory(first_name="Lena", last_name="Lernende")
-    w.users["trainer_b"] = UserFactory(groups=["Trainer:innen"], first_name="Bernd", last_name="Trainer")
+    w.users["trainer_b"] = UserFactory(
+        groups=["Trainer:innen"], first_name="Bernd", last_name="Trainer"
+    )
     w.users["manager_p1"] = UserFactory(groups=["Programmleitung"])
     w.users["manager_p2"] = UserFactory(groups=["Programmleitung"])
     w.users["editor"] = UserFactory(groups=["Redaktion"])
@@ -106,66 +124,133 @@ def build_world() -> SimpleNamespace:
     # --- Courses -------------------------------------------------------------------------------
     w.catalogue = _publish(w.home, CourseCataloguePage(title="Kurse", slug="kurse"))
     course_services.catalogue_grant_trainers(catalogue=w.catalogue)  # as the admin hook does
-    w.video = LearningVideo(title="Einführung", duration_seconds=100, mime_type="video/mp4",
-                            file_size=len(FAKE_MP4))
+    w.video = LearningVideo(
+        title="Einführung", duration_seconds=100, mime_type="video/mp4", file_size=len(FAKE_MP4)
+    )
     w.video.file.save("einfuehrung.mp4", ContentFile(FAKE_MP4), save=False)
     w.video.save()
-    w.track = CaptionTrack.objects.create(video=w.video, language="de", kind="captions",
-                                          webvtt="WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHallo.\n")
-    w.quiz = Quiz.objects.create(title="Abschlussquiz", pass_mark=50, max_attempts=3, questions=[
-        ("question", {"text": "Eigener Server?", "kind": "single", "explanation": "",
-                      "options": [{"text": "Ja", "is_correct": True, "feedback": ""},
-                                  {"text": "Nein", "is_correct": False, "feedback": ""}]}),
-    ])
+    w.track = CaptionTrack.objects.create(
+        video=w.video,
+        language="de",
+        kind="captions",
+        webvtt="WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHallo.\n",
+    )
+    w.quiz = Quiz.objects.create(
+        title="Abschlussquiz",
+        pass_mark=50,
+        max_attempts=3,
+        questions=[
+            (
+                "question",
+                {
+                    "text": "Eigener Server?",
+                    "kind": "single",
+                    "explanation": "",
+                    "options": [
+                        {"text": "Ja", "is_correct": True, "feedback": ""},
+                        {"text": "Nein", "is_correct": False, "feedback": ""},
+                    ],
+                },
+            ),
+        ],
+    )
 
     w.topic = Topic.objects.create(name="Beratung", slug="beratung")
     w.audience = Audience.objects.create(name="Ehrenamtliche", slug="ehrenamtliche")
-    course_a = _publish(w.catalogue, CoursePage(
-        title="Digitale Beratung", slug="digitale-beratung", summary="Beratung per Video.",
-        duration_hours=Decimal("6.0"), is_multiplier_course=True, lessons_public=False))
+    course_a = _publish(
+        w.catalogue,
+        CoursePage(
+            title="Digitale Beratung",
+            slug="digitale-beratung",
+            summary="Beratung per Video.",
+            duration_hours=Decimal("6.0"),
+            is_multiplier_course=True,
+            lessons_public=False,
+        ),
+    )
     course_a.trainers.set([w.trainer_a])
     course_a.save_revision().publish()
     chapter = _publish(course_a, ChapterPage(title="Grundlagen", slug="grundlagen"))
-    w.lesson_video = _publish(chapter, LessonPage(title="Video", slug="video",
-                                                  body=[("video", {"video": w.video, "required": True})]))
-    w.lesson_quiz = _publish(course_a, LessonPage(title="Quiz", slug="quiz",
-                                                  body=[("quiz", {"quiz": w.quiz, "required": True})]))
+    w.lesson_video = _publish(
+        chapter,
+        LessonPage(
+            title="Video", slug="video", body=[("video", {"video": w.video, "required": True})]
+        ),
+    )
+    w.lesson_quiz = _publish(
+        course_a,
+        LessonPage(title="Quiz", slug="quiz", body=[("quiz", {"quiz": w.quiz, "required": True})]),
+    )
     w.course_a = CoursePage.objects.get(pk=course_a.pk)
 
-    course_b = _publish(w.catalogue, CoursePage(
-        title="Moderation", slug="moderation", summary="Gruppen leiten.", duration_hours=Decimal("3.0"),
-        lessons_public=False))
+    course_b = _publish(
+        w.catalogue,
+        CoursePage(
+            title="Moderation",
+            slug="moderation",
+            summary="Gruppen leiten.",
+            duration_hours=Decimal("3.0"),
+            lessons_public=False,
+        ),
+    )
     course_b.trainers.set([w.users["trainer_b"]])
     course_b.save_revision().publish()
-    w.lesson_b = _publish(course_b, LessonPage(title="Lesen", slug="lesen", body=[("paragraph", "<p>Text.</p>")]))
+    w.lesson_b = _publish(
+        course_b, LessonPage(title="Lesen", slug="lesen", body=[("paragraph", "<p>Text.</p>")])
+    )
     w.course_b = CoursePage.objects.get(pk=course_b.pk)
 
     now = timezone.now()
     learner = w.users["learner"]
-    w.enrolment_a = Enrolment.objects.create(user=learner, course=w.course_a, status=Enrolment.Status.ACTIVE)
-    w.enrolment_b = Enrolment.objects.create(user=w.peer, course=w.course_b, status=Enrolment.Status.REQUESTED)
+    w.enrolment_a = Enrolment.objects.create(
+        user=learner, course=w.course_a, status=Enrolment.Status.ACTIVE
+    )
+    w.enrolment_b = Enrolment.objects.create(
+        user=w.peer, course=w.course_b, status=Enrolment.Status.REQUESTED
+    )
 
     def certificate(user, course):
-        return Certificate.objects.create(user=user, course=course, holder_name=user.get_full_name(),
-                                          course_title=course.title, hours=course.duration_hours,
-                                          trainer_names="", issued_at=now)
+        return Certificate.objects.create(
+            user=user,
+            course=course,
+            holder_name=user.get_full_name(),
+            course_title=course.title,
+            hours=course.duration_hours,
+            trainer_names="",
+            issued_at=now,
+        )
 
     w.certificate_a = certificate(learner, w.course_a)
     w.certificate_b = certificate(w.peer, w.course_b)
-    w.correction_a = NameCorrectionRequest.objects.create(certificate=w.certificate_a, requested_name="Lena Neu")
-    w.correction_b = NameCorrectionRequest.objects.create(certificate=w.certificate_b, requested_name="Paul Neu")
-    MultiplierQualification.objects.create(user=learner, course=w.course_a, certificate=w.certificate_a,
-                                           granted_at=now)
-    w.kit_item = TrainerKitItem.objects.create(course=w.course_a, title="Leitfaden",
-                                               file=ContentFile(b"%PDF-1.4 kit", name="leitfaden.pdf"))
+    w.correction_a = NameCorrectionRequest.objects.create(
+        certificate=w.certificate_a, requested_name="Lena Neu"
+    )
+    w.correction_b = NameCorrectionRequest.objects.create(
+        certificate=w.certificate_b, requested_name="Paul Neu"
+    )
+    MultiplierQualification.objects.create(
+        user=learner, course=w.course_a, certificate=w.certificate_a, granted_at=now
+    )
+    w.kit_item = TrainerKitItem.objects.create(
+        course=w.course_a,
+        title="Leitfaden",
+        file=ContentFile(b"%PDF-1.4 kit", name="leitfaden.pdf"),
+    )
 
     # --- Mentoring -----------------------------------------------------------------------------
     w.p1 = make_programme("p1")
     w.p2 = make_programme("p2")
     _manager(w.p1, w.users["manager_p1"])
     _manager(w.p2, w.users["manager_p2"])
-    w.programme_page = _publish(w.home, ProgrammePage(title="Cross-Mentoring", slug="cross-mentoring",
-                                                      programme=w.p1, intro="Frauen in Führung."))
+    w.programme_page = _publish(
+        w.home,
+        ProgrammePage(
+            title="Cross-Mentoring",
+            slug="cross-mentoring",
+            programme=w.p1,
+            intro="Frauen in Führung.",
+        ),
+    )
     w.t1 = make_active_tandem(w.p1, windows=EVERY_DAY)
     w.t2 = make_active_tandem(w.p2, windows=EVERY_DAY)
     w.users["mentee"] = w.t1.mentee.user

@@ -29,7 +29,9 @@ def ensure_wagtail_baseline() -> None:
         Collection.add_root(name="Root")
     importlib.import_module("lms.migrations.0002_staff_groups").create_groups(apps, None)
     importlib.import_module("courses.migrations.0002_trainer_permissions").grant(apps, None)
-    importlib.import_module("mentoring.migrations.0005_programme_manager_permissions").grant(apps, None)
+    importlib.import_module("mentoring.migrations.0005_programme_manager_permissions").grant(
+        apps, None
+    )
 
 
 @pytest.fixture
@@ -43,8 +45,9 @@ def home_page(db) -> HomePage:
     root.add_child(instance=home)
     home.save_revision().publish()
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                        site_name="Testverband")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Testverband"
+    )
     return home
 
 

@@ -93,8 +93,18 @@ class Case:
 PROBE_ROLES = ("anon", "t2_member", "superuser")
 
 
-def get_post(name, own: dict[str, int], *, kwargs=None, variant="", data=None, api_=False, xfail=None,
-             default=404, **extra):
+def get_post(
+    name,
+    own: dict[str, int],
+    *,
+    kwargs=None,
+    variant="",
+    data=None,
+    api_=False,
+    xfail=None,
+    default=404,
+    **extra,
+):
     """A POST-only endpoint: GET answers 405 (after the login check), POST answers ``own`` for
     the roles named and ``default`` (404) for everyone else."""
     anon = 403 if api_ else 302
@@ -102,8 +112,17 @@ def get_post(name, own: dict[str, int], *, kwargs=None, variant="", data=None, a
     get = E(405, anon=anon)
     return [
         Case(name, get, kwargs=kwargs, variant=variant, api=api_, roles=PROBE_ROLES, **extra),
-        Case(name, post, kwargs=kwargs, method="post", variant=variant, data=data, api=api_,
-             xfail=xfail or {}, **extra),
+        Case(
+            name,
+            post,
+            kwargs=kwargs,
+            method="post",
+            variant=variant,
+            data=data,
+            api=api_,
+            xfail=xfail or {},
+            **extra,
+        ),
     ]
 
 
@@ -111,7 +130,15 @@ def admin_post(name, own: dict[str, int], *, kwargs, variant="", data=None, xfai
     """A POST-only admin view: non-staff go to the login, staff get 405 for GET."""
     return [
         Case(name, admin(405), kwargs=kwargs, variant=variant, roles=PROBE_ROLES + ("manager_p2",)),
-        Case(name, admin(**own), kwargs=kwargs, method="post", variant=variant, data=data, xfail=xfail or {}),
+        Case(
+            name,
+            admin(**own),
+            kwargs=kwargs,
+            method="post",
+            variant=variant,
+            data=data,
+            xfail=xfail or {},
+        ),
     ]
 
 
@@ -141,12 +168,21 @@ CASES: list[Case] = [
     Case("set_language", E(302), method="post", data={"language": "en", "next": "/"}),
     # Pages Wagtail serves: the page types are Tandem's.
     Case("wagtail_serve", E(200), url=lambda w: w.home.url, variant="home"),
-    Case("wagtail_serve", E(200), url=lambda w: w.course_a.url, variant="course page (public catalogue)"),
+    Case(
+        "wagtail_serve",
+        E(200),
+        url=lambda w: w.course_a.url,
+        variant="course page (public catalogue)",
+    ),
     Case("wagtail_serve", E(200), url=lambda w: w.programme_page.url, variant="programme page"),
     # Lessons: a locked page (403, "enrol to see it") by design; the course outline is public.
     # Trainers edit every course of the catalogue (page permissions), so they see its lessons.
-    Case("wagtail_serve", page(403, **members(200, "learner", "trainer_b", "editor", "superuser")),
-         url=lambda w: w.lesson_video.url, variant="lesson of course A"),
+    Case(
+        "wagtail_serve",
+        page(403, **members(200, "learner", "trainer_b", "editor", "superuser")),
+        url=lambda w: w.lesson_video.url,
+        variant="lesson of course A",
+    ),
 ]
 
 # --- Courses ----------------------------------------------------------------------------------
@@ -155,7 +191,12 @@ A = lambda w: {"course_id": w.course_a.pk}  # noqa: E731
 B = lambda w: {"course_id": w.course_b.pk}  # noqa: E731
 CERT_A = lambda w: {"code": w.certificate_a.code}  # noqa: E731  learner's, course A
 CERT_B = lambda w: {"code": w.certificate_b.code}  # noqa: E731  the peer's, course B (trainer B's)
-LESSON_VIEWERS = ("learner", "trainer_b", "editor", "superuser")  # enrolled, catalogue trainers, editors
+LESSON_VIEWERS = (
+    "learner",
+    "trainer_b",
+    "editor",
+    "superuser",
+)  # enrolled, catalogue trainers, editors
 
 CASES += [
     Case("courses:mine", page(200)),
@@ -164,40 +205,102 @@ CASES += [
     Case("courses:manage", page(superuser=200), kwargs=A, variant="course A"),
     Case("courses:manage", page(trainer_b=200, superuser=200), kwargs=B, variant="own course B"),
     Case("courses:manage-export", page(superuser=200), kwargs=A, variant="course A"),
-    Case("courses:manage-export", page(trainer_b=200, superuser=200), kwargs=B, variant="own course B"),
+    Case(
+        "courses:manage-export",
+        page(trainer_b=200, superuser=200),
+        kwargs=B,
+        variant="own course B",
+    ),
     Case("courses:directory", page(learner=200, superuser=200), kwargs=A),
     *get_post("courses:directory-opt-in", {"learner": 302}, kwargs=A, data={"listed": "1"}),
-    *get_post("courses:enrolment-decide", {"trainer_b": 302, "superuser": 302},
-              kwargs=lambda w: {"enrolment_id": w.enrolment_b.pk}, variant="request in course B"),
-    *get_post("courses:enrolment-decide", {"superuser": 302},
-              kwargs=lambda w: {"enrolment_id": w.enrolment_a.pk}, variant="enrolment in course A"),
-    *get_post("courses:lesson-done", dict.fromkeys(LESSON_VIEWERS, 302),
-              kwargs=lambda w: {"lesson_id": w.lesson_video.pk}),
-    *get_post("courses:quiz-submit", dict.fromkeys(LESSON_VIEWERS, 302),
-              kwargs=lambda w: {"lesson_id": w.lesson_quiz.pk, "quiz_id": w.quiz.pk}),
+    *get_post(
+        "courses:enrolment-decide",
+        {"trainer_b": 302, "superuser": 302},
+        kwargs=lambda w: {"enrolment_id": w.enrolment_b.pk},
+        variant="request in course B",
+    ),
+    *get_post(
+        "courses:enrolment-decide",
+        {"superuser": 302},
+        kwargs=lambda w: {"enrolment_id": w.enrolment_a.pk},
+        variant="enrolment in course A",
+    ),
+    *get_post(
+        "courses:lesson-done",
+        dict.fromkeys(LESSON_VIEWERS, 302),
+        kwargs=lambda w: {"lesson_id": w.lesson_video.pk},
+    ),
+    *get_post(
+        "courses:quiz-submit",
+        dict.fromkeys(LESSON_VIEWERS, 302),
+        kwargs=lambda w: {"lesson_id": w.lesson_quiz.pk, "quiz_id": w.quiz.pk},
+    ),
     # Files are not login-gated: whoever may not watch gets 404, anonymous visitors included.
     # Trainers manage all learning videos in the admin (model permission), so they may watch them.
-    Case("courses:video-file", E(404, **members(200, *LESSON_VIEWERS)),
-         kwargs=lambda w: {"video_id": w.video.pk}),
-    Case("courses:caption-track", E(404, **members(200, *LESSON_VIEWERS)),
-         kwargs=lambda w: {"video_id": w.video.pk, "track_id": w.track.pk}),
-    Case("courses:kit-file", page(learner=200, superuser=200), kwargs=lambda w: {"item_id": w.kit_item.pk}),
-    Case("courses:certificate-pdf", page(learner=200, superuser=200), kwargs=CERT_A, variant="learner's"),
-    Case("courses:certificate-pdf", page(trainer_b=200, superuser=200), kwargs=CERT_B,
-         variant="another's, course B"),
-    *get_post("courses:certificate-name", {"learner": 302}, kwargs=CERT_A, data={"name": "Lena Neu"},
-              variant="learner's"),
-    *get_post("courses:certificate-name", {}, kwargs=CERT_B, data={"name": "X"}, variant="another's"),
+    Case(
+        "courses:video-file",
+        E(404, **members(200, *LESSON_VIEWERS)),
+        kwargs=lambda w: {"video_id": w.video.pk},
+    ),
+    Case(
+        "courses:caption-track",
+        E(404, **members(200, *LESSON_VIEWERS)),
+        kwargs=lambda w: {"video_id": w.video.pk, "track_id": w.track.pk},
+    ),
+    Case(
+        "courses:kit-file",
+        page(learner=200, superuser=200),
+        kwargs=lambda w: {"item_id": w.kit_item.pk},
+    ),
+    Case(
+        "courses:certificate-pdf",
+        page(learner=200, superuser=200),
+        kwargs=CERT_A,
+        variant="learner's",
+    ),
+    Case(
+        "courses:certificate-pdf",
+        page(trainer_b=200, superuser=200),
+        kwargs=CERT_B,
+        variant="another's, course B",
+    ),
+    *get_post(
+        "courses:certificate-name",
+        {"learner": 302},
+        kwargs=CERT_A,
+        data={"name": "Lena Neu"},
+        variant="learner's",
+    ),
+    *get_post(
+        "courses:certificate-name", {}, kwargs=CERT_B, data={"name": "X"}, variant="another's"
+    ),
     *get_post("courses:certificate-revoke", {"superuser": 302}, kwargs=CERT_A, variant="course A"),
-    *get_post("courses:certificate-revoke", {"trainer_b": 302, "superuser": 302}, kwargs=CERT_B,
-              variant="own course B"),
-    *get_post("courses:name-correction", {"superuser": 302},
-              kwargs=lambda w: {"request_id": w.correction_a.pk}, variant="course A"),
-    *get_post("courses:name-correction", {"trainer_b": 302, "superuser": 302},
-              kwargs=lambda w: {"request_id": w.correction_b.pk}, variant="own course B"),
+    *get_post(
+        "courses:certificate-revoke",
+        {"trainer_b": 302, "superuser": 302},
+        kwargs=CERT_B,
+        variant="own course B",
+    ),
+    *get_post(
+        "courses:name-correction",
+        {"superuser": 302},
+        kwargs=lambda w: {"request_id": w.correction_a.pk},
+        variant="course A",
+    ),
+    *get_post(
+        "courses:name-correction",
+        {"trainer_b": 302, "superuser": 302},
+        kwargs=lambda w: {"request_id": w.correction_b.pk},
+        variant="own course B",
+    ),
     # Public by design: shows only name, course and date.
     Case("courses:certificate-verify", E(200), kwargs=CERT_A),
-    Case("courses:certificate-verify", E(404), kwargs=lambda w: {"code": "AAAA-BBBB-CCCC-DDDD"}, variant="unknown"),
+    Case(
+        "courses:certificate-verify",
+        E(404),
+        kwargs=lambda w: {"code": "AAAA-BBBB-CCCC-DDDD"},
+        variant="unknown",
+    ),
 ]
 
 # --- Mentoring pages --------------------------------------------------------------------------
@@ -209,36 +312,91 @@ SESSION_2 = lambda w: {"session_uuid": w.s2.uuid}  # noqa: E731
 
 CASES += [
     Case("mentoring:mine", page(200)),
-    Case("mentoring:apply", page(200), kwargs=lambda w: {"page_id": w.programme_page.pk, "role": "mentee"}),
-    Case("mentoring:apply", page(404), kwargs=lambda w: {"page_id": w.programme_page.pk, "role": "boss"},
-         variant="unknown role"),
+    Case(
+        "mentoring:apply",
+        page(200),
+        kwargs=lambda w: {"page_id": w.programme_page.pk, "role": "mentee"},
+    ),
+    Case(
+        "mentoring:apply",
+        page(404),
+        kwargs=lambda w: {"page_id": w.programme_page.pk, "role": "boss"},
+        variant="unknown role",
+    ),
     Case("mentoring:tandem", page(**members(200, *T1)), kwargs=TANDEM_1, variant="T1"),
     Case("mentoring:tandem", page(t2_member=200), kwargs=TANDEM_2, variant="T2"),
     *get_post("mentoring:tandem-respond", members(400, *T1), kwargs=TANDEM_1, variant="T1"),
-    Case("mentoring:feedback", page(**members(200, *T1)), kwargs=lambda w: {"tandem_id": w.t1.pk,
-                                                                          "phase": "midterm"}, variant="T1"),
-    Case("mentoring:feedback", page(t2_member=200), kwargs=lambda w: {"tandem_id": w.t2.pk, "phase": "midterm"},
-         variant="T2"),
-    *get_post("mentoring:withdraw", {"mentee": 302}, kwargs=lambda w: {"application_id": w.t1.mentee_id},
-              variant="mentee's application"),
-    *get_post("mentoring:pause", {"mentor": 302}, kwargs=lambda w: {"application_id": w.t1.mentor_id},
-              data={"paused": "1"}, variant="mentor's application"),
-    *get_post("mentoring:request", {"mentee": 302}, kwargs=lambda w: {"application_id": w.t1.mentee_id},
-              data=lambda w: {"mentor": w.t1.mentor_id}, variant="mentee's application"),
+    Case(
+        "mentoring:feedback",
+        page(**members(200, *T1)),
+        kwargs=lambda w: {"tandem_id": w.t1.pk, "phase": "midterm"},
+        variant="T1",
+    ),
+    Case(
+        "mentoring:feedback",
+        page(t2_member=200),
+        kwargs=lambda w: {"tandem_id": w.t2.pk, "phase": "midterm"},
+        variant="T2",
+    ),
+    *get_post(
+        "mentoring:withdraw",
+        {"mentee": 302},
+        kwargs=lambda w: {"application_id": w.t1.mentee_id},
+        variant="mentee's application",
+    ),
+    *get_post(
+        "mentoring:pause",
+        {"mentor": 302},
+        kwargs=lambda w: {"application_id": w.t1.mentor_id},
+        data={"paused": "1"},
+        variant="mentor's application",
+    ),
+    *get_post(
+        "mentoring:request",
+        {"mentee": 302},
+        kwargs=lambda w: {"application_id": w.t1.mentee_id},
+        data=lambda w: {"mentor": w.t1.mentor_id},
+        variant="mentee's application",
+    ),
     Case("mentoring:sessions", page(200)),
     *get_post("mentoring:calendar-rotate", dict.fromkeys(LOGGED_IN, 302)),
     # The feed is public by its secret token (calendar apps cannot log in).
-    Case("mentoring:calendar-feed", E(200), kwargs=lambda w: {"token": w.calendar_token}, variant="valid token"),
-    Case("mentoring:calendar-feed", E(404), kwargs=lambda w: {"token": "not-a-token"}, variant="unknown token"),
+    Case(
+        "mentoring:calendar-feed",
+        E(200),
+        kwargs=lambda w: {"token": w.calendar_token},
+        variant="valid token",
+    ),
+    Case(
+        "mentoring:calendar-feed",
+        E(404),
+        kwargs=lambda w: {"token": "not-a-token"},
+        variant="unknown token",
+    ),
     Case("mentoring:book", page(**members(200, *T1)), kwargs=TANDEM_1, variant="T1"),
     Case("mentoring:book", page(t2_member=200), kwargs=TANDEM_2, variant="T2"),
-    Case("mentoring:book", page(), url=lambda w: reverse("mentoring:book", args=[w.t1.pk]) + f"?move={w.s2.uuid}",
-         variant="T1, moving a session of T2"),
+    Case(
+        "mentoring:book",
+        page(),
+        url=lambda w: reverse("mentoring:book", args=[w.t1.pk]) + f"?move={w.s2.uuid}",
+        variant="T1, moving a session of T2",
+    ),
     Case("mentoring:session", page(**members(200, *T1)), kwargs=SESSION_1, variant="S1 of T1"),
     Case("mentoring:session", page(t2_member=200), kwargs=SESSION_2, variant="S2 of T2"),
-    Case("mentoring:session", page(), kwargs=lambda w: {"session_uuid": UNKNOWN_UUID}, variant="unknown"),
-    Case("mentoring:session", page(**members(400, *T1)), kwargs=SESSION_1, method="post",
-         data={"form": "cancel"}, variant="S1 of T1, cancel without reason"),
+    Case(
+        "mentoring:session",
+        page(),
+        kwargs=lambda w: {"session_uuid": UNKNOWN_UUID},
+        variant="unknown",
+    ),
+    Case(
+        "mentoring:session",
+        page(**members(400, *T1)),
+        kwargs=SESSION_1,
+        method="post",
+        data={"form": "cancel"},
+        variant="S1 of T1, cancel without reason",
+    ),
     Case("mentoring:session-join", page(**members(200, *T1)), kwargs=SESSION_1, variant="S1 of T1"),
     Case("mentoring:session-join", page(t2_member=200), kwargs=SESSION_2, variant="S2 of T2"),
     Case("mentoring:availability", page(mentor=200)),  # mentors only
@@ -256,15 +414,53 @@ for name, method, kwargs, with_bearer in [
     ("mentoring:jitsi-room-event", "post", ROOM, 200),
 ]:
     CASES += [
-        Case(name, E(405), kwargs=kwargs, settings=JITSI_ON, roles=("anon", "superuser"), variant="GET"),
-        Case(name, E(401), kwargs=kwargs, method=method, settings=JITSI_ON, roles=("anon", "mentor", "superuser"),
-             variant="session cookie, no bearer"),
-        Case(name, E(with_bearer), kwargs=kwargs, method=method, settings=JITSI_ON, headers=BEARER,
-             roles=("anon",), variant="bearer token"),
-        Case(name, E(401), kwargs=kwargs, method=method, settings=JITSI_ON, roles=("anon",),
-             headers={"HTTP_AUTHORIZATION": "Bearer wrong"}, variant="wrong bearer"),
-        Case(name, E(404), kwargs=kwargs, method=method, settings=JITSI_OFF, headers=BEARER, roles=("anon",),
-             variant="switched off"),
+        Case(
+            name,
+            E(405),
+            kwargs=kwargs,
+            settings=JITSI_ON,
+            roles=("anon", "superuser"),
+            variant="GET",
+        ),
+        Case(
+            name,
+            E(401),
+            kwargs=kwargs,
+            method=method,
+            settings=JITSI_ON,
+            roles=("anon", "mentor", "superuser"),
+            variant="session cookie, no bearer",
+        ),
+        Case(
+            name,
+            E(with_bearer),
+            kwargs=kwargs,
+            method=method,
+            settings=JITSI_ON,
+            headers=BEARER,
+            roles=("anon",),
+            variant="bearer token",
+        ),
+        Case(
+            name,
+            E(401),
+            kwargs=kwargs,
+            method=method,
+            settings=JITSI_ON,
+            roles=("anon",),
+            headers={"HTTP_AUTHORIZATION": "Bearer wrong"},
+            variant="wrong bearer",
+        ),
+        Case(
+            name,
+            E(404),
+            kwargs=kwargs,
+            method=method,
+            settings=JITSI_OFF,
+            headers=BEARER,
+            roles=("anon",),
+            variant="switched off",
+        ),
     ]
 
 # --- Wagtail admin views Tandem registers ----------------------------------------------------
@@ -279,28 +475,66 @@ CASES += [
     Case("mentoring_dashboard", admin(manager_p1=200, superuser=200), kwargs=P1, variant="P1"),
     Case("mentoring_dashboard", admin(manager_p2=200, superuser=200), kwargs=P2, variant="P2"),
     Case("mentoring_export", admin(manager_p1=200, superuser=200), kwargs=P1, variant="P1"),
-    Case("mentoring_run_review", admin(manager_p1=200, superuser=200),
-         kwargs=lambda w: {"programme_id": w.p1.pk, "run_id": w.r1.pk}, variant="P1, run of P1"),
-    Case("mentoring_run_review", admin(), kwargs=lambda w: {"programme_id": w.p2.pk, "run_id": w.r1.pk},
-         variant="P2, run of P1"),
-    *admin_post("mentoring_application_decide", dict.fromkeys(OWN_P1, 400),
-                kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentee_id},
-                variant="P1, application of P1"),
-    *admin_post("mentoring_application_decide", {"superuser": 404},
-                kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
-                variant="P2, application of P1"),
+    Case(
+        "mentoring_run_review",
+        admin(manager_p1=200, superuser=200),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "run_id": w.r1.pk},
+        variant="P1, run of P1",
+    ),
+    Case(
+        "mentoring_run_review",
+        admin(),
+        kwargs=lambda w: {"programme_id": w.p2.pk, "run_id": w.r1.pk},
+        variant="P2, run of P1",
+    ),
+    *admin_post(
+        "mentoring_application_decide",
+        dict.fromkeys(OWN_P1, 400),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentee_id},
+        variant="P1, application of P1",
+    ),
+    *admin_post(
+        "mentoring_application_decide",
+        {"superuser": 404},
+        kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
+        variant="P2, application of P1",
+    ),
     *admin_post("mentoring_run", dict.fromkeys(OWN_P1, 302), kwargs=P1, variant="P1"),
-    *admin_post("mentoring_run_publish", dict.fromkeys(OWN_P1, 302),
-                kwargs=lambda w: {"programme_id": w.p1.pk, "run_id": w.r1.pk}, variant="P1, run of P1"),
-    *admin_post("mentoring_pair_rule", dict.fromkeys(OWN_P1, 302), kwargs=P1, variant="P1",
-                data=lambda w: {"mentee": w.t1.mentee_id, "mentor": w.t1.mentor_id, "kind": "forbidden"}),
-    *admin_post("mentoring_pair_rule", {"superuser": 404}, kwargs=P1, variant="P1, applications of P2",
-                data=lambda w: {"mentee": w.t2.mentee_id, "mentor": w.t2.mentor_id, "kind": "forbidden"}),
+    *admin_post(
+        "mentoring_run_publish",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "run_id": w.r1.pk},
+        variant="P1, run of P1",
+    ),
+    *admin_post(
+        "mentoring_pair_rule",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=P1,
+        variant="P1",
+        data=lambda w: {"mentee": w.t1.mentee_id, "mentor": w.t1.mentor_id, "kind": "forbidden"},
+    ),
+    *admin_post(
+        "mentoring_pair_rule",
+        {"superuser": 404},
+        kwargs=P1,
+        variant="P1, applications of P2",
+        data=lambda w: {"mentee": w.t2.mentee_id, "mentor": w.t2.mentor_id, "kind": "forbidden"},
+    ),
     *admin_post("mentoring_complete", dict.fromkeys(OWN_P1, 302), kwargs=P1, variant="P1"),
 ]
 
 
-SNIPPET_VIEWS = ("list", "list_results", "add", "edit", "delete", "usage", "history", "history_results", "copy")
+SNIPPET_VIEWS = (
+    "list",
+    "list_results",
+    "add",
+    "edit",
+    "delete",
+    "usage",
+    "history",
+    "history_results",
+    "copy",
+)
 CHOOSER_VIEWS = ("choose", "choose_results", "chosen", "chosen_multiple", "create")
 
 
@@ -312,7 +546,11 @@ def snippet_cases(app, model, obj, expect: dict[str, dict[str, int]], *, roles, 
     pk = lambda w: {"pk": obj(w).pk}  # noqa: E731
     cases = []
     for view in SNIPPET_VIEWS + CHOOSER_VIEWS:
-        ns = f"wagtailsnippets_{app}_{model}" if view in SNIPPET_VIEWS else f"wagtailsnippetchoosers_{app}_{model}"
+        ns = (
+            f"wagtailsnippets_{app}_{model}"
+            if view in SNIPPET_VIEWS
+            else f"wagtailsnippetchoosers_{app}_{model}"
+        )
         name = f"{ns}:{view}"
         kwargs = url = None
         if view == "chosen":
@@ -321,7 +559,9 @@ def snippet_cases(app, model, obj, expect: dict[str, dict[str, int]], *, roles, 
             url = lambda w, name=name: f"{reverse(name)}?id={obj(w).pk}"  # noqa: E731
         elif view in ("edit", "delete", "usage", "history", "history_results", "copy"):
             kwargs = pk
-        cases.append(Case(name, expect[view], kwargs=kwargs, url=url, roles=roles, xfail=xfail.get(view, {})))
+        cases.append(
+            Case(name, expect[view], kwargs=kwargs, url=url, roles=roles, xfail=xfail.get(view, {}))
+        )
     return cases
 
 
@@ -330,23 +570,38 @@ def snippet_cases(app, model, obj, expect: dict[str, dict[str, int]], *, roles, 
 # anyway (API /programmes/, programme pages), for course snippets it is titles only.
 ALL_STAFF = admin(200)
 OWN_PROGRAMME = admin(302, manager_p1=200, manager_p2=404, editor=404, trainer_b=404, superuser=200)
-CASES += snippet_cases("mentoring", "programme", lambda w: w.p1, roles=ROLES, expect={
-    "list": admin(302, manager_p1=200, manager_p2=200, superuser=200),  # filtered to one's own
-    "list_results": admin(302, manager_p1=200, manager_p2=200, superuser=200),
-    "add": admin(302, superuser=200),  # creating programmes stays with administrators
-    "edit": admin(404, manager_p1=200, superuser=200),  # ProgrammeEditView: others get 404
-    # every view of one programme: others' programmes are 404; own managers lack delete/copy rights
-    "delete": admin(404, manager_p1=302, superuser=200),
-    "usage": OWN_PROGRAMME, "history": OWN_PROGRAMME, "history_results": OWN_PROGRAMME,
-    "copy": admin(302, manager_p2=404, superuser=200),
-    "choose": ALL_STAFF, "choose_results": ALL_STAFF, "chosen": ALL_STAFF, "chosen_multiple": ALL_STAFF,
-    "create": admin(302, superuser=200),
-})
+CASES += snippet_cases(
+    "mentoring",
+    "programme",
+    lambda w: w.p1,
+    roles=ROLES,
+    expect={
+        "list": admin(302, manager_p1=200, manager_p2=200, superuser=200),  # filtered to one's own
+        "list_results": admin(302, manager_p1=200, manager_p2=200, superuser=200),
+        "add": admin(302, superuser=200),  # creating programmes stays with administrators
+        "edit": admin(404, manager_p1=200, superuser=200),  # ProgrammeEditView: others get 404
+        # every view of one programme: others' programmes are 404; own managers lack delete/copy rights
+        "delete": admin(404, manager_p1=302, superuser=200),
+        "usage": OWN_PROGRAMME,
+        "history": OWN_PROGRAMME,
+        "history_results": OWN_PROGRAMME,
+        "copy": admin(302, manager_p2=404, superuser=200),
+        "choose": ALL_STAFF,
+        "choose_results": ALL_STAFF,
+        "chosen": ALL_STAFF,
+        "chosen_multiple": ALL_STAFF,
+        "create": admin(302, superuser=200),
+    },
+)
 
 # Course snippets: trainers hold add/change/view (no delete), everybody else no permission.
 TRAINERS = admin(302, trainer_b=200, superuser=200)
-COURSE_SNIPPETS = {**dict.fromkeys(SNIPPET_VIEWS, TRAINERS), "delete": admin(302, superuser=200),
-                   **dict.fromkeys(CHOOSER_VIEWS, ALL_STAFF), "create": TRAINERS}
+COURSE_SNIPPETS = {
+    **dict.fromkeys(SNIPPET_VIEWS, TRAINERS),
+    "delete": admin(302, superuser=200),
+    **dict.fromkeys(CHOOSER_VIEWS, ALL_STAFF),
+    "create": TRAINERS,
+}
 for model, obj, roles in [
     ("learningvideo", lambda w: w.video, ROLES),
     # the same permissions as learning videos: fewer roles keep the run short
@@ -360,15 +615,27 @@ for model, obj, roles in [
 # usual redirect to the dashboard for other staff.
 CASES += [Case("cms_audit_log", admin(302, superuser=200))]
 # Erasure on request: the manager of the person's programme and superusers; others 404.
-CASES += [Case("lms_erasure_for_person", admin(404, manager_p1=200, superuser=200),
-               kwargs=lambda w: {"user_id": w.t1.mentee.user_id}),
-          Case("lms_erasure_for_person", admin(404), kwargs=lambda w: {"user_id": w.users["superuser"].pk},
-               variant="a superuser cannot be erased this way")]
+CASES += [
+    Case(
+        "lms_erasure_for_person",
+        admin(404, manager_p1=200, superuser=200),
+        kwargs=lambda w: {"user_id": w.t1.mentee.user_id},
+    ),
+    Case(
+        "lms_erasure_for_person",
+        admin(404),
+        kwargs=lambda w: {"user_id": w.users["superuser"].pk},
+        variant="a superuser cannot be erased this way",
+    ),
+]
 
 # Site settings (cms): editors only (Wagtail's settings view; the model is Tandem's).
 CASES += [
-    Case("wagtailsettings:edit", admin(302, editor=200, superuser=200),
-         url=lambda w: reverse("wagtailsettings:edit", args=["cms", "sitesettings", w.site.pk])),
+    Case(
+        "wagtailsettings:edit",
+        admin(302, editor=200, superuser=200),
+        url=lambda w: reverse("wagtailsettings:edit", args=["cms", "sitesettings", w.site.pk]),
+    ),
 ]
 
 # --- API v1 -----------------------------------------------------------------------------------
@@ -386,61 +653,187 @@ CASES += [
     Case("api-redoc", E(200), api=True, roles=PROBE_ROLES),
     Case("api-me", api(200), api=True),
     # Unknown addresses under /api/v1/: a JSON 404 for every method, also a POST without CSRF token.
-    Case("api-unknown", E(404), url=lambda w: "/api/v1/no-such-endpoint/", api=True, roles=PROBE_ROLES),
-    Case("api-unknown", E(404), url=lambda w: "/api/v1/no-such-endpoint/", method="post", api=True,
-         roles=PROBE_ROLES, variant="POST"),
+    Case(
+        "api-unknown",
+        E(404),
+        url=lambda w: "/api/v1/no-such-endpoint/",
+        api=True,
+        roles=PROBE_ROLES,
+    ),
+    Case(
+        "api-unknown",
+        E(404),
+        url=lambda w: "/api/v1/no-such-endpoint/",
+        method="post",
+        api=True,
+        roles=PROBE_ROLES,
+        variant="POST",
+    ),
     Case("courses-api:course-list", E(200), api=True),
     Case("courses-api:course-detail", E(200), kwargs=lambda w: {"pk": w.course_a.pk}, api=True),
     # Enrolling again returns the existing enrolment (201, idempotent).
-    *get_post("courses-api:course-enrol", dict.fromkeys(LOGGED_IN, 201),
-              kwargs=lambda w: {"pk": w.course_a.pk}, api_=True),
-    *get_post("courses-api:course-leave", {"learner": 200}, kwargs=lambda w: {"pk": w.course_a.pk}, api_=True),
+    *get_post(
+        "courses-api:course-enrol",
+        dict.fromkeys(LOGGED_IN, 201),
+        kwargs=lambda w: {"pk": w.course_a.pk},
+        api_=True,
+    ),
+    *get_post(
+        "courses-api:course-leave",
+        {"learner": 200},
+        kwargs=lambda w: {"pk": w.course_a.pk},
+        api_=True,
+    ),
     Case("courses-api:enrolment-list", api(200), api=True),
-    Case("courses-api:enrolment-detail", api(learner=200), kwargs=lambda w: {"pk": w.enrolment_a.pk}, api=True),
+    Case(
+        "courses-api:enrolment-detail",
+        api(learner=200),
+        kwargs=lambda w: {"pk": w.enrolment_a.pk},
+        api=True,
+    ),
     Case("courses-api:certificate-list", api(200), api=True),
     # Lessons: AllowAny, so anonymous callers get the same 404 as outsiders.
-    Case("courses-api:lesson", E(404, **dict.fromkeys(LESSON_VIEWERS, 200)),
-         kwargs=lambda w: {"pk": w.lesson_video.pk}, api=True),
-    *get_post("courses-api:video-progress", members(400, *LESSON_VIEWERS),
-              kwargs=lambda w: {"pk": w.video.pk}, api_=True),
+    Case(
+        "courses-api:lesson",
+        E(404, **dict.fromkeys(LESSON_VIEWERS, 200)),
+        kwargs=lambda w: {"pk": w.lesson_video.pk},
+        api=True,
+    ),
+    *get_post(
+        "courses-api:video-progress",
+        members(400, *LESSON_VIEWERS),
+        kwargs=lambda w: {"pk": w.video.pk},
+        api_=True,
+    ),
     # With the lesson named but no answers: viewers get the validation error, everyone else 404.
-    *get_post("courses-api:quiz-attempt", dict.fromkeys(LESSON_VIEWERS, 400),
-              kwargs=lambda w: {"pk": w.quiz.pk}, api_=True, data=lambda w: {"lesson": w.lesson_quiz.pk}),
+    *get_post(
+        "courses-api:quiz-attempt",
+        dict.fromkeys(LESSON_VIEWERS, 400),
+        kwargs=lambda w: {"pk": w.quiz.pk},
+        api_=True,
+        data=lambda w: {"lesson": w.lesson_quiz.pk},
+    ),
     Case("mentoring-api:programme-list", E(200), api=True),  # programmes are public
     Case("mentoring-api:programme-detail", E(200), kwargs=lambda w: {"pk": w.p1.pk}, api=True),
-    *get_post("mentoring-api:programme-run", members(201, "manager_p1", "superuser"),
-              kwargs=lambda w: {"pk": w.p1.pk}, api_=True, variant="P1"),
-    *get_post("mentoring-api:programme-run", members(201, "manager_p2", "superuser"),
-              kwargs=lambda w: {"pk": w.p2.pk}, api_=True, variant="P2"),
+    *get_post(
+        "mentoring-api:programme-run",
+        members(201, "manager_p1", "superuser"),
+        kwargs=lambda w: {"pk": w.p1.pk},
+        api_=True,
+        variant="P1",
+    ),
+    *get_post(
+        "mentoring-api:programme-run",
+        members(201, "manager_p2", "superuser"),
+        kwargs=lambda w: {"pk": w.p2.pk},
+        api_=True,
+        variant="P2",
+    ),
     Case("mentoring-api:application-list", api(200), api=True),
-    Case("mentoring-api:application-list", api(400), method="post", api=True, variant="apply, empty body"),
-    Case("mentoring-api:application-detail", api(mentee=200), kwargs=lambda w: {"pk": w.t1.mentee_id},
-         api=True, variant="mentee's"),
+    Case(
+        "mentoring-api:application-list",
+        api(400),
+        method="post",
+        api=True,
+        variant="apply, empty body",
+    ),
+    Case(
+        "mentoring-api:application-detail",
+        api(mentee=200),
+        kwargs=lambda w: {"pk": w.t1.mentee_id},
+        api=True,
+        variant="mentee's",
+    ),
     Case("mentoring-api:run-list", api(200), api=True),
-    Case("mentoring-api:run-detail", api(manager_p1=200, superuser=200), kwargs=RUN_1, api=True, variant="R1"),
-    *get_post("mentoring-api:run-publish", members(200, "manager_p1", "superuser"), kwargs=RUN_1, api_=True,
-              variant="R1"),
+    Case(
+        "mentoring-api:run-detail",
+        api(manager_p1=200, superuser=200),
+        kwargs=RUN_1,
+        api=True,
+        variant="R1",
+    ),
+    *get_post(
+        "mentoring-api:run-publish",
+        members(200, "manager_p1", "superuser"),
+        kwargs=RUN_1,
+        api_=True,
+        variant="R1",
+    ),
     Case("mentoring-api:tandem-list", api(200), api=True),
-    Case("mentoring-api:tandem-detail", api(**members(200, *T1_VIEWERS)), kwargs=TANDEM_1_PK, api=True,
-         variant="T1"),
-    Case("mentoring-api:tandem-detail", api(**members(200, "t2_member", "manager_p2", "superuser")),
-         kwargs=lambda w: {"pk": w.t2.pk}, api=True, variant="T2"),
-    *get_post("mentoring-api:tandem-answer", members(400, *T1_VIEWERS), kwargs=TANDEM_1_PK, api_=True,
-              variant="T1"),
-    Case("mentoring-api:tandem-slots", api(**members(200, *T1)), kwargs=lambda w: {"tandem_id": w.t1.pk},
-         api=True, variant="T1"),
+    Case(
+        "mentoring-api:tandem-detail",
+        api(**members(200, *T1_VIEWERS)),
+        kwargs=TANDEM_1_PK,
+        api=True,
+        variant="T1",
+    ),
+    Case(
+        "mentoring-api:tandem-detail",
+        api(**members(200, "t2_member", "manager_p2", "superuser")),
+        kwargs=lambda w: {"pk": w.t2.pk},
+        api=True,
+        variant="T2",
+    ),
+    *get_post(
+        "mentoring-api:tandem-answer",
+        members(400, *T1_VIEWERS),
+        kwargs=TANDEM_1_PK,
+        api_=True,
+        variant="T1",
+    ),
+    Case(
+        "mentoring-api:tandem-slots",
+        api(**members(200, *T1)),
+        kwargs=lambda w: {"tandem_id": w.t1.pk},
+        api=True,
+        variant="T1",
+    ),
     Case("mentoring-api:session-list", api(200), api=True),
-    Case("mentoring-api:session-list", api(400), method="post", api=True, variant="book, empty body"),
-    Case("mentoring-api:session-list", api(**members(409, *T1), t2_member=404, learner=404), method="post",
-         api=True, variant="book for T1",
-         data=lambda w: {"tandem": w.t1.pk, "start": w.s1.start.isoformat(), "length": 60}),
-    Case("mentoring-api:session-detail", api(**members(200, *T1)), kwargs=S1_UUID, api=True, variant="S1 of T1"),
-    Case("mentoring-api:session-detail", api(t2_member=200), kwargs=lambda w: {"uuid": w.s2.uuid}, api=True,
-         variant="S2 of T2"),
-    *get_post("mentoring-api:session-cancel", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"),
-    *get_post("mentoring-api:session-confirm", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"),
-    *get_post("mentoring-api:session-join-token", members(200, *T1), kwargs=S1_UUID, api_=True, variant="S1"),
-    *get_post("mentoring-api:session-reschedule", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"),
+    Case(
+        "mentoring-api:session-list", api(400), method="post", api=True, variant="book, empty body"
+    ),
+    Case(
+        "mentoring-api:session-list",
+        api(**members(409, *T1), t2_member=404, learner=404),
+        method="post",
+        api=True,
+        variant="book for T1",
+        data=lambda w: {"tandem": w.t1.pk, "start": w.s1.start.isoformat(), "length": 60},
+    ),
+    Case(
+        "mentoring-api:session-detail",
+        api(**members(200, *T1)),
+        kwargs=S1_UUID,
+        api=True,
+        variant="S1 of T1",
+    ),
+    Case(
+        "mentoring-api:session-detail",
+        api(t2_member=200),
+        kwargs=lambda w: {"uuid": w.s2.uuid},
+        api=True,
+        variant="S2 of T2",
+    ),
+    *get_post(
+        "mentoring-api:session-cancel", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"
+    ),
+    *get_post(
+        "mentoring-api:session-confirm", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"
+    ),
+    *get_post(
+        "mentoring-api:session-join-token",
+        members(200, *T1),
+        kwargs=S1_UUID,
+        api_=True,
+        variant="S1",
+    ),
+    *get_post(
+        "mentoring-api:session-reschedule",
+        members(400, *T1),
+        kwargs=S1_UUID,
+        api_=True,
+        variant="S1",
+    ),
     Case("mentoring-api:calendar-token", api(200), api=True),
     Case("mentoring-api:calendar-token", api(200), method="post", api=True, variant="rotate"),
 ]
@@ -513,11 +906,18 @@ def test_access(world, db, case, role):
         response = _request(case, world, role)
     expected = case.expect[role]
     assert response.status_code == expected, (
-        f"{case.method.upper()} {case.path(world)} as {role}: expected {expected}, got {response.status_code}")
+        f"{case.method.upper()} {case.path(world)} as {role}: expected {expected}, got {response.status_code}"
+    )
     if case.api and role == "anon" and expected == 403:  # one error shape, saying why
         assert response.json()["code"] == "not_authenticated", response.content
-    if expected == 302 and role == "anon" and case.name not in ("set_language", "wagtailadmin_login_redirect"):
-        assert response["Location"].startswith(("/accounts/login/", "/admin/login/")), response["Location"]
+    if (
+        expected == 302
+        and role == "anon"
+        and case.name not in ("set_language", "wagtailadmin_login_redirect")
+    ):
+        assert response["Location"].startswith(("/accounts/login/", "/admin/login/")), response[
+            "Location"
+        ]
 
 
 # --- Coverage: every URL pattern is in the matrix or in the allow-list ---------------------------
@@ -574,7 +974,11 @@ def _walk(patterns, prefix="", namespace=None):
                 inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+            name = (
+                f"{namespace}:{pattern.name}"
+                if namespace and pattern.name
+                else (pattern.name or "")
+            )
             yield prefix + str(pattern.pattern), name, pattern.callback
 
 
@@ -594,8 +998,10 @@ def _is_tandem(route: str, name: str, callback) -> bool:
 
 
 def _allowed(route: str, name: str) -> bool:
-    return any(name.startswith(prefix) if not prefix.startswith("route:") else route == prefix[6:]
-               for prefix in THIRD_PARTY)
+    return any(
+        name.startswith(prefix) if not prefix.startswith("route:") else route == prefix[6:]
+        for prefix in THIRD_PARTY
+    )
 
 
 def test_every_url_pattern_is_in_the_matrix(world, db):
@@ -611,8 +1017,12 @@ def test_every_url_pattern_is_in_the_matrix(world, db):
                 missing.append(f"{name or '(unnamed)'}  {route}")
         elif not _allowed(route, name):
             unknown.append(f"{name or '(unnamed)'}  {route}")
-    assert not missing, "Tandem URL patterns without a row in the access matrix:\n" + "\n".join(missing)
-    assert not unknown, ("URL patterns neither in the matrix nor in THIRD_PARTY:\n" + "\n".join(unknown))
+    assert not missing, "Tandem URL patterns without a row in the access matrix:\n" + "\n".join(
+        missing
+    )
+    assert not unknown, "URL patterns neither in the matrix nor in THIRD_PARTY:\n" + "\n".join(
+        unknown
+    )
 
 
 def test_the_allow_list_has_no_stale_entries():
@@ -627,9 +1037,14 @@ def test_the_allow_list_has_no_stale_entries():
 def test_roles_are_who_the_matrix_says(world, db):
     """Guards the world: if a fixture changes, the matrix would silently test other people."""
     w = world
-    assert w.users["mentee"].pk == w.t1.mentee.user_id and w.users["mentor"].pk == w.t1.mentor.user_id
+    assert (
+        w.users["mentee"].pk == w.t1.mentee.user_id and w.users["mentor"].pk == w.t1.mentor.user_id
+    )
     assert w.users["t2_member"].pk in (w.t2.mentee.user_id, w.t2.mentor.user_id)
-    assert w.users["trainer_b"] in w.course_b.trainers.all() and w.users["trainer_b"] not in w.course_a.trainers.all()
+    assert (
+        w.users["trainer_b"] in w.course_b.trainers.all()
+        and w.users["trainer_b"] not in w.course_a.trainers.all()
+    )
     assert list(w.p1.managers.all()) == [w.users["manager_p1"]]
     assert list(w.p2.managers.all()) == [w.users["manager_p2"]]
     assert w.enrolment_a.user == w.users["learner"] and w.certificate_a.user == w.users["learner"]

@@ -36,17 +36,39 @@ from schemathesis.specs.openapi.checks import (
 # The coverage phase (boundary values, missing and unexpected parameters, other methods) is
 # deterministic but not bounded by max_examples; for PUT/PATCH /me/ it would send one request per
 # time zone of the time_zone enum (~1600 each), so those two are fuzzed with max_examples only.
-CONFIG = schemathesis.Config.from_dict({"operations": [
-    {"include-path": "/api/v1/me/", "include-method": ["PUT", "PATCH"], "phases": {"coverage": {"enabled": False}}},
-]})
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application(), config=CONFIG)
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "operations": [
+            {
+                "include-path": "/api/v1/me/",
+                "include-method": ["PUT", "PATCH"],
+                "phases": {"coverage": {"enabled": False}},
+            },
+        ]
+    }
+)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema/?format=json", get_wsgi_application(), config=CONFIG
+)
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 FUZZ = settings(
-    max_examples=20, derandomize=True, deadline=None, database=None,
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
     # The world is module-scoped; every example gets a savepoint of its own (see _call).
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 # The ids of the world's objects, per first path segment of the API (filled by the world fixture;
@@ -66,7 +88,9 @@ def before_generate_path_parameters(context, strategy):
     names = [p.name for p in context.operation.path_parameters]
     if not names:
         return strategy
-    known = st.deferred(lambda: st.fixed_dictionaries({name: st.sampled_from(IDS[segment]) for name in names}))
+    known = st.deferred(
+        lambda: st.fixed_dictionaries({name: st.sampled_from(IDS[segment]) for name in names})
+    )
     return st.one_of(strategy, known)
 
 
@@ -115,20 +139,24 @@ def world(django_db_setup, django_db_blocker, connection_kept_open):
         with django_db_blocker.unblock(), transaction.atomic():
             w = build_world()
             w.user = w.users["mentee"]
-            enrolment = Enrolment.objects.create(user=w.user, course=w.course_a, status=Enrolment.Status.ACTIVE)
+            enrolment = Enrolment.objects.create(
+                user=w.user, course=w.course_a, status=Enrolment.Status.ACTIVE
+            )
             w.token = Token.objects.create(user=w.user).key
-            IDS.update({
-                "applications": list(Application.objects.values_list("pk", flat=True)),
-                "courses": [w.course_a.pk, w.course_b.pk],
-                "enrolments": [enrolment.pk, w.enrolment_a.pk, w.enrolment_b.pk],
-                "lessons": [w.lesson_video.pk, w.lesson_quiz.pk, w.lesson_b.pk],
-                "matching-runs": [w.r1.pk, w.r2.pk],
-                "programmes": [w.p1.pk, w.p2.pk],
-                "quizzes": [w.quiz.pk],
-                "sessions": [str(w.s1.uuid), str(w.s2.uuid)],
-                "tandems": [w.t1.pk, w.t2.pk],
-                "videos": [w.video.pk],
-            })
+            IDS.update(
+                {
+                    "applications": list(Application.objects.values_list("pk", flat=True)),
+                    "courses": [w.course_a.pk, w.course_b.pk],
+                    "enrolments": [enrolment.pk, w.enrolment_a.pk, w.enrolment_b.pk],
+                    "lessons": [w.lesson_video.pk, w.lesson_quiz.pk, w.lesson_b.pk],
+                    "matching-runs": [w.r1.pk, w.r2.pk],
+                    "programmes": [w.p1.pk, w.p2.pk],
+                    "quizzes": [w.quiz.pk],
+                    "sessions": [str(w.s1.uuid), str(w.s2.uuid)],
+                    "tandems": [w.t1.pk, w.t2.pk],
+                    "videos": [w.video.pk],
+                }
+            )
             yield w
             transaction.set_rollback(True)
     finally:
@@ -159,10 +187,15 @@ def _call(case, headers=None):
 def test_every_operation_documents_the_shared_errors():
     """Every operation documents the errors it may answer, in the shape of lms.api_support; without
     them every 403/404 below is an undocumented status code."""
-    undocumented = [f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())
-                    if "403" not in op.definition.raw["responses"]]
-    assert not undocumented, ('REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] must be "lms.api_support.AutoSchema"',
-                              undocumented)
+    undocumented = [
+        f"{op.method.upper()} {op.path}"
+        for op in (r.ok() for r in schema.get_all_operations())
+        if "403" not in op.definition.raw["responses"]
+    ]
+    assert not undocumented, (
+        'REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] must be "lms.api_support.AutoSchema"',
+        undocumented,
+    )
 
 
 def test_the_schema_explains_the_second_factor_and_rate_limits():
@@ -177,33 +210,85 @@ def test_the_schema_explains_the_second_factor_and_rate_limits():
 # Inputs that fuzzing once answered with a server error or an undocumented answer: asked every time.
 EDGE_CASES = [
     ("GET", "/api/v1/courses/{id}/", lambda w: {"path_parameters": {"id": 2**70}}, 404),
-    ("POST", "/api/v1/courses/{id}/enrol/", lambda w: {"path_parameters": {"id": "null,null"}, "body": {}}, 404),
-    ("POST", "/api/v1/courses/{id}/leave/", lambda w: {"path_parameters": {"id": "null,null"}}, 404),
-    ("POST", "/api/v1/programmes/{id}/run/", lambda w: {"path_parameters": {"id": "null,null"}}, 404),
+    (
+        "POST",
+        "/api/v1/courses/{id}/enrol/",
+        lambda w: {"path_parameters": {"id": "null,null"}, "body": {}},
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/courses/{id}/leave/",
+        lambda w: {"path_parameters": {"id": "null,null"}},
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/programmes/{id}/run/",
+        lambda w: {"path_parameters": {"id": "null,null"}},
+        404,
+    ),
     ("GET", "/api/v1/lessons/{id}/", lambda w: {"path_parameters": {"id": 2**70}}, 404),
-    ("POST", "/api/v1/quizzes/{id}/attempts/",
-     lambda w: {"path_parameters": {"id": w.quiz.pk}, "body": {"answers": {}, "lesson": 2**70}}, 404),
-    ("POST", "/api/v1/quizzes/{id}/attempts/", lambda w: {"path_parameters": {"id": w.quiz.pk}, "body": []}, 404),
-    ("POST", "/api/v1/videos/{id}/progress/", lambda w: {"path_parameters": {"id": w.video.pk}, "body": {
-        "visit": "0b5b7a62-8f0e-4f7e-9a52-7d9c1b0f4a11", "intervals": [], "position": 0, "lesson": 2**70}}, 400),
+    (
+        "POST",
+        "/api/v1/quizzes/{id}/attempts/",
+        lambda w: {"path_parameters": {"id": w.quiz.pk}, "body": {"answers": {}, "lesson": 2**70}},
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/quizzes/{id}/attempts/",
+        lambda w: {"path_parameters": {"id": w.quiz.pk}, "body": []},
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/videos/{id}/progress/",
+        lambda w: {
+            "path_parameters": {"id": w.video.pk},
+            "body": {
+                "visit": "0b5b7a62-8f0e-4f7e-9a52-7d9c1b0f4a11",
+                "intervals": [],
+                "position": 0,
+                "lesson": 2**70,
+            },
+        },
+        400,
+    ),
     ("GET", "/api/v1/courses/", lambda w: {"query": {"q": "Beratung\x00"}}, 200),
     ("GET", "/api/v1/courses/", lambda w: {"query": {"q": 'Beratung "Video'}}, 200),
-    ("GET", "/api/v1/tandems/{tandem_id}/slots/",
-     lambda w: {"path_parameters": {"tandem_id": w.t1.pk}, "query": {"start": "9999-12-31T00:00:00Z"}}, 400),
-    ("POST", "/api/v1/sessions/", lambda w: {"body": {"tandem": w.t1.pk, "start": "0001-01-01T00:00:00Z",
-                                                      "length": 60}}, 400),
+    (
+        "GET",
+        "/api/v1/tandems/{tandem_id}/slots/",
+        lambda w: {
+            "path_parameters": {"tandem_id": w.t1.pk},
+            "query": {"start": "9999-12-31T00:00:00Z"},
+        },
+        400,
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/",
+        lambda w: {"body": {"tandem": w.t1.pk, "start": "0001-01-01T00:00:00Z", "length": 60}},
+        400,
+    ),
 ]
 
 
-@pytest.mark.parametrize("method, path, request_data, status", EDGE_CASES,
-                         ids=[f"{method} {path} {status}" for method, path, _, status in EDGE_CASES])
+@pytest.mark.parametrize(
+    "method, path, request_data, status",
+    EDGE_CASES,
+    ids=[f"{method} {path} {status}" for method, path, _, status in EDGE_CASES],
+)
 def test_edge_cases_found_by_fuzzing(world, db, method, path, request_data, status):
     data = request_data(world)
     if "body" in data:
         data["media_type"] = "application/json"
     case = schema[path][method].Case(**data)
     with transaction.atomic():
-        response = case.call_and_validate(headers={"Authorization": f"Token {world.token}"}, checks=CHECKS)
+        response = case.call_and_validate(
+            headers={"Authorization": f"Token {world.token}"}, checks=CHECKS
+        )
         transaction.set_rollback(True)
     assert response.status_code == status, response.text
 

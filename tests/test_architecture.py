@@ -23,7 +23,11 @@ def imported_packages(path: Path) -> set[str]:
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.count(".") >= 1:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.count(".") >= 1
+        ):
             # dotted strings such as "lms.models.User" in lazy references
             head = node.value.split(".")[0]
             if head in {"lms", "courses", "mentoring", "cms"} and " " not in node.value:
@@ -56,9 +60,13 @@ def test_migrations_depend_only_downwards(app):
 
     swappable_user = (settings.AUTH_USER_MODEL.split(".")[0], "__first__")
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    wrong = [f"{key[1]} depends on {dependency}" for key, migration in loader.disk_migrations.items()
-             if key[0] == app for dependency in migration.dependencies
-             if dependency[0] in FORBIDDEN[app] and tuple(dependency) != swappable_user]
+    wrong = [
+        f"{key[1]} depends on {dependency}"
+        for key, migration in loader.disk_migrations.items()
+        if key[0] == app
+        for dependency in migration.dependencies
+        if dependency[0] in FORBIDDEN[app] and tuple(dependency) != swappable_user
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -90,7 +98,11 @@ def test_pages_extend_the_replaceable_base_template(app):
     for path in sorted((ROOT / app / "templates").rglob("*.html")):
         source = path.read_text(encoding="utf-8")
         match = re.match(r"\s*{%\s*extends\s+['\"]([^'\"]+)['\"]", source)
-        if match and match.group(1) not in ("tandem/base.html",) and not match.group(1).startswith("wagtailadmin/"):
+        if (
+            match
+            and match.group(1) not in ("tandem/base.html",)
+            and not match.group(1).startswith("wagtailadmin/")
+        ):
             if path.relative_to(ROOT / app / "templates").as_posix() != "tandem/base.html":
                 offenders.append(f"{path.relative_to(ROOT)} extends {match.group(1)}")
     assert not offenders, "\n".join(offenders)

@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_CATALOGUES = ["locale", "cms/locale", "courses/locale", "mentoring/locale"]
-GERMAN = [ROOT / path / "de/LC_MESSAGES/django.po" for path in [*SOURCE_CATALOGUES, "locale_overrides"]]
+GERMAN = [
+    ROOT / path / "de/LC_MESSAGES/django.po" for path in [*SOURCE_CATALOGUES, "locale_overrides"]
+]
 
 
 def entries(po: polib.POFile):
@@ -27,17 +29,25 @@ def test_german_catalogue_is_complete(path):
     assert not fuzzy, f"Fuzzy in {path}: {fuzzy}"
 
 
-@pytest.mark.parametrize("path", GERMAN + [ROOT / p / "en/LC_MESSAGES/django.po" for p in SOURCE_CATALOGUES],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    GERMAN + [ROOT / p / "en/LC_MESSAGES/django.po" for p in SOURCE_CATALOGUES],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_compiled_catalogue_matches_source(path):
     mo_path = path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
-    compiled = {(entry.msgctxt, entry.msgid): (entry.msgstr or entry.msgstr_plural) for entry in polib.mofile(str(mo_path))}
+    compiled = {
+        (entry.msgctxt, entry.msgid): (entry.msgstr or entry.msgstr_plural)
+        for entry in polib.mofile(str(mo_path))
+    }
     for entry in entries(polib.pofile(str(path))):
         if not entry.translated():
             continue
         expected = entry.msgstr or entry.msgstr_plural
-        assert compiled.get((entry.msgctxt, entry.msgid)) == expected, f"{mo_path} is stale for {entry.msgid!r}: run `make messages`"
+        assert compiled.get((entry.msgctxt, entry.msgid)) == expected, (
+            f"{mo_path} is stale for {entry.msgid!r}: run `make messages`"
+        )
 
 
 def test_catalogues_contain_every_string_in_the_code(tmp_path):
@@ -47,14 +57,40 @@ def test_catalogues_contain_every_string_in_the_code(tmp_path):
             pytest.fail("gettext is not installed")
         pytest.skip("gettext (xgettext) is not installed")
     copy = tmp_path / "src"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "node_modules", "media", ".test-media", "staticfiles", "*.sqlite3*", "__pycache__"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "node_modules",
+            "media",
+            ".test-media",
+            "staticfiles",
+            "*.sqlite3*",
+            "__pycache__",
+        ),
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test", "PYTHONPATH": str(copy)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    subprocess.run([sys.executable, "manage.py", "messages", "--no-compile"],
-                   cwd=copy, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "manage.py", "messages", "--no-compile"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for catalogue in SOURCE_CATALOGUES:
-        fresh = {(e.msgctxt, e.msgid) for e in entries(polib.pofile(str(copy / catalogue / "de/LC_MESSAGES/django.po")))}
-        committed = {(e.msgctxt, e.msgid) for e in entries(polib.pofile(str(ROOT / catalogue / "de/LC_MESSAGES/django.po")))}
+        fresh = {
+            (e.msgctxt, e.msgid)
+            for e in entries(polib.pofile(str(copy / catalogue / "de/LC_MESSAGES/django.po")))
+        }
+        committed = {
+            (e.msgctxt, e.msgid)
+            for e in entries(polib.pofile(str(ROOT / catalogue / "de/LC_MESSAGES/django.po")))
+        }
         missing = sorted(msgid for _ctx, msgid in fresh - committed)
-        assert not missing, f"{catalogue}: strings not in the catalogue (run `make messages`): {missing}"
+        assert not missing, (
+            f"{catalogue}: strings not in the catalogue (run `make messages`): {missing}"
+        )

@@ -23,8 +23,13 @@ from icalendar import Calendar
 
 from cms.ics import CalendarEvent, feed, invitation
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 ASCII_CONTROLS = [chr(code) for code in (*range(0x20), 0x7F)]
 # Text as Python receives it from a request or the database: any Unicode, but no lone surrogates
@@ -53,18 +58,35 @@ def savepoint():
 # --- Calendar files (cms.ics) -------------------------------------------------------------------
 
 # Text values with every control character, often.
-CALENDAR_TEXT = mostly(TEXT, st.text(alphabet=st.sampled_from([*ASCII_CONTROLS, "a", "ü", " "]), max_size=20),
-                       weight=2)
+CALENDAR_TEXT = mostly(
+    TEXT, st.text(alphabet=st.sampled_from([*ASCII_CONTROLS, "a", "ü", " "]), max_size=20), weight=2
+)
 CALENDAR_NAME = CALENDAR_TEXT
-AWARE = st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9998, 12, 30),  # noqa: DTZ001
-                     timezones=st.timezones())
+AWARE = st.datetimes(
+    min_value=datetime(1900, 1, 2),  # noqa: DTZ001
+    max_value=datetime(9998, 12, 30),  # noqa: DTZ001
+    timezones=st.timezones(),
+)
 WHEN = AWARE | st.datetimes()  # naive datetimes must be refused with ValueError
 PEOPLE = st.tuples(TEXT, TEXT)
 EVENTS = st.builds(
-    CalendarEvent, uid=CALENDAR_TEXT, sequence=st.integers(min_value=-2, max_value=2**31), start=WHEN, end=WHEN,
-    summary=CALENDAR_TEXT, stamp=WHEN, description=CALENDAR_TEXT, url=CALENDAR_TEXT, location=CALENDAR_TEXT,
-    organizer=st.none() | PEOPLE, attendees=st.lists(PEOPLE, max_size=3).map(tuple), cancelled=st.booleans())
-CONTENT_LINE = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")  # RFC 5545: no control characters but HTAB
+    CalendarEvent,
+    uid=CALENDAR_TEXT,
+    sequence=st.integers(min_value=-2, max_value=2**31),
+    start=WHEN,
+    end=WHEN,
+    summary=CALENDAR_TEXT,
+    stamp=WHEN,
+    description=CALENDAR_TEXT,
+    url=CALENDAR_TEXT,
+    location=CALENDAR_TEXT,
+    organizer=st.none() | PEOPLE,
+    attendees=st.lists(PEOPLE, max_size=3).map(tuple),
+    cancelled=st.booleans(),
+)
+CONTENT_LINE = re.compile(
+    rb"[^\x00-\x08\x0a-\x1f\x7f]*"
+)  # RFC 5545: no control characters but HTAB
 
 
 def assert_valid_calendar(data: bytes, events: list[CalendarEvent]) -> None:
@@ -92,7 +114,11 @@ UNWRITABLE = "".join(c for c in ASCII_CONTROLS if c not in "\t\r\n")
 def _read_back(value: str) -> str:
     """What a calendar client reads: every line break is a newline (RFC 5545, 3.3.11); the other
     control characters but the tab cannot be written and are gone."""
-    return value.translate({ord(c): None for c in UNWRITABLE}).replace("\r\n", "\n").replace("\r", "\n")
+    return (
+        value.translate({ord(c): None for c in UNWRITABLE})
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )
 
 
 @FUZZ
@@ -117,8 +143,15 @@ def test_a_feed_is_valid_icalendar_or_a_value_error(events, name):
 
 def _event(**changes) -> CalendarEvent:
     start = datetime(2027, 2, 3, 18, tzinfo=UTC)
-    values = {"uid": "session-1@tandem.example", "sequence": 0, "start": start, "end": start + timedelta(hours=1),
-              "summary": "Tandem-Treffen", "stamp": start, **changes}
+    values = {
+        "uid": "session-1@tandem.example",
+        "sequence": 0,
+        "start": start,
+        "end": start + timedelta(hours=1),
+        "summary": "Tandem-Treffen",
+        "stamp": start,
+        **changes,
+    }
     return CalendarEvent(**values)
 
 
@@ -191,14 +224,30 @@ def _choices(*values):
 
 
 # Mostly a filled-in form (the criteria of make_programme), with odd values and extra fields.
-APPLICATION = st.fixed_dictionaries({
-    "c_organisation": _choices("KV Nord", "KV Süd", "KV Ost"),
-    "c_topics": st.lists(_choices("Führung", "Digitalisierung", "Personal"), min_size=1, max_size=3) | st.just([]),
-    "c_languages": st.lists(_choices("Deutsch", "Englisch", "Türkisch"), min_size=1, max_size=3) | st.just([]),
-    "consent": mostly(st.just("on"), ANY_VALUE),
-}, optional={"motivation": TEXT, "capacity": mostly(st.integers(1, 10).map(str), ANY_VALUE)})
-EXTRA_FIELDS = mostly(st.just([]), st.lists(st.tuples(
-    st.sampled_from(["c_organisation", "capacity", "consent", "motivation"]) | TEXT, ANY_VALUE), max_size=3), weight=2)
+APPLICATION = st.fixed_dictionaries(
+    {
+        "c_organisation": _choices("KV Nord", "KV Süd", "KV Ost"),
+        "c_topics": st.lists(
+            _choices("Führung", "Digitalisierung", "Personal"), min_size=1, max_size=3
+        )
+        | st.just([]),
+        "c_languages": st.lists(_choices("Deutsch", "Englisch", "Türkisch"), min_size=1, max_size=3)
+        | st.just([]),
+        "consent": mostly(st.just("on"), ANY_VALUE),
+    },
+    optional={"motivation": TEXT, "capacity": mostly(st.integers(1, 10).map(str), ANY_VALUE)},
+)
+EXTRA_FIELDS = mostly(
+    st.just([]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["c_organisation", "capacity", "consent", "motivation"]) | TEXT,
+            ANY_VALUE,
+        ),
+        max_size=3,
+    ),
+    weight=2,
+)
 
 
 @FUZZ
@@ -215,9 +264,15 @@ def test_the_application_form_is_valid_or_not_never_broken(programme, fields, ex
     assert form.cleaned_data["consent"] is True
     with savepoint():  # what the application page does next with valid answers
         try:
-            services.application_submit(programme=programme, user=UserFactory(), role=role, answers=form.answers(),
-                                        motivation=form.cleaned_data["motivation"],
-                                        capacity=form.cleaned_data.get("capacity"), consent=True)
+            services.application_submit(
+                programme=programme,
+                user=UserFactory(),
+                role=role,
+                answers=form.answers(),
+                motivation=form.cleaned_data["motivation"],
+                capacity=form.cleaned_data.get("capacity"),
+                consent=True,
+            )
         except services.MentoringError:
             pass
 
@@ -229,15 +284,38 @@ def test_the_application_form_is_valid_or_not_never_broken(programme, fields, ex
 def quiz(db):
     from courses.models import Quiz
 
-    return Quiz.objects.create(title="Quiz", pass_mark=50, max_attempts=0, questions=[
-        ("question", {"text": "Eins?", "kind": "single", "explanation": "",
-                      "options": [{"text": "Ja", "is_correct": True, "feedback": ""},
-                                  {"text": "Nein", "is_correct": False, "feedback": ""}]}),
-        ("question", {"text": "Mehrere?", "kind": "multiple", "explanation": "",
-                      "options": [{"text": "A", "is_correct": True, "feedback": ""},
-                                  {"text": "B", "is_correct": True, "feedback": ""},
-                                  {"text": "C", "is_correct": False, "feedback": ""}]}),
-    ])
+    return Quiz.objects.create(
+        title="Quiz",
+        pass_mark=50,
+        max_attempts=0,
+        questions=[
+            (
+                "question",
+                {
+                    "text": "Eins?",
+                    "kind": "single",
+                    "explanation": "",
+                    "options": [
+                        {"text": "Ja", "is_correct": True, "feedback": ""},
+                        {"text": "Nein", "is_correct": False, "feedback": ""},
+                    ],
+                },
+            ),
+            (
+                "question",
+                {
+                    "text": "Mehrere?",
+                    "kind": "multiple",
+                    "explanation": "",
+                    "options": [
+                        {"text": "A", "is_correct": True, "feedback": ""},
+                        {"text": "B", "is_correct": True, "feedback": ""},
+                        {"text": "C", "is_correct": False, "feedback": ""},
+                    ],
+                },
+            ),
+        ],
+    )
 
 
 def quiz_answers(questions):
@@ -250,7 +328,9 @@ def quiz_answers(questions):
         return mostly(st.lists(own, max_size=3), own, st.lists(odd_choice, max_size=3), odd_choice)
 
     shaped = st.fixed_dictionaries({}, optional={q["id"]: answer(q) for q in questions})
-    odd = st.dictionaries(st.sampled_from([q["id"] for q in questions]) | TEXT, odd_choice, max_size=3)
+    odd = st.dictionaries(
+        st.sampled_from([q["id"] for q in questions]) | TEXT, odd_choice, max_size=3
+    )
     return mostly(shaped, odd, JSON)
 
 
@@ -284,9 +364,12 @@ def _book(tandem):
     from mentoring.sessions import selectors, services
 
     now = datetime.now(UTC)
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=now + timedelta(hours=2),
-                                  end=now + timedelta(days=14)).slots[0]
-    return services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user).session
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=now + timedelta(hours=2), end=now + timedelta(days=14)
+    ).slots[0]
+    return services.session_book(
+        tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user
+    ).session
 
 
 MOMENTS = st.datetimes(timezones=st.none() | st.timezones()).map(datetime.isoformat)
@@ -323,13 +406,37 @@ def test_the_booking_page_answers_every_post_without_a_server_error(tandem, data
 
     with savepoint():
         now = datetime.now(UTC)
-        free = [slot.start.isoformat() for slot in selectors.tandem_slots(
-            tandem=tandem, length=60, start=now + timedelta(hours=2), end=now + timedelta(days=14)).slots[:20]]
-        form = data.draw(st.fixed_dictionaries({}, optional={
-            "slot": mostly(st.sampled_from(free), BOOKING_TEXT, weight=2), "length": mostly(LENGTHS, BOOKING_TEXT),
-            "reason": TEXT, "key": TEXT, "tz": mostly(ZONES, TEXT)}))
-        query = data.draw(st.fixed_dictionaries({}, optional={
-            "from": DAYS | BOOKING_TEXT, "length": mostly(LENGTHS, BOOKING_TEXT), "tz": mostly(ZONES, TEXT)}))
+        free = [
+            slot.start.isoformat()
+            for slot in selectors.tandem_slots(
+                tandem=tandem,
+                length=60,
+                start=now + timedelta(hours=2),
+                end=now + timedelta(days=14),
+            ).slots[:20]
+        ]
+        form = data.draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "slot": mostly(st.sampled_from(free), BOOKING_TEXT, weight=2),
+                    "length": mostly(LENGTHS, BOOKING_TEXT),
+                    "reason": TEXT,
+                    "key": TEXT,
+                    "tz": mostly(ZONES, TEXT),
+                },
+            )
+        )
+        query = data.draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "from": DAYS | BOOKING_TEXT,
+                    "length": mostly(LENGTHS, BOOKING_TEXT),
+                    "tz": mostly(ZONES, TEXT),
+                },
+            )
+        )
         move = data.draw(st.sampled_from(["", "", "session", "session", "anything"]))
         if move == "session":  # moving one of the tandem's sessions
             form["move"] = str(_book(tandem).uuid)
@@ -339,11 +446,15 @@ def test_the_booking_page_answers_every_post_without_a_server_error(tandem, data
     assert response.status_code < 500
 
 
-@pytest.mark.parametrize("form, query, status", [
-    ({}, {"from": "9999-12-31"}, 200),
-    ({"slot": "9999-12-31T23:00:00+00:00", "length": "60"}, {}, 400),
-    ({"slot": "0001-01-01T00:00:00+05:00", "length": "60"}, {}, 400),
-], ids=["week-after-9999-12-31", "slot-in-9999", "slot-in-year-1"])
+@pytest.mark.parametrize(
+    "form, query, status",
+    [
+        ({}, {"from": "9999-12-31"}, 200),
+        ({"slot": "9999-12-31T23:00:00+00:00", "length": "60"}, {}, 400),
+        ({"slot": "0001-01-01T00:00:00+05:00", "length": "60"}, {}, 400),
+    ],
+    ids=["week-after-9999-12-31", "slot-in-9999", "slot-in-year-1"],
+)
 def test_the_booking_page_at_the_ends_of_the_calendar(tandem, form, query, status):
     """A page far in the future shows the last week anyone could book; a slot there is refused."""
     if form:
@@ -356,7 +467,9 @@ def test_the_booking_page_at_the_ends_of_the_calendar(tandem, form, query, statu
     if status == 400:
         from mentoring.sessions.services import OUT_OF_REACH
 
-        assert response.context["error"] in {translation(OUT_OF_REACH, language) for language in ("de", "en")}
+        assert response.context["error"] in {
+            translation(OUT_OF_REACH, language) for language in ("de", "en")
+        }
         assert not tandem.sessions.exists()
     else:
         assert response.context["first_day"] <= datetime.now(UTC).date() + timedelta(days=367)
@@ -373,28 +486,55 @@ NOT_A_DICT = JSON.filter(lambda value: not isinstance(value, dict))
 def occupant_events(session, participants):
     """Mostly events shaped like prosody's (the session's room, its members' ids, odd times), or anything."""
     change = st.sampled_from(["joined", "left"])
-    occupant = st.fixed_dictionaries({"id": mostly(st.sampled_from(participants), TEXT, st.integers(), st.none())},
-                                     optional={"name": TEXT, "joined_at": MOMENT, "left_at": MOMENT})
-    room = mostly(st.sampled_from([session.room_name, f"{session.room_name}@conference.meet.example",
-                                   f"tenant/{session.room_name}"]), TEXT)
+    occupant = st.fixed_dictionaries(
+        {"id": mostly(st.sampled_from(participants), TEXT, st.integers(), st.none())},
+        optional={"name": TEXT, "joined_at": MOMENT, "left_at": MOMENT},
+    )
+    room = mostly(
+        st.sampled_from(
+            [
+                session.room_name,
+                f"{session.room_name}@conference.meet.example",
+                f"tenant/{session.room_name}",
+            ]
+        ),
+        TEXT,
+    )
 
     def body(change):
-        event = mostly(st.just(f"muc-occupant-{change}"), st.sampled_from(["muc-occupant-joined", "muc-room-created"]),
-                       TEXT)
-        return st.fixed_dictionaries({"event_name": event, "room_name": room, "occupant": mostly(occupant, NOT_A_DICT)})
+        event = mostly(
+            st.just(f"muc-occupant-{change}"),
+            st.sampled_from(["muc-occupant-joined", "muc-room-created"]),
+            TEXT,
+        )
+        return st.fixed_dictionaries(
+            {"event_name": event, "room_name": room, "occupant": mostly(occupant, NOT_A_DICT)}
+        )
 
     def request(change):
-        url = mostly(st.just(change), st.sampled_from(["joined", "left"]), TEXT.filter(lambda t: t and "/" not in t))
-        raw = mostly(body(change).map(lambda data: json.dumps(data).encode()), st.binary(max_size=40),
-                     JSON.map(lambda data: json.dumps(data, allow_nan=True).encode()), weight=8)
+        url = mostly(
+            st.just(change),
+            st.sampled_from(["joined", "left"]),
+            TEXT.filter(lambda t: t and "/" not in t),
+        )
+        raw = mostly(
+            body(change).map(lambda data: json.dumps(data).encode()),
+            st.binary(max_size=40),
+            JSON.map(lambda data: json.dumps(data, allow_nan=True).encode()),
+            weight=8,
+        )
         return st.tuples(url, raw)
 
     return change.flatmap(request)
 
 
 def _occupant_event(change: str, raw: bytes):
-    return Client().post(reverse("mentoring:jitsi-occupant-event", args=[change]), raw,
-                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {BEARER}")
+    return Client().post(
+        reverse("mentoring:jitsi-occupant-event", args=[change]),
+        raw,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {BEARER}",
+    )
 
 
 @FUZZ
@@ -405,15 +545,19 @@ def test_the_jitsi_webhook_answers_200_or_400(tandem, settings, data):
     settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
     with savepoint():
         session = _book(tandem)
-        participants = [services.participant_id(session, user.pk) for user in (session.mentor, session.mentee)]
+        participants = [
+            services.participant_id(session, user.pk) for user in (session.mentor, session.mentee)
+        ]
         change, raw = data.draw(occupant_events(session, participants))
         response = _occupant_event(change, raw)
     assert response.status_code in (200, 400), response.content
 
 
-@pytest.mark.parametrize("reported", [float("nan"), float("inf"), 10**20, -(10**15), "9999-12-31T00:00:00Z",
-                                      {"at": 1}, True], ids=["nan", "infinity", "far-future", "far-past",
-                                                             "year-9999", "object", "boolean"])
+@pytest.mark.parametrize(
+    "reported",
+    [float("nan"), float("inf"), 10**20, -(10**15), "9999-12-31T00:00:00Z", {"at": 1}, True],
+    ids=["nan", "infinity", "far-future", "far-past", "year-9999", "object", "boolean"],
+)
 def test_the_jitsi_webhook_believes_only_times_near_now(tandem, settings, reported):
     """An event time that is unreadable or far from now is replaced by the time of arrival."""
     from mentoring.models import SessionAttendance
@@ -422,7 +566,11 @@ def test_the_jitsi_webhook_believes_only_times_near_now(tandem, settings, report
     settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
     session = _book(tandem)
     occupant = {"id": services.participant_id(session, session.mentee_id), "joined_at": reported}
-    body = {"event_name": "muc-occupant-joined", "room_name": session.room_name, "occupant": occupant}
+    body = {
+        "event_name": "muc-occupant-joined",
+        "room_name": session.room_name,
+        "occupant": occupant,
+    }
     before = datetime.now(UTC)
     response = _occupant_event("joined", json.dumps(body, allow_nan=True).encode())
     assert response.json() == {"recorded": True}
@@ -433,7 +581,10 @@ def test_the_jitsi_webhook_believes_only_times_near_now(tandem, settings, report
 def test_the_jitsi_webhook_ignores_an_unknown_non_ascii_occupant(tandem, settings):
     settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
     session = _book(tandem)
-    body = {"event_name": "muc-occupant-joined", "room_name": session.room_name,
-            "occupant": {"id": "mentée", "joined_at": 1}}
+    body = {
+        "event_name": "muc-occupant-joined",
+        "room_name": session.room_name,
+        "occupant": {"id": "mentée", "joined_at": 1},
+    }
     response = _occupant_event("joined", json.dumps(body).encode())
     assert response.status_code == 200 and response.json() == {"recorded": False}

@@ -19,10 +19,19 @@ from courses.models import ChapterPage, CourseCataloguePage, CoursePage, LessonP
 from mentoring.models import ProgrammePage
 
 SWAPPED = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page") != "wagtailcore.Page"
-TANDEM_PAGE_TYPES = [HomePage, ContentPage, CourseCataloguePage, CoursePage, ChapterPage, LessonPage,
-                     ProgrammePage]
+TANDEM_PAGE_TYPES = [
+    HomePage,
+    ContentPage,
+    CourseCataloguePage,
+    CoursePage,
+    ChapterPage,
+    LessonPage,
+    ProgrammePage,
+]
 
-only_swapped = pytest.mark.skipif(not SWAPPED, reason="needs lms.settings.test_swapped (make test-swapped)")
+only_swapped = pytest.mark.skipif(
+    not SWAPPED, reason="needs lms.settings.test_swapped (make test-swapped)"
+)
 
 
 @pytest.mark.skipif(SWAPPED, reason="runs with the default base page (lms.settings.test)")
@@ -59,8 +68,11 @@ def test_the_database_has_no_wagtail_page_table_and_the_permissions_follow_the_b
     root = Page.get_first_root_node()
     assert root.content_type == ContentType.objects.get_for_model(Page)
     # The staff groups' page permissions (lms migration 0002) use the base's codenames.
-    codenames = set(GroupPagePermission.objects.filter(group__name="Redaktion")
-                    .values_list("permission__codename", flat=True))
+    codenames = set(
+        GroupPagePermission.objects.filter(group__name="Redaktion").values_list(
+            "permission__codename", flat=True
+        )
+    )
     assert {"add_sitepage", "change_sitepage", "publish_sitepage"} <= codenames
 
 
@@ -70,8 +82,13 @@ def test_a_course_page_is_a_site_page_with_its_extra_field(home_page):
 
     catalogue = CourseCataloguePage(title="Kurse", slug="kurse")
     home_page.add_child(instance=catalogue)
-    course = CoursePage(title="Digitale Beratung", slug="digitale-beratung", summary="Beratung per Video.",
-                        duration_hours=Decimal("6.0"), teaser="Neu im Programm")
+    course = CoursePage(
+        title="Digitale Beratung",
+        slug="digitale-beratung",
+        summary="Beratung per Video.",
+        duration_hours=Decimal("6.0"),
+        teaser="Neu im Programm",
+    )
     catalogue.add_child(instance=course)
     course.save_revision().publish()
 

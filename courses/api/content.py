@@ -10,9 +10,16 @@ from ..services import quiz_questions
 
 def lesson_blocks(lesson, *, request) -> list[dict]:
     raw = lesson.body.raw_data
-    video_ids = [int(b["value"]["video"]) for b in raw if b["type"] == "video" and b["value"].get("video")]
-    quiz_ids = [int(b["value"]["quiz"]) for b in raw if b["type"] == "quiz" and b["value"].get("quiz")]
-    videos = {v.pk: v for v in LearningVideo.objects.filter(pk__in=video_ids).prefetch_related("caption_tracks")}
+    video_ids = [
+        int(b["value"]["video"]) for b in raw if b["type"] == "video" and b["value"].get("video")
+    ]
+    quiz_ids = [
+        int(b["value"]["quiz"]) for b in raw if b["type"] == "quiz" and b["value"].get("quiz")
+    ]
+    videos = {
+        v.pk: v
+        for v in LearningVideo.objects.filter(pk__in=video_ids).prefetch_related("caption_tracks")
+    }
     quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids)}
     blocks = []
     for block in raw:
@@ -20,26 +27,59 @@ def lesson_blocks(lesson, *, request) -> list[dict]:
         item: dict = {"id": block["id"], "type": kind}
         if kind == "video" and int(value.get("video") or 0) in videos:
             video = videos[int(value["video"])]
-            item.update({"video": video.pk, "title": video.title, "required": bool(value.get("required")),
-                         "duration_seconds": video.duration_seconds, "mime_type": video.mime_type,
-                         "file_url": reverse("courses:video-file", kwargs={"video_id": video.pk}),
-                         "transcript": video.transcript,
-                         "tracks": [{"language": t.language, "kind": t.kind, "label": t.label,
-                                     "url": reverse("courses:caption-track",
-                                                    kwargs={"video_id": video.pk, "track_id": t.pk})}
-                                    for t in video.caption_tracks.all()]})
+            item.update(
+                {
+                    "video": video.pk,
+                    "title": video.title,
+                    "required": bool(value.get("required")),
+                    "duration_seconds": video.duration_seconds,
+                    "mime_type": video.mime_type,
+                    "file_url": reverse("courses:video-file", kwargs={"video_id": video.pk}),
+                    "transcript": video.transcript,
+                    "tracks": [
+                        {
+                            "language": t.language,
+                            "kind": t.kind,
+                            "label": t.label,
+                            "url": reverse(
+                                "courses:caption-track",
+                                kwargs={"video_id": video.pk, "track_id": t.pk},
+                            ),
+                        }
+                        for t in video.caption_tracks.all()
+                    ],
+                }
+            )
         elif kind == "quiz" and int(value.get("quiz") or 0) in quizzes:
             quiz = quizzes[int(value["quiz"])]
-            item.update({"quiz": quiz.pk, "title": quiz.title, "pass_mark": quiz.pass_mark,
-                         "max_attempts": quiz.max_attempts, "required": bool(value.get("required")),
-                         "questions": [{"id": q["id"], "text": q["text"], "kind": q["kind"],
-                                        "options": [{"id": o["id"], "text": o["text"]} for o in q["options"]]}
-                                       for q in quiz_questions(quiz)]})
+            item.update(
+                {
+                    "quiz": quiz.pk,
+                    "title": quiz.title,
+                    "pass_mark": quiz.pass_mark,
+                    "max_attempts": quiz.max_attempts,
+                    "required": bool(value.get("required")),
+                    "questions": [
+                        {
+                            "id": q["id"],
+                            "text": q["text"],
+                            "kind": q["kind"],
+                            "options": [{"id": o["id"], "text": o["text"]} for o in q["options"]],
+                        }
+                        for q in quiz_questions(quiz)
+                    ],
+                }
+            )
         elif kind in {"paragraph"}:
             item["html"] = expand_db_html(value)
         elif kind == "callout":
-            item.update({"kind": value.get("kind"), "title": value.get("title", ""),
-                         "html": expand_db_html(value.get("text", ""))})
+            item.update(
+                {
+                    "kind": value.get("kind"),
+                    "title": value.get("title", ""),
+                    "html": expand_db_html(value.get("text", "")),
+                }
+            )
         else:
             item["value"] = value
         blocks.append(item)

@@ -19,8 +19,21 @@ class CourseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CoursePage
-        fields = ["id", "title", "slug", "url", "summary", "format", "language", "duration_hours", "topics",
-                  "audiences", "enrolment_mode", "is_multiplier_course", "certificate_enabled"]
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "url",
+            "summary",
+            "format",
+            "language",
+            "duration_hours",
+            "topics",
+            "audiences",
+            "enrolment_mode",
+            "is_multiplier_course",
+            "certificate_enabled",
+        ]
 
     def get_url(self, course) -> str:
         return course.url
@@ -42,19 +55,33 @@ class CourseDetailSerializer(CourseListSerializer):
     enrolment = serializers.SerializerMethodField()
 
     class Meta(CourseListSerializer.Meta):
-        fields = [*CourseListSerializer.Meta.fields, "learning_objectives", "prerequisites", "runs", "lessons",
-                  "enrolment"]
+        fields = [
+            *CourseListSerializer.Meta.fields,
+            "learning_objectives",
+            "prerequisites",
+            "runs",
+            "lessons",
+            "enrolment",
+        ]
 
     def get_runs(self, course) -> list[dict]:
         return CourseRunSerializer(course.runs.filter(enrolment_open=True), many=True).data
 
     def get_lessons(self, course) -> list[dict]:
         progress = self.context["progress"]
-        return LessonOutlineSerializer([
-            {"id": state.lesson.pk, "title": state.lesson.title, "url": state.lesson.url,
-             "chapter": state.chapter.title if state.chapter else None, "completed": state.completed}
-            for state in progress.lessons
-        ], many=True).data
+        return LessonOutlineSerializer(
+            [
+                {
+                    "id": state.lesson.pk,
+                    "title": state.lesson.title,
+                    "url": state.lesson.url,
+                    "chapter": state.chapter.title if state.chapter else None,
+                    "completed": state.completed,
+                }
+                for state in progress.lessons
+            ],
+            many=True,
+        ).data
 
     def get_enrolment(self, course) -> dict | None:
         enrolment = self.context.get("enrolment")
@@ -92,12 +119,16 @@ class LessonSerializer(serializers.ModelSerializer):
 class VideoProgressSerializer(serializers.Serializer):
     visit = serializers.UUIDField(help_text=_("A random id the player creates for each viewing."))
     intervals = serializers.ListField(
-        child=serializers.ListField(child=serializers.FloatField(min_value=0), min_length=2, max_length=2),
-        max_length=200, help_text=_("Watched [start, end] pairs in seconds, from the player's played ranges."),
+        child=serializers.ListField(
+            child=serializers.FloatField(min_value=0), min_length=2, max_length=2
+        ),
+        max_length=200,
+        help_text=_("Watched [start, end] pairs in seconds, from the player's played ranges."),
     )
     position = serializers.FloatField(min_value=0)
-    lesson = serializers.IntegerField(required=False, allow_null=True, min_value=1,
-                                      max_value=MAX_ID)
+    lesson = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
 
 
 class VideoProgressResultSerializer(serializers.Serializer):
@@ -109,8 +140,9 @@ class VideoProgressResultSerializer(serializers.Serializer):
 
 
 class QuizSubmissionSerializer(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.ListField(child=serializers.CharField(max_length=64),
-                                                                max_length=50))
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=64), max_length=50)
+    )
     lesson = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -126,16 +158,32 @@ class QuizAttemptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QuizAttempt
-        fields = ["id", "quiz", "lesson", "number", "submitted_at", "score_percent", "passed", "questions"]
+        fields = [
+            "id",
+            "quiz",
+            "lesson",
+            "number",
+            "submitted_at",
+            "score_percent",
+            "passed",
+            "questions",
+        ]
 
     def get_questions(self, attempt) -> list[dict]:
         from ..templatetags.courses_tags import quiz_sheet
 
-        return QuestionResultSerializer([
-            {"id": q["id"], "correct": q["answered_correctly"], "explanation": q["explanation"],
-             "feedback": [o["feedback"] for o in q["options"] if o["feedback"]]}
-            for q in quiz_sheet(attempt.quiz, attempt)
-        ], many=True).data
+        return QuestionResultSerializer(
+            [
+                {
+                    "id": q["id"],
+                    "correct": q["answered_correctly"],
+                    "explanation": q["explanation"],
+                    "feedback": [o["feedback"] for o in q["options"] if o["feedback"]],
+                }
+                for q in quiz_sheet(attempt.quiz, attempt)
+            ],
+            many=True,
+        ).data
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -145,8 +193,17 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["code", "course", "course_title", "holder_name", "hours", "issued_at", "valid", "pdf_url",
-                  "verify_url"]
+        fields = [
+            "code",
+            "course",
+            "course_title",
+            "holder_name",
+            "hours",
+            "issued_at",
+            "valid",
+            "pdf_url",
+            "verify_url",
+        ]
 
     def get_pdf_url(self, certificate) -> str:
         from django.urls import reverse

@@ -57,7 +57,9 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        return selectors.catalogue_courses(filters=selectors.catalogue_filters(self.request.query_params))
+        return selectors.catalogue_courses(
+            filters=selectors.catalogue_filters(self.request.query_params)
+        )
 
     def get_object(self):
         _page_id(self.kwargs["pk"])  # 404 for ids no page can have, before the database is asked
@@ -69,15 +71,22 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "retrieve" and self.kwargs.get("pk"):
-            course = get_object_or_404(CoursePage.objects.live().public(), pk=_page_id(self.kwargs["pk"]))
+            course = get_object_or_404(
+                CoursePage.objects.live().public(), pk=_page_id(self.kwargs["pk"])
+            )
             context["progress"] = selectors.course_progress(user=self.request.user, course=course)
             context["enrolment"] = selectors.enrolment_for(self.request.user, course)
         return context
 
-    @extend_schema(parameters=[
-        OpenApiParameter("topic", str), OpenApiParameter("audience", str), OpenApiParameter("format", str),
-        OpenApiParameter("language", str), OpenApiParameter("q", str, description="search term"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("topic", str),
+            OpenApiParameter("audience", str),
+            OpenApiParameter("format", str),
+            OpenApiParameter("language", str),
+            OpenApiParameter("q", str, description="search term"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -124,7 +133,11 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Enrolment.objects.none()
-        return Enrolment.objects.filter(user=self.request.user).select_related("course").order_by("-created_at")
+        return (
+            Enrolment.objects.filter(user=self.request.user)
+            .select_related("course")
+            .order_by("-created_at")
+        )
 
 
 @extend_schema(tags=["courses"])
@@ -140,8 +153,12 @@ class LessonView(generics.RetrieveAPIView):
         if not selectors.can_view_lessons(self.request.user, course):
             raise Http404
         lesson.course_id_for_api = course.pk
-        lesson.completed_for_api = self.request.user.is_authenticated and LessonProgress.objects.filter(
-            user=self.request.user, lesson=lesson, completed_at__isnull=False).exists()
+        lesson.completed_for_api = (
+            self.request.user.is_authenticated
+            and LessonProgress.objects.filter(
+                user=self.request.user, lesson=lesson, completed_at__isnull=False
+            ).exists()
+        )
         return lesson
 
 
@@ -164,20 +181,33 @@ class VideoProgressView(generics.GenericAPIView):
             lesson = LessonPage.objects.live().filter(pk=data.validated_data["lesson"]).first()
         try:
             progress = services.video_progress_report(
-                user=request.user, video=video, visit_id=data.validated_data["visit"],
-                intervals=data.validated_data["intervals"], position=data.validated_data["position"], lesson=lesson)
+                user=request.user,
+                video=video,
+                visit_id=data.validated_data["visit"],
+                intervals=data.validated_data["intervals"],
+                position=data.validated_data["position"],
+                lesson=lesson,
+            )
         except services.CourseError as error:
             _raise_course_error(error)
         lesson_completed = None
         if lesson is not None:
-            lesson_completed = LessonProgress.objects.filter(user=request.user, lesson=lesson,
-                                                             completed_at__isnull=False).exists()
-        return Response(s.VideoProgressResultSerializer({
-            "watched_seconds": round(progress.watched_seconds, 1),
-            "watched_percent": min(100, round(100 * progress.watched_seconds / video.duration_seconds)),
-            "position": progress.position, "completed": progress.completed_at is not None,
-            "lesson_completed": lesson_completed,
-        }).data)
+            lesson_completed = LessonProgress.objects.filter(
+                user=request.user, lesson=lesson, completed_at__isnull=False
+            ).exists()
+        return Response(
+            s.VideoProgressResultSerializer(
+                {
+                    "watched_seconds": round(progress.watched_seconds, 1),
+                    "watched_percent": min(
+                        100, round(100 * progress.watched_seconds / video.duration_seconds)
+                    ),
+                    "position": progress.position,
+                    "completed": progress.completed_at is not None,
+                    "lesson_completed": lesson_completed,
+                }
+            ).data
+        )
 
 
 @extend_schema(tags=["courses"])
@@ -202,8 +232,9 @@ class QuizAttemptView(generics.GenericAPIView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = services.quiz_submit(user=request.user, quiz=quiz, answers=data.validated_data["answers"],
-                                           lesson=lesson)
+            attempt = services.quiz_submit(
+                user=request.user, quiz=quiz, answers=data.validated_data["answers"], lesson=lesson
+            )
         except services.CourseError as error:
             _raise_course_error(error)
         return Response(s.QuizAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
@@ -220,5 +251,3 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
         return selectors.learner_certificates(self.request.user)
-
-

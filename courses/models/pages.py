@@ -51,8 +51,14 @@ class CourseCatalogueMixin(models.Model):
         page_obj = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        context.update({"filters": filters, "page_obj": page_obj, "courses": page_obj.object_list,
-                        "query_prefix": (query.urlencode() + "&") if query else ""})
+        context.update(
+            {
+                "filters": filters,
+                "page_obj": page_obj,
+                "courses": page_obj.object_list,
+                "query_prefix": (query.urlencode() + "&") if query else "",
+            }
+        )
         return context
 
 
@@ -71,26 +77,40 @@ class CourseCataloguePage(CourseCatalogueMixin, Page):  # noqa: DJ008 - __str__ 
 class CoursePageMixin(models.Model):
     """What a course is, who it is for and how one takes part. Reusable on a site's own page."""
 
-    summary = models.TextField(_("summary"), help_text=_("Two or three sentences for the catalogue."))
-    learning_objectives = RichTextField(_("learning objectives"), features=RICH_TEXT_FEATURES, blank=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("Two or three sentences for the catalogue.")
+    )
+    learning_objectives = RichTextField(
+        _("learning objectives"), features=RICH_TEXT_FEATURES, blank=True
+    )
     prerequisites = RichTextField(_("prerequisites"), features=RICH_TEXT_FEATURES, blank=True)
     topics = ParentalManyToManyField("courses.Topic", verbose_name=_("topics"), blank=True)
     audiences = ParentalManyToManyField("courses.Audience", verbose_name=_("audiences"), blank=True)
-    format = models.CharField(_("format"), max_length=20, choices=CourseFormat.choices,
-                              default=CourseFormat.SELF_PACED)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="de")
+    format = models.CharField(
+        _("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.SELF_PACED
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="de"
+    )
     duration_hours = models.DecimalField(_("duration in hours"), max_digits=5, decimal_places=1)
-    trainers = ParentalManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True,
-                                       related_name="trained_courses")
-    enrolment_mode = models.CharField(_("enrolment"), max_length=20, choices=EnrolmentMode.choices,
-                                      default=EnrolmentMode.OPEN)
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="trained_courses",
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=20, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
     lessons_public = models.BooleanField(
-        _("lessons are public"), default=False,
+        _("lessons are public"),
+        default=False,
         help_text=_("If off, only enrolled learners and the course's trainers see the lessons."),
     )
     certificate_enabled = models.BooleanField(_("issue a certificate"), default=True)
     is_multiplier_course = models.BooleanField(
-        _("multiplier course"), default=False,
+        _("multiplier course"),
+        default=False,
         help_text=_("Completing it qualifies learners as multipliers and unlocks the trainer kit."),
     )
 
@@ -98,11 +118,26 @@ class CoursePageMixin(models.Model):
         FieldPanel("summary"),
         FieldPanel("learning_objectives"),
         FieldPanel("prerequisites"),
-        MultiFieldPanel([FieldPanel("topics"), FieldPanel("audiences"), FieldPanel("format"),
-                         FieldPanel("language"), FieldPanel("duration_hours")], heading=_("Catalogue")),
-        MultiFieldPanel([FieldPanel("trainers"), FieldPanel("enrolment_mode"), FieldPanel("lessons_public"),
-                         FieldPanel("certificate_enabled"), FieldPanel("is_multiplier_course")],
-                        heading=_("Taking part")),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics"),
+                FieldPanel("audiences"),
+                FieldPanel("format"),
+                FieldPanel("language"),
+                FieldPanel("duration_hours"),
+            ],
+            heading=_("Catalogue"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("trainers"),
+                FieldPanel("enrolment_mode"),
+                FieldPanel("lessons_public"),
+                FieldPanel("certificate_enabled"),
+                FieldPanel("is_multiplier_course"),
+            ],
+            heading=_("Taking part"),
+        ),
         InlinePanel("trainer_kit_items", heading=_("Trainer kit"), label=_("Material")),
     ]
     search_fields = [
@@ -190,14 +225,22 @@ class LessonPageMixin(models.Model):
 
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(LessonBlocks(), verbose_name=_("content"), blank=True)
-    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), null=True, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), null=True, blank=True
+    )
     requires_mark_done = models.BooleanField(
-        _("learner marks as done"), default=False,
-        help_text=_("Lessons without a required video or quiz always ask the learner to mark them as done."),
+        _("learner marks as done"),
+        default=False,
+        help_text=_(
+            "Lessons without a required video or quiz always ask the learner to mark them as done."
+        ),
     )
 
     content_panels = [
-        FieldPanel("intro"), FieldPanel("body"), FieldPanel("estimated_minutes"), FieldPanel("requires_mark_done"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("requires_mark_done"),
     ]
     search_fields = [index.SearchField("intro"), index.SearchField("body")]
 
@@ -218,12 +261,20 @@ class LessonPageMixin(models.Model):
 
     def _required(self, block_type: str, key: str) -> list[int]:
         # Read the raw stream: no query for the chosen snippets.
-        return [int(block["value"][key]) for block in self.body.raw_data
-                if block["type"] == block_type and block["value"].get("required") and block["value"].get(key)]
+        return [
+            int(block["value"][key])
+            for block in self.body.raw_data
+            if block["type"] == block_type
+            and block["value"].get("required")
+            and block["value"].get(key)
+        ]
 
     def _chosen(self, block_type: str, key: str) -> list[int]:
-        return [int(block["value"][key]) for block in self.body.raw_data
-                if block["type"] == block_type and block["value"].get(key)]
+        return [
+            int(block["value"][key])
+            for block in self.body.raw_data
+            if block["type"] == block_type and block["value"].get(key)
+        ]
 
     def video_ids(self) -> list[int]:
         return self._chosen("video", "video")

@@ -9,8 +9,11 @@ from wagtail.fields import StreamField
 class AnswerOptionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Answer"), max_length=500)
     is_correct = blocks.BooleanBlock(label=_("correct"), required=False)
-    feedback = blocks.TextBlock(label=_("Feedback"), required=False,
-                                help_text=_("Shown after submitting when this answer was chosen."))
+    feedback = blocks.TextBlock(
+        label=_("Feedback"),
+        required=False,
+        help_text=_("Shown after submitting when this answer was chosen."),
+    )
 
     class Meta:
         icon = "radio-full"
@@ -20,12 +23,16 @@ class AnswerOptionBlock(blocks.StructBlock):
 class QuestionBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("Question"))
     kind = blocks.ChoiceBlock(
-        label=_("Kind"), default="single",
+        label=_("Kind"),
+        default="single",
         choices=[("single", _("single choice")), ("multiple", _("multiple choice"))],
     )
     options = blocks.ListBlock(AnswerOptionBlock(), label=_("Answer options"), min_num=2)
-    explanation = blocks.TextBlock(label=_("Explanation"), required=False,
-                                   help_text=_("Shown after submitting, whatever was answered."))
+    explanation = blocks.TextBlock(
+        label=_("Explanation"),
+        required=False,
+        help_text=_("Shown after submitting, whatever was answered."),
+    )
 
     class Meta:
         icon = "help"
@@ -40,7 +47,9 @@ class QuestionBlock(blocks.StructBlock):
             )
         if value["kind"] == "single" and correct > 1:
             raise blocks.StructBlockValidationError(
-                block_errors={"options": _("A single-choice question has exactly one correct answer.")}
+                block_errors={
+                    "options": _("A single-choice question has exactly one correct answer.")
+                }
             )
         return value
 
@@ -51,10 +60,14 @@ class Quiz(models.Model):
     title = models.CharField(_("title"), max_length=255)
     introduction = models.TextField(_("introduction"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark in percent"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("pass mark in percent"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     max_attempts = models.PositiveSmallIntegerField(
-        _("maximum attempts"), default=0, help_text=_("0 means unlimited."),
+        _("maximum attempts"),
+        default=0,
+        help_text=_("0 means unlimited."),
     )
     questions = StreamField([("question", QuestionBlock())], verbose_name=_("questions"))
 
@@ -63,8 +76,10 @@ class Quiz(models.Model):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
         constraints = [
-            models.CheckConstraint(condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
-                                   name="quiz_pass_mark_percent"),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=1, pass_mark__lte=100),
+                name="quiz_pass_mark_percent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,11 +89,23 @@ class Quiz(models.Model):
 class QuizAttempt(models.Model):
     """One submitted attempt, graded on the server."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts",
-                             verbose_name=_("learner"))
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz"))
-    lesson = models.ForeignKey("courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="quiz_attempts", verbose_name=_("lesson"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("learner"),
+    )
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_attempts",
+        verbose_name=_("lesson"),
+    )
     number = models.PositiveSmallIntegerField(_("attempt"))
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     answers = models.JSONField(_("answers"), default=dict)
@@ -90,8 +117,12 @@ class QuizAttempt(models.Model):
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "quiz", "number"], name="quiz_attempt_number_unique"),
-            models.CheckConstraint(condition=models.Q(score_percent__lte=100), name="quiz_attempt_score_percent"),
+            models.UniqueConstraint(
+                fields=["user", "quiz", "number"], name="quiz_attempt_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score_percent__lte=100), name="quiz_attempt_score_percent"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,25 +26,44 @@ class LearningVideo(index.Indexed, ClusterableModel):
 
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    file = models.FileField(_("video file"), upload_to=video_upload_to, storage=get_private_storage,
-                            help_text=_("MP4 or WebM."))
-    mime_type = models.CharField(_("file type"), max_length=20, choices=MimeType.choices, editable=False)
+    file = models.FileField(
+        _("video file"),
+        upload_to=video_upload_to,
+        storage=get_private_storage,
+        help_text=_("MP4 or WebM."),
+    )
+    mime_type = models.CharField(
+        _("file type"), max_length=20, choices=MimeType.choices, editable=False
+    )
     file_size = models.PositiveBigIntegerField(_("file size"), default=0, editable=False)
     duration_seconds = models.FloatField(
-        _("duration in seconds"), help_text=_("Length of the video; used to count how much was watched."),
+        _("duration in seconds"),
+        help_text=_("Length of the video; used to count how much was watched."),
     )
     poster = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("poster image"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("poster image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     transcript = models.TextField(
-        _("transcript"), blank=True,
-        help_text=_("Everything that is said and shown, as text. Shown below the player and searchable."),
+        _("transcript"),
+        blank=True,
+        help_text=_(
+            "Everything that is said and shown, as text. Shown below the player and searchable."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     search_fields = [
@@ -59,7 +78,9 @@ class LearningVideo(index.Indexed, ClusterableModel):
         verbose_name = _("learning video")
         verbose_name_plural = _("learning videos")
         constraints = [
-            models.CheckConstraint(condition=models.Q(duration_seconds__gt=0), name="video_duration_positive"),
+            models.CheckConstraint(
+                condition=models.Q(duration_seconds__gt=0), name="video_duration_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,8 +88,10 @@ class LearningVideo(index.Indexed, ClusterableModel):
 
     @property
     def has_captions(self) -> bool:
-        return any(track.kind in {CaptionTrack.Kind.SUBTITLES, CaptionTrack.Kind.CAPTIONS}
-                   for track in self.caption_tracks.all())
+        return any(
+            track.kind in {CaptionTrack.Kind.SUBTITLES, CaptionTrack.Kind.CAPTIONS}
+            for track in self.caption_tracks.all()
+        )
 
 
 class CaptionTrack(Orderable):
@@ -81,23 +104,42 @@ class CaptionTrack(Orderable):
         CHAPTERS = "chapters", _("chapters")
 
     video = ParentalKey(LearningVideo, related_name="caption_tracks", on_delete=models.CASCADE)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="de")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="de"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CAPTIONS)
-    label = models.CharField(_("label"), max_length=100, blank=True,
-                             help_text=_("Shown in the player's menu; leave empty for the language name."))
-    webvtt = models.TextField(_("WebVTT"), blank=True,
-                              help_text=_("Paste WebVTT or SRT text, or upload a file below."))
-    source_file = models.FileField(_("or upload a file"), upload_to="captions/", storage=get_private_storage,
-                                   blank=True, help_text=_("WebVTT (.vtt) or SRT (.srt); SRT is converted."))
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown in the player's menu; leave empty for the language name."),
+    )
+    webvtt = models.TextField(
+        _("WebVTT"), blank=True, help_text=_("Paste WebVTT or SRT text, or upload a file below.")
+    )
+    source_file = models.FileField(
+        _("or upload a file"),
+        upload_to="captions/",
+        storage=get_private_storage,
+        blank=True,
+        help_text=_("WebVTT (.vtt) or SRT (.srt); SRT is converted."),
+    )
 
-    panels = [FieldPanel("language"), FieldPanel("kind"), FieldPanel("label"), FieldPanel("webvtt"),
-              FieldPanel("source_file")]
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("kind"),
+        FieldPanel("label"),
+        FieldPanel("webvtt"),
+        FieldPanel("source_file"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("caption track")
         verbose_name_plural = _("caption tracks")
         constraints = [
-            models.UniqueConstraint(fields=["video", "language", "kind"], name="caption_track_unique_language_kind"),
+            models.UniqueConstraint(
+                fields=["video", "language", "kind"], name="caption_track_unique_language_kind"
+            ),
         ]
 
     def __str__(self) -> str:

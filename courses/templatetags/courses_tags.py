@@ -25,14 +25,26 @@ def quiz_sheet(quiz, attempt=None) -> list[dict]:
     for question in quiz_questions(quiz):
         chosen = set((attempt.answers or {}).get(question["id"], [])) if attempt else set()
         correct = {option["id"] for option in question["options"] if option["is_correct"]}
-        sheet.append({
-            "id": question["id"], "text": question["text"], "kind": question["kind"],
-            "options": [{"id": option["id"], "text": option["text"], "chosen": option["id"] in chosen,
-                         "feedback": option["feedback"] if attempt and option["id"] in chosen else ""}
-                        for option in question["options"]],
-            "answered_correctly": bool(attempt) and chosen == correct,
-            "explanation": question["explanation"] if attempt else "",
-        })
+        sheet.append(
+            {
+                "id": question["id"],
+                "text": question["text"],
+                "kind": question["kind"],
+                "options": [
+                    {
+                        "id": option["id"],
+                        "text": option["text"],
+                        "chosen": option["id"] in chosen,
+                        "feedback": option["feedback"]
+                        if attempt and option["id"] in chosen
+                        else "",
+                    }
+                    for option in question["options"]
+                ],
+                "answered_correctly": bool(attempt) and chosen == correct,
+                "explanation": question["explanation"] if attempt else "",
+            }
+        )
     return sheet
 
 

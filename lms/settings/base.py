@@ -150,8 +150,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -183,7 +185,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env("SITE_NAME", "Tandem")
-MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor after the password, not a login of its own
+MFA_PASSKEY_LOGIN_ENABLED = (
+    False  # a security key is a second factor after the password, not a login of its own
+)
 
 # Staff (superusers, is_staff and the groups below) must have a second factor (an authenticator app
 # or a security key) before they can use the site; lms.middleware.StaffSecondFactorMiddleware.
@@ -270,7 +274,19 @@ WAGTAIL_SITE_NAME = env("SITE_NAME", "Tandem")
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -320,7 +336,11 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["lms.api_support.only_public_api"],
     "ENUM_NAME_OVERRIDES": {"TandemResponseEnum": "mentoring.models.matching.TandemResponse"},
     # Without deep links the operation summaries hold no nested links (axe: nested-interactive).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "tryItOutEnabled": False},
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "tryItOutEnabled": False,
+    },
 }
 
 # The same limits for pages outside the API (cms.ratelimit), e.g. the booking form.

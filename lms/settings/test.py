@@ -25,9 +25,17 @@ LOGGING = {
 
 # The suite shares one local-memory cache: rates high enough never to disturb other tests.
 # tests/lms/test_security.py lowers them where it tests the limits themselves.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-    scope: "100000/hour" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        scope: "100000/hour" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    },
+}
 TANDEM_RATE_LIMITS = {"booking": "100000/hour"}
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip", "reset_password": "1000/m/ip,1000/m/key",
-                       "reset_password_from_key": "1000/m/ip"}
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "signup": "1000/m/ip",
+    "reset_password": "1000/m/ip,1000/m/key",
+    "reset_password_from_key": "1000/m/ip",
+}
 TANDEM_REQUIRE_MFA_FOR_STAFF = True

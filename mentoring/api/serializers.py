@@ -6,14 +6,33 @@ from ..models import Application, MatchingRun, Programme, Proposal, Tandem
 class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
-        fields = ["id", "title", "slug", "summary", "applications_open", "applications_close", "matching_on",
-                  "starts_on", "ends_on", "matching_mode"]
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "summary",
+            "applications_open",
+            "applications_close",
+            "matching_on",
+            "starts_on",
+            "ends_on",
+            "matching_mode",
+        ]
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
-        fields = ["id", "programme", "role", "status", "answers", "motivation", "capacity", "submitted_at"]
+        fields = [
+            "id",
+            "programme",
+            "role",
+            "status",
+            "answers",
+            "motivation",
+            "capacity",
+            "submitted_at",
+        ]
         read_only_fields = ["id", "status", "submitted_at"]
 
 
@@ -29,7 +48,16 @@ class ApplicationCreateSerializer(serializers.Serializer):
 class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
-        fields = ["id", "mentee", "mentor", "score", "raw_score", "breakdown", "alternatives", "pinned"]
+        fields = [
+            "id",
+            "mentee",
+            "mentor",
+            "score",
+            "raw_score",
+            "breakdown",
+            "alternatives",
+            "pinned",
+        ]
 
 
 class MatchingRunSerializer(serializers.ModelSerializer):
@@ -37,8 +65,18 @@ class MatchingRunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchingRun
-        fields = ["id", "programme", "status", "created_at", "published_at", "matched_count", "total_score",
-                  "seconds", "unmatched", "proposals"]
+        fields = [
+            "id",
+            "programme",
+            "status",
+            "created_at",
+            "published_at",
+            "matched_count",
+            "total_score",
+            "seconds",
+            "unmatched",
+            "proposals",
+        ]
 
 
 class TandemSerializer(serializers.ModelSerializer):
@@ -47,8 +85,18 @@ class TandemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tandem
-        fields = ["id", "programme", "status", "mentee_name", "mentor_name", "mentee_response", "mentor_response",
-                  "created_at", "started_at", "ended_at"]
+        fields = [
+            "id",
+            "programme",
+            "status",
+            "mentee_name",
+            "mentor_name",
+            "mentee_response",
+            "mentor_response",
+            "created_at",
+            "started_at",
+            "ended_at",
+        ]
 
 
 class TandemAnswerSerializer(serializers.Serializer):

@@ -29,7 +29,9 @@ BAD_PERIOD = _("The period must end after it starts and span at most 62 days.")
 
 
 def _zone(request) -> zoneinfo.ZoneInfo:
-    name = request.query_params.get("tz") or getattr(request.user, "time_zone", "") or "Europe/Berlin"
+    name = (
+        request.query_params.get("tz") or getattr(request.user, "time_zone", "") or "Europe/Berlin"
+    )
     if name not in zoneinfo.available_timezones():
         raise ValidationError({"tz": [str(BAD_ZONE)]})
     return zoneinfo.ZoneInfo(name)
@@ -77,8 +79,19 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "tandem", "start", "end", "status", "role", "partner_name", "agenda", "sequence",
-                  "cancel_reason", "join_url"]
+        fields = [
+            "id",
+            "tandem",
+            "start",
+            "end",
+            "status",
+            "role",
+            "partner_name",
+            "agenda",
+            "sequence",
+            "cancel_reason",
+            "join_url",
+        ]
         read_only_fields = fields
 
     def _viewer(self):
@@ -92,7 +105,9 @@ class SessionSerializer(serializers.ModelSerializer):
         return partner.get_full_name()
 
     def get_join_url(self, session) -> str:
-        return self.context["request"].build_absolute_uri(reverse("mentoring:session-join", args=[session.uuid]))
+        return self.context["request"].build_absolute_uri(
+            reverse("mentoring:session-join", args=[session.uuid])
+        )
 
 
 class BookSerializer(serializers.Serializer):
@@ -112,27 +127,42 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class JoinSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["open", "early", "closed", "cancelled", "proposed", "unconfigured"])
+    state = serializers.ChoiceField(
+        choices=["open", "early", "closed", "cancelled", "proposed", "unconfigured"]
+    )
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     moderator = serializers.BooleanField()
     domain = serializers.CharField()
     room = serializers.CharField(help_text="only when open")
     jwt = serializers.CharField(source="token", help_text="only when open")
-    external_api_url = serializers.CharField(help_text="the video provider's client script (Jitsi: external_api.js)")
+    external_api_url = serializers.CharField(
+        help_text="the video provider's client script (Jitsi: external_api.js)"
+    )
     provider = serializers.CharField(help_text="the video provider in use, e.g. jitsi")
-    client = serializers.DictField(child=serializers.CharField(), help_text="further values of the video provider "
-                                   "for its client, only when open")
+    client = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="further values of the video provider for its client, only when open",
+    )
 
 
 class CalendarTokenSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-CONFLICT = inline_serializer("SessionConflict", {
-    "status": serializers.IntegerField(), "code": serializers.CharField(), "detail": serializers.CharField(),
-    "alternatives": SlotSerializer(many=True, required=False,
-                                   help_text="the next free slots (not when an Idempotency-Key was reused)")})
+CONFLICT = inline_serializer(
+    "SessionConflict",
+    {
+        "status": serializers.IntegerField(),
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "alternatives": SlotSerializer(
+            many=True,
+            required=False,
+            help_text="the next free slots (not when an Idempotency-Key was reused)",
+        ),
+    },
+)
 
 
 def error_body(*, status: int, code: str, detail: str) -> dict:
@@ -147,8 +177,13 @@ def _raise(error: services.SessionError):
 
 def _conflict(error: services.SessionError, zone) -> Response:
     body = error_body(status=409, code=error.code, detail=str(error.message))
-    body["alternatives"] = [{"start": slot.start.astimezone(zone).isoformat(), "end": slot.end.astimezone(zone)
-                             .isoformat()} for slot in error.alternatives]
+    body["alternatives"] = [
+        {
+            "start": slot.start.astimezone(zone).isoformat(),
+            "end": slot.end.astimezone(zone).isoformat(),
+        }
+        for slot in error.alternatives
+    ]
     return Response(body, status=status.HTTP_409_CONFLICT)
 
 
@@ -163,11 +198,14 @@ class TandemSlotsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: now"),
-                    OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: start + 14 days"),
-                    OpenApiParameter("length", int, description="minutes; default: the shortest offered"),
-                    OpenApiParameter("tz", str, description="IANA zone, e.g. Europe/Berlin")],
-        responses={200: SlotListSerializer})
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: now"),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: start + 14 days"),
+            OpenApiParameter("length", int, description="minutes; default: the shortest offered"),
+            OpenApiParameter("tz", str, description="IANA zone, e.g. Europe/Berlin"),
+        ],
+        responses={200: SlotListSerializer},
+    )
     def get(self, request, tandem_id: int):
         tandem = _tandem_of(request.user, tandem_id)
         zone = _zone(request)
@@ -177,13 +215,25 @@ class TandemSlotsView(APIView):
         end = params.validated_data.get("end") or start + timedelta(days=14)
         if end <= start or end - start > MAX_PERIOD:
             raise ValidationError({"end": [str(BAD_PERIOD)]})
-        result = selectors.tandem_slots(tandem=tandem, length=params.validated_data.get("length"), start=start,
-                                        end=end)
-        return Response({
-            "tandem": tandem.pk, "length": result.length, "lengths": list(result.rules.lengths),
-            "time_zone": zone.key, "mentor_time_zone": result.rules.zone.key,
-            "slots": [{"start": slot.start.astimezone(zone).isoformat(), "end": slot.end.astimezone(zone).isoformat()}
-                      for slot in result.slots]})
+        result = selectors.tandem_slots(
+            tandem=tandem, length=params.validated_data.get("length"), start=start, end=end
+        )
+        return Response(
+            {
+                "tandem": tandem.pk,
+                "length": result.length,
+                "lengths": list(result.rules.lengths),
+                "time_zone": zone.key,
+                "mentor_time_zone": result.rules.zone.key,
+                "slots": [
+                    {
+                        "start": slot.start.astimezone(zone).isoformat(),
+                        "end": slot.end.astimezone(zone).isoformat(),
+                    }
+                    for slot in result.slots
+                ],
+            }
+        )
 
 
 @extend_schema(tags=["sessions"])
@@ -201,43 +251,63 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Session.objects.none()
         user = self.request.user
-        queryset = (Session.objects.filter(Q(mentor=user) | Q(mentee=user))
-                    .select_related("mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"))
+        queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+            "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
+        )
         when = self.request.query_params.get("when")
         now = timezone.now()
         if when == "upcoming":
             return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
         if when == "past":
-            return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by("-start", "-pk")
+            return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(
+                "-start", "-pk"
+            )
         return queryset.order_by("start", "pk")
 
     @extend_schema(
-        parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], required=False)])
+        parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], required=False)]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request=BookSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-                                     description="any unique string per intended booking, at most 64 characters")],
-        responses={201: SessionSerializer, 200: SessionSerializer, 409: CONFLICT})
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="any unique string per intended booking, at most 64 characters",
+            )
+        ],
+        responses={201: SessionSerializer, 200: SessionSerializer, 409: CONFLICT},
+    )
     def create(self, request, *args, **kwargs):
         data = BookSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tandem = _tandem_of(request.user, data.validated_data["tandem"])
         try:
-            booking = services.session_book(tandem=tandem, start=data.validated_data["start"],
-                                            length=data.validated_data["length"], by=request.user,
-                                            idempotency_key=request.headers.get("Idempotency-Key", ""))
+            booking = services.session_book(
+                tandem=tandem,
+                start=data.validated_data["start"],
+                length=data.validated_data["length"],
+                by=request.user,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+            )
         except services.SessionError as error:
             if error.code == "slot_unavailable":
                 return _conflict(error, _zone(request))
             if error.code == "idempotency_key_reused":
-                return Response(error_body(status=409, code=error.code, detail=str(error.message)), status=409)
+                return Response(
+                    error_body(status=409, code=error.code, detail=str(error.message)), status=409
+                )
             _raise(error)
         session = self.get_queryset().get(pk=booking.session.pk)
-        return Response(SessionSerializer(session, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED if booking.created else status.HTTP_200_OK)
+        return Response(
+            SessionSerializer(session, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if booking.created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=RescheduleSerializer, responses={200: SessionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -246,12 +316,16 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = RescheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            session = services.session_reschedule(session=session, by=request.user, **data.validated_data)
+            session = services.session_reschedule(
+                session=session, by=request.user, **data.validated_data
+            )
         except services.SessionError as error:
             if error.code == "slot_unavailable":
                 return _conflict(error, _zone(request))
             _raise(error)
-        return Response(SessionSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        return Response(
+            SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: SessionSerializer})
     @action(detail=True, methods=["post"])
@@ -260,10 +334,14 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.session_cancel(session=session, by=request.user, reason=data.validated_data["reason"])
+            services.session_cancel(
+                session=session, by=request.user, reason=data.validated_data["reason"]
+            )
         except services.SessionError as error:
             _raise(error)
-        return Response(SessionSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        return Response(
+            SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses={200: SessionSerializer})
     @action(detail=True, methods=["post"])
@@ -273,7 +351,9 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             services.session_confirm(session=session, by=request.user)
         except services.SessionError as error:
             _raise(error)
-        return Response(SessionSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        return Response(
+            SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses={200: JoinSerializer})
     @action(detail=True, methods=["post"], url_path="join-token")
@@ -289,10 +369,18 @@ class CalendarTokenView(APIView):
     """The private iCal subscription URL; POST makes a new one and retires the old."""
 
     permission_classes = [permissions.IsAuthenticated]
-    throttle_scope = "calendar_token"  # POST (a new address) counts against the "calendar_token" rate
+    throttle_scope = (
+        "calendar_token"  # POST (a new address) counts against the "calendar_token" rate
+    )
 
     def _answer(self, request, record):
-        return Response({"url": request.build_absolute_uri(reverse("mentoring:calendar-feed", args=[record.token]))})
+        return Response(
+            {
+                "url": request.build_absolute_uri(
+                    reverse("mentoring:calendar-feed", args=[record.token])
+                )
+            }
+        )
 
     @extend_schema(request=None, responses={200: CalendarTokenSerializer})
     def get(self, request):

@@ -70,8 +70,9 @@ class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MatchingRun.objects.none()
-        return (MatchingRun.objects.filter(programme__in=managed_programmes(self.request.user))
-                .prefetch_related("proposals"))
+        return MatchingRun.objects.filter(
+            programme__in=managed_programmes(self.request.user)
+        ).prefetch_related("proposals")
 
     @extend_schema(request=None, responses={200: s.TandemSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -96,9 +97,15 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Tandem.objects.none()
         user = self.request.user
-        return (Tandem.objects.filter(Q(mentee__user=user) | Q(mentor__user=user)
-                                      | Q(programme__in=managed_programmes(user)))
-                .select_related("mentee__user", "mentor__user").distinct())
+        return (
+            Tandem.objects.filter(
+                Q(mentee__user=user)
+                | Q(mentor__user=user)
+                | Q(programme__in=managed_programmes(user))
+            )
+            .select_related("mentee__user", "mentor__user")
+            .distinct()
+        )
 
     @extend_schema(request=s.TandemAnswerSerializer, responses={200: s.TandemSerializer})
     @action(detail=True, methods=["post"])
@@ -107,8 +114,12 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         data = s.TandemAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            tandem = services.tandem_respond(tandem=tandem, user=request.user, accept=data.validated_data["accept"],
-                                             reason=data.validated_data.get("reason", ""))
+            tandem = services.tandem_respond(
+                tandem=tandem,
+                user=request.user,
+                accept=data.validated_data["accept"],
+                reason=data.validated_data.get("reason", ""),
+            )
         except services.MentoringError as error:
             _raise(error)
         return Response(s.TandemSerializer(tandem).data)

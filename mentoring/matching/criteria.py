@@ -142,15 +142,18 @@ class CriterionKind:
     label: object = None
     reasons: Mapping[str, object] = field(default_factory=dict)
 
-    def checked_score(self, mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
+    def checked_score(
+        self, mentee_value: object, mentor_value: object, criterion: Criterion
+    ) -> float:
         """The pairwise score, validated to be a finite number in [0, 1]."""
         raw = float(self.score(mentee_value, mentor_value, criterion))
         if not 0.0 <= raw <= 1.0:  # also rejects NaN
             raise ValueError(f"criterion kind {self.name!r} returned {raw!r}, expected 0..1")
         return raw
 
-    def block_scorer(self, mentee_values: Sequence[object], mentor_values: Sequence[object],
-                     criterion: Criterion) -> BlockScorer:
+    def block_scorer(
+        self, mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+    ) -> BlockScorer:
         """Prepare vectorised scoring of mentee blocks against all mentors."""
         if self.prepare is not None:
             return self.prepare(mentee_values, mentor_values, criterion)
@@ -161,9 +164,16 @@ CRITERION_KINDS: dict[str, CriterionKind] = {}
 """The registry: kind name -> :class:`CriterionKind`."""
 
 
-def register_criterion_kind(name: str, score: PairScorer, *, explain: PairExplainer | None = None,
-                            prepare: BlockPreparer | None = None, label: object = None,
-                            reasons: Mapping[str, object] | None = None, replace: bool = False) -> CriterionKind:
+def register_criterion_kind(
+    name: str,
+    score: PairScorer,
+    *,
+    explain: PairExplainer | None = None,
+    prepare: BlockPreparer | None = None,
+    label: object = None,
+    reasons: Mapping[str, object] | None = None,
+    replace: bool = False,
+) -> CriterionKind:
     """Add a criterion kind to the registry and return it.
 
     ``name`` is what a programme stores (at most 20 characters in the Django models).
@@ -179,8 +189,14 @@ def register_criterion_kind(name: str, score: PairScorer, *, explain: PairExplai
         raise TypeError(f"criterion kind {name!r}: score must be callable")
     if name in CRITERION_KINDS and not replace:
         raise ValueError(f"criterion kind {name!r} is already registered")
-    kind = CriterionKind(name=name, score=score, explain=explain or _generic_explain, prepare=prepare,
-                         label=label, reasons=dict(reasons or {}))
+    kind = CriterionKind(
+        name=name,
+        score=score,
+        explain=explain or _generic_explain,
+        prepare=prepare,
+        label=label,
+        reasons=dict(reasons or {}),
+    )
     CRITERION_KINDS[name] = kind
     return kind
 
@@ -195,7 +211,9 @@ def get_criterion_kind(name: str) -> CriterionKind:
     try:
         return CRITERION_KINDS[name]
     except KeyError:
-        raise ValueError(f"unknown criterion kind {name!r}; known: {sorted(CRITERION_KINDS)}") from None
+        raise ValueError(
+            f"unknown criterion kind {name!r}; known: {sorted(CRITERION_KINDS)}"
+        ) from None
 
 
 # --- value normalisation ---------------------------------------------------------------------
@@ -245,7 +263,9 @@ def _freeze(value: object) -> Hashable:
     if isinstance(value, set | frozenset):
         return "set", frozenset(_freeze(item) for item in value)
     if isinstance(value, Mapping):
-        return "map", tuple(sorted(((str(k), _freeze(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+        return "map", tuple(
+            sorted(((str(k), _freeze(v)) for k, v in value.items()), key=lambda kv: kv[0])
+        )
     return value  # type: ignore[return-value]
 
 
@@ -289,7 +309,9 @@ class _SetEncoding:
         return counts
 
 
-def _encode_scalars(mentee_values: Sequence[object], mentor_values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+def _encode_scalars(
+    mentee_values: Sequence[object], mentor_values: Sequence[object]
+) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes shared by both sides; -1 for missing values."""
     codes: dict[Hashable, int] = {}
 
@@ -304,8 +326,12 @@ def _encode_scalars(mentee_values: Sequence[object], mentor_values: Sequence[obj
     return encode(mentee_values), encode(mentor_values)
 
 
-def _distinct_value_block_scorer(kind: CriterionKind, mentee_values: Sequence[object],
-                                 mentor_values: Sequence[object], criterion: Criterion) -> BlockScorer:
+def _distinct_value_block_scorer(
+    kind: CriterionKind,
+    mentee_values: Sequence[object],
+    mentor_values: Sequence[object],
+    criterion: Criterion,
+) -> BlockScorer:
     """Generic vectorisation: score each pair of distinct values once, then look up."""
     mentee_codes, mentee_distinct = _factorise(mentee_values)
     mentor_codes, mentor_distinct = _factorise(mentor_values)
@@ -336,7 +362,9 @@ def _factorise(values: Sequence[object]) -> tuple[np.ndarray, list[object]]:
 # --- built-in kinds --------------------------------------------------------------------------
 
 
-def _generic_explain(mentee_value: object, mentor_value: object, criterion: Criterion, raw: float) -> Explanation:
+def _generic_explain(
+    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+) -> Explanation:
     if raw >= 1.0:
         return "criterion_met", {}
     if raw > 0.0:
@@ -361,7 +389,9 @@ def overlap_score(mentee_value: object, mentor_value: object, criterion: Criteri
     return shared / len(wanted) if wanted else 0.0
 
 
-def _explain_overlap(mentee_value: object, mentor_value: object, criterion: Criterion, raw: float) -> Explanation:
+def _explain_overlap(
+    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+) -> Explanation:
     wanted, offered = as_set(mentee_value), as_set(mentor_value)
     if not wanted:
         return "no_data", {"side": "mentee"}
@@ -373,8 +403,9 @@ def _explain_overlap(mentee_value: object, mentor_value: object, criterion: Crit
     return "overlap", {"shared": _plain(shared), "not_covered": _plain(wanted - offered)}
 
 
-def _prepare_overlap(mentee_values: Sequence[object], mentor_values: Sequence[object],
-                     criterion: Criterion) -> BlockScorer:
+def _prepare_overlap(
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+) -> BlockScorer:
     jaccard = _overlap_measure(criterion) == "jaccard"
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
 
@@ -382,7 +413,9 @@ def _prepare_overlap(mentee_values: Sequence[object], mentor_values: Sequence[ob
         shared = encoding.shared(rows)
         # an empty denominator means no shared values: dividing 0 by 1 gives the 0 we want
         if jaccard:
-            denominator = (encoding.mentee_sizes[rows, None] + encoding.mentor_sizes[None, :]) - shared
+            denominator = (
+                encoding.mentee_sizes[rows, None] + encoding.mentor_sizes[None, :]
+            ) - shared
             return shared / np.maximum(denominator, 1)
         return shared / np.maximum(encoding.mentee_sizes[rows, None], 1)
 
@@ -395,7 +428,9 @@ def equal_score(mentee_value: object, mentor_value: object, criterion: Criterion
     return 1.0 if mentee is not None and mentee == mentor else 0.0
 
 
-def _explain_equal(mentee_value: object, mentor_value: object, criterion: Criterion, raw: float) -> Explanation:
+def _explain_equal(
+    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+) -> Explanation:
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     if mentee is None or mentor is None:
         return "no_data", {"side": "mentee" if mentee is None else "mentor"}
@@ -404,8 +439,9 @@ def _explain_equal(mentee_value: object, mentor_value: object, criterion: Criter
     return "different_values", {"mentee": _plain(mentee), "mentor": _plain(mentor)}
 
 
-def _prepare_equal(mentee_values: Sequence[object], mentor_values: Sequence[object],
-                   criterion: Criterion) -> BlockScorer:
+def _prepare_equal(
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+) -> BlockScorer:
     mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
 
     def block(rows: np.ndarray) -> np.ndarray:
@@ -421,7 +457,9 @@ def different_score(mentee_value: object, mentor_value: object, criterion: Crite
     return 1.0 if mentee is not None and mentor is not None and mentee != mentor else 0.0
 
 
-def _explain_different(mentee_value: object, mentor_value: object, criterion: Criterion, raw: float) -> Explanation:
+def _explain_different(
+    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+) -> Explanation:
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     if mentee is None or mentor is None:
         return "no_data", {"side": "mentee" if mentee is None else "mentor"}
@@ -430,13 +468,16 @@ def _explain_different(mentee_value: object, mentor_value: object, criterion: Cr
     return "same_value", {"value": _plain(mentee)}
 
 
-def _prepare_different(mentee_values: Sequence[object], mentor_values: Sequence[object],
-                       criterion: Criterion) -> BlockScorer:
+def _prepare_different(
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+) -> BlockScorer:
     mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
 
     def block(rows: np.ndarray) -> np.ndarray:
         mentee = mentee_codes[rows, None]
-        return ((mentee != mentor_codes[None, :]) & (mentee >= 0) & (mentor_codes[None, :] >= 0)).astype(np.float64)
+        return (
+            (mentee != mentor_codes[None, :]) & (mentee >= 0) & (mentor_codes[None, :] >= 0)
+        ).astype(np.float64)
 
     return block
 
@@ -449,16 +490,22 @@ def preference_score(mentee_value: object, mentor_value: object, criterion: Crit
     return 1.0 if preferred & as_set(mentor_value) else 0.0
 
 
-def _explain_preference(mentee_value: object, mentor_value: object, criterion: Criterion, raw: float) -> Explanation:
+def _explain_preference(
+    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+) -> Explanation:
     preferred = as_set(mentee_value)
     if not preferred:
         return "no_preference", {}
-    params: dict[str, object] = {"preferred": _plain(preferred), "value": _plain(_scalar(mentor_value))}
+    params: dict[str, object] = {
+        "preferred": _plain(preferred),
+        "value": _plain(_scalar(mentor_value)),
+    }
     return ("preference_met" if raw else "preference_not_met"), params
 
 
-def _prepare_preference(mentee_values: Sequence[object], mentor_values: Sequence[object],
-                        criterion: Criterion) -> BlockScorer:
+def _prepare_preference(
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+) -> BlockScorer:
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
 
     def block(rows: np.ndarray) -> np.ndarray:
@@ -469,7 +516,13 @@ def _prepare_preference(mentee_values: Sequence[object], mentor_values: Sequence
     return block
 
 
-register_criterion_kind("overlap", overlap_score, explain=_explain_overlap, prepare=_prepare_overlap)
+register_criterion_kind(
+    "overlap", overlap_score, explain=_explain_overlap, prepare=_prepare_overlap
+)
 register_criterion_kind("equal", equal_score, explain=_explain_equal, prepare=_prepare_equal)
-register_criterion_kind("different", different_score, explain=_explain_different, prepare=_prepare_different)
-register_criterion_kind("preference", preference_score, explain=_explain_preference, prepare=_prepare_preference)
+register_criterion_kind(
+    "different", different_score, explain=_explain_different, prepare=_prepare_different
+)
+register_criterion_kind(
+    "preference", preference_score, explain=_explain_preference, prepare=_prepare_preference
+)

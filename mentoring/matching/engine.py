@@ -313,7 +313,9 @@ class ScoreMatrix:
 # --- public functions ------------------------------------------------------------------------
 
 
-def match(mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig) -> MatchResult:
+def match(
+    mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+) -> MatchResult:
     """Propose the optimal matching: most matched mentees first, then the highest total score.
 
     See the module docstring for the algorithm. Raises ``ValueError`` for duplicate ids and
@@ -341,13 +343,23 @@ def match(mentees: Sequence[Person], mentors: Sequence[Person], config: Matching
     for pool_position, slot in costs.solve():
         assignment[int(pool[pool_position])] = int(slot_mentor[slot])
     clock.lap("solve")
-    result = _build_result(problem, assignment, {i for i, _ in pins}, pin_issues, tally,
-                           method="optimal", slots=len(slot_mentor), seconds=clock.seconds)
+    result = _build_result(
+        problem,
+        assignment,
+        {i for i, _ in pins},
+        pin_issues,
+        tally,
+        method="optimal",
+        slots=len(slot_mentor),
+        seconds=clock.seconds,
+    )
     clock.lap("explain")  # result.stats.seconds is this same dict, so it sees the last lap
     return result
 
 
-def greedy_baseline(mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig) -> MatchResult:
+def greedy_baseline(
+    mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+) -> MatchResult:
     """A baseline for comparison: mentees in input order each take their best remaining
     feasible mentor (ties to the lowest mentor id). Honours rules, pins and capacities;
     ignores fairness options."""
@@ -361,24 +373,39 @@ def greedy_baseline(mentees: Sequence[Person], mentors: Sequence[Person], config
     tally = _Tally(problem)
     step = _block_rows(len(problem.mentors), 0)
     for start in range(0, len(order), step):
-        rows = order[start:start + step]
+        rows = order[start : start + step]
         block = _score_block(problem, rows)
         tally.add(block)
         for position, mentee in enumerate(rows.tolist()):
             if not problem.mentee_active[mentee] or mentee in pinned:
                 continue
-            options = np.where(block.feasible[position] & (remaining > 0), block.raw[position], -np.inf)
+            options = np.where(
+                block.feasible[position] & (remaining > 0), block.raw[position], -np.inf
+            )
             best = int(np.argmax(options)) if len(options) else -1
             if best >= 0 and options[best] > -np.inf:
                 assignment[mentee] = best
                 remaining[best] -= 1
     clock.lap("greedy")
-    return _build_result(problem, assignment, pinned, pin_issues, tally, method="greedy",
-                         slots=int(remaining.sum()) + len(assignment), seconds=clock.seconds)
+    return _build_result(
+        problem,
+        assignment,
+        pinned,
+        pin_issues,
+        tally,
+        method="greedy",
+        slots=int(remaining.sum()) + len(assignment),
+        seconds=clock.seconds,
+    )
 
 
-def brute_force_optimum(mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig,
-                        *, max_mentees: int = 8) -> tuple[int, float]:
+def brute_force_optimum(
+    mentees: Sequence[Person],
+    mentors: Sequence[Person],
+    config: MatchingConfig,
+    *,
+    max_mentees: int = 8,
+) -> tuple[int, float]:
     """``(matched count, total score)`` of the lexicographic optimum by exhaustive search.
 
     A reference for tests on tiny instances: it scores pairs with the pairwise criterion
@@ -391,10 +418,16 @@ def brute_force_optimum(mentees: Sequence[Person], mentors: Sequence[Person], co
     pool = _unpinned_active_mentees(problem, pins).tolist()
     if len(pool) > max_mentees:
         raise ValueError(f"brute force is limited to {max_mentees} free mentees, got {len(pool)}")
-    options = {i: [(j, evaluation.raw_score) for j in range(len(problem.mentors))
-                   if (evaluation := problem.evaluate(i, j)).passes_rules
-                   and problem.mentor_active[j] and (i, j) not in problem.forbidden_pairs]
-               for i in pool}
+    options = {
+        i: [
+            (j, evaluation.raw_score)
+            for j in range(len(problem.mentors))
+            if (evaluation := problem.evaluate(i, j)).passes_rules
+            and problem.mentor_active[j]
+            and (i, j) not in problem.forbidden_pairs
+        ]
+        for i in pool
+    }
     best = (-1, -math.inf)
 
     def explore(position: int, count: int, total: float) -> None:
@@ -420,7 +453,9 @@ def evaluate_pair(mentee: Person, mentor: Person, config: MatchingConfig) -> Pai
     return _evaluate(mentee, mentor, config.criteria, kinds, config.max_pair_score)
 
 
-def score_matrix(mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig) -> ScoreMatrix:
+def score_matrix(
+    mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+) -> ScoreMatrix:
     """Dense raw scores and feasibility (rules, bans, pauses) of all pairs, sorted by id.
 
     Uses the engine's vectorised scoring; needs about 9 bytes per pair."""
@@ -431,8 +466,13 @@ def score_matrix(mentees: Sequence[Person], mentors: Sequence[Person], config: M
         block = _score_block(problem, rows)
         raw[rows] = block.raw
         feasible[rows] = block.feasible & problem.mentee_active[rows, None]
-    return ScoreMatrix([m.id for m in problem.mentees], [m.id for m in problem.mentors], raw, feasible,
-                       config.max_pair_score)
+    return ScoreMatrix(
+        [m.id for m in problem.mentees],
+        [m.id for m in problem.mentors],
+        raw,
+        feasible,
+        config.max_pair_score,
+    )
 
 
 # --- preparation -----------------------------------------------------------------------------
@@ -472,24 +512,38 @@ class _Problem:
     forbidden_pairs: set[tuple[int, int]]
 
     @classmethod
-    def build(cls, mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig) -> _Problem:
+    def build(
+        cls, mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+    ) -> _Problem:
         sorted_mentees = _sorted_people(mentees, "mentee")
         sorted_mentors = _sorted_people(mentors, "mentor")
         kinds = tuple(get_criterion_kind(criterion.kind) for criterion in config.criteria)
         scorers = tuple(
-            kind.block_scorer([m.attributes.get(criterion.mentee_attribute) for m in sorted_mentees],
-                              [m.attributes.get(criterion.mentor_attribute) for m in sorted_mentors], criterion)
-            for kind, criterion in zip(kinds, config.criteria, strict=True))
+            kind.block_scorer(
+                [m.attributes.get(criterion.mentee_attribute) for m in sorted_mentees],
+                [m.attributes.get(criterion.mentor_attribute) for m in sorted_mentors],
+                criterion,
+            )
+            for kind, criterion in zip(kinds, config.criteria, strict=True)
+        )
         mentee_index = {m.id: i for i, m in enumerate(sorted_mentees)}
         mentor_index = {m.id: j for j, m in enumerate(sorted_mentors)}
-        forbidden_pairs = {(mentee_index[a], mentor_index[b]) for a, b in config.forbidden
-                           if a in mentee_index and b in mentor_index}
+        forbidden_pairs = {
+            (mentee_index[a], mentor_index[b])
+            for a, b in config.forbidden
+            if a in mentee_index and b in mentor_index
+        }
         by_mentee: dict[int, list[int]] = {}
         for i, j in sorted(forbidden_pairs):
             by_mentee.setdefault(i, []).append(j)
         return cls(
-            config=config, mentees=sorted_mentees, mentors=sorted_mentors,
-            mentee_index=mentee_index, mentor_index=mentor_index, kinds=kinds, scorers=scorers,
+            config=config,
+            mentees=sorted_mentees,
+            mentors=sorted_mentors,
+            mentee_index=mentee_index,
+            mentor_index=mentor_index,
+            kinds=kinds,
+            scorers=scorers,
             mentee_active=np.array([not m.paused for m in sorted_mentees], dtype=bool),
             mentor_active=np.array([not m.paused for m in sorted_mentors], dtype=bool),
             capacity=np.array([m.capacity for m in sorted_mentors], dtype=np.int64),
@@ -502,8 +556,13 @@ class _Problem:
         return [criterion for criterion in self.config.criteria if criterion.rule is not None]
 
     def evaluate(self, mentee: int, mentor: int) -> PairEvaluation:
-        return _evaluate(self.mentees[mentee], self.mentors[mentor], self.config.criteria, self.kinds,
-                         self.config.max_pair_score)
+        return _evaluate(
+            self.mentees[mentee],
+            self.mentors[mentor],
+            self.config.criteria,
+            self.kinds,
+            self.config.max_pair_score,
+        )
 
     def mentee_in(self, pool: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` belong to the sorted index array ``pool``."""
@@ -513,8 +572,13 @@ class _Problem:
         return inside
 
 
-def _evaluate(mentee: Person, mentor: Person, criteria: Sequence[Criterion], kinds: Sequence[CriterionKind],
-              max_pair_score: float) -> PairEvaluation:
+def _evaluate(
+    mentee: Person,
+    mentor: Person,
+    criteria: Sequence[Criterion],
+    kinds: Sequence[CriterionKind],
+    max_pair_score: float,
+) -> PairEvaluation:
     total = 0.0
     breakdown: list[CriterionScore] = []
     failed: list[str] = []
@@ -528,8 +592,18 @@ def _evaluate(mentee: Person, mentor: Person, criteria: Sequence[Criterion], kin
             total += contribution
         if not criterion.allows(raw):
             failed.append(criterion.key)
-        breakdown.append(CriterionScore(criterion.key, criterion.kind, criterion.weight, criterion.rule,
-                                        raw, contribution, reason, params))
+        breakdown.append(
+            CriterionScore(
+                criterion.key,
+                criterion.kind,
+                criterion.weight,
+                criterion.rule,
+                raw,
+                contribution,
+                reason,
+                params,
+            )
+        )
     return PairEvaluation(total, _percent(total, max_pair_score), breakdown, failed)
 
 
@@ -543,7 +617,9 @@ def _resolve_pins(problem: _Problem) -> tuple[list[tuple[int, int]], list[PinIss
     pinned_to: dict[int, int] = {}
     pins: list[tuple[int, int]] = []
     issues: list[PinIssue] = []
-    for mentee_id, mentor_id in sorted(problem.config.pinned, key=lambda p: (_id_key(p[0]), _id_key(p[1]))):
+    for mentee_id, mentor_id in sorted(
+        problem.config.pinned, key=lambda p: (_id_key(p[0]), _id_key(p[1]))
+    ):
         issue = _pin_issue(problem, mentee_id, mentor_id, remaining, pinned_to)
         if issue is not None:
             issues.append(PinIssue(mentee_id, mentor_id, issue[0], issue[1]))
@@ -555,11 +631,18 @@ def _resolve_pins(problem: _Problem) -> tuple[list[tuple[int, int]], list[PinIss
     return pins, issues
 
 
-def _pin_issue(problem: _Problem, mentee_id: PersonId, mentor_id: PersonId, remaining: np.ndarray,
-               pinned_to: Mapping[int, int]) -> tuple[PinIssueReason, dict[str, object]] | None:
+def _pin_issue(
+    problem: _Problem,
+    mentee_id: PersonId,
+    mentor_id: PersonId,
+    remaining: np.ndarray,
+    pinned_to: Mapping[int, int],
+) -> tuple[PinIssueReason, dict[str, object]] | None:
     if mentee_id not in problem.mentee_index or mentor_id not in problem.mentor_index:
-        return PinIssueReason.UNKNOWN_PERSON, {"mentee_known": mentee_id in problem.mentee_index,
-                                               "mentor_known": mentor_id in problem.mentor_index}
+        return PinIssueReason.UNKNOWN_PERSON, {
+            "mentee_known": mentee_id in problem.mentee_index,
+            "mentor_known": mentor_id in problem.mentor_index,
+        }
     mentee, mentor = problem.mentee_index[mentee_id], problem.mentor_index[mentor_id]
     if not problem.mentee_active[mentee]:
         return PinIssueReason.MENTEE_PAUSED, {}
@@ -570,9 +653,13 @@ def _pin_issue(problem: _Problem, mentee_id: PersonId, mentor_id: PersonId, rema
     failed = problem.evaluate(mentee, mentor).failed_rules
     if failed:
         rules = {criterion.key: criterion.rule for criterion in problem.config.criteria}
-        return PinIssueReason.BREAKS_RULE, {"rules": [{"criterion": key, "rule": rules[key]} for key in failed]}
+        return PinIssueReason.BREAKS_RULE, {
+            "rules": [{"criterion": key, "rule": rules[key]} for key in failed]
+        }
     if mentee in pinned_to:
-        return PinIssueReason.MENTEE_ALREADY_PINNED, {"pinned_to": problem.mentors[pinned_to[mentee]].id}
+        return PinIssueReason.MENTEE_ALREADY_PINNED, {
+            "pinned_to": problem.mentors[pinned_to[mentee]].id
+        }
     if remaining[mentor] <= 0:
         return PinIssueReason.CAPACITY_EXCEEDED, {"capacity": int(problem.capacity[mentor])}
     return None
@@ -639,7 +726,9 @@ def _score_block(problem: _Problem, rows: np.ndarray) -> _Block:
         if banned is not None:
             forbidden[position, banned] = True
     allowed &= ~forbidden
-    return _Block(rows, raw, rule_failures, forbidden, allowed, allowed & problem.mentor_active[None, :])
+    return _Block(
+        rows, raw, rule_failures, forbidden, allowed, allowed & problem.mentor_active[None, :]
+    )
 
 
 class _Tally:
@@ -663,14 +752,22 @@ class _Tally:
         for column, failures in enumerate(block.rule_failures):
             self.rule_excluded[rows, column] = np.count_nonzero(failures & active_mentors, axis=1)
         if self.problem.forbidden:
-            self.forbidden_excluded[rows] = np.count_nonzero(block.forbidden & active_mentors, axis=1)
-        self.mentor_feasible += np.count_nonzero(block.feasible[self.problem.mentee_active[rows]], axis=0)
+            self.forbidden_excluded[rows] = np.count_nonzero(
+                block.forbidden & active_mentors, axis=1
+            )
+        self.mentor_feasible += np.count_nonzero(
+            block.feasible[self.problem.mentee_active[rows]], axis=0
+        )
         limit = self.problem.config.top_k + 1  # one more, as the assigned mentor is left out
-        for row, candidates in zip(rows.tolist(), _top_candidates(block.raw, block.feasible, limit), strict=True):
+        for row, candidates in zip(
+            rows.tolist(), _top_candidates(block.raw, block.feasible, limit), strict=True
+        ):
             self.candidates[row] = candidates
 
 
-def _top_candidates(raw: np.ndarray, feasible: np.ndarray, limit: int) -> list[list[tuple[int, float]]]:
+def _top_candidates(
+    raw: np.ndarray, feasible: np.ndarray, limit: int
+) -> list[list[tuple[int, float]]]:
     """Per row, the ``limit`` best feasible columns by score, ties to the lower column.
 
     ``limit`` rounds of argmax (which returns the first maximum, i.e. the lowest column)
@@ -687,7 +784,9 @@ def _top_candidates(raw: np.ndarray, feasible: np.ndarray, limit: int) -> list[l
         found = np.flatnonzero(values > -np.inf)
         if not len(found):
             break
-        for row, column, value in zip(found.tolist(), best[found].tolist(), values[found].tolist(), strict=True):
+        for row, column, value in zip(
+            found.tolist(), best[found].tolist(), values[found].tolist(), strict=True
+        ):
             picks[row].append((column, value))
         masked[found, best[found]] = -np.inf
     return picks
@@ -748,7 +847,9 @@ class _CostMatrix:
         self.slot_mentor = slot_mentor
         self.transposed = n_pool > len(slot_mentor)
         shape = (len(slot_mentor), n_pool) if self.transposed else (n_pool, len(slot_mentor))
-        self.matrix = np.empty(shape)  # every cell is written: all pool mentees pass through write()
+        self.matrix = np.empty(
+            shape
+        )  # every cell is written: all pool mentees pass through write()
 
     def write(self, first_pool_position: int, objective: np.ndarray) -> None:
         """Store the costs of consecutive pool mentees, given their objective per mentor."""
@@ -777,33 +878,70 @@ class _CostMatrix:
 # --- result ----------------------------------------------------------------------------------
 
 
-def _build_result(problem: _Problem, assignment: Mapping[int, int], pinned: Collection[int],
-                  pin_issues: list[PinIssue], tally: _Tally, *, method: str, slots: int,
-                  seconds: dict[str, float]) -> MatchResult:
+def _build_result(
+    problem: _Problem,
+    assignment: Mapping[int, int],
+    pinned: Collection[int],
+    pin_issues: list[PinIssue],
+    tally: _Tally,
+    *,
+    method: str,
+    slots: int,
+    seconds: dict[str, float],
+) -> MatchResult:
     max_score = problem.config.max_pair_score
-    used = np.bincount(np.array(list(assignment.values()), dtype=np.intp), minlength=len(problem.mentors))
+    used = np.bincount(
+        np.array(list(assignment.values()), dtype=np.intp), minlength=len(problem.mentors)
+    )
     free = np.where(problem.mentor_active, problem.capacity - used, 0)
-    pairs = [_pair(problem, mentee, assignment[mentee], mentee in pinned) for mentee in sorted(assignment)]
-    unmatched = [_unmatched(problem, tally, i) for i in range(len(problem.mentees)) if i not in assignment]
+    pairs = [
+        _pair(problem, mentee, assignment[mentee], mentee in pinned)
+        for mentee in sorted(assignment)
+    ]
+    unmatched = [
+        _unmatched(problem, tally, i) for i in range(len(problem.mentees)) if i not in assignment
+    ]
     alternatives = {
-        problem.mentees[i].id: [Alternative(problem.mentors[j].id, _percent(raw, max_score), raw, int(free[j]))
-                                for j, raw in tally.candidates[i] if j != assignment.get(i)][:problem.config.top_k]
-        for i in range(len(problem.mentees)) if problem.mentee_active[i]
+        problem.mentees[i].id: [
+            Alternative(problem.mentors[j].id, _percent(raw, max_score), raw, int(free[j]))
+            for j, raw in tally.candidates[i]
+            if j != assignment.get(i)
+        ][: problem.config.top_k]
+        for i in range(len(problem.mentees))
+        if problem.mentee_active[i]
     }
     active_mentees = int(problem.mentee_active.sum())
-    stats = MatchStats(method=method, fairness=problem.config.fairness if method == "optimal" else "none",
-                       mentees=len(problem.mentees), mentors=len(problem.mentors), slots=slots,
-                       feasible_pairs=int(tally.feasible_active[problem.mentee_active].sum()), seconds=seconds)
+    stats = MatchStats(
+        method=method,
+        fairness=problem.config.fairness if method == "optimal" else "none",
+        mentees=len(problem.mentees),
+        mentors=len(problem.mentors),
+        slots=slots,
+        feasible_pairs=int(tally.feasible_active[problem.mentee_active].sum()),
+        seconds=seconds,
+    )
     return MatchResult(
-        pairs=pairs, unmatched=unmatched, total_score=sum((pair.raw_score for pair in pairs), 0.0),
-        matched_count=len(pairs), alternatives=alternatives,
-        free_mentors=_free_mentors(problem, tally, free, active_mentees), pin_issues=pin_issues, stats=stats)
+        pairs=pairs,
+        unmatched=unmatched,
+        total_score=sum((pair.raw_score for pair in pairs), 0.0),
+        matched_count=len(pairs),
+        alternatives=alternatives,
+        free_mentors=_free_mentors(problem, tally, free, active_mentees),
+        pin_issues=pin_issues,
+        stats=stats,
+    )
 
 
 def _pair(problem: _Problem, mentee: int, mentor: int, pinned: bool) -> Pair:
     evaluation = problem.evaluate(mentee, mentor)
-    return Pair(problem.mentees[mentee].id, problem.mentors[mentor].id, evaluation.score,
-                evaluation.raw_score, evaluation.breakdown, pinned)
+    return Pair(
+        problem.mentees[mentee].id,
+        problem.mentors[mentor].id,
+        evaluation.score,
+        evaluation.raw_score,
+        evaluation.breakdown,
+        pinned,
+    )
 
 
 def _unmatched(problem: _Problem, tally: _Tally, mentee: int) -> Unmatched:
@@ -813,37 +951,67 @@ def _unmatched(problem: _Problem, tally: _Tally, mentee: int) -> Unmatched:
     if not problem.mentors:
         return Unmatched(mentee_id, UnmatchedReason.NO_MENTORS, {})
     if tally.feasible_active[mentee] > 0:
-        return Unmatched(mentee_id, UnmatchedReason.CAPACITY_EXHAUSTED,
-                         {"feasible_mentors": int(tally.feasible_active[mentee])})
+        return Unmatched(
+            mentee_id,
+            UnmatchedReason.CAPACITY_EXHAUSTED,
+            {"feasible_mentors": int(tally.feasible_active[mentee])},
+        )
     if tally.feasible_paused[mentee] > 0:
-        return Unmatched(mentee_id, UnmatchedReason.ALL_MENTORS_PAUSED,
-                         {"paused_mentors": int(tally.feasible_paused[mentee])})
-    return Unmatched(mentee_id, UnmatchedReason.NO_FEASIBLE_MENTOR, _exclusions(problem, tally, mentee))
+        return Unmatched(
+            mentee_id,
+            UnmatchedReason.ALL_MENTORS_PAUSED,
+            {"paused_mentors": int(tally.feasible_paused[mentee])},
+        )
+    return Unmatched(
+        mentee_id, UnmatchedReason.NO_FEASIBLE_MENTOR, _exclusions(problem, tally, mentee)
+    )
 
 
 def _exclusions(problem: _Problem, tally: _Tally, mentee: int) -> dict[str, object]:
     """Which hard rules and bans excluded the active mentors (a mentor may count under
     several rules)."""
     active = int(problem.mentor_active.sum())
-    by_rule = [{"criterion": criterion.key, "rule": criterion.rule, "mentors": int(count)}
-               for criterion, count in zip(problem.rule_criteria, tally.rule_excluded[mentee], strict=True)
-               if count > 0]
-    return {"active_mentors": active, "paused_mentors": len(problem.mentors) - active,
-            "excluded_by_rule": by_rule, "excluded_by_forbidden": int(tally.forbidden_excluded[mentee])}
+    by_rule = [
+        {"criterion": criterion.key, "rule": criterion.rule, "mentors": int(count)}
+        for criterion, count in zip(problem.rule_criteria, tally.rule_excluded[mentee], strict=True)
+        if count > 0
+    ]
+    return {
+        "active_mentors": active,
+        "paused_mentors": len(problem.mentors) - active,
+        "excluded_by_rule": by_rule,
+        "excluded_by_forbidden": int(tally.forbidden_excluded[mentee]),
+    }
 
 
-def _free_mentors(problem: _Problem, tally: _Tally, free: np.ndarray, active_mentees: int) -> list[FreeMentor]:
+def _free_mentors(
+    problem: _Problem, tally: _Tally, free: np.ndarray, active_mentees: int
+) -> list[FreeMentor]:
     result = []
     for j, mentor in enumerate(problem.mentors):
         if not problem.mentor_active[j]:
             if mentor.capacity > 0:
-                result.append(FreeMentor(mentor.id, mentor.capacity, FreeMentorReason.MENTOR_PAUSED, {}))
+                result.append(
+                    FreeMentor(mentor.id, mentor.capacity, FreeMentorReason.MENTOR_PAUSED, {})
+                )
         elif free[j] > 0 and tally.mentor_feasible[j] == 0:
-            result.append(FreeMentor(mentor.id, int(free[j]), FreeMentorReason.NO_FEASIBLE_MENTEE,
-                                     {"active_mentees": active_mentees}))
+            result.append(
+                FreeMentor(
+                    mentor.id,
+                    int(free[j]),
+                    FreeMentorReason.NO_FEASIBLE_MENTEE,
+                    {"active_mentees": active_mentees},
+                )
+            )
         elif free[j] > 0:
-            result.append(FreeMentor(mentor.id, int(free[j]), FreeMentorReason.FEASIBLE_MENTEES_MATCHED_ELSEWHERE,
-                                     {"feasible_mentees": int(tally.mentor_feasible[j])}))
+            result.append(
+                FreeMentor(
+                    mentor.id,
+                    int(free[j]),
+                    FreeMentorReason.FEASIBLE_MENTEES_MATCHED_ELSEWHERE,
+                    {"feasible_mentees": int(tally.mentor_feasible[j])},
+                )
+            )
     return result
 
 
@@ -856,4 +1024,3 @@ class _Clock:
         now = time.perf_counter()
         self.seconds[name] = now - self._last
         self._last = now
-

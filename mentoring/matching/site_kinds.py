@@ -75,15 +75,19 @@ def _arguments(entry: object, function: Callable) -> tuple[str, Callable, dict]:
         try:
             return options.pop("name"), options.pop("score"), options
         except KeyError as missing:
-            raise TypeError(f"{HOOK_NAME} hook {function.__qualname__}: a kind needs {missing}") from None
+            raise TypeError(
+                f"{HOOK_NAME} hook {function.__qualname__}: a kind needs {missing}"
+            ) from None
     if isinstance(entry, Iterable) and not isinstance(entry, str | bytes):
         items = tuple(entry)
         if len(items) == 2:
             return items[0], items[1], {}
         if len(items) == 3 and isinstance(items[2], Mapping):
             return items[0], items[1], dict(items[2])
-    raise TypeError(f"{HOOK_NAME} hook {function.__qualname__}: expected a dict or (name, score[, options]), "
-                    f"got {entry!r}")
+    raise TypeError(
+        f"{HOOK_NAME} hook {function.__qualname__}: expected a dict or (name, score[, options]), "
+        f"got {entry!r}"
+    )
 
 
 def _unload() -> None:

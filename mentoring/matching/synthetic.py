@@ -18,20 +18,64 @@ from .engine import Person
 
 __all__ = ["Cohort", "cross_mentoring_criteria", "generate_cohort"]
 
-ASSOCIATIONS = ("AWO", "Caritasverband", "Diakonie", "DRK", "Der Paritätische", "ASB", "Johanniter",
-                "Malteser Hilfsdienst", "Lebenshilfe", "Volkssolidarität")
-PLACES = (("Nürnberg", "Bayern"), ("München", "Bayern"), ("Köln", "Nordrhein-Westfalen"),
-          ("Dortmund", "Nordrhein-Westfalen"), ("Münster", "Nordrhein-Westfalen"), ("Hamburg", "Hamburg"),
-          ("Bremen", "Bremen"), ("Hannover", "Niedersachsen"), ("Braunschweig", "Niedersachsen"),
-          ("Leipzig", "Sachsen"), ("Dresden", "Sachsen"), ("Erfurt", "Thüringen"), ("Magdeburg", "Sachsen-Anhalt"),
-          ("Potsdam", "Brandenburg"), ("Berlin", "Berlin"), ("Rostock", "Mecklenburg-Vorpommern"),
-          ("Kiel", "Schleswig-Holstein"), ("Frankfurt am Main", "Hessen"), ("Kassel", "Hessen"),
-          ("Mainz", "Rheinland-Pfalz"), ("Saarbrücken", "Saarland"), ("Stuttgart", "Baden-Württemberg"),
-          ("Freiburg", "Baden-Württemberg"), ("Mannheim", "Baden-Württemberg"))
-TOPICS = ("Führung", "Digitalisierung", "Personalentwicklung", "Finanzen und Controlling", "Fundraising",
-          "Change Management", "Vereinbarkeit von Familie und Beruf", "Öffentlichkeitsarbeit",
-          "Qualitätsmanagement", "Verhandlungsführung", "Selbstführung", "Netzwerken", "Strategie",
-          "Konfliktmanagement", "Ehrenamtskoordination", "Sozialrecht", "Gremienarbeit", "Diversität")
+ASSOCIATIONS = (
+    "AWO",
+    "Caritasverband",
+    "Diakonie",
+    "DRK",
+    "Der Paritätische",
+    "ASB",
+    "Johanniter",
+    "Malteser Hilfsdienst",
+    "Lebenshilfe",
+    "Volkssolidarität",
+)
+PLACES = (
+    ("Nürnberg", "Bayern"),
+    ("München", "Bayern"),
+    ("Köln", "Nordrhein-Westfalen"),
+    ("Dortmund", "Nordrhein-Westfalen"),
+    ("Münster", "Nordrhein-Westfalen"),
+    ("Hamburg", "Hamburg"),
+    ("Bremen", "Bremen"),
+    ("Hannover", "Niedersachsen"),
+    ("Braunschweig", "Niedersachsen"),
+    ("Leipzig", "Sachsen"),
+    ("Dresden", "Sachsen"),
+    ("Erfurt", "Thüringen"),
+    ("Magdeburg", "Sachsen-Anhalt"),
+    ("Potsdam", "Brandenburg"),
+    ("Berlin", "Berlin"),
+    ("Rostock", "Mecklenburg-Vorpommern"),
+    ("Kiel", "Schleswig-Holstein"),
+    ("Frankfurt am Main", "Hessen"),
+    ("Kassel", "Hessen"),
+    ("Mainz", "Rheinland-Pfalz"),
+    ("Saarbrücken", "Saarland"),
+    ("Stuttgart", "Baden-Württemberg"),
+    ("Freiburg", "Baden-Württemberg"),
+    ("Mannheim", "Baden-Württemberg"),
+)
+TOPICS = (
+    "Führung",
+    "Digitalisierung",
+    "Personalentwicklung",
+    "Finanzen und Controlling",
+    "Fundraising",
+    "Change Management",
+    "Vereinbarkeit von Familie und Beruf",
+    "Öffentlichkeitsarbeit",
+    "Qualitätsmanagement",
+    "Verhandlungsführung",
+    "Selbstführung",
+    "Netzwerken",
+    "Strategie",
+    "Konfliktmanagement",
+    "Ehrenamtskoordination",
+    "Sozialrecht",
+    "Gremienarbeit",
+    "Diversität",
+)
 LANGUAGES = (("de", 0.99), ("en", 0.55), ("tr", 0.07), ("ar", 0.04), ("ru", 0.06))
 WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr")
 DAYTIMES = ("vormittags", "nachmittags", "abends")
@@ -52,17 +96,30 @@ def cross_mentoring_criteria() -> list[Criterion]:
     return [
         Criterion("organisation", "equal", weight=0, rule="must_differ"),
         Criterion("languages", "overlap", weight=2, rule="must_match"),
-        Criterion("topics", "overlap", weight=5, mentee_key="topics_wanted", mentor_key="topics_offered"),
+        Criterion(
+            "topics", "overlap", weight=5, mentee_key="topics_wanted", mentor_key="topics_offered"
+        ),
         Criterion("availability", "overlap", weight=3, options={"measure": "jaccard"}),
         Criterion("format", "equal", weight=2),
         Criterion("region", "equal", weight=1),
-        Criterion("mentor_gender", "preference", weight=3, mentee_key="preferred_mentor_gender",
-                  mentor_key="gender"),
+        Criterion(
+            "mentor_gender",
+            "preference",
+            weight=3,
+            mentee_key="preferred_mentor_gender",
+            mentor_key="gender",
+        ),
     ]
 
 
-def generate_cohort(n_mentees: int, *, seed: int, mentor_ratio: float = 0.4,
-                    capacity_range: tuple[int, int] = (1, 3), paused_share: float = 0.03) -> Cohort:
+def generate_cohort(
+    n_mentees: int,
+    *,
+    seed: int,
+    mentor_ratio: float = 0.4,
+    capacity_range: tuple[int, int] = (1, 3),
+    paused_share: float = 0.03,
+) -> Cohort:
     """``n_mentees`` mentees and ``round(n_mentees × mentor_ratio)`` mentors.
 
     Ids are ``"mentee-00001"``/``"mentor-00001"``; mentor capacities are uniform in
@@ -72,7 +129,10 @@ def generate_cohort(n_mentees: int, *, seed: int, mentor_ratio: float = 0.4,
     organisations = _organisations(rng)
     mentees = [_mentee(rng, number, organisations) for number in range(1, n_mentees + 1)]
     n_mentors = round(n_mentees * mentor_ratio)
-    mentors = [_mentor(rng, number, organisations, capacity_range, paused_share) for number in range(1, n_mentors + 1)]
+    mentors = [
+        _mentor(rng, number, organisations, capacity_range, paused_share)
+        for number in range(1, n_mentors + 1)
+    ]
     return Cohort(mentees, mentors)
 
 
@@ -108,14 +168,27 @@ def _mentee(rng: random.Random, number: int, organisations: list[tuple[str, str]
     attributes["topics_wanted"] = rng.sample(TOPICS, k=rng.randint(2, 4))
     attributes["gender"] = "w" if rng.random() < 0.97 else "d"
     attributes["preferred_mentor_gender"] = _weighted(rng, GENDER_PREFERENCES)
-    return Person(id=f"mentee-{number:05d}", attributes=attributes,
-                  waiting_since=WAITING_FROM + rng.randint(0, 700), paused=rng.random() < 0.01)
+    return Person(
+        id=f"mentee-{number:05d}",
+        attributes=attributes,
+        waiting_since=WAITING_FROM + rng.randint(0, 700),
+        paused=rng.random() < 0.01,
+    )
 
 
-def _mentor(rng: random.Random, number: int, organisations: list[tuple[str, str]],
-            capacity_range: tuple[int, int], paused_share: float) -> Person:
+def _mentor(
+    rng: random.Random,
+    number: int,
+    organisations: list[tuple[str, str]],
+    capacity_range: tuple[int, int],
+    paused_share: float,
+) -> Person:
     attributes = _common(rng, organisations)
     attributes["topics_offered"] = rng.sample(TOPICS, k=rng.randint(3, 6))
     attributes["gender"] = _weighted(rng, MENTOR_GENDERS)
-    return Person(id=f"mentor-{number:05d}", attributes=attributes, capacity=rng.randint(*capacity_range),
-                  paused=rng.random() < paused_share)
+    return Person(
+        id=f"mentor-{number:05d}",
+        attributes=attributes,
+        capacity=rng.randint(*capacity_range),
+        paused=rng.random() < paused_share,
+    )

@@ -17,8 +17,11 @@ def validate_time_zone(value: str) -> None:
 
 
 def validate_session_lengths(value) -> None:
-    if (not isinstance(value, list) or not value
-            or not all(isinstance(item, int) and 15 <= item <= 240 for item in value)):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(item, int) and 15 <= item <= 240 for item in value)
+    ):
         raise ValidationError(_("Give one or more session lengths between 15 and 240 minutes."))
 
 
@@ -26,27 +29,45 @@ def default_session_lengths() -> list[int]:
     return [30, 45, 60]
 
 
-WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
-            (5, _("Saturday")), (6, _("Sunday"))]
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
 
 
 class SessionRules(models.Model):
     """Rules for booking sessions: the programme's apply unless a mentor sets their own."""
 
-    session_lengths = models.JSONField(_("session lengths (minutes)"), default=default_session_lengths,
-                                       validators=[validate_session_lengths])
-    buffer_before = models.PositiveSmallIntegerField(_("buffer before (minutes)"), default=0,
-                                                     validators=[MaxValueValidator(120)])
-    buffer_after = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=15,
-                                                    validators=[MaxValueValidator(120)])
-    min_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=24,
-                                                        validators=[MaxValueValidator(720)])
-    horizon_days = models.PositiveSmallIntegerField(_("booking horizon (days)"), default=56,
-                                                    validators=[MinValueValidator(1), MaxValueValidator(365)])
-    max_per_day = models.PositiveSmallIntegerField(_("at most per day"), default=2,
-                                                   validators=[MinValueValidator(1), MaxValueValidator(20)])
-    max_per_week = models.PositiveSmallIntegerField(_("at most per week"), default=4,
-                                                    validators=[MinValueValidator(1), MaxValueValidator(50)])
+    session_lengths = models.JSONField(
+        _("session lengths (minutes)"),
+        default=default_session_lengths,
+        validators=[validate_session_lengths],
+    )
+    buffer_before = models.PositiveSmallIntegerField(
+        _("buffer before (minutes)"), default=0, validators=[MaxValueValidator(120)]
+    )
+    buffer_after = models.PositiveSmallIntegerField(
+        _("buffer after (minutes)"), default=15, validators=[MaxValueValidator(120)]
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        _("minimum notice (hours)"), default=24, validators=[MaxValueValidator(720)]
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        default=56,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    max_per_day = models.PositiveSmallIntegerField(
+        _("at most per day"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    max_per_week = models.PositiveSmallIntegerField(
+        _("at most per week"), default=4, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
 
     class Meta:
         abstract = True
@@ -57,14 +78,22 @@ class MentorSchedule(SessionRules):
     events (weekly windows with a rule, date exceptions as single events). The booking rules here
     replace the programme's only when ``own_rules`` is set."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_schedule")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_schedule"
+    )
     calendar = models.OneToOneField("schedule.Calendar", on_delete=models.PROTECT, related_name="+")
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin",
-                                 validators=[validate_time_zone],
-                                 help_text=_("Your availability is kept in this zone, also across daylight "
-                                             "saving changes."))
-    own_rules = models.BooleanField(_("use my own booking rules"), default=False,
-                                    help_text=_("Otherwise the rules of the programme apply."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Berlin",
+        validators=[validate_time_zone],
+        help_text=_("Your availability is kept in this zone, also across daylight saving changes."),
+    )
+    own_rules = models.BooleanField(
+        _("use my own booking rules"),
+        default=False,
+        help_text=_("Otherwise the rules of the programme apply."),
+    )
 
     class Meta:
         verbose_name = _("mentor calendar")
@@ -94,10 +123,16 @@ class AvailabilityWindow(models.Model):
         verbose_name = _("weekly availability")
         verbose_name_plural = _("weekly availability")
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="window_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="window_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="window_weekday_valid"),
-            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True)
-                                   | Q(valid_until__gte=F("valid_from")), name="window_validity_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="window_validity_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +147,9 @@ class AvailabilityException(models.Model):
         AVAILABLE = "available", _("extra availability")
         BLOCKED = "blocked", _("blocked / absent")
 
-    schedule = models.ForeignKey(MentorSchedule, on_delete=models.CASCADE, related_name="exceptions")
+    schedule = models.ForeignKey(
+        MentorSchedule, on_delete=models.CASCADE, related_name="exceptions"
+    )
     event = models.OneToOneField("schedule.Event", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     date_from = models.DateField(_("from date"))
@@ -126,13 +163,18 @@ class AvailabilityException(models.Model):
         verbose_name = _("date exception")
         verbose_name_plural = _("date exceptions")
         constraints = [
-            models.CheckConstraint(condition=Q(date_until__gte=F("date_from")), name="exception_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(date_until__gte=F("date_from")), name="exception_dates_ordered"
+            ),
             models.CheckConstraint(
                 condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
                 | (Q(start_time__isnull=False) & Q(end_time__gt=F("start_time"))),
-                name="exception_times_whole_day_or_ordered"),
-            models.CheckConstraint(condition=~Q(kind="available") | Q(start_time__isnull=False),
-                                   name="exception_extra_availability_has_times"),
+                name="exception_times_whole_day_or_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="available") | Q(start_time__isnull=False),
+                name="exception_extra_availability_has_times",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,10 +13,16 @@ class MatchingRun(models.Model):
         PUBLISHED = "published", _("published")
         DISCARDED = "discarded", _("discarded")
 
-    programme = models.ForeignKey("mentoring.Programme", on_delete=models.CASCADE, related_name="runs")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    programme = models.ForeignKey(
+        "mentoring.Programme", on_delete=models.CASCADE, related_name="runs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     settings_snapshot = models.JSONField(_("weights and rules used"), default=dict)
     unmatched = models.JSONField(_("unmatched and why"), default=list)
@@ -29,8 +35,11 @@ class MatchingRun(models.Model):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
         constraints = [
-            models.UniqueConstraint(fields=["programme"], condition=Q(status="published"),
-                                    name="matching_run_one_published_per_programme"),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(status="published"),
+                name="matching_run_one_published_per_programme",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,7 +62,9 @@ class Proposal(models.Model):
         ordering = ["-score", "pk"]
         verbose_name = _("proposed pair")
         verbose_name_plural = _("proposed pairs")
-        constraints = [models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee")
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentee_id} → {self.mentor_id}"
@@ -69,7 +80,8 @@ class TandemQuerySet(models.QuerySet):
     def of_member(self, user) -> "TandemQuerySet":
         """The tandems ``user`` is the mentor or the mentee of (the people, with their accounts, loaded)."""
         return self.filter(Q(mentor__user=user) | Q(mentee__user=user)).select_related(
-            "programme", "mentor__user", "mentee__user")
+            "programme", "mentor__user", "mentee__user"
+        )
 
 
 class Tandem(models.Model):
@@ -86,15 +98,27 @@ class Tandem(models.Model):
 
     OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE)
 
-    programme = models.ForeignKey("mentoring.Programme", on_delete=models.CASCADE, related_name="tandems")
-    mentee = models.ForeignKey("mentoring.Application", on_delete=models.CASCADE, related_name="mentee_tandems")
-    mentor = models.ForeignKey("mentoring.Application", on_delete=models.CASCADE, related_name="mentor_tandems")
-    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    mentee_response = models.CharField(_("mentee's answer"), max_length=10, choices=Response.choices,
-                                       default=Response.PENDING)
-    mentor_response = models.CharField(_("mentor's answer"), max_length=10, choices=Response.choices,
-                                       default=Response.PENDING)
+    programme = models.ForeignKey(
+        "mentoring.Programme", on_delete=models.CASCADE, related_name="tandems"
+    )
+    mentee = models.ForeignKey(
+        "mentoring.Application", on_delete=models.CASCADE, related_name="mentee_tandems"
+    )
+    mentor = models.ForeignKey(
+        "mentoring.Application", on_delete=models.CASCADE, related_name="mentor_tandems"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    mentee_response = models.CharField(
+        _("mentee's answer"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
+    mentor_response = models.CharField(
+        _("mentor's answer"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -107,11 +131,16 @@ class Tandem(models.Model):
         verbose_name = _("tandem")
         verbose_name_plural = _("tandems")
         constraints = [
-            models.UniqueConstraint(fields=["mentee"], condition=Q(status__in=["proposed", "active"]),
-                                    name="tandem_one_open_per_mentee"),
-            models.CheckConstraint(condition=~Q(status="active") | (Q(mentee_response="accepted")
-                                                                    & Q(mentor_response="accepted")),
-                                   name="tandem_active_only_when_both_accepted"),
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(status__in=["proposed", "active"]),
+                name="tandem_one_open_per_mentee",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active")
+                | (Q(mentee_response="accepted") & Q(mentor_response="accepted")),
+                name="tandem_active_only_when_both_accepted",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,8 +12,12 @@ Page = get_base_page_model()
 class ProgrammePageMixin(models.Model):
     """Presents a mentoring programme and leads to its application forms."""
 
-    programme = models.ForeignKey("mentoring.Programme", verbose_name=_("programme"), on_delete=models.PROTECT,
-                                  related_name="pages")
+    programme = models.ForeignKey(
+        "mentoring.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="pages",
+    )
 
     content_panels = [FieldPanel("programme")]
 
@@ -28,7 +32,9 @@ class ProgrammePageMixin(models.Model):
 class ProgrammePage(ProgrammePageMixin, ContentPageMixin, Page):  # noqa: DJ008 - __str__ from the page model
     page_ptr = page_parent_link()
 
-    content_panels = Page.content_panels + ProgrammePageMixin.content_panels + ContentPageMixin.content_panels
+    content_panels = (
+        Page.content_panels + ProgrammePageMixin.content_panels + ContentPageMixin.content_panels
+    )
     search_fields = Page.search_fields + ContentPageMixin.search_fields
     template = "mentoring/programme_page.html"
 

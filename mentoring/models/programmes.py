@@ -14,13 +14,32 @@ from .availability import SessionRules
 
 # Matching must never use special categories of personal data (GDPR Art. 9).
 SPECIAL_CATEGORY_WORDS = (
-    "gesundheit", "health", "krankheit", "behinderung", "disability", "religion", "glaube", "konfession",
-    "ethni", "herkunft", "rasse", "race", "sexuelle", "sexual", "gewerkschaft", "union membership",
-    "politisch", "political", "biometri", "genetisch", "genetic",
+    "gesundheit",
+    "health",
+    "krankheit",
+    "behinderung",
+    "disability",
+    "religion",
+    "glaube",
+    "konfession",
+    "ethni",
+    "herkunft",
+    "rasse",
+    "race",
+    "sexuelle",
+    "sexual",
+    "gewerkschaft",
+    "union membership",
+    "politisch",
+    "political",
+    "biometri",
+    "genetisch",
+    "genetic",
 )
 SPECIAL_CATEGORY_REFUSED = _(
     "Matching must not use special categories of personal data (health, religion, ethnic origin, "
-    "political opinion, sexual orientation, union membership, biometric or genetic data).")
+    "political opinion, sexual orientation, union membership, biometric or genetic data)."
+)
 
 
 class MatchingMode(models.TextChoices):
@@ -46,36 +65,84 @@ class Programme(SessionRules, ClusterableModel):
     matching_on = models.DateField(_("matching date"))
     starts_on = models.DateField(_("programme starts"))
     ends_on = models.DateField(_("programme ends"))
-    matching_mode = models.CharField(_("matching mode"), max_length=20, choices=MatchingMode.choices,
-                                     default=MatchingMode.MANAGER)
-    fairness = models.CharField(_("fairness"), max_length=20, choices=Fairness.choices, default=Fairness.NONE)
+    matching_mode = models.CharField(
+        _("matching mode"),
+        max_length=20,
+        choices=MatchingMode.choices,
+        default=MatchingMode.MANAGER,
+    )
+    fairness = models.CharField(
+        _("fairness"), max_length=20, choices=Fairness.choices, default=Fairness.NONE
+    )
     default_mentor_capacity = models.PositiveSmallIntegerField(
-        _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
+        _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     suggestions_per_mentee = models.PositiveSmallIntegerField(
-        _("suggestions per mentee"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)])
-    managers = ParentalManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("programme managers"),
-                                       related_name="managed_programmes", blank=True)
+        _("suggestions per mentee"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    managers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("programme managers"),
+        related_name="managed_programmes",
+        blank=True,
+    )
     privacy_notice_version = models.CharField(
-        _("version of the privacy notice"), max_length=50, default="1",
-        help_text=_("Recorded with every consent; raise it when the notice changes."))
+        _("version of the privacy notice"),
+        max_length=50,
+        default="1",
+        help_text=_("Recorded with every consent; raise it when the notice changes."),
+    )
     sessions_need_confirmation = models.BooleanField(
-        _("mentees confirm sessions the mentor proposes"), default=False)
+        _("mentees confirm sessions the mentor proposes"), default=False
+    )
     session_change_cutoff_hours = models.PositiveSmallIntegerField(
-        _("changes possible until (hours before)"), default=24, validators=[MaxValueValidator(336)],
-        help_text=_("Later than this, a session can no longer be moved or cancelled online."))
+        _("changes possible until (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(336)],
+        help_text=_("Later than this, a session can no longer be moved or cancelled online."),
+    )
 
     panels = [
-        FieldPanel("title"), FieldPanel("slug"), FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("applications_open"), FieldPanel("applications_close"),
-                         FieldPanel("matching_on"), FieldPanel("starts_on"), FieldPanel("ends_on")],
-                        heading=_("Dates")),
-        MultiFieldPanel([FieldPanel("matching_mode"), FieldPanel("fairness"), FieldPanel("default_mentor_capacity"),
-                         FieldPanel("suggestions_per_mentee")], heading=_("Matching")),
-        MultiFieldPanel([FieldPanel("session_lengths"), FieldPanel("buffer_before"), FieldPanel("buffer_after"),
-                         FieldPanel("min_notice_hours"), FieldPanel("horizon_days"), FieldPanel("max_per_day"),
-                         FieldPanel("max_per_week"), FieldPanel("sessions_need_confirmation"),
-                         FieldPanel("session_change_cutoff_hours")], heading=_("Sessions")),
-        FieldPanel("managers"), FieldPanel("privacy_notice_version"),
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("applications_open"),
+                FieldPanel("applications_close"),
+                FieldPanel("matching_on"),
+                FieldPanel("starts_on"),
+                FieldPanel("ends_on"),
+            ],
+            heading=_("Dates"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("matching_mode"),
+                FieldPanel("fairness"),
+                FieldPanel("default_mentor_capacity"),
+                FieldPanel("suggestions_per_mentee"),
+            ],
+            heading=_("Matching"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("session_lengths"),
+                FieldPanel("buffer_before"),
+                FieldPanel("buffer_after"),
+                FieldPanel("min_notice_hours"),
+                FieldPanel("horizon_days"),
+                FieldPanel("max_per_day"),
+                FieldPanel("max_per_week"),
+                FieldPanel("sessions_need_confirmation"),
+                FieldPanel("session_change_cutoff_hours"),
+            ],
+            heading=_("Sessions"),
+        ),
+        FieldPanel("managers"),
+        FieldPanel("privacy_notice_version"),
         InlinePanel("criteria", heading=_("Matching questions and rules"), label=_("Criterion")),
     ]
 
@@ -84,9 +151,13 @@ class Programme(SessionRules, ClusterableModel):
         verbose_name = _("mentoring programme")
         verbose_name_plural = _("mentoring programmes")
         constraints = [
-            models.CheckConstraint(condition=Q(applications_close__gt=F("applications_open")),
-                                   name="programme_application_window"),
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(applications_close__gt=F("applications_open")),
+                name="programme_application_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,27 +198,41 @@ class Criterion(Orderable):
         MULTIPLE = "multiple", _("several choices")
 
     programme = ParentalKey(Programme, related_name="criteria", on_delete=models.CASCADE)
-    key = models.SlugField(_("key"), max_length=50, help_text=_("Stable internal name, e.g. “topics”."))
+    key = models.SlugField(
+        _("key"), max_length=50, help_text=_("Stable internal name, e.g. “topics”.")
+    )
     kind = models.CharField(_("comparison"), max_length=20, choices=criterion_kind_choices)
     mentee_question = models.CharField(_("question to mentees"), max_length=300, blank=True)
     mentor_question = models.CharField(_("question to mentors"), max_length=300, blank=True)
-    answer_type = models.CharField(_("answers"), max_length=10, choices=AnswerType.choices,
-                                   default=AnswerType.MULTIPLE)
+    answer_type = models.CharField(
+        _("answers"), max_length=10, choices=AnswerType.choices, default=AnswerType.MULTIPLE
+    )
     choices = models.TextField(_("choices"), help_text=_("One choice per line."))
-    weight = models.PositiveSmallIntegerField(_("weight"), default=5,
-                                              validators=[MinValueValidator(0), MaxValueValidator(10)])
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=5, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, blank=True, default="")
     required = models.BooleanField(_("answer required"), default=True)
 
-    panels = [FieldPanel("key"), FieldPanel("kind"), FieldPanel("mentee_question"), FieldPanel("mentor_question"),
-              FieldPanel("answer_type"), FieldPanel("choices"), FieldPanel("weight"), FieldPanel("rule"),
-              FieldPanel("required")]
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("kind"),
+        FieldPanel("mentee_question"),
+        FieldPanel("mentor_question"),
+        FieldPanel("answer_type"),
+        FieldPanel("choices"),
+        FieldPanel("weight"),
+        FieldPanel("rule"),
+        FieldPanel("required"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("matching criterion")
         verbose_name_plural = _("matching criteria")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "key"], name="criterion_key_unique_per_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="criterion_key_unique_per_programme"
+            ),
             models.CheckConstraint(condition=Q(weight__lte=10), name="criterion_weight_at_most_10"),
         ]
 
@@ -162,7 +247,9 @@ class Criterion(Orderable):
         return self.mentee_question if role == "mentee" else self.mentor_question
 
     def clean(self) -> None:
-        text = " ".join([self.key, self.mentee_question, self.mentor_question, self.choices]).lower()
+        text = " ".join(
+            [self.key, self.mentee_question, self.mentor_question, self.choices]
+        ).lower()
         if any(word in text for word in SPECIAL_CATEGORY_WORDS):
             raise ValidationError(SPECIAL_CATEGORY_REFUSED)
         if not (self.mentee_question or self.mentor_question):

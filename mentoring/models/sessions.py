@@ -28,24 +28,31 @@ class Session(models.Model):
     ACTIVE = (Status.PROPOSED, Status.BOOKED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    tandem = models.ForeignKey("mentoring.Tandem", on_delete=models.CASCADE, related_name="sessions")
+    tandem = models.ForeignKey(
+        "mentoring.Tandem", on_delete=models.CASCADE, related_name="sessions"
+    )
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     blocked_from = models.DateTimeField(_("blocked from (with buffer)"))
     blocked_until = models.DateTimeField(_("blocked until (with buffer)"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
     room_name = models.CharField(_("room"), max_length=64, unique=True)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     agenda = models.TextField(_("shared agenda"), blank=True, max_length=5000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("booked at"), db_default=Now())
     changed_at = models.DateTimeField(_("last changed"), auto_now=True)
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     cancel_reason = models.CharField(_("reason"), max_length=500, blank=True)
     mentor_joined_at = models.DateTimeField(_("mentor joined"), null=True, blank=True)
     mentee_joined_at = models.DateTimeField(_("mentee joined"), null=True, blank=True)
@@ -56,26 +63,44 @@ class Session(models.Model):
         ordering = ["start", "pk"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        indexes = [models.Index(fields=["mentor", "start"]), models.Index(fields=["mentee", "start"])]
+        indexes = [
+            models.Index(fields=["mentor", "start"]),
+            models.Index(fields=["mentee", "start"]),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start"),
-            models.CheckConstraint(condition=Q(blocked_from__lte=F("start")) & Q(blocked_until__gte=F("end")),
-                                   name="session_buffer_around_session"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_from__lte=F("start")) & Q(blocked_until__gte=F("end")),
+                name="session_buffer_around_session",
+            ),
             models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="session_two_people"),
-            models.CheckConstraint(condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
-                                   name="session_cancelled_has_time"),
-            models.UniqueConstraint(fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="session_idempotency_key_once_per_user"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="session_cancelled_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="session_idempotency_key_once_per_user",
+            ),
             PostgresExclusionConstraint(
                 name="session_mentor_no_overlap",
-                expressions=[(TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
-                             ("mentor", RangeOperators.EQUAL)],
-                condition=ACTIVE_SESSION),
+                expressions=[
+                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
+                    ("mentor", RangeOperators.EQUAL),
+                ],
+                condition=ACTIVE_SESSION,
+            ),
             PostgresExclusionConstraint(
                 name="session_mentee_no_overlap",
-                expressions=[(TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
-                             ("mentee", RangeOperators.EQUAL)],
-                condition=ACTIVE_SESSION),
+                expressions=[
+                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
+                    ("mentee", RangeOperators.EQUAL),
+                ],
+                condition=ACTIVE_SESSION,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,7 +130,9 @@ class SessionChange(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("when"), db_default=Now())
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     start = models.DateTimeField(_("start"))
@@ -138,8 +165,11 @@ class SessionReminder(models.Model):
     class Meta:
         verbose_name = _("session reminder")
         verbose_name_plural = _("session reminders")
-        constraints = [models.UniqueConstraint(fields=["session", "kind", "session_start"],
-                                               name="session_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind", "session_start"], name="session_reminder_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.kind}"
@@ -157,8 +187,12 @@ class SessionAttendance(models.Model):
         ordering = ["joined_at", "pk"]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        constraints = [models.CheckConstraint(condition=Q(left_at__isnull=True) | Q(left_at__gte=F("joined_at")),
-                                              name="attendance_leaves_after_joining")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=F("joined_at")),
+                name="attendance_leaves_after_joining",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.user_id}"
@@ -175,7 +209,11 @@ class SessionNote(models.Model):
     class Meta:
         verbose_name = _("private note")
         verbose_name_plural = _("private notes")
-        constraints = [models.UniqueConstraint(fields=["session", "author"], name="session_note_one_per_author")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "author"], name="session_note_one_per_author"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.author_id}"
@@ -185,15 +223,22 @@ class SessionFeedback(models.Model):
     """The mentee's feedback on one session."""
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
-    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    text = models.TextField(_("what was helpful, what could be better?"), blank=True, max_length=5000)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(
+        _("what was helpful, what could be better?"), blank=True, max_length=5000
+    )
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         verbose_name = _("session feedback")
         verbose_name_plural = _("session feedback")
-        constraints = [models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5),
-                                              name="session_feedback_rating_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="session_feedback_rating_1_to_5"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.rating}"
@@ -202,7 +247,9 @@ class SessionFeedback(models.Model):
 class CalendarToken(models.Model):
     """The secret in a person's private iCal subscription URL; rotating it retires the old URL."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(db_default=Now())
 

@@ -37,13 +37,26 @@ def calendar_event(session: Session, *, with_people: bool = True) -> CalendarEve
     join = site_url(reverse("mentoring:session-join", args=[session.uuid]))
     people = {}
     if with_people:
-        people = {"organizer": (session.mentor.email, _name(session.mentor)),
-                  "attendees": ((session.mentee.email, _name(session.mentee)),
-                                (session.mentor.email, _name(session.mentor)))}
-    return CalendarEvent(uid=session_uid(session), sequence=session.sequence, start=session.start, end=session.end,
-                         summary=_("Tandem session"), stamp=timezone.now(), url=join, location=join,
-                         description=_("Join here: %(url)s") % {"url": join},
-                         cancelled=session.status == Session.Status.CANCELLED, **people)
+        people = {
+            "organizer": (session.mentor.email, _name(session.mentor)),
+            "attendees": (
+                (session.mentee.email, _name(session.mentee)),
+                (session.mentor.email, _name(session.mentor)),
+            ),
+        }
+    return CalendarEvent(
+        uid=session_uid(session),
+        sequence=session.sequence,
+        start=session.start,
+        end=session.end,
+        summary=_("Tandem session"),
+        stamp=timezone.now(),
+        url=join,
+        location=join,
+        description=_("Join here: %(url)s") % {"url": join},
+        cancelled=session.status == Session.Status.CANCELLED,
+        **people,
+    )
 
 
 def local_time(moment, user) -> str:
@@ -68,24 +81,37 @@ def _send(session: Session, user, partner, kind: str, *, reason: str = "") -> in
         when = local_time(session.start, user)
         details = site_url(reverse("mentoring:session", args=[session.uuid]))
         lines = [_("Hello %(name)s,") % {"name": _name(user)}, ""]
-        lines.append({
-            "booked": _("your session with %(partner)s is booked."),
-            "confirmed": _("your session with %(partner)s is confirmed."),
-            "proposed": _("%(partner)s proposes a session. Please confirm or decline it."),
-            "rescheduled": _("your session with %(partner)s has been moved."),
-            "cancelled": _("your session with %(partner)s has been cancelled."),
-            "24h": _("your session with %(partner)s takes place tomorrow."),
-            "1h": _("your session with %(partner)s starts in one hour."),
-        }[kind] % {"partner": _name(partner)})
+        lines.append(
+            {
+                "booked": _("your session with %(partner)s is booked."),
+                "confirmed": _("your session with %(partner)s is confirmed."),
+                "proposed": _("%(partner)s proposes a session. Please confirm or decline it."),
+                "rescheduled": _("your session with %(partner)s has been moved."),
+                "cancelled": _("your session with %(partner)s has been cancelled."),
+                "24h": _("your session with %(partner)s takes place tomorrow."),
+                "1h": _("your session with %(partner)s starts in one hour."),
+            }[kind]
+            % {"partner": _name(partner)}
+        )
         lines += ["", _("When: %(when)s") % {"when": when}]
         if reason:
             lines.append(_("Reason: %(reason)s") % {"reason": reason})
         if kind != "cancelled":
-            lines.append(_("The video room opens 10 minutes before the start: %(url)s")
-                         % {"url": site_url(reverse("mentoring:session-join", args=[session.uuid]))})
-        lines += [_("Details, agenda and changes: %(url)s") % {"url": details}, "",
-                  _("Nothing in the video session is recorded."), "", _("Kind regards"), session.tandem.programme.title]
-        message = EmailMultiAlternatives(SUBJECTS[kind]() % {"when": when}, "\n".join(lines), None, [user.email])
+            lines.append(
+                _("The video room opens 10 minutes before the start: %(url)s")
+                % {"url": site_url(reverse("mentoring:session-join", args=[session.uuid]))}
+            )
+        lines += [
+            _("Details, agenda and changes: %(url)s") % {"url": details},
+            "",
+            _("Nothing in the video session is recorded."),
+            "",
+            _("Kind regards"),
+            session.tandem.programme.title,
+        ]
+        message = EmailMultiAlternatives(
+            SUBJECTS[kind]() % {"when": when}, "\n".join(lines), None, [user.email]
+        )
         if kind in ("booked", "confirmed", "rescheduled", "cancelled"):
             method = "CANCEL" if kind == "cancelled" else "REQUEST"
             ics = invitation(calendar_event(session), method=method)
@@ -108,5 +134,7 @@ def session_changed(session: Session, kind: str, by=None) -> int:
 
 
 def session_reminder(session: Session, kind: str) -> int:
-    return sum(_send(session, user, partner, kind)
-               for user, partner in ((session.mentee, session.mentor), (session.mentor, session.mentee)))
+    return sum(
+        _send(session, user, partner, kind)
+        for user, partner in ((session.mentee, session.mentor), (session.mentor, session.mentee))
+    )

@@ -31,14 +31,23 @@ class BookingRules:
     change_cutoff: timedelta
 
     def for_length(self, minutes: int) -> engine.Rules:
-        return engine.Rules(length=timedelta(minutes=minutes), buffer_before=self.buffer_before,
-                            buffer_after=self.buffer_after, min_notice=self.min_notice, horizon=self.horizon,
-                            max_per_day=self.max_per_day, max_per_week=self.max_per_week)
+        return engine.Rules(
+            length=timedelta(minutes=minutes),
+            buffer_before=self.buffer_before,
+            buffer_after=self.buffer_after,
+            min_notice=self.min_notice,
+            horizon=self.horizon,
+            max_per_day=self.max_per_day,
+            max_per_week=self.max_per_week,
+        )
 
 
 def mentor_schedule(user_id: int) -> MentorSchedule | None:
-    return (MentorSchedule.objects.filter(user_id=user_id)
-            .prefetch_related("windows", "exceptions").first())
+    return (
+        MentorSchedule.objects.filter(user_id=user_id)
+        .prefetch_related("windows", "exceptions")
+        .first()
+    )
 
 
 def booking_rules(*, tandem: Tandem, schedule: MentorSchedule | None) -> BookingRules:
@@ -47,29 +56,48 @@ def booking_rules(*, tandem: Tandem, schedule: MentorSchedule | None) -> Booking
     zone = schedule.zone if schedule is not None else ZoneInfo(settings.TIME_ZONE)
     return BookingRules(
         lengths=tuple(sorted(source.session_lengths or programme.session_lengths or [60])),
-        buffer_before=timedelta(minutes=source.buffer_before), buffer_after=timedelta(minutes=source.buffer_after),
-        min_notice=timedelta(hours=source.min_notice_hours), horizon=timedelta(days=source.horizon_days),
-        max_per_day=source.max_per_day, max_per_week=source.max_per_week, zone=zone,
+        buffer_before=timedelta(minutes=source.buffer_before),
+        buffer_after=timedelta(minutes=source.buffer_after),
+        min_notice=timedelta(hours=source.min_notice_hours),
+        horizon=timedelta(days=source.horizon_days),
+        max_per_day=source.max_per_day,
+        max_per_week=source.max_per_week,
+        zone=zone,
         needs_confirmation=programme.sessions_need_confirmation,
-        change_cutoff=timedelta(hours=programme.session_change_cutoff_hours))
+        change_cutoff=timedelta(hours=programme.session_change_cutoff_hours),
+    )
 
 
 def weekly_windows(schedule: MentorSchedule) -> list[engine.WeeklyWindow]:
-    return [engine.WeeklyWindow(w.weekday, w.start_time, w.end_time, w.valid_from, w.valid_until)
-            for w in schedule.windows.all()]
+    return [
+        engine.WeeklyWindow(w.weekday, w.start_time, w.end_time, w.valid_from, w.valid_until)
+        for w in schedule.windows.all()
+    ]
 
 
 def date_exceptions(schedule: MentorSchedule) -> list[engine.DateException]:
-    return [engine.DateException(e.kind == AvailabilityException.Kind.AVAILABLE, e.date_from, e.date_until,
-                                 e.start_time, e.end_time) for e in schedule.exceptions.all()]
+    return [
+        engine.DateException(
+            e.kind == AvailabilityException.Kind.AVAILABLE,
+            e.date_from,
+            e.date_until,
+            e.start_time,
+            e.end_time,
+        )
+        for e in schedule.exceptions.all()
+    ]
 
 
-def sessions_of(user_ids: list[int], *, start: datetime, end: datetime,
-                exclude: Session | None = None) -> QuerySet[Session]:
+def sessions_of(
+    user_ids: list[int], *, start: datetime, end: datetime, exclude: Session | None = None
+) -> QuerySet[Session]:
     """Active sessions of these people whose blocked range touches [start, end)."""
     queryset = Session.objects.filter(
-        Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids), status__in=Session.ACTIVE,
-        blocked_until__gt=start, blocked_from__lt=end)
+        Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids),
+        status__in=Session.ACTIVE,
+        blocked_until__gt=start,
+        blocked_from__lt=end,
+    )
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
     return queryset.only("pk", "mentor_id", "mentee_id", "start", "blocked_from", "blocked_until")
@@ -82,8 +110,15 @@ class SlotQuery:
     slots: list[engine.Slot]
 
 
-def tandem_slots(*, tandem: Tandem, length: int | None, start: datetime, end: datetime,
-                 now: datetime | None = None, exclude: Session | None = None) -> SlotQuery:
+def tandem_slots(
+    *,
+    tandem: Tandem,
+    length: int | None,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    exclude: Session | None = None,
+) -> SlotQuery:
     """Bookable slots for a tandem in [start, end): free for the mentor and for both members.
     Four queries: the schedule, its windows, its exceptions, the members' sessions."""
     now = now or timezone.now()
@@ -95,33 +130,67 @@ def tandem_slots(*, tandem: Tandem, length: int | None, start: datetime, end: da
         return SlotQuery(rules, length, [])
     if min(end, now + rules.horizon) <= max(start, now + rules.min_notice):
         return SlotQuery(rules, length, [])
-    free = engine.availability(weekly=weekly_windows(schedule), exceptions=date_exceptions(schedule),
-                               zone=rules.zone, start=start, end=end)
-    sessions = list(sessions_of([mentor_id, mentee_id], start=start - LIMIT_CONTEXT, end=end + LIMIT_CONTEXT,
-                                exclude=exclude))
+    free = engine.availability(
+        weekly=weekly_windows(schedule),
+        exceptions=date_exceptions(schedule),
+        zone=rules.zone,
+        start=start,
+        end=end,
+    )
+    sessions = list(
+        sessions_of(
+            [mentor_id, mentee_id],
+            start=start - LIMIT_CONTEXT,
+            end=end + LIMIT_CONTEXT,
+            exclude=exclude,
+        )
+    )
     found = engine.bookable_slots(
-        free=free, busy=[(s.blocked_from, s.blocked_until) for s in sessions], rules=rules.for_length(length),
-        now=now, zone=rules.zone, booked_starts=[s.start for s in sessions if s.mentor_id == mentor_id])
-    return SlotQuery(rules, length, [slot for slot in found if slot.start >= start and slot.end <= end])
+        free=free,
+        busy=[(s.blocked_from, s.blocked_until) for s in sessions],
+        rules=rules.for_length(length),
+        now=now,
+        zone=rules.zone,
+        booked_starts=[s.start for s in sessions if s.mentor_id == mentor_id],
+    )
+    return SlotQuery(
+        rules, length, [slot for slot in found if slot.start >= start and slot.end <= end]
+    )
 
 
-def next_free_slots(*, tandem: Tandem, length: int, after: datetime, count: int = 3,
-                    now: datetime | None = None, exclude: Session | None = None) -> list[engine.Slot]:
+def next_free_slots(
+    *,
+    tandem: Tandem,
+    length: int,
+    after: datetime,
+    count: int = 3,
+    now: datetime | None = None,
+    exclude: Session | None = None,
+) -> list[engine.Slot]:
     """The next few bookable slots from ``after`` on (offered when a wanted slot was taken)."""
     now = now or timezone.now()
-    result = tandem_slots(tandem=tandem, length=length, start=after, end=after + timedelta(days=28), now=now,
-                          exclude=exclude)
+    result = tandem_slots(
+        tandem=tandem,
+        length=length,
+        start=after,
+        end=after + timedelta(days=28),
+        now=now,
+        exclude=exclude,
+    )
     return result.slots[:count]
 
 
 def member_sessions(user, *, upcoming: bool, now: datetime | None = None) -> QuerySet[Session]:
     """A person's sessions (as mentor or mentee) with what lists show, in one query."""
     now = now or timezone.now()
-    queryset = (Session.objects.filter(Q(mentor=user) | Q(mentee=user))
-                .select_related("mentor", "mentee", "tandem__programme"))
+    queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "mentor", "mentee", "tandem__programme"
+    )
     if upcoming:
         return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
-    return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by("-start", "-pk")
+    return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(
+        "-start", "-pk"
+    )
 
 
 MIN_RATINGS_FOR_AVERAGE = 3
@@ -138,8 +207,13 @@ def programme_session_stats(*, programme, now: datetime | None = None) -> dict:
         upcoming=Count("pk", filter=Q(status__in=Session.ACTIVE, end__gt=now)),
         held=Count("pk", filter=booked & Q(end__lte=now)),
         cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
-        no_shows=Count("pk", filter=booked & Q(end__lte=now) & (Q(mentor_no_show=True) | Q(mentee_no_show=True))),
-        ratings=Count("feedback"), average=Avg("feedback__rating"))
+        no_shows=Count(
+            "pk",
+            filter=booked & Q(end__lte=now) & (Q(mentor_no_show=True) | Q(mentee_no_show=True)),
+        ),
+        ratings=Count("feedback"),
+        average=Avg("feedback__rating"),
+    )
     if stats["ratings"] < MIN_RATINGS_FOR_AVERAGE:
         stats["average"] = None
     return stats

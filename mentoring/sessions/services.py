@@ -45,7 +45,9 @@ OUT_OF_REACH = _("This time cannot be booked: it is in the past or beyond the bo
 #: any slot search, which would otherwise compute days beyond the ends of the calendar.
 REACH = timedelta(days=366)
 KEY_REUSED = _("This request key was already used for a different booking.")
-TOO_LATE_TO_CHANGE = _("It is too late to change this session online. Please contact your tandem partner.")
+TOO_LATE_TO_CHANGE = _(
+    "It is too late to change this session online. Please contact your tandem partner."
+)
 NOT_ACTIVE = _("This session is cancelled.")
 REASON_REQUIRED = _("Please give a reason.")
 ONLY_MENTEE_CONFIRMS = _("Only the mentee confirms a proposed session.")
@@ -63,8 +65,14 @@ ROOM_CHANGE_EMAIL_KINDS = ("booked", "proposed", "confirmed", "rescheduled", "ca
 
 
 class SessionError(Exception):
-    def __init__(self, message, *, code: str = "invalid", field: str | None = None,
-                 alternatives: list[engine.Slot] | None = None):
+    def __init__(
+        self,
+        message,
+        *,
+        code: str = "invalid",
+        field: str | None = None,
+        alternatives: list[engine.Slot] | None = None,
+    ):
         super().__init__(str(message))
         self.message = message
         self.code = code
@@ -94,8 +102,9 @@ def schedule_get_or_create(*, user) -> MentorSchedule:
 
 
 def _weekly_rule() -> Rule:
-    rule, _created = Rule.objects.get_or_create(frequency="WEEKLY", params="",
-                                                defaults={"name": "weekly", "description": "weekly"})
+    rule, _created = Rule.objects.get_or_create(
+        frequency="WEEKLY", params="", defaults={"name": "weekly", "description": "weekly"}
+    )
     return rule
 
 
@@ -124,11 +133,15 @@ def _check_windows(windows: list[WindowInput]) -> None:
             if second.start < first.end:
                 from ..models.availability import WEEKDAYS
 
-                raise SessionError(OVERLAPPING_WINDOWS % {"day": dict(WEEKDAYS)[weekday]}, field="windows")
+                raise SessionError(
+                    OVERLAPPING_WINDOWS % {"day": dict(WEEKDAYS)[weekday]}, field="windows"
+                )
 
 
 @transaction.atomic
-def availability_set_weekly(*, schedule: MentorSchedule, windows: list[WindowInput]) -> list[AvailabilityWindow]:
+def availability_set_weekly(
+    *, schedule: MentorSchedule, windows: list[WindowInput]
+) -> list[AvailabilityWindow]:
     """Replace the weekly availability. Each window becomes a django-scheduler event with a weekly
     rule, starting on its first date at the wall-clock time in the mentor's zone."""
     _check_windows(windows)
@@ -142,45 +155,92 @@ def availability_set_weekly(*, schedule: MentorSchedule, windows: list[WindowInp
     for window in windows:
         first = _first_on_or_after(window.valid_from or today, window.weekday)
         event = Event.objects.create(
-            calendar=schedule.calendar, rule=rule, title="available", creator=schedule.user,
-            start=engine.wall_clock(first, window.start, zone), end=engine.wall_clock(first, window.end, zone),
-            end_recurring_period=(engine.wall_clock(window.valid_until + timedelta(days=1), time(0), zone)
-                                  if window.valid_until else None))
-        created.append(AvailabilityWindow.objects.create(
-            schedule=schedule, event=event, weekday=window.weekday, start_time=window.start, end_time=window.end,
-            valid_from=window.valid_from, valid_until=window.valid_until))
+            calendar=schedule.calendar,
+            rule=rule,
+            title="available",
+            creator=schedule.user,
+            start=engine.wall_clock(first, window.start, zone),
+            end=engine.wall_clock(first, window.end, zone),
+            end_recurring_period=(
+                engine.wall_clock(window.valid_until + timedelta(days=1), time(0), zone)
+                if window.valid_until
+                else None
+            ),
+        )
+        created.append(
+            AvailabilityWindow.objects.create(
+                schedule=schedule,
+                event=event,
+                weekday=window.weekday,
+                start_time=window.start,
+                end_time=window.end,
+                valid_from=window.valid_from,
+                valid_until=window.valid_until,
+            )
+        )
     return created
 
 
 @transaction.atomic
-def availability_add_exception(*, schedule: MentorSchedule, kind: str, date_from: date, date_until: date | None = None,
-                               start_time: time | None = None, end_time: time | None = None,
-                               note: str = "") -> AvailabilityException:
+def availability_add_exception(
+    *,
+    schedule: MentorSchedule,
+    kind: str,
+    date_from: date,
+    date_until: date | None = None,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    note: str = "",
+) -> AvailabilityException:
     date_until = date_until or date_from
     zone = schedule.zone
-    if date_until < date_from or (start_time is not None and (end_time is None or end_time <= start_time)):
+    if date_until < date_from or (
+        start_time is not None and (end_time is None or end_time <= start_time)
+    ):
         raise SessionError(WINDOW_ORDER, field="end_time" if start_time else "date_until")
     if kind == AvailabilityException.Kind.AVAILABLE and start_time is None:
         raise SessionError(_("Give the times of the extra availability."), field="start_time")
     if date_until < timezone.localdate(timezone=zone):
         raise SessionError(PAST_DATE, field="date_from")
     if start_time is None:
-        start, end = (engine.wall_clock(date_from, time(0), zone),
-                      engine.wall_clock(date_until + timedelta(days=1), time(0), zone))
+        start, end = (
+            engine.wall_clock(date_from, time(0), zone),
+            engine.wall_clock(date_until + timedelta(days=1), time(0), zone),
+        )
     else:
-        start, end = engine.wall_clock(date_from, start_time, zone), engine.wall_clock(date_from, end_time, zone)
-    event = Event.objects.create(calendar=schedule.calendar, title=kind, creator=schedule.user, start=start, end=end,
-                                 rule=_daily_rule() if start_time is not None and date_until > date_from else None,
-                                 end_recurring_period=(engine.wall_clock(date_until + timedelta(days=1), time(0),
-                                                                         zone) if date_until > date_from else None))
-    return AvailabilityException.objects.create(schedule=schedule, event=event, kind=kind, date_from=date_from,
-                                                date_until=date_until, start_time=start_time, end_time=end_time,
-                                                note=note)
+        start, end = (
+            engine.wall_clock(date_from, start_time, zone),
+            engine.wall_clock(date_from, end_time, zone),
+        )
+    event = Event.objects.create(
+        calendar=schedule.calendar,
+        title=kind,
+        creator=schedule.user,
+        start=start,
+        end=end,
+        rule=_daily_rule() if start_time is not None and date_until > date_from else None,
+        end_recurring_period=(
+            engine.wall_clock(date_until + timedelta(days=1), time(0), zone)
+            if date_until > date_from
+            else None
+        ),
+    )
+    return AvailabilityException.objects.create(
+        schedule=schedule,
+        event=event,
+        kind=kind,
+        date_from=date_from,
+        date_until=date_until,
+        start_time=start_time,
+        end_time=end_time,
+        note=note,
+    )
 
 
 def _daily_rule() -> Rule:
-    rule, _created = Rule.objects.get_or_create(frequency="DAILY", params="",
-                                                defaults={"name": "daily", "description": "daily"})
+    rule, _created = Rule.objects.get_or_create(
+        frequency="DAILY", params="", defaults={"name": "daily", "description": "daily"}
+    )
     return rule
 
 
@@ -204,10 +264,23 @@ def _member(tandem: Tandem, user) -> str:
     raise SessionError(NOT_A_MEMBER, code="not_a_member")
 
 
-def _record(session: Session, kind: str, by, reason: str = "", previous: tuple[datetime, datetime] | None = None):
-    SessionChange.objects.create(session=session, kind=kind, by=by, reason=reason, start=session.start,
-                                 end=session.end, previous_start=previous[0] if previous else None,
-                                 previous_end=previous[1] if previous else None)
+def _record(
+    session: Session,
+    kind: str,
+    by,
+    reason: str = "",
+    previous: tuple[datetime, datetime] | None = None,
+):
+    SessionChange.objects.create(
+        session=session,
+        kind=kind,
+        by=by,
+        reason=reason,
+        start=session.start,
+        end=session.end,
+        previous_start=previous[0] if previous else None,
+        previous_end=previous[1] if previous else None,
+    )
 
 
 def _notify(session: Session, kind: str, by) -> None:
@@ -239,14 +312,21 @@ def _is_overlap(error: IntegrityError) -> bool:
     return "no_overlap" in text or "exclusion" in text.lower()
 
 
-def _check_free(*, tandem: Tandem, start: datetime, length: int, now: datetime,
-                exclude: Session | None = None) -> selectors.BookingRules:
+def _check_free(
+    *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
+) -> selectors.BookingRules:
     """The re-check inside the write transaction: the wanted slot is still among the bookable ones."""
     if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
         raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
     end = start + timedelta(minutes=length)
-    result = selectors.tandem_slots(tandem=tandem, length=length, start=start - timedelta(days=1),
-                                    end=end + timedelta(days=1), now=now, exclude=exclude)
+    result = selectors.tandem_slots(
+        tandem=tandem,
+        length=length,
+        start=start - timedelta(days=1),
+        end=end + timedelta(days=1),
+        now=now,
+        exclude=exclude,
+    )
     if length not in result.rules.lengths:
         raise SessionError(LENGTH_NOT_OFFERED, field="length", code="length_not_offered")
     if engine.Slot(start, end) not in result.slots:
@@ -254,10 +334,12 @@ def _check_free(*, tandem: Tandem, start: datetime, length: int, now: datetime,
     return result.rules
 
 
-def _conflict(*, tandem: Tandem, start: datetime, length: int, now: datetime,
-              exclude: Session | None = None) -> SessionError:
-    alternatives = selectors.next_free_slots(tandem=tandem, length=length, after=start - timedelta(hours=2),
-                                             now=now, exclude=exclude)
+def _conflict(
+    *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
+) -> SessionError:
+    alternatives = selectors.next_free_slots(
+        tandem=tandem, length=length, after=start - timedelta(hours=2), now=now, exclude=exclude
+    )
     return SessionError(SLOT_TAKEN, code="slot_unavailable", alternatives=alternatives)
 
 
@@ -267,8 +349,15 @@ class Booking:
     created: bool
 
 
-def session_book(*, tandem: Tandem, start: datetime, length: int, by, idempotency_key: str = "",
-                 now: datetime | None = None) -> Booking:
+def session_book(
+    *,
+    tandem: Tandem,
+    start: datetime,
+    length: int,
+    by,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> Booking:
     """Book a slot for the tandem. A retry with the same idempotency key returns the first booking."""
     _enabled()
     now = now or timezone.now()
@@ -287,11 +376,18 @@ def session_book(*, tandem: Tandem, start: datetime, length: int, by, idempotenc
             rules = _check_free(tandem=tandem, start=start, length=length, now=now)
             proposed = role == "mentor" and rules.needs_confirmation
             session = Session.objects.create(
-                tandem=tandem, mentor_id=tandem.mentor.user_id, mentee_id=tandem.mentee.user_id, start=start,
-                end=start + timedelta(minutes=length), blocked_from=start - rules.buffer_before,
+                tandem=tandem,
+                mentor_id=tandem.mentor.user_id,
+                mentee_id=tandem.mentee.user_id,
+                start=start,
+                end=start + timedelta(minutes=length),
+                blocked_from=start - rules.buffer_before,
                 blocked_until=start + timedelta(minutes=length) + rules.buffer_after,
-                status=Session.Status.PROPOSED if proposed else Session.Status.BOOKED, room_name=new_room_name(),
-                created_by=by, idempotency_key=key)
+                status=Session.Status.PROPOSED if proposed else Session.Status.BOOKED,
+                room_name=new_room_name(),
+                created_by=by,
+                idempotency_key=key,
+            )
             kind = SessionChange.Kind.PROPOSED if proposed else SessionChange.Kind.BOOKED
             _record(session, kind, by)
             _notify(session, kind, by)
@@ -306,7 +402,9 @@ def session_book(*, tandem: Tandem, start: datetime, length: int, by, idempotenc
     except SessionError as error:
         if error.code == "slot_unavailable":
             # A concurrent request with the same key may have taken the slot after our first look.
-            earlier = Session.objects.filter(created_by=by, idempotency_key=key).first() if key else None
+            earlier = (
+                Session.objects.filter(created_by=by, idempotency_key=key).first() if key else None
+            )
             if earlier is not None:
                 return _replay(earlier, tandem=tandem, start=start, length=length)
             raise _conflict(tandem=tandem, start=start, length=length, now=now) from error
@@ -315,17 +413,26 @@ def session_book(*, tandem: Tandem, start: datetime, length: int, by, idempotenc
 
 
 def _replay(earlier: Session, *, tandem: Tandem, start: datetime, length: int) -> Booking:
-    if earlier.tandem_id != tandem.pk or earlier.start != start or earlier.end != start + timedelta(minutes=length):
+    if (
+        earlier.tandem_id != tandem.pk
+        or earlier.start != start
+        or earlier.end != start + timedelta(minutes=length)
+    ):
         raise SessionError(KEY_REUSED, code="idempotency_key_reused")
     return Booking(earlier, False)
 
 
 def _lock(session: Session) -> Session:
-    return (Session.objects.select_for_update().select_related("tandem__programme", "tandem__mentor",
-                                                                "tandem__mentee").get(pk=session.pk))
+    return (
+        Session.objects.select_for_update()
+        .select_related("tandem__programme", "tandem__mentor", "tandem__mentee")
+        .get(pk=session.pk)
+    )
 
 
-def _check_change_allowed(session: Session, by, now: datetime, rules: selectors.BookingRules) -> str:
+def _check_change_allowed(
+    session: Session, by, now: datetime, rules: selectors.BookingRules
+) -> str:
     role = session.member_role(by)
     if role is None:
         raise SessionError(NOT_A_MEMBER, code="not_a_member")
@@ -351,8 +458,15 @@ def session_confirm(*, session: Session, by, now: datetime | None = None) -> Ses
     return session
 
 
-def session_reschedule(*, session: Session, start: datetime, by, reason: str, length: int | None = None,
-                       now: datetime | None = None) -> Session:
+def session_reschedule(
+    *,
+    session: Session,
+    start: datetime,
+    by,
+    reason: str,
+    length: int | None = None,
+    now: datetime | None = None,
+) -> Session:
     """Move a session to another free slot; the calendar entry keeps its UID, SEQUENCE goes up."""
     _enabled()
     now = now or timezone.now()
@@ -363,7 +477,9 @@ def session_reschedule(*, session: Session, start: datetime, by, reason: str, le
         with transaction.atomic():
             session = _lock(session)
             tandem = session.tandem
-            rules = selectors.booking_rules(tandem=tandem, schedule=selectors.mentor_schedule(session.mentor_id))
+            rules = selectors.booking_rules(
+                tandem=tandem, schedule=selectors.mentor_schedule(session.mentor_id)
+            )
             _check_change_allowed(session, by, now, rules)
             length = length or int((session.end - session.start).total_seconds() // 60)
             _check_free(tandem=tandem, start=start, length=length, now=now, exclude=session)
@@ -378,11 +494,15 @@ def session_reschedule(*, session: Session, start: datetime, by, reason: str, le
             _notify(session, SessionChange.Kind.RESCHEDULED, by)
     except IntegrityError as error:
         if _is_overlap(error):
-            raise _conflict(tandem=session.tandem, start=start, length=length, now=now, exclude=session) from error
+            raise _conflict(
+                tandem=session.tandem, start=start, length=length, now=now, exclude=session
+            ) from error
         raise
     except SessionError as error:
         if error.code == "slot_unavailable":
-            raise _conflict(tandem=session.tandem, start=start, length=length, now=now, exclude=session) from error
+            raise _conflict(
+                tandem=session.tandem, start=start, length=length, now=now, exclude=session
+            ) from error
         raise
     return session
 
@@ -394,7 +514,9 @@ def session_cancel(*, session: Session, by, reason: str, now: datetime | None = 
     if not reason:
         raise SessionError(REASON_REQUIRED, field="reason")
     session = _lock(session)
-    rules = selectors.booking_rules(tandem=session.tandem, schedule=selectors.mentor_schedule(session.mentor_id))
+    rules = selectors.booking_rules(
+        tandem=session.tandem, schedule=selectors.mentor_schedule(session.mentor_id)
+    )
     _check_change_allowed(session, by, now, rules)
     session.status = Session.Status.CANCELLED
     session.cancelled_at, session.cancelled_by, session.cancel_reason = now, by, reason[:500]
@@ -431,13 +553,16 @@ def session_note_save(*, session: Session, by, text: str) -> SessionNote | None:
     if not text:
         SessionNote.objects.filter(session=session, author=by).delete()
         return None
-    note, _created = SessionNote.objects.update_or_create(session=session, author=by, defaults={"text": text[:20000]})
+    note, _created = SessionNote.objects.update_or_create(
+        session=session, author=by, defaults={"text": text[:20000]}
+    )
     return note
 
 
 @transaction.atomic
-def session_feedback_submit(*, session: Session, by, rating: int, text: str = "",
-                            now: datetime | None = None) -> SessionFeedback:
+def session_feedback_submit(
+    *, session: Session, by, rating: int, text: str = "", now: datetime | None = None
+) -> SessionFeedback:
     now = now or timezone.now()
     if _require_member(session, by) != "mentee":
         raise SessionError(ONLY_MENTEE_FEEDBACK, code="not_allowed")
@@ -449,7 +574,9 @@ def session_feedback_submit(*, session: Session, by, rating: int, text: str = ""
         raise SessionError(RATING_RANGE, field="rating")
     if SessionFeedback.objects.filter(session=session).exists():
         raise SessionError(FEEDBACK_TWICE, code="already_given")
-    return SessionFeedback.objects.create(session=session, rating=rating, text=(text or "").strip()[:5000])
+    return SessionFeedback.objects.create(
+        session=session, rating=rating, text=(text or "").strip()[:5000]
+    )
 
 
 @transaction.atomic
@@ -475,11 +602,19 @@ def participant_id(session: Session, user_id: int) -> str:
 
 
 @transaction.atomic
-def attendance_record(*, session: Session, participant: str, joined: bool, at: datetime) -> SessionAttendance | None:
+def attendance_record(
+    *, session: Session, participant: str, joined: bool, at: datetime
+) -> SessionAttendance | None:
     """A joined/left event from the video server. Unknown participants are ignored."""
     given = (participant or "").encode()
-    user_id = next((uid for uid in (session.mentor_id, session.mentee_id)
-                    if hmac.compare_digest(participant_id(session, uid).encode(), given)), None)
+    user_id = next(
+        (
+            uid
+            for uid in (session.mentor_id, session.mentee_id)
+            if hmac.compare_digest(participant_id(session, uid).encode(), given)
+        ),
+        None,
+    )
     if user_id is None:
         return None
     if joined:
@@ -489,8 +624,12 @@ def attendance_record(*, session: Session, participant: str, joined: bool, at: d
             no_show = "mentor_no_show" if user_id == session.mentor_id else "mentee_no_show"
             Session.objects.filter(pk=session.pk).update(**{no_show: False})
         return SessionAttendance.objects.create(session=session, user_id=user_id, joined_at=at)
-    open_visit = (SessionAttendance.objects.select_for_update()
-                  .filter(session=session, user_id=user_id, left_at__isnull=True).order_by("-joined_at").first())
+    open_visit = (
+        SessionAttendance.objects.select_for_update()
+        .filter(session=session, user_id=user_id, left_at__isnull=True)
+        .order_by("-joined_at")
+        .first()
+    )
     if open_visit is not None and at >= open_visit.joined_at:
         open_visit.left_at = at
         open_visit.save(update_fields=["left_at"])
@@ -505,20 +644,25 @@ def sessions_flag_no_shows(*, now: datetime | None = None) -> int:
     """After a booked session ended, a member the video server never saw is flagged as not come.
     Only for sessions the server reported on at all (someone joined), so an outage flags nobody."""
     now = now or timezone.now()
-    ended = Session.objects.filter(status=Session.Status.BOOKED, end__lte=now - NO_SHOW_GRACE,
-                                   end__gt=now - timedelta(days=7))
-    flagged = ended.filter(mentor_joined_at__isnull=True, mentee_joined_at__isnull=False,
-                           mentor_no_show=False).update(mentor_no_show=True)
-    flagged += ended.filter(mentee_joined_at__isnull=True, mentor_joined_at__isnull=False,
-                            mentee_no_show=False).update(mentee_no_show=True)
+    ended = Session.objects.filter(
+        status=Session.Status.BOOKED, end__lte=now - NO_SHOW_GRACE, end__gt=now - timedelta(days=7)
+    )
+    flagged = ended.filter(
+        mentor_joined_at__isnull=True, mentee_joined_at__isnull=False, mentor_no_show=False
+    ).update(mentor_no_show=True)
+    flagged += ended.filter(
+        mentee_joined_at__isnull=True, mentor_joined_at__isnull=False, mentee_no_show=False
+    ).update(mentee_no_show=True)
     return flagged
 
 
 # --- Reminders ---------------------------------------------------------------------------------
 
 # (kind, sent from this long before the start, until this long before it)
-REMINDERS = ((SessionReminder.Kind.DAY, timedelta(hours=24), timedelta(hours=1)),
-             (SessionReminder.Kind.HOUR, timedelta(hours=1), timedelta(0)))
+REMINDERS = (
+    (SessionReminder.Kind.DAY, timedelta(hours=24), timedelta(hours=1)),
+    (SessionReminder.Kind.HOUR, timedelta(hours=1), timedelta(0)),
+)
 
 
 def reminders_send_due(*, now: datetime | None = None) -> int:
@@ -531,17 +675,25 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for kind, before, until in REMINDERS:
-        claimed = SessionReminder.objects.filter(session=OuterRef("pk"), kind=kind, session_start=OuterRef("start"))
-        due = (Session.objects.filter(status=Session.Status.BOOKED, start__gt=now + until,
-                                      start__lte=now + before)
-               .filter(~Exists(claimed)).annotate(last_change=Max("changes__at"))
-               .select_related("mentor", "mentee", "tandem__programme"))
+        claimed = SessionReminder.objects.filter(
+            session=OuterRef("pk"), kind=kind, session_start=OuterRef("start")
+        )
+        due = (
+            Session.objects.filter(
+                status=Session.Status.BOOKED, start__gt=now + until, start__lte=now + before
+            )
+            .filter(~Exists(claimed))
+            .annotate(last_change=Max("changes__at"))
+            .select_related("mentor", "mentee", "tandem__programme")
+        )
         for session in due:
             if session.last_change is not None and session.last_change > session.start - before:
                 continue  # the booking e-mail just told them
             try:
                 with transaction.atomic():
-                    claim = SessionReminder.objects.create(session=session, kind=kind, session_start=session.start)
+                    claim = SessionReminder.objects.create(
+                        session=session, kind=kind, session_start=session.start
+                    )
             except IntegrityError:
                 continue
             try:

@@ -36,8 +36,11 @@ class WeeklyWindow:
     valid_until: date | None = None
 
     def applies(self, day: date) -> bool:
-        return (day.weekday() == self.weekday and (self.valid_from is None or day >= self.valid_from)
-                and (self.valid_until is None or day <= self.valid_until))
+        return (
+            day.weekday() == self.weekday
+            and (self.valid_from is None or day >= self.valid_from)
+            and (self.valid_until is None or day <= self.valid_until)
+        )
 
 
 @dataclass(frozen=True)
@@ -117,22 +120,33 @@ def local_days(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def availability(*, weekly: Sequence[WeeklyWindow], exceptions: Sequence[DateException], zone: ZoneInfo,
-                 start: datetime, end: datetime) -> list[Interval]:
+def availability(
+    *,
+    weekly: Sequence[WeeklyWindow],
+    exceptions: Sequence[DateException],
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+) -> list[Interval]:
     """Absolute intervals of availability that overlap [start, end)."""
     open_: list[Interval] = []
     blocked: list[Interval] = []
     for day in local_days(start, end, zone):
         for window in weekly:
             if window.applies(day):
-                open_.append((wall_clock(day, window.start, zone), wall_clock(day, window.end, zone)))
+                open_.append(
+                    (wall_clock(day, window.start, zone), wall_clock(day, window.end, zone))
+                )
         for exception in exceptions:
             if not exception.covers(day):
                 continue
             if exception.start is None or exception.end is None:
                 span = (wall_clock(day, time(0), zone), _day_end(day, zone))
             else:
-                span = (wall_clock(day, exception.start, zone), wall_clock(day, exception.end, zone))
+                span = (
+                    wall_clock(day, exception.start, zone),
+                    wall_clock(day, exception.end, zone),
+                )
             (open_ if exception.available else blocked).append(span)
     # Whole windows (not clipped to the period), so slots keep the grid of the window's start.
     return [(s, e) for s, e in _subtract(_merge(open_), _merge(blocked)) if e > start and s < end]
@@ -143,8 +157,15 @@ def _week_key(moment: datetime, zone: ZoneInfo) -> tuple[int, int]:
     return iso.year, iso.week
 
 
-def bookable_slots(*, free: Sequence[Interval], busy: Iterable[Interval], rules: Rules, now: datetime,
-                   zone: ZoneInfo, booked_starts: Sequence[datetime] = ()) -> list[Slot]:
+def bookable_slots(
+    *,
+    free: Sequence[Interval],
+    busy: Iterable[Interval],
+    rules: Rules,
+    now: datetime,
+    zone: ZoneInfo,
+    booked_starts: Sequence[datetime] = (),
+) -> list[Slot]:
     """Slots of ``rules.length`` inside ``free`` that keep their buffers clear of ``busy`` (the
     blocked ranges of the members' active sessions), start after the minimum notice, end before the
     horizon, and fit the per-day/per-week limits (``booked_starts``: the mentor's active sessions).
@@ -160,18 +181,26 @@ def bookable_slots(*, free: Sequence[Interval], busy: Iterable[Interval], rules:
         candidate = _next_grid(window_start, earliest, rules.step)
         while candidate + rules.length <= min(window_end, latest):
             slot_end = candidate + rules.length
-            blocked_from, blocked_until = candidate - rules.buffer_before, slot_end + rules.buffer_after
+            blocked_from, blocked_until = (
+                candidate - rules.buffer_before,
+                slot_end + rules.buffer_after,
+            )
             # Busy intervals are merged, hence disjoint and sorted by start and by end: only the last
             # one starting before our blocked range ends can reach into it.
             index = bisect_left(busy_starts, blocked_until) - 1
             if index >= 0 and busy_merged[index][1] > blocked_from:
-                candidate = _next_grid(window_start, busy_merged[index][1] + rules.buffer_before, rules.step)
+                candidate = _next_grid(
+                    window_start, busy_merged[index][1] + rules.buffer_before, rules.step
+                )
                 continue
             day = candidate.astimezone(zone).date()
             if rules.max_per_day is not None and per_day[day] >= rules.max_per_day:
                 candidate = _next_grid(window_start, _day_end(day, zone), rules.step)
                 continue
-            if rules.max_per_week is not None and per_week[_week_key(candidate, zone)] >= rules.max_per_week:
+            if (
+                rules.max_per_week is not None
+                and per_week[_week_key(candidate, zone)] >= rules.max_per_week
+            ):
                 candidate += rules.step
                 continue
             slots.append(Slot(candidate, slot_end))

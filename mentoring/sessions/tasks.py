@@ -7,7 +7,11 @@ from . import notifications, services
 @task()
 def notify_session(session_id: int, kind: str, by_id: int | None = None) -> int:
     """E-mails with calendar files after a booking, confirmation, move or cancellation."""
-    session = Session.objects.select_related("mentor", "mentee", "tandem__programme").filter(pk=session_id).first()
+    session = (
+        Session.objects.select_related("mentor", "mentee", "tandem__programme")
+        .filter(pk=session_id)
+        .first()
+    )
     if session is None:
         return 0
     return notifications.session_changed(session, kind)

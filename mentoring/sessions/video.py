@@ -40,7 +40,9 @@ class JoinInfo:
     provider: str = ""  # the video provider's name, e.g. "jitsi"
     script_url: str = ""  # the provider's client script, loaded after the click
     client_template: Any = ""  # the provider's client part of the join page
-    client: Mapping[str, str] = field(default_factory=dict)  # further values for that template (open only)
+    client: Mapping[str, str] = field(
+        default_factory=dict
+    )  # further values for that template (open only)
     setup_hint: str = ""  # for administrators, when the room cannot open for want of configuration
 
     @property
@@ -63,9 +65,17 @@ def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInf
     except VideoProviderError as error:
         provider, problem = None, problem_for_administrators(error)
     host = provider.host() if provider else VideoHost()
-    base = {"opens_at": opens, "closes_at": closes, "moderator": moderator, "domain": host.domain,
-            "base_url": host.base_url, "public_server": host.public_server, "script_url": host.script_url,
-            "provider": provider.name if provider else "", "client_template": provider.template if provider else ""}
+    base = {
+        "opens_at": opens,
+        "closes_at": closes,
+        "moderator": moderator,
+        "domain": host.domain,
+        "base_url": host.base_url,
+        "public_server": host.public_server,
+        "script_url": host.script_url,
+        "provider": provider.name if provider else "",
+        "client_template": provider.template if provider else "",
+    }
     if session.status == Session.Status.CANCELLED:
         return JoinInfo(state="cancelled", **base)
     if session.status == Session.Status.PROPOSED:
@@ -76,7 +86,14 @@ def join_info(*, session: Session, user, now: datetime | None = None) -> JoinInf
         return JoinInfo(state="closed", **base)
     if provider is None or not provider.is_configured():
         return JoinInfo(state="unconfigured", setup_hint=problem or provider.setup_hint(), **base)
-    participant = Participant(id=participant_id(session, user.pk), name=display_name(user), role=role,
-                              moderator=moderator, user=user)
+    participant = Participant(
+        id=participant_id(session, user.pk),
+        name=display_name(user),
+        role=role,
+        moderator=moderator,
+        user=user,
+    )
     access = provider.join(session=session, participant=participant, now=now)
-    return JoinInfo(state="open", room=access.room, token=access.token, client=dict(access.client), **base)
+    return JoinInfo(
+        state="open", room=access.room, token=access.token, client=dict(access.client), **base
+    )

@@ -53,8 +53,11 @@ def _tandem_for(request: HttpRequest, tandem_id: int) -> Tandem:
 
 def _session_for(request: HttpRequest, session_uuid: uuid.UUID) -> Session:
     session = get_object_or_404(
-        Session.objects.select_related("mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"),
-        uuid=session_uuid)
+        Session.objects.select_related(
+            "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
+        ),
+        uuid=session_uuid,
+    )
     if session.member_role(request.user) is None:
         raise Http404
     return session
@@ -70,15 +73,28 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming = list(selectors.member_sessions(request.user, upcoming=True, now=now))
     past = list(selectors.member_sessions(request.user, upcoming=False, now=now)[:50])
-    tandems = (Tandem.objects.filter(Q(mentor__user=request.user) | Q(mentee__user=request.user),
-                                     status=Tandem.Status.ACTIVE)
-               .select_related("programme", "mentor__user", "mentee__user"))
+    tandems = Tandem.objects.filter(
+        Q(mentor__user=request.user) | Q(mentee__user=request.user), status=Tandem.Status.ACTIVE
+    ).select_related("programme", "mentor__user", "mentee__user")
     is_mentor = Application.objects.filter(user=request.user, role=Role.MENTOR).exists()
     token = CalendarToken.objects.filter(user=request.user).first()
-    feed_url = request.build_absolute_uri(reverse("mentoring:calendar-feed", args=[token.token])) if token else ""
-    return render(request, "mentoring/sessions/mine.html", {
-        "upcoming": upcoming, "past": past, "tandems": tandems, "is_mentor": is_mentor, "feed_url": feed_url,
-        "now": now})
+    feed_url = (
+        request.build_absolute_uri(reverse("mentoring:calendar-feed", args=[token.token]))
+        if token
+        else ""
+    )
+    return render(
+        request,
+        "mentoring/sessions/mine.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "tandems": tandems,
+            "is_mentor": is_mentor,
+            "feed_url": feed_url,
+            "now": now,
+        },
+    )
 
 
 @login_required
@@ -87,7 +103,9 @@ def calendar_rotate(request: HttpRequest) -> HttpResponse:
     existed = CalendarToken.objects.filter(user=request.user).exists()
     services.calendar_token_rotate(user=request.user)
     if existed:
-        messages.success(request, _("You have a new subscription address. The old one no longer works."))
+        messages.success(
+            request, _("You have a new subscription address. The old one no longer works.")
+        )
     else:
         messages.success(request, _("Your subscription address is ready."))
     return redirect("mentoring:sessions")
@@ -99,10 +117,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if record is None:
         raise Http404
     since = timezone.now() - timedelta(days=90)
-    sessions = (Session.objects.filter(Q(mentor=record.user) | Q(mentee=record.user), end__gte=since)
-                .select_related("mentor", "mentee").order_by("start"))
+    sessions = (
+        Session.objects.filter(Q(mentor=record.user) | Q(mentee=record.user), end__gte=since)
+        .select_related("mentor", "mentee")
+        .order_by("start")
+    )
     events = [notifications.calendar_event(session, with_people=False) for session in sessions]
-    response = HttpResponse(feed(events, name=_("Tandem sessions")), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        feed(events, name=_("Tandem sessions")), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -149,35 +172,78 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
         else:
             try:
                 if moving is None:
-                    booking = services.session_book(tandem=tandem, start=wanted, length=length, by=request.user,
-                                                    idempotency_key=request.POST.get("key", ""))
+                    booking = services.session_book(
+                        tandem=tandem,
+                        start=wanted,
+                        length=length,
+                        by=request.user,
+                        idempotency_key=request.POST.get("key", ""),
+                    )
                     session = booking.session
-                    messages.success(request, _("The session is proposed; your mentee confirms it.")
-                                     if session.status == Session.Status.PROPOSED
-                                     else _("The session is booked. You will both get an e-mail with a calendar "
-                                            "entry."))
+                    messages.success(
+                        request,
+                        _("The session is proposed; your mentee confirms it.")
+                        if session.status == Session.Status.PROPOSED
+                        else _(
+                            "The session is booked. You will both get an e-mail with a calendar "
+                            "entry."
+                        ),
+                    )
                 else:
-                    session = services.session_reschedule(session=moving, start=wanted, by=request.user,
-                                                          length=length, reason=form.cleaned_data["reason"])
-                    messages.success(request, _("The session has been moved. You will both get an updated "
-                                                "calendar entry."))
+                    session = services.session_reschedule(
+                        session=moving,
+                        start=wanted,
+                        by=request.user,
+                        length=length,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "The session has been moved. You will both get an updated "
+                            "calendar entry."
+                        ),
+                    )
                 return redirect("mentoring:session", session_uuid=session.uuid)
             except services.SessionError as failure:
                 error, alternatives = str(failure.message), failure.alternatives
-    result = selectors.tandem_slots(tandem=tandem, length=length or None, start=period_start, end=period_end,
-                                    now=now, exclude=moving)
+    result = selectors.tandem_slots(
+        tandem=tandem,
+        length=length or None,
+        start=period_start,
+        end=period_end,
+        now=now,
+        exclude=moving,
+    )
     partner = tandem.mentee.user if request.user.pk == tandem.mentor.user_id else tandem.mentor.user
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
     status = 409 if error and alternatives else (400 if error else 200)
-    return render(request, "mentoring/sessions/book.html", {
-        "tandem": tandem, "partner": partner, "moving": moving, "zone": zone.key, "zones": _zones(),
-        "length": result.length, "lengths": result.rules.lengths, "days": _slot_days(result.slots, zone),
-        "first_day": first_day, "previous_day": first_day - timedelta(days=DAYS_SHOWN),
-        "next_day": first_day + timedelta(days=DAYS_SHOWN), "can_go_back": first_day > now.astimezone(zone).date(),
-        "last_day": first_day + timedelta(days=DAYS_SHOWN - 1), "error": error,
-        "alternatives": [(slot, slot.start.astimezone(zone)) for slot in alternatives],
-        "key": request.POST.get("key") or uuid.uuid4().hex, "form": form,
-        "mentor_zone": result.rules.zone.key, "has_schedule": bool(result.rules.lengths)}, status=status)
+    return render(
+        request,
+        "mentoring/sessions/book.html",
+        {
+            "tandem": tandem,
+            "partner": partner,
+            "moving": moving,
+            "zone": zone.key,
+            "zones": _zones(),
+            "length": result.length,
+            "lengths": result.rules.lengths,
+            "days": _slot_days(result.slots, zone),
+            "first_day": first_day,
+            "previous_day": first_day - timedelta(days=DAYS_SHOWN),
+            "next_day": first_day + timedelta(days=DAYS_SHOWN),
+            "can_go_back": first_day > now.astimezone(zone).date(),
+            "last_day": first_day + timedelta(days=DAYS_SHOWN - 1),
+            "error": error,
+            "alternatives": [(slot, slot.start.astimezone(zone)) for slot in alternatives],
+            "key": request.POST.get("key") or uuid.uuid4().hex,
+            "form": form,
+            "mentor_zone": result.rules.zone.key,
+            "has_schedule": bool(result.rules.lengths),
+        },
+        status=status,
+    )
 
 
 def _parse(parser, value):
@@ -199,30 +265,44 @@ def session_detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpRespons
     now = timezone.now()
     note = SessionNote.objects.filter(session=session, author=request.user).first()
     action = request.POST.get("form") if request.method == "POST" else None
-    agenda_form = AgendaForm(request.POST if action == "agenda" else None, initial={"agenda": session.agenda})
-    note_form = NoteForm(request.POST if action == "note" else None, initial={"text": note.text if note else ""})
+    agenda_form = AgendaForm(
+        request.POST if action == "agenda" else None, initial={"agenda": session.agenda}
+    )
+    note_form = NoteForm(
+        request.POST if action == "note" else None, initial={"text": note.text if note else ""}
+    )
     cancel_form = ReasonForm(request.POST if action == "cancel" else None, prefix="cancel")
     feedback_form = SessionFeedbackForm(request.POST if action == "feedback" else None)
     if request.method == "POST":
         try:
             if action == "agenda" and agenda_form.is_valid():
-                services.session_set_agenda(session=session, by=request.user, agenda=agenda_form.cleaned_data["agenda"])
+                services.session_set_agenda(
+                    session=session, by=request.user, agenda=agenda_form.cleaned_data["agenda"]
+                )
                 messages.success(request, _("The agenda has been saved."))
                 return redirect("mentoring:session", session_uuid=session.uuid)
             if action == "note" and note_form.is_valid():
-                services.session_note_save(session=session, by=request.user, text=note_form.cleaned_data["text"])
+                services.session_note_save(
+                    session=session, by=request.user, text=note_form.cleaned_data["text"]
+                )
                 messages.success(request, _("Your notes have been saved."))
                 return redirect("mentoring:session", session_uuid=session.uuid)
             if action == "cancel" and cancel_form.is_valid():
-                services.session_cancel(session=session, by=request.user, reason=cancel_form.cleaned_data["reason"])
-                messages.success(request, _("The session has been cancelled. Both of you get an e-mail."))
+                services.session_cancel(
+                    session=session, by=request.user, reason=cancel_form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("The session has been cancelled. Both of you get an e-mail.")
+                )
                 return redirect("mentoring:session", session_uuid=session.uuid)
             if action == "confirm":
                 services.session_confirm(session=session, by=request.user)
                 messages.success(request, _("The session is confirmed."))
                 return redirect("mentoring:session", session_uuid=session.uuid)
             if action == "feedback" and feedback_form.is_valid():
-                services.session_feedback_submit(session=session, by=request.user, **feedback_form.cleaned_data)
+                services.session_feedback_submit(
+                    session=session, by=request.user, **feedback_form.cleaned_data
+                )
                 messages.success(request, _("Thank you for your feedback."))
                 return redirect("mentoring:session", session_uuid=session.uuid)
             if action == "no_show":
@@ -230,8 +310,12 @@ def session_detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpRespons
                 messages.success(request, _("Noted: your tandem partner did not come."))
                 return redirect("mentoring:session", session_uuid=session.uuid)
         except services.SessionError as error:
-            target = {"agenda": agenda_form, "note": note_form, "cancel": cancel_form,
-                      "feedback": feedback_form}.get(action)
+            target = {
+                "agenda": agenda_form,
+                "note": note_form,
+                "cancel": cancel_form,
+                "feedback": feedback_form,
+            }.get(action)
             if target is not None:
                 _error(target, error)
             else:
@@ -240,11 +324,27 @@ def session_detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpRespons
     partner = session.mentee if role == "mentor" else session.mentor
     changes = list(session.changes.select_related("by"))
     has_feedback = SessionFeedback.objects.filter(session=session).exists()
-    return render(request, "mentoring/sessions/detail.html", {
-        "session": session, "role": role, "partner": partner, "info": info, "agenda_form": agenda_form,
-        "note_form": note_form, "cancel_form": cancel_form, "feedback_form": feedback_form, "changes": changes,
-        "started": now >= session.start, "has_feedback": has_feedback, "now": now,
-    }, status=400 if any(f.errors for f in (agenda_form, note_form, cancel_form, feedback_form)) else 200)
+    return render(
+        request,
+        "mentoring/sessions/detail.html",
+        {
+            "session": session,
+            "role": role,
+            "partner": partner,
+            "info": info,
+            "agenda_form": agenda_form,
+            "note_form": note_form,
+            "cancel_form": cancel_form,
+            "feedback_form": feedback_form,
+            "changes": changes,
+            "started": now >= session.start,
+            "has_feedback": has_feedback,
+            "now": now,
+        },
+        status=400
+        if any(f.errors for f in (agenda_form, note_form, cancel_form, feedback_form))
+        else 200,
+    )
 
 
 @login_required
@@ -254,9 +354,18 @@ def session_join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     open. The provider's template renders the client part (mentoring.video.providers)."""
     session = _session_for(request, session_uuid)
     info = join_info(session=session, user=request.user)
-    return render(request, "mentoring/sessions/join.html", {
-        "session": session, "info": info, "role": session.member_role(request.user),
-        "partner": session.mentee if session.member_role(request.user) == "mentor" else session.mentor})
+    return render(
+        request,
+        "mentoring/sessions/join.html",
+        {
+            "session": session,
+            "info": info,
+            "role": session.member_role(request.user),
+            "partner": session.mentee
+            if session.member_role(request.user) == "mentor"
+            else session.mentor,
+        },
+    )
 
 
 def _my_schedule(request: HttpRequest):
@@ -270,7 +379,9 @@ def availability(request: HttpRequest) -> HttpResponse:
     """The mentor's availability: settings, a weekly grid and date exceptions."""
     schedule = _my_schedule(request)
     action = request.POST.get("form") if request.method == "POST" else None
-    settings_form = ScheduleSettingsForm(request.POST if action == "settings" else None, instance=schedule)
+    settings_form = ScheduleSettingsForm(
+        request.POST if action == "settings" else None, instance=schedule
+    )
     windows = list(schedule.windows.all())
     weekly_form = WeeklyForm(request.POST if action == "weekly" else None, windows=windows)
     exception_form = ExceptionForm(request.POST if action == "exception" else None)
@@ -285,21 +396,36 @@ def availability(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your weekly availability has been saved."))
                 return redirect("mentoring:availability")
             if action == "exception" and exception_form.is_valid():
-                services.availability_add_exception(schedule=schedule, **exception_form.cleaned_data)
+                services.availability_add_exception(
+                    schedule=schedule, **exception_form.cleaned_data
+                )
                 messages.success(request, _("The date exception has been added."))
                 return redirect("mentoring:availability")
             if action == "remove_exception":
-                services.availability_remove_exception(schedule=schedule,
-                                                       exception_id=int(request.POST.get("exception", 0) or 0))
+                services.availability_remove_exception(
+                    schedule=schedule, exception_id=int(request.POST.get("exception", 0) or 0)
+                )
                 messages.success(request, _("The date exception has been removed."))
                 return redirect("mentoring:availability")
         except services.SessionError as error:
-            _error({"weekly": weekly_form, "exception": exception_form}.get(action, settings_form), error)
+            _error(
+                {"weekly": weekly_form, "exception": exception_form}.get(action, settings_form),
+                error,
+            )
         except ValueError:
             messages.error(request, _("Please choose an entry from the list."))
     invalid = any(f.errors for f in (settings_form, weekly_form, exception_form))
-    return render(request, "mentoring/sessions/availability.html", {
-        "schedule": schedule, "settings_form": settings_form, "weekly_form": weekly_form,
-        "exception_form": exception_form,
-        "exceptions": schedule.exceptions.filter(date_until__gte=timezone.localdate(timezone=schedule.zone)),
-    }, status=400 if invalid else 200)
+    return render(
+        request,
+        "mentoring/sessions/availability.html",
+        {
+            "schedule": schedule,
+            "settings_form": settings_form,
+            "weekly_form": weekly_form,
+            "exception_form": exception_form,
+            "exceptions": schedule.exceptions.filter(
+                date_until__gte=timezone.localdate(timezone=schedule.zone)
+            ),
+        },
+        status=400 if invalid else 200,
+    )

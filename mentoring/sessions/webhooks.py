@@ -63,17 +63,22 @@ def reservation(request: HttpRequest) -> JsonResponse:
         return _denied(_("This session is not booked (anymore)."))
     opens, closes = join_window(session.start, session.end)
     if not opens <= now < closes:
-        return _denied(_("This room is only open from 10 minutes before until 15 minutes after the session."))
-    return JsonResponse({
-        "id": _reservation_id(session),
-        "name": name,
-        # prosody closes the room at start_time + duration: count from now to the end of the window
-        "start_time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "duration": int((closes - now).total_seconds()),
-        "mail_owner": request.POST.get("mail_owner", ""),
-        "max_occupants": MAX_OCCUPANTS,
-        "lobby": True,
-    }, status=200)
+        return _denied(
+            _("This room is only open from 10 minutes before until 15 minutes after the session.")
+        )
+    return JsonResponse(
+        {
+            "id": _reservation_id(session),
+            "name": name,
+            # prosody closes the room at start_time + duration: count from now to the end of the window
+            "start_time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "duration": int((closes - now).total_seconds()),
+            "mail_owner": request.POST.get("mail_owner", ""),
+            "max_occupants": MAX_OCCUPANTS,
+            "lobby": True,
+        },
+        status=200,
+    )
 
 
 @csrf_exempt
@@ -138,8 +143,9 @@ def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
         return JsonResponse({"recorded": False})
     joined = event == "muc-occupant-joined"
     at = _event_time(occupant.get("joined_at") if joined else occupant.get("left_at"))
-    record = services.attendance_record(session=session, participant=str(occupant.get("id", "")), joined=joined,
-                                        at=at)
+    record = services.attendance_record(
+        session=session, participant=str(occupant.get("id", "")), joined=joined, at=at
+    )
     return JsonResponse({"recorded": record is not None})
 
 

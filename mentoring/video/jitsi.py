@@ -53,10 +53,15 @@ class JitsiServer:
 def configured_server() -> JitsiServer:
     from .. import conf
 
-    return JitsiServer(domain=conf.get("JITSI_DOMAIN"), app_id=conf.get("JITSI_APP_ID"),
-                       app_secret=conf.get("JITSI_APP_SECRET"), audience=conf.get("JITSI_AUDIENCE"),
-                       scheme=conf.get("JITSI_SCHEME"), jaas_key_id=conf.get("JITSI_JAAS_KEY_ID"),
-                       jaas_private_key=conf.get("JITSI_JAAS_PRIVATE_KEY"))
+    return JitsiServer(
+        domain=conf.get("JITSI_DOMAIN"),
+        app_id=conf.get("JITSI_APP_ID"),
+        app_secret=conf.get("JITSI_APP_SECRET"),
+        audience=conf.get("JITSI_AUDIENCE"),
+        scheme=conf.get("JITSI_SCHEME"),
+        jaas_key_id=conf.get("JITSI_JAAS_KEY_ID"),
+        jaas_private_key=conf.get("JITSI_JAAS_PRIVATE_KEY"),
+    )
 
 
 def is_public_test_server(domain: str) -> bool:
@@ -68,7 +73,9 @@ def is_public_test_server(domain: str) -> bool:
 
 def new_room_name() -> str:
     """Lower-case letters and digits only (safe in every Jitsi URL), no personal data."""
-    return base64.b32encode(secrets.token_bytes(ROOM_NAME_BYTES)).decode("ascii").rstrip("=").lower()
+    return (
+        base64.b32encode(secrets.token_bytes(ROOM_NAME_BYTES)).decode("ascii").rstrip("=").lower()
+    )
 
 
 def join_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -78,15 +85,32 @@ def join_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     return start - JOIN_EARLY, end + STAY_LATE
 
 
-def room_token(*, server: JitsiServer, room: str, user_id: str, display_name: str, moderator: bool,
-               start: datetime, end: datetime, now: datetime) -> str:
+def room_token(
+    *,
+    server: JitsiServer,
+    room: str,
+    user_id: str,
+    display_name: str,
+    moderator: bool,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> str:
     """A HS256 JWT for one participant of one session's room."""
     if not server.configured:
         raise ValueError("the Jitsi server is not configured")
     opens, closes = join_window(start, end)
     if server.jaas:
-        return _jaas_token(server=server, room=room, user_id=user_id, display_name=display_name,
-                           moderator=moderator, opens=opens, closes=closes, now=now)
+        return _jaas_token(
+            server=server,
+            room=room,
+            user_id=user_id,
+            display_name=display_name,
+            moderator=moderator,
+            opens=opens,
+            closes=closes,
+            now=now,
+        )
     claims = {
         "iss": server.app_id,
         "aud": server.audience,
@@ -96,26 +120,62 @@ def room_token(*, server: JitsiServer, room: str, user_id: str, display_name: st
         "nbf": int(opens.timestamp()),
         "exp": int(closes.timestamp()),
         "context": {
-            "user": {"id": user_id, "name": display_name, "moderator": moderator,
-                     "affiliation": "owner" if moderator else "member"},
-            "features": {"recording": False, "livestreaming": False, "transcription": False,
-                         "outbound-call": False, "sip-outbound-call": False},
+            "user": {
+                "id": user_id,
+                "name": display_name,
+                "moderator": moderator,
+                "affiliation": "owner" if moderator else "member",
+            },
+            "features": {
+                "recording": False,
+                "livestreaming": False,
+                "transcription": False,
+                "outbound-call": False,
+                "sip-outbound-call": False,
+            },
         },
     }
     return jwt.encode(claims, server.app_secret, algorithm="HS256")
 
 
-def _jaas_token(*, server: JitsiServer, room: str, user_id: str, display_name: str, moderator: bool,
-                opens: datetime, closes: datetime, now: datetime) -> str:
+def _jaas_token(
+    *,
+    server: JitsiServer,
+    room: str,
+    user_id: str,
+    display_name: str,
+    moderator: bool,
+    opens: datetime,
+    closes: datetime,
+    now: datetime,
+) -> str:
     """JaaS checks RS256 with the key id in the header, ``iss`` "chat", ``sub`` the tenant."""
     claims = {
-        "iss": "chat", "aud": "jitsi", "sub": server.app_id, "room": room,
-        "iat": int(now.timestamp()), "nbf": int(opens.timestamp()), "exp": int(closes.timestamp()),
+        "iss": "chat",
+        "aud": "jitsi",
+        "sub": server.app_id,
+        "room": room,
+        "iat": int(now.timestamp()),
+        "nbf": int(opens.timestamp()),
+        "exp": int(closes.timestamp()),
         "context": {
-            "user": {"id": user_id, "name": display_name, "moderator": "true" if moderator else "false"},
-            "features": {"recording": "false", "livestreaming": "false", "transcription": "false",
-                         "outbound-call": "false", "sip-outbound-call": "false"},
+            "user": {
+                "id": user_id,
+                "name": display_name,
+                "moderator": "true" if moderator else "false",
+            },
+            "features": {
+                "recording": "false",
+                "livestreaming": "false",
+                "transcription": "false",
+                "outbound-call": "false",
+                "sip-outbound-call": "false",
+            },
         },
     }
-    return jwt.encode(claims, server.jaas_private_key, algorithm="RS256",
-                      headers={"kid": server.jaas_key_id, "typ": "JWT"})
+    return jwt.encode(
+        claims,
+        server.jaas_private_key,
+        algorithm="RS256",
+        headers={"kid": server.jaas_key_id, "typ": "JWT"},
+    )

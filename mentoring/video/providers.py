@@ -62,7 +62,9 @@ class RoomAccess:
 
     room: str  # the room path on the provider's server
     token: str = ""  # credential that admits this participant to this room only
-    client: Mapping[str, str] = field(default_factory=dict)  # further values for the client template
+    client: Mapping[str, str] = field(
+        default_factory=dict
+    )  # further values for the client template
 
 
 class VideoProvider:
@@ -123,22 +125,38 @@ class JitsiProvider(VideoProvider):
         if not server.domain:
             return VideoHost()
         base_url = server.base_url
-        script_url = (f"{base_url}/{server.app_id}/external_api.js" if server.jaas
-                      else f"{base_url}/external_api.js")
-        return VideoHost(domain=server.domain, base_url=base_url, script_url=script_url,
-                         public_server=is_public_test_server(server.domain) and not server.jaas)
+        script_url = (
+            f"{base_url}/{server.app_id}/external_api.js"
+            if server.jaas
+            else f"{base_url}/external_api.js"
+        )
+        return VideoHost(
+            domain=server.domain,
+            base_url=base_url,
+            script_url=script_url,
+            public_server=is_public_test_server(server.domain) and not server.jaas,
+        )
 
     def join(self, *, session, participant: Participant, now: datetime) -> RoomAccess:
         server = self.server()
-        token = room_token(server=server, room=session.room_name, user_id=participant.id,
-                           display_name=participant.name, moderator=participant.moderator,
-                           start=session.start, end=session.end, now=now)
+        token = room_token(
+            server=server,
+            room=session.room_name,
+            user_id=participant.id,
+            display_name=participant.name,
+            moderator=participant.moderator,
+            start=session.start,
+            end=session.end,
+            now=now,
+        )
         return RoomAccess(room=server.room_path(session.room_name), token=token)
 
     def setup_hint(self) -> str:
-        return _("For the site's administrators: set the environment variables JITSI_DOMAIN, JITSI_APP_ID and "
-                 "JITSI_APP_SECRET (the settings TANDEM_MENTORING_JITSI_DOMAIN, _APP_ID and _APP_SECRET; see "
-                 "docs/jitsi.md), restart the site and check the server with “python manage.py jitsi_check”.")
+        return _(
+            "For the site's administrators: set the environment variables JITSI_DOMAIN, JITSI_APP_ID and "
+            "JITSI_APP_SECRET (the settings TANDEM_MENTORING_JITSI_DOMAIN, _APP_ID and _APP_SECRET; see "
+            "docs/jitsi.md), restart the site and check the server with “python manage.py jitsi_check”."
+        )
 
 
 # --- The registry -------------------------------------------------------------------------------
@@ -151,8 +169,10 @@ class VideoProviderError(ImproperlyConfigured):
 class UnknownVideoProvider(VideoProviderError):
     def __init__(self, name: str, registered: list[str]):
         self.name, self.registered = name, registered
-        super().__init__(f"No video provider is registered under the name {name!r} "
-                         f"(TANDEM_MENTORING_VIDEO_PROVIDER); registered: {', '.join(registered)}.")
+        super().__init__(
+            f"No video provider is registered under the name {name!r} "
+            f"(TANDEM_MENTORING_VIDEO_PROVIDER); registered: {', '.join(registered)}."
+        )
 
 
 def _providers_from(result) -> list[VideoProvider]:
@@ -161,11 +181,15 @@ def _providers_from(result) -> list[VideoProvider]:
     for item in items:
         provider = item() if isinstance(item, type) and issubclass(item, VideoProvider) else item
         if not isinstance(provider, VideoProvider):
-            raise VideoProviderError(f"The hook {HOOK!r} returned {item!r}; it must return a VideoProvider "
-                                     "subclass or instance (mentoring.video.providers), or a list of them.")
+            raise VideoProviderError(
+                f"The hook {HOOK!r} returned {item!r}; it must return a VideoProvider "
+                "subclass or instance (mentoring.video.providers), or a list of them."
+            )
         if not _NAME.match(provider.name or ""):
-            raise VideoProviderError(f"The video provider {provider!r} needs a name of lower-case letters, "
-                                     "digits, '-' and '_' (at most 50).")
+            raise VideoProviderError(
+                f"The video provider {provider!r} needs a name of lower-case letters, "
+                "digits, '-' and '_' (at most 50)."
+            )
         found.append(provider)
     return found
 
@@ -197,12 +221,15 @@ def get_video_provider(name: str | None = None) -> VideoProvider:
 def problem_for_administrators(error: VideoProviderError) -> str:
     """What the join page tells administrators when no provider can be used (translated)."""
     if isinstance(error, UnknownVideoProvider):
-        return _("For the site's administrators: the setting TANDEM_MENTORING_VIDEO_PROVIDER names the video "
-                 "provider “%(name)s”, which is not registered. Registered video providers: %(registered)s. "
-                 "See docs/video-providers.md and check the site with “python manage.py check”.") % {
-            "name": error.name, "registered": ", ".join(error.registered)}
-    return _("For the site's administrators: a video provider cannot be loaded. Check the site with "
-             "“python manage.py check” (see docs/video-providers.md).")
+        return _(
+            "For the site's administrators: the setting TANDEM_MENTORING_VIDEO_PROVIDER names the video "
+            "provider “%(name)s”, which is not registered. Registered video providers: %(registered)s. "
+            "See docs/video-providers.md and check the site with “python manage.py check”."
+        ) % {"name": error.name, "registered": ", ".join(error.registered)}
+    return _(
+        "For the site's administrators: a video provider cannot be loaded. Check the site with "
+        "“python manage.py check” (see docs/video-providers.md)."
+    )
 
 
 def display_name(user) -> str:

@@ -31,8 +31,14 @@ Level = Literal["ok", "warning", "error"]
 # STUN/TURN and analytics hosts outside the organisation. meet.jit.si's relay is the default
 # in many copies of config.js; Google's STUN servers are the default in many WebRTC examples.
 THIRD_PARTY_MEDIA_HOSTS = (
-    "meet-jit-si-turnrelay.jitsi.net", "jitsi.net", "stun.l.google.com", "l.google.com",
-    "stun.services.mozilla.com", "global.stun.twilio.com", "stun.stunprotocol.org", "stun.nextcloud.com",
+    "meet-jit-si-turnrelay.jitsi.net",
+    "jitsi.net",
+    "stun.l.google.com",
+    "l.google.com",
+    "stun.services.mozilla.com",
+    "global.stun.twilio.com",
+    "stun.stunprotocol.org",
+    "stun.nextcloud.com",
 )
 
 _session = requests.Session()
@@ -90,8 +96,12 @@ def fetch_external_api_url(base_url: str) -> str:
 
 def _causes(exc: BaseException) -> BaseException | None:
     """The exception behind ``exc``: its cause, context, urllib3's ``.reason`` or first argument."""
-    for candidate in (exc.__cause__, exc.__context__, getattr(exc, "reason", None),
-                      exc.args[0] if exc.args else None):
+    for candidate in (
+        exc.__cause__,
+        exc.__context__,
+        getattr(exc, "reason", None),
+        exc.args[0] if exc.args else None,
+    ):
         if isinstance(candidate, BaseException):
             return candidate
     return None
@@ -111,32 +121,66 @@ def _unavailable(exc: requests.RequestException, *, url: str, timeout: float) ->
     host = urlsplit(url).hostname or url
     chain = _chain(exc)
     text = " ".join(str(item) for item in chain)
-    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
+    if isinstance(exc, requests.exceptions.SSLError) or any(
+        isinstance(e, ssl.SSLError) for e in chain
+    ):
         innermost = chain[-1]
         reason = str(getattr(innermost, "reason", "") or innermost) or innermost.__class__.__name__
         return JitsiUnavailable(
-            _("Cannot reach %(url)s securely: the TLS connection failed (%(reason)s). Check the "
-              "certificate (valid, not expired, issued for %(host)s, complete chain).")
-            % {"url": url, "reason": reason[:200], "host": host}, url=url, reason="tls")
+            _(
+                "Cannot reach %(url)s securely: the TLS connection failed (%(reason)s). Check the "
+                "certificate (valid, not expired, issued for %(host)s, complete chain)."
+            )
+            % {"url": url, "reason": reason[:200], "host": host},
+            url=url,
+            reason="tls",
+        )
     if isinstance(exc, requests.exceptions.Timeout):
         return JitsiUnavailable(
-            _("Cannot reach %(url)s: no answer within %(timeout)s seconds (timeout). Check the "
-              "firewall and that the server is running.") % {"url": url, "timeout": f"{timeout:g}"},
-            url=url, reason="timeout")
-    if any(isinstance(e, socket.gaierror) for e in chain) or "NameResolutionError" in text \
-            or "Name or service not known" in text or "getaddrinfo failed" in text \
-            or "nodename nor servname" in text or "Temporary failure in name resolution" in text:
+            _(
+                "Cannot reach %(url)s: no answer within %(timeout)s seconds (timeout). Check the "
+                "firewall and that the server is running."
+            )
+            % {"url": url, "timeout": f"{timeout:g}"},
+            url=url,
+            reason="timeout",
+        )
+    if (
+        any(isinstance(e, socket.gaierror) for e in chain)
+        or "NameResolutionError" in text
+        or "Name or service not known" in text
+        or "getaddrinfo failed" in text
+        or "nodename nor servname" in text
+        or "Temporary failure in name resolution" in text
+    ):
         return JitsiUnavailable(
-            _("Cannot reach %(url)s: the name %(host)s cannot be resolved (DNS). Check the spelling "
-              "of the domain and its DNS record.") % {"url": url, "host": host}, url=url, reason="dns")
-    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "Connection refused" in text \
-            or "actively refused" in text:
+            _(
+                "Cannot reach %(url)s: the name %(host)s cannot be resolved (DNS). Check the spelling "
+                "of the domain and its DNS record."
+            )
+            % {"url": url, "host": host},
+            url=url,
+            reason="dns",
+        )
+    if (
+        any(isinstance(e, ConnectionRefusedError) for e in chain)
+        or "Connection refused" in text
+        or "actively refused" in text
+    ):
         return JitsiUnavailable(
-            _("Cannot reach %(url)s: the connection was refused. Is the web server running and the "
-              "port open?") % {"url": url}, url=url, reason="refused")
+            _(
+                "Cannot reach %(url)s: the connection was refused. Is the web server running and the "
+                "port open?"
+            )
+            % {"url": url},
+            url=url,
+            reason="refused",
+        )
     return JitsiUnavailable(
         _("Cannot reach %(url)s: %(reason)s") % {"url": url, "reason": str(chain[-1])[:200]},
-        url=url, reason="connection")
+        url=url,
+        reason="connection",
+    )
 
 
 def fetch(url: str, *, timeout: float, allow_error_status: bool = False) -> requests.Response:
@@ -150,11 +194,15 @@ def fetch(url: str, *, timeout: float, allow_error_status: bool = False) -> requ
         raise JitsiUnavailable(
             _("%(url)s answered with HTTP status %(status)s instead of 200.")
             % {"url": url, "status": response.status_code},
-            url=url, reason="http", status=response.status_code)
+            url=url,
+            reason="http",
+            status=response.status_code,
+        )
     return response
 
 
 # --- reading config.js (heuristic) --------------------------------------------------------------
+
 
 def strip_js_comments(source: str) -> str:
     """Remove // and /* */ comments, leaving string literals (with their "//" in URLs) alone."""
@@ -228,9 +276,9 @@ def _read_value(text: str, start: int) -> str:
     if i >= len(text):
         return ""
     if text[i] in "{[(":
-        return text[i:_balanced(text, i)]
+        return text[i : _balanced(text, i)]
     if text[i] in "\"'`":
-        return text[i:_skip_string(text, i)]
+        return text[i : _skip_string(text, i)]
     end = i
     while end < len(text) and text[end] not in ",;\n}]":
         end += 1
@@ -257,7 +305,9 @@ def _find(text: str, path: list[str], *, top_level_only: bool) -> list[tuple[int
     found: list[tuple[int, str]] = []
     head = re.escape(path[0])
     # object property or assignment of the first segment: "prejoinConfig: {...}", "config.x = ..."
-    for match in re.finditer(rf"(?<![\w$.])(?:config\s*\.\s*)?['\"]?{head}['\"]?\s*(?::|=(?!=))", text):
+    for match in re.finditer(
+        rf"(?<![\w$.])(?:config\s*\.\s*)?['\"]?{head}['\"]?\s*(?::|=(?!=))", text
+    ):
         if top_level_only and _depth_at(text, match.start()) != 0:
             continue
         value = _read_value(text, match.end())
@@ -265,8 +315,12 @@ def _find(text: str, path: list[str], *, top_level_only: bool) -> list[tuple[int
             found.append((match.start(), value))
         elif value.startswith("{"):
             inner = value[1:-1]
-            offset = match.end() + (len(text[match.end():]) - len(text[match.end():].lstrip())) + 1
-            found.extend((offset + pos, raw) for pos, raw in _find(inner, path[1:], top_level_only=True))
+            offset = (
+                match.end() + (len(text[match.end() :]) - len(text[match.end() :].lstrip())) + 1
+            )
+            found.extend(
+                (offset + pos, raw) for pos, raw in _find(inner, path[1:], top_level_only=True)
+            )
     if len(path) > 1:
         dotted = r"\s*\.\s*".join(re.escape(part) for part in path)
         for match in re.finditer(rf"(?<![\w$.])(?:config\s*\.\s*)?{dotted}\s*=(?!=)", text):
@@ -310,33 +364,61 @@ def _config_findings(source: str) -> list[Finding]:
 
     third_party = _bool(config_value(text, "disableThirdPartyRequests"))
     if third_party:
-        findings.append(Finding("ok", _("config.js blocks requests to third parties (%(setting)s).")
-                                % setting("disableThirdPartyRequests: true")))
+        findings.append(
+            Finding(
+                "ok",
+                _("config.js blocks requests to third parties (%(setting)s).")
+                % setting("disableThirdPartyRequests: true"),
+            )
+        )
     else:
-        findings.append(Finding(
-            "error",
-            _("config.js does not set %(setting)s: browsers may load avatars (Gravatar) and other "
-              "resources from third parties and reveal who takes part.") % setting("disableThirdPartyRequests: true"),
-            _("Set %(setting)s in config.js (Docker: add it to custom-config.js).")
-            % setting("disableThirdPartyRequests: true")))
+        findings.append(
+            Finding(
+                "error",
+                _(
+                    "config.js does not set %(setting)s: browsers may load avatars (Gravatar) and other "
+                    "resources from third parties and reveal who takes part."
+                )
+                % setting("disableThirdPartyRequests: true"),
+                _("Set %(setting)s in config.js (Docker: add it to custom-config.js).")
+                % setting("disableThirdPartyRequests: true"),
+            )
+        )
         gravatar_off = _bool(config_value(text, "gravatar.disabled"))
         if not gravatar_off:
-            findings.append(Finding(
-                "warning", _("Avatars may be loaded from Gravatar, a third party."),
-                _("Set %(setting)s in config.js.") % setting("gravatar: { disabled: true }")))
+            findings.append(
+                Finding(
+                    "warning",
+                    _("Avatars may be loaded from Gravatar, a third party."),
+                    _("Set %(setting)s in config.js.") % setting("gravatar: { disabled: true }"),
+                )
+            )
 
     prejoin = _bool(config_value(text, "prejoinConfig.enabled"))
     if prejoin is None:
         prejoin = _bool(config_value(text, "prejoinPageEnabled"))
     if prejoin:
-        findings.append(Finding("ok", _("The prejoin page is enabled: people see their camera, microphone "
-                                        "and name before they join.")))
+        findings.append(
+            Finding(
+                "ok",
+                _(
+                    "The prejoin page is enabled: people see their camera, microphone "
+                    "and name before they join."
+                ),
+            )
+        )
     else:
-        findings.append(Finding(
-            "warning", _("The prejoin page is not enabled: people join with camera and microphone "
-                         "without checking them first."),
-            _("Set %(setting)s in config.js (Docker: ENABLE_PREJOIN_PAGE=true).")
-            % setting("prejoinConfig: { enabled: true }")))
+        findings.append(
+            Finding(
+                "warning",
+                _(
+                    "The prejoin page is not enabled: people join with camera and microphone "
+                    "without checking them first."
+                ),
+                _("Set %(setting)s in config.js (Docker: ENABLE_PREJOIN_PAGE=true).")
+                % setting("prejoinConfig: { enabled: true }"),
+            )
+        )
 
     recording_keys = {
         "fileRecordingsEnabled": "fileRecordingsEnabled: false",
@@ -345,90 +427,178 @@ def _config_findings(source: str) -> list[Finding]:
         "liveStreaming.enabled": "liveStreaming: { enabled: false }",
         "localRecording.enabled": "localRecording: { disable: true }",
     }
-    recording_on = [(key, code) for key, code in recording_keys.items() if _bool(config_value(text, key))]
+    recording_on = [
+        (key, code) for key, code in recording_keys.items() if _bool(config_value(text, key))
+    ]
     for key, code in recording_on:
-        findings.append(Finding(
-            "error", _("config.js enables recording or streaming (%(key)s): sessions must never be "
-                       "recorded.") % {"key": key},
-            _("Set %(setting)s in config.js and do not install Jibri (Docker: ENABLE_RECORDING=0, "
-              "ENABLE_LIVESTREAMING=false).") % setting(code)))
+        findings.append(
+            Finding(
+                "error",
+                _(
+                    "config.js enables recording or streaming (%(key)s): sessions must never be "
+                    "recorded."
+                )
+                % {"key": key},
+                _(
+                    "Set %(setting)s in config.js and do not install Jibri (Docker: ENABLE_RECORDING=0, "
+                    "ENABLE_LIVESTREAMING=false)."
+                )
+                % setting(code),
+            )
+        )
     if not recording_on:
-        findings.append(Finding("ok", _("Recording and live streaming are not enabled in config.js.")))
+        findings.append(
+            Finding("ok", _("Recording and live streaming are not enabled in config.js."))
+        )
     if not _empty(config_value(text, "hiddenDomain")):
-        findings.append(Finding(
-            "warning", _("config.js names a hidden domain for recorders or transcribers (Jibri, Jigasi)."),
-            _("Remove %(setting)s from config.js and do not run Jibri or Jigasi's transcriber.")
-            % setting("hiddenDomain")))
+        findings.append(
+            Finding(
+                "warning",
+                _("config.js names a hidden domain for recorders or transcribers (Jibri, Jigasi)."),
+                _("Remove %(setting)s from config.js and do not run Jibri or Jigasi's transcriber.")
+                % setting("hiddenDomain"),
+            )
+        )
     if not _bool(config_value(text, "localRecording.disable")):
-        findings.append(Finding(
-            "warning", _("Local recording (saved in the moderator's browser) is not switched off."),
-            _("Set %(setting)s in config.js (Docker: DISABLE_LOCAL_RECORDING=true).")
-            % setting("localRecording: { disable: true }")))
+        findings.append(
+            Finding(
+                "warning",
+                _("Local recording (saved in the moderator's browser) is not switched off."),
+                _("Set %(setting)s in config.js (Docker: DISABLE_LOCAL_RECORDING=true).")
+                % setting("localRecording: { disable: true }"),
+            )
+        )
 
-    transcription = [key for key in ("transcribingEnabled", "transcription.enabled")
-                     if _bool(config_value(text, key))]
+    transcription = [
+        key
+        for key in ("transcribingEnabled", "transcription.enabled")
+        if _bool(config_value(text, key))
+    ]
     if transcription:
-        findings.append(Finding(
-            "error", _("config.js enables transcription (%(key)s): speech would be sent to a "
-                       "transcription service.") % {"key": ", ".join(transcription)},
-            _("Set %(setting)s in config.js, remove Jigasi's transcriber (Docker: "
-              "ENABLE_TRANSCRIPTIONS=0).") % setting("transcription: { enabled: false }")))
+        findings.append(
+            Finding(
+                "error",
+                _(
+                    "config.js enables transcription (%(key)s): speech would be sent to a "
+                    "transcription service."
+                )
+                % {"key": ", ".join(transcription)},
+                _(
+                    "Set %(setting)s in config.js, remove Jigasi's transcriber (Docker: "
+                    "ENABLE_TRANSCRIPTIONS=0)."
+                )
+                % setting("transcription: { enabled: false }"),
+            )
+        )
     else:
         findings.append(Finding("ok", _("Transcription is not enabled in config.js.")))
 
     lowered = text.lower()
     media_hosts = sorted({host for host in THIRD_PARTY_MEDIA_HOSTS if host in lowered})
-    media_hosts = [host for host in media_hosts
-                   if not any(other != host and other.endswith("." + host) for other in media_hosts)]
+    media_hosts = [
+        host
+        for host in media_hosts
+        if not any(other != host and other.endswith("." + host) for other in media_hosts)
+    ]
     if media_hosts:
-        findings.append(Finding(
-            "error", _("config.js uses STUN/TURN servers of third parties (%(hosts)s): they learn the "
-                       "IP addresses of everyone in a session.") % {"hosts": ", ".join(media_hosts)},
-            _("Run your own STUN/TURN server (coturn) and point %(setting)s at it, or remove the "
-              "entry (Docker: P2P_STUN_SERVERS, TURN_HOST).") % setting("p2p.stunServers")))
+        findings.append(
+            Finding(
+                "error",
+                _(
+                    "config.js uses STUN/TURN servers of third parties (%(hosts)s): they learn the "
+                    "IP addresses of everyone in a session."
+                )
+                % {"hosts": ", ".join(media_hosts)},
+                _(
+                    "Run your own STUN/TURN server (coturn) and point %(setting)s at it, or remove the "
+                    "entry (Docker: P2P_STUN_SERVERS, TURN_HOST)."
+                )
+                % setting("p2p.stunServers"),
+            )
+        )
     else:
         findings.append(Finding("ok", _("No third-party STUN/TURN servers in config.js.")))
 
-    trackers = [key for key in ("analytics.googleAnalyticsTrackingId", "googleAnalyticsTrackingId",
-                                "analytics.amplitudeAPPKey", "analytics.matomoEndpoint", "analytics.scriptURLs",
-                                "callStatsID")
-                if not _empty(config_value(text, key))]
+    trackers = [
+        key
+        for key in (
+            "analytics.googleAnalyticsTrackingId",
+            "googleAnalyticsTrackingId",
+            "analytics.amplitudeAPPKey",
+            "analytics.matomoEndpoint",
+            "analytics.scriptURLs",
+            "callStatsID",
+        )
+        if not _empty(config_value(text, key))
+    ]
     if trackers:
-        findings.append(Finding(
-            "error", _("config.js sends usage data to analytics services (%(keys)s).")
-            % {"keys": ", ".join(trackers)},
-            _("Remove these settings so that %(setting)s stays empty (Docker: unset GOOGLE_ANALYTICS_ID, "
-              "AMPLITUDE_ID, MATOMO_*, ANALYTICS_SCRIPT_URLS).") % setting("analytics: {}")))
+        findings.append(
+            Finding(
+                "error",
+                _("config.js sends usage data to analytics services (%(keys)s).")
+                % {"keys": ", ".join(trackers)},
+                _(
+                    "Remove these settings so that %(setting)s stays empty (Docker: unset GOOGLE_ANALYTICS_ID, "
+                    "AMPLITUDE_ID, MATOMO_*, ANALYTICS_SCRIPT_URLS)."
+                )
+                % setting("analytics: {}"),
+            )
+        )
     else:
         findings.append(Finding("ok", _("No analytics services in config.js.")))
     if _bool(config_value(text, "analytics.rtcstatsEnabled")):
-        findings.append(Finding(
-            "warning", _("rtcstats collects connection statistics of every participant."),
-            _("Set %(setting)s unless you need it and run the rtcstats server yourself.")
-            % setting("analytics: { rtcstatsEnabled: false }")))
+        findings.append(
+            Finding(
+                "warning",
+                _("rtcstats collects connection statistics of every participant."),
+                _("Set %(setting)s unless you need it and run the rtcstats server yourself.")
+                % setting("analytics: { rtcstatsEnabled: false }"),
+            )
+        )
 
     if not _bool(config_value(text, "enableInsecureRoomNameWarning")):
-        findings.append(Finding(
-            "warning", _("Rooms with guessable names created by hand are not flagged."),
-            _("Set %(setting)s in config.js.") % setting("enableInsecureRoomNameWarning: true")))
+        findings.append(
+            Finding(
+                "warning",
+                _("Rooms with guessable names created by hand are not flagged."),
+                _("Set %(setting)s in config.js.") % setting("enableInsecureRoomNameWarning: true"),
+            )
+        )
     if not _bool(config_value(text, "doNotStoreRoom")):
-        findings.append(Finding(
-            "warning", _("Browsers keep a list of recent rooms, visible on shared computers."),
-            _("Set %(setting)s in config.js.") % setting("doNotStoreRoom: true")))
+        findings.append(
+            Finding(
+                "warning",
+                _("Browsers keep a list of recent rooms, visible on shared computers."),
+                _("Set %(setting)s in config.js.") % setting("doNotStoreRoom: true"),
+            )
+        )
     if not _empty(config_value(text, "hosts.anonymousdomain")):
-        findings.append(Finding(
-            "warning", _("Guest access is enabled (hosts.anonymousdomain): people without a Tandem token "
-                         "can enter rooms."),
-            _("Remove the guest domain (Docker: ENABLE_GUESTS=0) and keep %(setting)s in prosody.")
-            % setting("allow_empty_token = false")))
+        findings.append(
+            Finding(
+                "warning",
+                _(
+                    "Guest access is enabled (hosts.anonymousdomain): people without a Tandem token "
+                    "can enter rooms."
+                ),
+                _(
+                    "Remove the guest domain (Docker: ENABLE_GUESTS=0) and keep %(setting)s in prosody."
+                )
+                % setting("allow_empty_token = false"),
+            )
+        )
     if _bool(config_value(text, "e2ee.disabled")):
-        findings.append(Finding(
-            "warning", _("End-to-end encryption is switched off in config.js."),
-            _("Remove %(setting)s from config.js.") % setting("e2ee: { disabled: true }")))
+        findings.append(
+            Finding(
+                "warning",
+                _("End-to-end encryption is switched off in config.js."),
+                _("Remove %(setting)s from config.js.") % setting("e2ee: { disabled: true }"),
+            )
+        )
     return findings
 
 
 # --- the check ------------------------------------------------------------------------------------
+
 
 def _is_public_test_server(host: str) -> str:
     host = host.lower().rstrip(".")
@@ -458,39 +628,77 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
 
     public = _is_public_test_server(host)
     if public:
-        findings.append(Finding(
-            "warning", _("%(host)s is a public server: anyone can use it and its operator is not bound "
-                         "by your data processing agreement. Fine for a try-out, never for mentoring "
-                         "conversations.") % {"host": host},
-            _("Set %(setting)s to your organisation's own Jitsi Meet server (see docs/jitsi.md).")
-            % {"setting": "TANDEM_MENTORING_JITSI_DOMAIN"}))
+        findings.append(
+            Finding(
+                "warning",
+                _(
+                    "%(host)s is a public server: anyone can use it and its operator is not bound "
+                    "by your data processing agreement. Fine for a try-out, never for mentoring "
+                    "conversations."
+                )
+                % {"host": host},
+                _(
+                    "Set %(setting)s to your organisation's own Jitsi Meet server (see docs/jitsi.md)."
+                )
+                % {"setting": "TANDEM_MENTORING_JITSI_DOMAIN"},
+            )
+        )
     if parts.scheme == "http" and host not in {"127.0.0.1", "localhost", "::1"}:
-        findings.append(Finding(
-            "error", _("%(url)s is reached without encryption (http).") % {"url": base_url},
-            _("Serve Jitsi over HTTPS and set %(setting)s.") % {"setting": 'TANDEM_MENTORING_JITSI_SCHEME = "https"'}))
+        findings.append(
+            Finding(
+                "error",
+                _("%(url)s is reached without encryption (http).") % {"url": base_url},
+                _("Serve Jitsi over HTTPS and set %(setting)s.")
+                % {"setting": 'TANDEM_MENTORING_JITSI_SCHEME = "https"'},
+            )
+        )
 
     api_url = fetch_external_api_url(base_url)
     try:
         response = fetch(api_url, timeout=timeout, allow_error_status=True)
     except JitsiUnavailable as exc:
-        findings.append(Finding("error", exc.message, _("Check TANDEM_MENTORING_JITSI_DOMAIN and "
-                                                        "TANDEM_MENTORING_JITSI_SCHEME, DNS, firewall "
-                                                        "and the web server of the Jitsi host.")))
+        findings.append(
+            Finding(
+                "error",
+                exc.message,
+                _(
+                    "Check TANDEM_MENTORING_JITSI_DOMAIN and "
+                    "TANDEM_MENTORING_JITSI_SCHEME, DNS, firewall "
+                    "and the web server of the Jitsi host."
+                ),
+            )
+        )
         return findings
     findings.append(Finding("ok", _("The server at %(url)s answers.") % {"url": base_url}))
     if response.status_code != 200:
-        findings.append(Finding(
-            "error", _("%(url)s answered with HTTP status %(status)s instead of the IFrame API.")
-            % {"url": api_url, "status": response.status_code},
-            _("Install jitsi-meet-web and let the web server serve /external_api.js (it comes from "
-              "jitsi-meet's libs folder).")))
+        findings.append(
+            Finding(
+                "error",
+                _("%(url)s answered with HTTP status %(status)s instead of the IFrame API.")
+                % {"url": api_url, "status": response.status_code},
+                _(
+                    "Install jitsi-meet-web and let the web server serve /external_api.js (it comes from "
+                    "jitsi-meet's libs folder)."
+                ),
+            )
+        )
     elif _looks_like_html(response) or not any(
-            marker in response.text for marker in ("JitsiMeetExternalAPI", "jitsi_meet_external_api")):
-        findings.append(Finding(
-            "error", _("%(url)s does not serve the Jitsi IFrame API (JavaScript) but an HTML page or "
-                       "something else.") % {"url": api_url},
-            _("Check the web server (nginx) configuration of Jitsi: /external_api.js must be served "
-              "from jitsi-meet's libs folder as application/javascript.")))
+        marker in response.text for marker in ("JitsiMeetExternalAPI", "jitsi_meet_external_api")
+    ):
+        findings.append(
+            Finding(
+                "error",
+                _(
+                    "%(url)s does not serve the Jitsi IFrame API (JavaScript) but an HTML page or "
+                    "something else."
+                )
+                % {"url": api_url},
+                _(
+                    "Check the web server (nginx) configuration of Jitsi: /external_api.js must be served "
+                    "from jitsi-meet's libs folder as application/javascript."
+                ),
+            )
+        )
     else:
         findings.append(Finding("ok", _("The IFrame API is served at %(url)s.") % {"url": api_url}))
 
@@ -498,13 +706,29 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
     try:
         config_response = fetch(config_url, timeout=timeout)
     except JitsiUnavailable as exc:
-        findings.append(Finding("error", exc.message,
-                                _("Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js).")))
+        findings.append(
+            Finding(
+                "error",
+                exc.message,
+                _(
+                    "Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js)."
+                ),
+            )
+        )
     else:
-        if _looks_like_html(config_response) and "config" not in strip_js_comments(config_response.text)[:2000]:
-            findings.append(Finding(
-                "error", _("%(url)s is an HTML page, not Jitsi's configuration.") % {"url": config_url},
-                _("Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js).")))
+        if (
+            _looks_like_html(config_response)
+            and "config" not in strip_js_comments(config_response.text)[:2000]
+        ):
+            findings.append(
+                Finding(
+                    "error",
+                    _("%(url)s is an HTML page, not Jitsi's configuration.") % {"url": config_url},
+                    _(
+                        "Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js)."
+                    ),
+                )
+            )
         else:
             findings.extend(_config_findings(config_response.text))
 
@@ -513,9 +737,18 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
         try:
             fetch(absolute, timeout=timeout)
         except JitsiUnavailable as exc:
-            findings.append(Finding("error", _("Health check failed: %(reason)s") % {"reason": exc.message},
-                                    _("Check prosody, jicofo and the videobridge on the Jitsi host "
-                                      "(systemctl status prosody jicofo jitsi-videobridge2).")))
+            findings.append(
+                Finding(
+                    "error",
+                    _("Health check failed: %(reason)s") % {"reason": exc.message},
+                    _(
+                        "Check prosody, jicofo and the videobridge on the Jitsi host "
+                        "(systemctl status prosody jicofo jitsi-videobridge2)."
+                    ),
+                )
+            )
         else:
-            findings.append(Finding("ok", _("The health endpoint %(url)s answers 200.") % {"url": absolute}))
+            findings.append(
+                Finding("ok", _("The health endpoint %(url)s answers 200.") % {"url": absolute})
+            )
     return findings

@@ -121,8 +121,16 @@ def test_single_range(rf, field_file, header, first, last):
     assert body(response) == CONTENT[first : last + 1]
 
 
-@pytest.mark.parametrize("header", [f"bytes={SIZE}-", f"bytes={SIZE + 1}-{SIZE + 9}",
-                                    "bytes=50-10", "bytes=-0", "bytes=999999999999999999999-"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"bytes={SIZE}-",
+        f"bytes={SIZE + 1}-{SIZE + 9}",
+        "bytes=50-10",
+        "bytes=-0",
+        "bytes=999999999999999999999-",
+    ],
+)
 def test_unsatisfiable_range(rf, field_file, header):
     response = serve(rf, field_file, headers={"range": header})
     assert response.status_code == 416
@@ -134,8 +142,17 @@ def test_unsatisfiable_range(rf, field_file, header):
 
 @pytest.mark.parametrize(
     "header",
-    ["bytes=0-1,5-6", "bytes=0-99, 200-299", "items=0-5", "bytes=abc", "bytes=", "bytes=-",
-     "0-99", "bytes=1-2-3", "bytes=" + "9" * 5000 + "-"],
+    [
+        "bytes=0-1,5-6",
+        "bytes=0-99, 200-299",
+        "items=0-5",
+        "bytes=abc",
+        "bytes=",
+        "bytes=-",
+        "0-99",
+        "bytes=1-2-3",
+        "bytes=" + "9" * 5000 + "-",
+    ],
 )
 def test_multiple_or_foreign_ranges_get_the_whole_file(rf, field_file, header):
     response = serve(rf, field_file, headers={"range": header})
@@ -198,8 +215,9 @@ def test_content_disposition_with_a_german_filename(rf, field_file):
 
 
 def test_filename_cannot_inject_paths_or_headers(rf, field_file):
-    header = serve(rf, field_file, filename="../../etc/passwd\r\nSet-Cookie: x=1",
-                   as_attachment=True)["Content-Disposition"]
+    header = serve(
+        rf, field_file, filename="../../etc/passwd\r\nSet-Cookie: x=1", as_attachment=True
+    )["Content-Disposition"]
     assert "\r" not in header and "\n" not in header and "/" not in header
     assert header == 'attachment; filename=".._.._etc_passwd__Set-Cookie: x=1"'
 
@@ -219,8 +237,14 @@ def test_missing_file_raises_before_a_response_exists(rf, tmp_path):
 
 def test_x_accel_redirect(rf, settings, tmp_path, field_file, plain_file):
     settings.TANDEM_FILE_DELIVERY = "x-accel-redirect"
-    response = serve(rf, field_file, filename=GERMAN_NAME, as_attachment=True,
-                     headers={"range": "bytes=0-99"}, cache_private_seconds=60)
+    response = serve(
+        rf,
+        field_file,
+        filename=GERMAN_NAME,
+        as_attachment=True,
+        headers={"range": "bytes=0-99"},
+        cache_private_seconds=60,
+    )
     assert response.status_code == 200
     assert response.content == b""
     assert response["X-Accel-Redirect"] == "/protected-media/kits/modul-1.pdf"

@@ -33,14 +33,31 @@ def test_home_and_content_page_render(client, site_settings, content_page):
 
 def test_every_block_renders(client, home_page):
     image = Image.objects.create(title="Team", file=get_test_image_file())
-    document = Document.objects.create(title="Leitfaden", file=ContentFile(b"%PDF-1.4 test", name="leitfaden.pdf"))
+    document = Document.objects.create(
+        title="Leitfaden", file=ContentFile(b"%PDF-1.4 test", name="leitfaden.pdf")
+    )
     home_page.body = [
         ("heading", {"text": "Abschnitt", "level": "h3"}),
         ("paragraph", "<p>Ein <b>fetter</b> Text.</p>"),
         ("image", {"image": image, "alt_text": "Das Team bei der Arbeit", "caption": "Unser Team"}),
         ("quote", {"text": "Mut lohnt sich.", "attribution": "Eine Mentee"}),
-        ("call_to_action", {"title": "Mitmachen", "text": "", "page": home_page, "url": "", "button_label": "Los geht's"}),
-        ("faq", {"title": "Fragen", "items": [{"question": "Was kostet es?", "answer": "<p>Nichts.</p>"}]}),
+        (
+            "call_to_action",
+            {
+                "title": "Mitmachen",
+                "text": "",
+                "page": home_page,
+                "url": "",
+                "button_label": "Los geht's",
+            },
+        ),
+        (
+            "faq",
+            {
+                "title": "Fragen",
+                "items": [{"question": "Was kostet es?", "answer": "<p>Nichts.</p>"}],
+            },
+        ),
         ("document", {"document": document, "title": ""}),
     ]
     home_page.save_revision().publish()
@@ -63,13 +80,25 @@ def test_image_block_requires_alt_text():
 
 def test_call_to_action_needs_exactly_one_target(home_page):
     block = CallToActionBlock()
-    value = block.to_python({"title": "T", "text": "", "page": None, "url": "", "button_label": "B"})
+    value = block.to_python(
+        {"title": "T", "text": "", "page": None, "url": "", "button_label": "B"}
+    )
     with pytest.raises(StructBlockValidationError):
         block.clean(value)
-    both = block.to_python({"title": "T", "text": "", "page": home_page.pk, "url": "https://example.org", "button_label": "B"})
+    both = block.to_python(
+        {
+            "title": "T",
+            "text": "",
+            "page": home_page.pk,
+            "url": "https://example.org",
+            "button_label": "B",
+        }
+    )
     with pytest.raises(StructBlockValidationError):
         block.clean(both)
-    ok = block.to_python({"title": "T", "text": "", "page": None, "url": "https://example.org", "button_label": "B"})
+    ok = block.to_python(
+        {"title": "T", "text": "", "page": None, "url": "https://example.org", "button_label": "B"}
+    )
     assert block.clean(ok)["url"] == "https://example.org"
 
 
@@ -79,7 +108,9 @@ def test_stream_rejects_unknown_blocks():
 
 
 def test_navigation_follows_editor_order_and_external_links(client, site_settings, content_page):
-    NavigationItem.objects.create(settings=site_settings, url="https://verband.example/", label="Verband", sort_order=0)
+    NavigationItem.objects.create(
+        settings=site_settings, url="https://verband.example/", label="Verband", sort_order=0
+    )
     html = client.get("/").content.decode()
     nav = html.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
     assert nav.index("Verband") < nav.index("Über uns")
@@ -96,7 +127,9 @@ def test_navigation_item_needs_page_xor_url(site_settings, content_page):
 
 
 def test_search_finds_live_pages_only(client, site_settings, content_page):
-    draft = ContentPage(title="Geheimer Entwurf", slug="entwurf", intro="Noch nicht fertig", live=False)
+    draft = ContentPage(
+        title="Geheimer Entwurf", slug="entwurf", intro="Noch nicht fertig", live=False
+    )
     content_page.get_parent().add_child(instance=draft)
     response = client.get("/search/", {"q": "Über uns"})
     assert response.status_code == 200
@@ -113,7 +146,9 @@ def test_search_without_results_and_bad_page_number(client, site_settings):
 
 
 @pytest.mark.parametrize("menu_entries", [0, 10])
-def test_page_query_counts_are_fixed(client, site_settings, content_page, django_assert_num_queries, menu_entries):
+def test_page_query_counts_are_fixed(
+    client, site_settings, content_page, django_assert_num_queries, menu_entries
+):
     """Site, page, restrictions, settings and the whole menu: the same number of queries
     however long the menu is."""
     for number in range(menu_entries):

@@ -58,39 +58,83 @@ def catalogue(home_page):
 
 @pytest.fixture
 def video(private_media):
-    video = LearningVideo(title="Einführung", duration_seconds=100, mime_type="video/mp4", file_size=len(FAKE_MP4))
+    video = LearningVideo(
+        title="Einführung", duration_seconds=100, mime_type="video/mp4", file_size=len(FAKE_MP4)
+    )
     video.file.save("einfuehrung.mp4", ContentFile(FAKE_MP4), save=False)
     video.save()
-    CaptionTrack.objects.create(video=video, language="de", kind="captions",
-                                webvtt="WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHallo und willkommen.\n")
+    CaptionTrack.objects.create(
+        video=video,
+        language="de",
+        kind="captions",
+        webvtt="WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHallo und willkommen.\n",
+    )
     return video
 
 
 @pytest.fixture
 def quiz(db):
-    return Quiz.objects.create(title="Abschlussquiz", pass_mark=50, max_attempts=3, questions=[
-        ("question", {"text": "Eigener Server?", "kind": "single", "explanation": "Daten bleiben bei uns.",
-                      "options": [{"text": "Ja", "is_correct": True, "feedback": "Richtig."},
-                                  {"text": "Nein", "is_correct": False, "feedback": "Leider falsch."}]}),
-        ("question", {"text": "Was gehört dazu?", "kind": "multiple", "explanation": "",
-                      "options": [{"text": "A", "is_correct": True, "feedback": ""},
-                                  {"text": "B", "is_correct": True, "feedback": ""},
-                                  {"text": "C", "is_correct": False, "feedback": "C nicht."}]}),
-    ])
+    return Quiz.objects.create(
+        title="Abschlussquiz",
+        pass_mark=50,
+        max_attempts=3,
+        questions=[
+            (
+                "question",
+                {
+                    "text": "Eigener Server?",
+                    "kind": "single",
+                    "explanation": "Daten bleiben bei uns.",
+                    "options": [
+                        {"text": "Ja", "is_correct": True, "feedback": "Richtig."},
+                        {"text": "Nein", "is_correct": False, "feedback": "Leider falsch."},
+                    ],
+                },
+            ),
+            (
+                "question",
+                {
+                    "text": "Was gehört dazu?",
+                    "kind": "multiple",
+                    "explanation": "",
+                    "options": [
+                        {"text": "A", "is_correct": True, "feedback": ""},
+                        {"text": "B", "is_correct": True, "feedback": ""},
+                        {"text": "C", "is_correct": False, "feedback": "C nicht."},
+                    ],
+                },
+            ),
+        ],
+    )
 
 
 @pytest.fixture
 def course(catalogue, trainer, video, quiz):
-    course = publish(catalogue, CoursePage(
-        title="Digitale Beratung", slug="digitale-beratung", summary="Beratung per Video.",
-        duration_hours=Decimal("6.0"), is_multiplier_course=True, lessons_public=False))
+    course = publish(
+        catalogue,
+        CoursePage(
+            title="Digitale Beratung",
+            slug="digitale-beratung",
+            summary="Beratung per Video.",
+            duration_hours=Decimal("6.0"),
+            is_multiplier_course=True,
+            lessons_public=False,
+        ),
+    )
     course.trainers.set([trainer])
     course.save_revision().publish()
     chapter = publish(course, ChapterPage(title="Grundlagen", slug="grundlagen"))
-    publish(chapter, LessonPage(title="Video", slug="video", body=[("video", {"video": video, "required": True})]))
-    publish(chapter, LessonPage(title="Lesen", slug="lesen",
-                                body=[("paragraph", "<p>Text.</p>")]))
-    publish(course, LessonPage(title="Quiz", slug="quiz", body=[("quiz", {"quiz": quiz, "required": True})]))
+    publish(
+        chapter,
+        LessonPage(
+            title="Video", slug="video", body=[("video", {"video": video, "required": True})]
+        ),
+    )
+    publish(chapter, LessonPage(title="Lesen", slug="lesen", body=[("paragraph", "<p>Text.</p>")]))
+    publish(
+        course,
+        LessonPage(title="Quiz", slug="quiz", body=[("quiz", {"quiz": quiz, "required": True})]),
+    )
     return CoursePage.objects.get(pk=course.pk)
 
 
@@ -101,4 +145,6 @@ def lessons_of(course):
 def correct_answers(quiz):
     from courses.services import quiz_questions
 
-    return {q["id"]: [o["id"] for o in q["options"] if o["is_correct"]] for q in quiz_questions(quiz)}
+    return {
+        q["id"]: [o["id"] for o in q["options"] if o["is_correct"]] for q in quiz_questions(quiz)
+    }

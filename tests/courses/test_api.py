@@ -33,9 +33,28 @@ from .test_learning import open_visit
 
 pytestmark = pytest.mark.django_db
 
-COURSE_LIST_FIELDS = {"id", "title", "slug", "url", "summary", "format", "language", "duration_hours", "topics",
-                      "audiences", "enrolment_mode", "is_multiplier_course", "certificate_enabled"}
-COURSE_DETAIL_FIELDS = COURSE_LIST_FIELDS | {"learning_objectives", "prerequisites", "runs", "lessons", "enrolment"}
+COURSE_LIST_FIELDS = {
+    "id",
+    "title",
+    "slug",
+    "url",
+    "summary",
+    "format",
+    "language",
+    "duration_hours",
+    "topics",
+    "audiences",
+    "enrolment_mode",
+    "is_multiplier_course",
+    "certificate_enabled",
+}
+COURSE_DETAIL_FIELDS = COURSE_LIST_FIELDS | {
+    "learning_objectives",
+    "prerequisites",
+    "runs",
+    "lessons",
+    "enrolment",
+}
 ENROLMENT_FIELDS = {"id", "course", "course_title", "run", "status", "created_at", "completed_at"}
 
 # Measured: session-less anonymous request; the view-restriction lookup of .public(), count, page,
@@ -77,8 +96,12 @@ def assert_refuses_anonymous(response) -> None:
 
 
 def second_course(catalogue, **fields) -> CoursePage:
-    defaults = {"title": "Datenschutz kompakt", "slug": "datenschutz-kompakt",
-                "summary": "Das Wichtigste zur DSGVO.", "duration_hours": Decimal("2.0")}
+    defaults = {
+        "title": "Datenschutz kompakt",
+        "slug": "datenschutz-kompakt",
+        "summary": "Das Wichtigste zur DSGVO.",
+        "duration_hours": Decimal("2.0"),
+    }
     return publish(catalogue, CoursePage(**{**defaults, **fields}))
 
 
@@ -90,11 +113,15 @@ def enrol(user, course) -> Enrolment:
 
 
 def test_catalogue_lists_live_public_courses_with_the_documented_fields(api, catalogue, course):
-    draft = CoursePage(title="Entwurf", slug="entwurf", summary="Noch nicht fertig.", duration_hours=1, live=False)
+    draft = CoursePage(
+        title="Entwurf", slug="entwurf", summary="Noch nicht fertig.", duration_hours=1, live=False
+    )
     catalogue.add_child(instance=draft)
     draft.save_revision()
     members_only = second_course(catalogue, title="Nur für Mitglieder", slug="nur-mitglieder")
-    PageViewRestriction.objects.create(page=members_only, restriction_type=PageViewRestriction.LOGIN)
+    PageViewRestriction.objects.create(
+        page=members_only, restriction_type=PageViewRestriction.LOGIN
+    )
 
     response = api.get("/api/v1/courses/")
 
@@ -104,9 +131,18 @@ def test_catalogue_lists_live_public_courses_with_the_documented_fields(api, cat
     [item] = body["results"]
     assert set(item) == COURSE_LIST_FIELDS
     assert item == {
-        "id": course.pk, "title": "Digitale Beratung", "slug": "digitale-beratung", "url": course.url,
-        "summary": "Beratung per Video.", "format": "self_paced", "language": "de", "duration_hours": "6.0",
-        "topics": [], "audiences": [], "enrolment_mode": "open", "is_multiplier_course": True,
+        "id": course.pk,
+        "title": "Digitale Beratung",
+        "slug": "digitale-beratung",
+        "url": course.url,
+        "summary": "Beratung per Video.",
+        "format": "self_paced",
+        "language": "de",
+        "duration_hours": "6.0",
+        "topics": [],
+        "audiences": [],
+        "enrolment_mode": "open",
+        "is_multiplier_course": True,
         "certificate_enabled": True,
     }
 
@@ -125,7 +161,10 @@ def test_catalogue_filters_by_topic_audience_language_and_search(api, catalogue,
         assert response.status_code == 200
         return [item["id"] for item in response.json()["results"]]
 
-    assert listed() == [other.pk, course.pk]  # ordered by title: "Datenschutz …" before "Digitale …"
+    assert listed() == [
+        other.pk,
+        course.pk,
+    ]  # ordered by title: "Datenschutz …" before "Digitale …"
     assert listed(topic="recht") == [other.pk]
     assert listed(topic="methoden") == []
     assert listed(audience="ehrenamtliche") == [other.pk]
@@ -152,7 +191,9 @@ def test_catalogue_is_paginated(api, catalogue, course):
     first = api.get("/api/v1/courses/", {"page_size": 1}).json()
     assert set(first) == {"count", "next", "previous", "results"}
     assert first["count"] == 2 and first["previous"] is None
-    assert [item["id"] for item in first["results"]] == [other.pk]  # "Datenschutz …" before "Digitale …"
+    assert [item["id"] for item in first["results"]] == [
+        other.pk
+    ]  # "Datenschutz …" before "Digitale …"
     assert "page=2" in first["next"]
     second = api.get(first["next"]).json()
     assert [item["id"] for item in second["results"]] == [course.pk]
@@ -160,7 +201,9 @@ def test_catalogue_is_paginated(api, catalogue, course):
 
 
 @pytest.mark.parametrize("number_of_courses", [1, 6])
-def test_catalogue_runs_a_fixed_number_of_queries(api, catalogue, django_assert_num_queries, number_of_courses):
+def test_catalogue_runs_a_fixed_number_of_queries(
+    api, catalogue, django_assert_num_queries, number_of_courses
+):
     topics = [Topic.objects.create(name=f"Thema {i}", slug=f"thema-{i}") for i in range(3)]
     audiences = [Audience.objects.create(name=f"Gruppe {i}", slug=f"gruppe-{i}") for i in range(3)]
     for number in range(number_of_courses):
@@ -191,10 +234,27 @@ def test_course_detail_shows_the_outline_with_the_learners_progress(api, course,
 
     assert set(body) == COURSE_DETAIL_FIELDS
     assert body["lessons"] == [
-        {"id": video_lesson.pk, "title": "Video", "chapter": "Grundlagen", "url": video_lesson.url,
-         "completed": False},
-        {"id": reading.pk, "title": "Lesen", "chapter": "Grundlagen", "url": reading.url, "completed": True},
-        {"id": quiz_lesson.pk, "title": "Quiz", "chapter": None, "url": quiz_lesson.url, "completed": False},
+        {
+            "id": video_lesson.pk,
+            "title": "Video",
+            "chapter": "Grundlagen",
+            "url": video_lesson.url,
+            "completed": False,
+        },
+        {
+            "id": reading.pk,
+            "title": "Lesen",
+            "chapter": "Grundlagen",
+            "url": reading.url,
+            "completed": True,
+        },
+        {
+            "id": quiz_lesson.pk,
+            "title": "Quiz",
+            "chapter": None,
+            "url": quiz_lesson.url,
+            "completed": False,
+        },
     ]
     assert body["enrolment"]["status"] == "active" and body["enrolment"]["course"] == course.pk
 
@@ -204,17 +264,37 @@ def test_course_detail_shows_the_outline_with_the_learners_progress(api, course,
 
 
 def test_course_detail_lists_only_runs_open_for_enrolment(api, course):
-    spring = CourseRun.objects.create(course=course, title="Frühjahr", starts_on=date(2027, 3, 1),
-                                      ends_on=date(2027, 6, 30), capacity=12)
-    CourseRun.objects.create(course=course, title="Alt", starts_on=date(2024, 3, 1), ends_on=date(2024, 6, 30),
-                             enrolment_open=False)
+    spring = CourseRun.objects.create(
+        course=course,
+        title="Frühjahr",
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 6, 30),
+        capacity=12,
+    )
+    CourseRun.objects.create(
+        course=course,
+        title="Alt",
+        starts_on=date(2024, 3, 1),
+        ends_on=date(2024, 6, 30),
+        enrolment_open=False,
+    )
     runs = api.get(f"/api/v1/courses/{course.pk}/").json()["runs"]
-    assert runs == [{"id": spring.pk, "title": "Frühjahr", "starts_on": "2027-03-01", "ends_on": "2027-06-30",
-                     "capacity": 12, "enrolment_open": True}]
+    assert runs == [
+        {
+            "id": spring.pk,
+            "title": "Frühjahr",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-06-30",
+            "capacity": 12,
+            "enrolment_open": True,
+        }
+    ]
 
 
 def test_draft_and_unpublished_courses_are_not_found(api, catalogue, course):
-    draft = CoursePage(title="Entwurf", slug="entwurf", summary="Noch nicht fertig.", duration_hours=1, live=False)
+    draft = CoursePage(
+        title="Entwurf", slug="entwurf", summary="Noch nicht fertig.", duration_hours=1, live=False
+    )
     catalogue.add_child(instance=draft)
     draft.save_revision()
     assert_error(api.get(f"/api/v1/courses/{draft.pk}/"), 404, "not_found")
@@ -237,7 +317,11 @@ def test_enrolling_in_an_open_course_is_immediate_and_idempotent(course, learner
     body = first.json()
     assert set(body) == ENROLMENT_FIELDS
     assert (body["status"], body["course"], body["course_title"], body["run"]) == (
-        "active", course.pk, "Digitale Beratung", None)
+        "active",
+        course.pk,
+        "Digitale Beratung",
+        None,
+    )
     again = client.post(f"/api/v1/courses/{course.pk}/enrol/")
     assert again.status_code in (200, 201)
     assert again.json()["id"] == body["id"]
@@ -265,10 +349,12 @@ def test_a_closed_course_refuses_with_the_german_message(course, learner):
 
 def test_a_run_of_another_course_is_refused(catalogue, course, learner):
     other = second_course(catalogue)
-    foreign_run = CourseRun.objects.create(course=other, title="Herbst", starts_on=date(2027, 9, 1),
-                                           ends_on=date(2027, 12, 1))
-    response = signed_in(learner).post(f"/api/v1/courses/{course.pk}/enrol/", {"run": foreign_run.pk},
-                                       format="json")
+    foreign_run = CourseRun.objects.create(
+        course=other, title="Herbst", starts_on=date(2027, 9, 1), ends_on=date(2027, 12, 1)
+    )
+    response = signed_in(learner).post(
+        f"/api/v1/courses/{course.pk}/enrol/", {"run": foreign_run.pk}, format="json"
+    )
     body = assert_error(response, 400, "invalid")
     assert body["fields"] == {"run": [german(services.RUN_NOT_OF_COURSE)]}
     assert not Enrolment.objects.filter(user=learner).exists()
@@ -294,7 +380,10 @@ def test_enrolments_are_only_my_own(api, catalogue, course, learner, outsider):
     body = client.get("/api/v1/enrolments/").json()
     assert body["count"] == 2
     assert {item["id"] for item in body["results"]} == {enrolment.pk for enrolment in mine}
-    assert client.get(f"/api/v1/enrolments/{mine[0].pk}/").json()["course_title"] == "Digitale Beratung"
+    assert (
+        client.get(f"/api/v1/enrolments/{mine[0].pk}/").json()["course_title"]
+        == "Digitale Beratung"
+    )
     assert_error(client.get(f"/api/v1/enrolments/{theirs.pk}/"), 404, "not_found")
     assert_refuses_anonymous(api.get("/api/v1/enrolments/"))
 
@@ -322,7 +411,9 @@ def test_page_privacy_of_the_course_also_protects_its_lessons_in_the_api(api, cl
     course.save_revision().publish()
     PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
     reading = lessons_of(course)[1]
-    assert client.get(reading.url).status_code == 302  # the web page sends anonymous visitors to log in
+    assert (
+        client.get(reading.url).status_code == 302
+    )  # the web page sends anonymous visitors to log in
     assert_error(api.get(f"/api/v1/lessons/{reading.pk}/"), 404, "not_found")
 
 
@@ -331,9 +422,19 @@ def test_enrolled_learners_and_trainers_get_the_lesson(course, learner, trainer)
     reading = lessons_of(course)[1]
     services.lesson_mark_done(user=learner, lesson=reading)
     body = signed_in(learner).get(f"/api/v1/lessons/{reading.pk}/").json()
-    assert set(body) == {"id", "title", "intro", "course", "estimated_minutes", "completed", "blocks"}
+    assert set(body) == {
+        "id",
+        "title",
+        "intro",
+        "course",
+        "estimated_minutes",
+        "completed",
+        "blocks",
+    }
     assert (body["id"], body["course"], body["completed"]) == (reading.pk, course.pk, True)
-    assert [(block["type"], block["html"]) for block in body["blocks"]] == [("paragraph", "<p>Text.</p>")]
+    assert [(block["type"], block["html"]) for block in body["blocks"]] == [
+        ("paragraph", "<p>Text.</p>")
+    ]
     response = signed_in(trainer).get(f"/api/v1/lessons/{reading.pk}/")
     assert response.status_code == 200
     assert response.json()["completed"] is False
@@ -343,7 +444,9 @@ def test_a_requested_enrolment_does_not_open_the_lessons(course, learner):
     course.enrolment_mode = EnrolmentMode.APPROVAL
     course.save()
     enrol(learner, course)
-    assert_error(signed_in(learner).get(f"/api/v1/lessons/{lessons_of(course)[1].pk}/"), 404, "not_found")
+    assert_error(
+        signed_in(learner).get(f"/api/v1/lessons/{lessons_of(course)[1].pk}/"), 404, "not_found"
+    )
 
 
 def test_quiz_blocks_never_reveal_the_answers(course, learner, quiz):
@@ -352,13 +455,31 @@ def test_quiz_blocks_never_reveal_the_answers(course, learner, quiz):
     response = signed_in(learner).get(f"/api/v1/lessons/{quiz_lesson.pk}/")
     assert response.status_code == 200
     [block] = response.json()["blocks"]
-    assert (block["type"], block["quiz"], block["max_attempts"], block["pass_mark"]) == ("quiz", quiz.pk, 3, 50)
-    expected = [{"id": q["id"], "text": q["text"], "kind": q["kind"],
-                 "options": [{"id": o["id"], "text": o["text"]} for o in q["options"]]}
-                for q in services.quiz_questions(quiz)]
+    assert (block["type"], block["quiz"], block["max_attempts"], block["pass_mark"]) == (
+        "quiz",
+        quiz.pk,
+        3,
+        50,
+    )
+    expected = [
+        {
+            "id": q["id"],
+            "text": q["text"],
+            "kind": q["kind"],
+            "options": [{"id": o["id"], "text": o["text"]} for o in q["options"]],
+        }
+        for q in services.quiz_questions(quiz)
+    ]
     assert block["questions"] == expected
     text = response.content.decode()
-    for secret in ("is_correct", "feedback", "Richtig.", "Leider falsch.", "C nicht.", "Daten bleiben bei uns."):
+    for secret in (
+        "is_correct",
+        "feedback",
+        "Richtig.",
+        "Leider falsch.",
+        "C nicht.",
+        "Daten bleiben bei uns.",
+    ):
         assert secret not in text, secret
 
 
@@ -368,7 +489,11 @@ def test_video_blocks_link_to_the_access_checked_file(client, course, learner, o
     [block] = signed_in(learner).get(f"/api/v1/lessons/{video_lesson.pk}/").json()["blocks"]
     file_url = reverse("courses:video-file", kwargs={"video_id": video.pk})
     assert (block["type"], block["video"], block["file_url"], block["required"]) == (
-        "video", video.pk, file_url, True)
+        "video",
+        video.pk,
+        file_url,
+        True,
+    )
     assert block["duration_seconds"] == 100 and block["mime_type"] == "video/mp4"
     [track] = block["tracks"]
     assert track["language"] == "de" and track["url"].endswith(".vtt")
@@ -388,36 +513,56 @@ def progress_url(video) -> str:
 def test_video_progress_needs_sign_in_and_access(api, course, outsider, video):
     payload = {"visit": str(uuid.uuid4()), "intervals": [[0, 5]], "position": 5}
     assert_refuses_anonymous(api.post(progress_url(video), payload, format="json"))
-    assert_error(signed_in(outsider).post(progress_url(video), payload, format="json"), 404, "not_found")
+    assert_error(
+        signed_in(outsider).post(progress_url(video), payload, format="json"), 404, "not_found"
+    )
     assert not VideoProgress.objects.exists()
 
 
 def test_seeking_to_the_end_is_not_watching(course, learner, video):
     enrol(learner, course)
     visit = open_visit(learner, video, seconds_ago=300)
-    response = signed_in(learner).post(progress_url(video), {
-        "visit": str(visit), "intervals": [[0, 5], [95, 100]], "position": 100}, format="json")
+    response = signed_in(learner).post(
+        progress_url(video),
+        {"visit": str(visit), "intervals": [[0, 5], [95, 100]], "position": 100},
+        format="json",
+    )
     assert response.status_code == 200
-    assert response.json() == {"watched_seconds": 10.0, "watched_percent": 10, "position": 100.0,
-                               "completed": False, "lesson_completed": None}
+    assert response.json() == {
+        "watched_seconds": 10.0,
+        "watched_percent": 10,
+        "position": 100.0,
+        "completed": False,
+        "lesson_completed": None,
+    }
 
 
 def test_watching_the_video_completes_it_and_its_lesson(course, learner, video):
     enrol(learner, course)
     video_lesson = lessons_of(course)[0]
     visit = open_visit(learner, video, seconds_ago=300)
-    response = signed_in(learner).post(progress_url(video), {
-        "visit": str(visit), "intervals": [[0, 95]], "position": 95, "lesson": video_lesson.pk}, format="json")
+    response = signed_in(learner).post(
+        progress_url(video),
+        {"visit": str(visit), "intervals": [[0, 95]], "position": 95, "lesson": video_lesson.pk},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
-    assert (body["watched_percent"], body["completed"], body["lesson_completed"]) == (95, True, True)
+    assert (body["watched_percent"], body["completed"], body["lesson_completed"]) == (
+        95,
+        True,
+        True,
+    )
     assert LessonProgress.objects.get(user=learner, lesson=video_lesson).completed_at is not None
 
 
 def test_a_fresh_visit_cannot_claim_the_whole_video(course, learner, video):
     enrol(learner, course)
-    response = signed_in(learner).post(progress_url(video), {
-        "visit": str(uuid.uuid4()), "intervals": [[0, 100]], "position": 100}, format="json")
+    response = signed_in(learner).post(
+        progress_url(video),
+        {"visit": str(uuid.uuid4()), "intervals": [[0, 100]], "position": 100},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["completed"] is False
     assert response.json()["watched_seconds"] < 10
@@ -460,16 +605,27 @@ def attempt_url(quiz) -> str:
 def test_quiz_attempts_need_a_lesson_the_person_may_see(api, course, learner, outsider, quiz):
     video_lesson, reading, quiz_lesson = lessons_of(course)
     answers = correct_answers(quiz)
-    assert_refuses_anonymous(api.post(attempt_url(quiz), {"answers": answers, "lesson": quiz_lesson.pk},
-                                      format="json"))
+    assert_refuses_anonymous(
+        api.post(attempt_url(quiz), {"answers": answers, "lesson": quiz_lesson.pk}, format="json")
+    )
     client = signed_in(outsider)
-    assert_error(client.post(attempt_url(quiz), {"answers": answers, "lesson": quiz_lesson.pk}, format="json"),
-                 404, "not_found")
+    assert_error(
+        client.post(
+            attempt_url(quiz), {"answers": answers, "lesson": quiz_lesson.pk}, format="json"
+        ),
+        404,
+        "not_found",
+    )
     enrol(learner, course)
     client = signed_in(learner)
-    assert_error(client.post(attempt_url(quiz), {"answers": answers}, format="json"), 404, "not_found")
-    assert_error(client.post(attempt_url(quiz), {"answers": answers, "lesson": reading.pk}, format="json"),
-                 404, "not_found")  # the quiz is not part of that lesson
+    assert_error(
+        client.post(attempt_url(quiz), {"answers": answers}, format="json"), 404, "not_found"
+    )
+    assert_error(
+        client.post(attempt_url(quiz), {"answers": answers, "lesson": reading.pk}, format="json"),
+        404,
+        "not_found",
+    )  # the quiz is not part of that lesson
     assert not QuizAttempt.objects.exists()
 
 
@@ -478,22 +634,40 @@ def test_a_quiz_is_graded_on_the_server(course, learner, quiz):
     quiz_lesson = lessons_of(course)[2]
     client = signed_in(learner)
     single, multiple = services.quiz_questions(quiz)
-    wrong = {single["id"]: [single["options"][1]["id"]], multiple["id"]: [multiple["options"][2]["id"]]}
+    wrong = {
+        single["id"]: [single["options"][1]["id"]],
+        multiple["id"]: [multiple["options"][2]["id"]],
+    }
 
-    response = client.post(attempt_url(quiz), {"answers": wrong, "lesson": quiz_lesson.pk}, format="json")
+    response = client.post(
+        attempt_url(quiz), {"answers": wrong, "lesson": quiz_lesson.pk}, format="json"
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["number"], body["score_percent"], body["passed"]) == (1, 0, False)
     assert [(q["id"], q["correct"], q["feedback"]) for q in body["questions"]] == [
-        (single["id"], False, ["Leider falsch."]), (multiple["id"], False, ["C nicht."])]
+        (single["id"], False, ["Leider falsch."]),
+        (multiple["id"], False, ["C nicht."]),
+    ]
 
-    response = client.post(attempt_url(quiz), {"answers": correct_answers(quiz), "lesson": quiz_lesson.pk},
-                           format="json")
+    response = client.post(
+        attempt_url(quiz),
+        {"answers": correct_answers(quiz), "lesson": quiz_lesson.pk},
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
-    assert (body["quiz"], body["lesson"], body["number"], body["score_percent"], body["passed"]) == (
-        quiz.pk, quiz_lesson.pk, 2, 100, True)
-    assert [(q["correct"], q["feedback"]) for q in body["questions"]] == [(True, ["Richtig."]), (True, [])]
+    assert (
+        body["quiz"],
+        body["lesson"],
+        body["number"],
+        body["score_percent"],
+        body["passed"],
+    ) == (quiz.pk, quiz_lesson.pk, 2, 100, True)
+    assert [(q["correct"], q["feedback"]) for q in body["questions"]] == [
+        (True, ["Richtig."]),
+        (True, []),
+    ]
     assert "Leider falsch." not in response.content.decode()  # feedback of options not chosen
     assert LessonProgress.objects.get(user=learner, lesson=quiz_lesson).completed_at is not None
 
@@ -502,11 +676,16 @@ def test_answers_that_do_not_fit_the_quiz_are_refused(course, learner, quiz):
     enrol(learner, course)
     quiz_lesson = lessons_of(course)[2]
     client = signed_in(learner)
-    response = client.post(attempt_url(quiz), {"answers": {"unbekannt": ["x"]}, "lesson": quiz_lesson.pk},
-                           format="json")
+    response = client.post(
+        attempt_url(quiz),
+        {"answers": {"unbekannt": ["x"]}, "lesson": quiz_lesson.pk},
+        format="json",
+    )
     body = assert_error(response, 400, "invalid")
     assert body["fields"] == {"non_field_errors": [german(services.QUIZ_INVALID_ANSWERS)]}
-    response = client.post(attempt_url(quiz), {"answers": ["x"], "lesson": quiz_lesson.pk}, format="json")
+    response = client.post(
+        attempt_url(quiz), {"answers": ["x"], "lesson": quiz_lesson.pk}, format="json"
+    )
     assert "answers" in assert_error(response, 400, "invalid")["fields"]
     assert not QuizAttempt.objects.exists()
 
@@ -516,9 +695,13 @@ def test_the_attempt_limit_is_enforced(course, learner, quiz):
     quiz_lesson = lessons_of(course)[2]
     client = signed_in(learner)
     payload = {"answers": {}, "lesson": quiz_lesson.pk}
-    numbers = [client.post(attempt_url(quiz), payload, format="json").json()["number"] for _ in range(3)]
+    numbers = [
+        client.post(attempt_url(quiz), payload, format="json").json()["number"] for _ in range(3)
+    ]
     assert numbers == [1, 2, 3]
-    body = assert_error(client.post(attempt_url(quiz), payload, format="json"), 400, "no_attempts_left")
+    body = assert_error(
+        client.post(attempt_url(quiz), payload, format="json"), 400, "no_attempts_left"
+    )
     assert body["fields"] == {"non_field_errors": [german(services.QUIZ_NO_ATTEMPTS_LEFT)]}
     assert QuizAttempt.objects.filter(user=learner).count() == 3
 
@@ -530,8 +713,14 @@ def test_certificates_are_my_own(api, course, learner, outsider, video, quiz):
     enrol(learner, course)
     video_lesson, reading, quiz_lesson = lessons_of(course)
     visit = open_visit(learner, video, seconds_ago=300)
-    services.video_progress_report(user=learner, video=video, visit_id=visit, intervals=[[0, 100]], position=100,
-                                   lesson=video_lesson)
+    services.video_progress_report(
+        user=learner,
+        video=video,
+        visit_id=visit,
+        intervals=[[0, 100]],
+        position=100,
+        lesson=video_lesson,
+    )
     services.lesson_mark_done(user=learner, lesson=reading)
     services.quiz_submit(user=learner, quiz=quiz, answers=correct_answers(quiz), lesson=quiz_lesson)
     certificate = Certificate.objects.get(user=learner, course=course)
@@ -540,10 +729,17 @@ def test_certificates_are_my_own(api, course, learner, outsider, video, quiz):
     body = signed_in(learner).get("/api/v1/certificates/").json()
     assert body["count"] == 1
     [item] = body["results"]
-    assert (item["code"], item["course"], item["course_title"], item["holder_name"], item["valid"]) == (
-        certificate.code, course.pk, "Digitale Beratung", "Lena Lernende", True)
+    assert (
+        item["code"],
+        item["course"],
+        item["course_title"],
+        item["holder_name"],
+        item["valid"],
+    ) == (certificate.code, course.pk, "Digitale Beratung", "Lena Lernende", True)
     assert item["pdf_url"] == reverse("courses:certificate-pdf", kwargs={"code": certificate.code})
-    assert item["verify_url"] == reverse("courses:certificate-verify", kwargs={"code": certificate.code})
+    assert item["verify_url"] == reverse(
+        "courses:certificate-verify", kwargs={"code": certificate.code}
+    )
     assert api.get(item["verify_url"]).status_code == 200
 
     assert signed_in(outsider).get("/api/v1/certificates/").json()["count"] == 0
@@ -558,13 +754,29 @@ def test_the_schema_documents_the_courses_api(api):
     assert response.status_code == 200
     paths = yaml.safe_load(response.content)["paths"]
     expected = {
-        "/api/v1/courses/": "get", "/api/v1/courses/{id}/": "get", "/api/v1/courses/{id}/enrol/": "post",
-        "/api/v1/courses/{id}/leave/": "post", "/api/v1/enrolments/": "get", "/api/v1/enrolments/{id}/": "get",
-        "/api/v1/lessons/{id}/": "get", "/api/v1/videos/{id}/progress/": "post",
-        "/api/v1/quizzes/{id}/attempts/": "post", "/api/v1/certificates/": "get",
+        "/api/v1/courses/": "get",
+        "/api/v1/courses/{id}/": "get",
+        "/api/v1/courses/{id}/enrol/": "post",
+        "/api/v1/courses/{id}/leave/": "post",
+        "/api/v1/enrolments/": "get",
+        "/api/v1/enrolments/{id}/": "get",
+        "/api/v1/lessons/{id}/": "get",
+        "/api/v1/videos/{id}/progress/": "post",
+        "/api/v1/quizzes/{id}/attempts/": "post",
+        "/api/v1/certificates/": "get",
     }
     missing = {path for path in expected if path not in paths}
     assert not missing, json.dumps(sorted(paths))
     assert all(method in paths[path] for path, method in expected.items())
-    catalogue_parameters = {parameter["name"] for parameter in paths["/api/v1/courses/"]["get"]["parameters"]}
-    assert {"topic", "audience", "format", "language", "q", "page", "page_size"} <= catalogue_parameters
+    catalogue_parameters = {
+        parameter["name"] for parameter in paths["/api/v1/courses/"]["get"]["parameters"]
+    }
+    assert {
+        "topic",
+        "audience",
+        "format",
+        "language",
+        "q",
+        "page",
+        "page_size",
+    } <= catalogue_parameters

@@ -63,11 +63,20 @@ def test_valid_webvtt_round_trip():
     document = parse_captions(VTT.encode(), filename="modul1.vtt")
     assert document.source_format == "vtt"
     assert document.cues == [
-        Cue(1.0, 4.0, "<v Anna Müller>Herzlich willkommen</v>\nzur <b>Schulung</b>!",
-            identifier="begruessung", settings="align:start line:90%"),
+        Cue(
+            1.0,
+            4.0,
+            "<v Anna Müller>Herzlich willkommen</v>\nzur <b>Schulung</b>!",
+            identifier="begruessung",
+            settings="align:start line:90%",
+        ),
         Cue(5.25, 7.0, "<i>Mentoring</i> &amp; Begleitung"),
-        Cue(7.0, 60.5, "<c.yellow.bg_blue>Zusammenfassung</c> <lang en>in short</lang>",
-            settings="position:10%,line-left size:80% vertical:rl"),
+        Cue(
+            7.0,
+            60.5,
+            "<c.yellow.bg_blue>Zusammenfassung</c> <lang en>in short</lang>",
+            settings="position:10%,line-left size:80% vertical:rl",
+        ),
     ]
     assert document.cues[0].line == 15
     output = to_webvtt(document)
@@ -94,9 +103,7 @@ def test_valid_webvtt_round_trip():
 def test_plain_text_for_search_and_transcripts():
     document = parse_captions(VTT)
     assert plain_text(document) == (
-        "Herzlich willkommen zur Schulung!\n"
-        "Mentoring & Begleitung\n"
-        "Zusammenfassung in short"
+        "Herzlich willkommen zur Schulung!\nMentoring & Begleitung\nZusammenfassung in short"
     )
 
 
@@ -201,27 +208,43 @@ def parse_error(data: bytes | str, **kwargs) -> CaptionError:
         ("WEBVTT\n\n00:61.000 --> 01:02.000\nx\n", [(3, captions.ERR_MALFORMED_TIMESTAMP)]),
         ("WEBVTT\n\n00:01.00 --> 00:02.000\nx\n", [(3, captions.ERR_MALFORMED_TIMESTAMP)]),
         ("WEBVTT\n\n00:01.000 -> 00:02.000\nx\n", [(3, captions.ERR_MISSING_TIMING)]),
-        ("WEBVTT\n\n00:01.000 --> 00:02.000 --> 00:03.000\nx\n",
-         [(3, captions.ERR_MALFORMED_TIMING)]),
+        (
+            "WEBVTT\n\n00:01.000 --> 00:02.000 --> 00:03.000\nx\n",
+            [(3, captions.ERR_MALFORMED_TIMING)],
+        ),
         ("WEBVTT\n\n00:01.000 -->\nx\n", [(3, captions.ERR_MALFORMED_TIMING)]),
-        ("WEBVTT\n\n100:00:00.000 --> 101:00:00.000\nx\n",
-         [(3, captions.ERR_TIMESTAMP_TOO_LARGE), (3, captions.ERR_TIMESTAMP_TOO_LARGE)]),
+        (
+            "WEBVTT\n\n100:00:00.000 --> 101:00:00.000\nx\n",
+            [(3, captions.ERR_TIMESTAMP_TOO_LARGE), (3, captions.ERR_TIMESTAMP_TOO_LARGE)],
+        ),
         ("WEBVTT\n\n00:02.000 --> 00:02.000\nx\n", [(3, captions.ERR_START_NOT_BEFORE_END)]),
         ("WEBVTT\n\n00:03.000 --> 00:02.000\nx\n", [(3, captions.ERR_START_NOT_BEFORE_END)]),
-        ("WEBVTT\n\n00:05.000 --> 00:06.000\nx\n\n00:04.000 --> 00:07.000\ny\n",
-         [(6, captions.ERR_OUT_OF_ORDER)]),
+        (
+            "WEBVTT\n\n00:05.000 --> 00:06.000\nx\n\n00:04.000 --> 00:07.000\ny\n",
+            [(6, captions.ERR_OUT_OF_ORDER)],
+        ),
         ("WEBVTT\n\n00:01.000 --> 00:02.000\n\n", [(3, captions.ERR_EMPTY_CUE)]),
         ("WEBVTT\n\n00:01.000 --> 00:02.000\n<b></b><img src=x>\n", [(3, captions.ERR_EMPTY_CUE)]),
-        ("WEBVTT\n\n00:01.000 --> 00:02.000\nerste Zeile\n\nzweiter Absatz\n",
-         [(6, captions.ERR_MISSING_TIMING)]),
-        ("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n00:03.000 --> 00:04.000\ny\n",
-         [(5, captions.ERR_MISSING_BLANK_LINE)]),
-        ("1\n00:00:01.000 --> 00:00:02,000\nx\n\n2\n00:00:03;000 --> 00:00:04,000\ny\n",
-         [(6, captions.ERR_MALFORMED_TIMESTAMP)]),
-        ("1\n00:00:05,000 --> 00:00:06,000\nx\n\n2\n00:00:01,000 --> 00:00:02,000\ny\n",
-         [(6, captions.ERR_OUT_OF_ORDER)]),
-        ("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\ny\n",
-         [(2, captions.ERR_EMPTY_CUE)]),
+        (
+            "WEBVTT\n\n00:01.000 --> 00:02.000\nerste Zeile\n\nzweiter Absatz\n",
+            [(6, captions.ERR_MISSING_TIMING)],
+        ),
+        (
+            "WEBVTT\n\n00:01.000 --> 00:02.000\nx\n00:03.000 --> 00:04.000\ny\n",
+            [(5, captions.ERR_MISSING_BLANK_LINE)],
+        ),
+        (
+            "1\n00:00:01.000 --> 00:00:02,000\nx\n\n2\n00:00:03;000 --> 00:00:04,000\ny\n",
+            [(6, captions.ERR_MALFORMED_TIMESTAMP)],
+        ),
+        (
+            "1\n00:00:05,000 --> 00:00:06,000\nx\n\n2\n00:00:01,000 --> 00:00:02,000\ny\n",
+            [(6, captions.ERR_OUT_OF_ORDER)],
+        ),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\ny\n",
+            [(2, captions.ERR_EMPTY_CUE)],
+        ),
     ],
 )
 def test_errors_carry_their_line_number(data, expected):
@@ -296,7 +319,10 @@ def test_problem_list_is_capped():
         ("<rt>ohne ruby</rt>", "ohne ruby"),
         ("<ruby>漢<rt>kan</rt>字<rt>ji</ruby>", "<ruby>漢<rt>kan</rt>字<rt>ji</rt></ruby>"),
         ("1 < 2 > 0 & 3 <3", "1 &lt; 2 &gt; 0 &amp; 3 &lt;3"),
-        ("&lt;script&gt; &amp;lt; &nbsp; &#x3C;b&#62; &#10;x", "&lt;script&gt; &amp;lt; \xa0 &lt;b&gt;  x"),
+        (
+            "&lt;script&gt; &amp;lt; &nbsp; &#x3C;b&#62; &#10;x",
+            "&lt;script&gt; &amp;lt; \xa0 &lt;b&gt;  x",
+        ),
         ("<00:00:01.500>zeit <00:00:01.200>rückwärts <00:00:09.000>danach", None),
         ("--> keine Zeitangabe", None),
     ],
@@ -407,13 +433,65 @@ def test_duration_check():
 # --- Property-based: parse either succeeds with a stable result or raises CaptionError. ---
 
 FRAGMENTS = [
-    "WEBVTT", "WEBVTT ", "\n", "\r\n", "\r", "\n\n", " ", "\t", "-->", " --> ", "1", "12",
-    "00:00:01.000", "00:01.500", "00:00:02,000", "99:59:59.999", "100:00:00.000", "00:99.000",
-    "NOTE", "STYLE", "REGION", "align:start", " line:-1", " position:50%,center", " size:101%",
-    "<", ">", "</", "<b>", "</b>", "<i>", "<v Bob>", "<v", "</v>", "<c.a.b>", "<lang de>",
-    "<ruby>", "<rt>", "</rt>", "</ruby>", "<00:00:01.500>", "<script>", "<font color=red>",
-    "&", "&amp;", "&lt;", "&#10;", "&#0;", "&nbsp;", "{\\an8}", "ä", "ß", "\ufeff", "\x00",
-    "\x0c", "\u2028", "\x85", "é", "😀",
+    "WEBVTT",
+    "WEBVTT ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    " ",
+    "\t",
+    "-->",
+    " --> ",
+    "1",
+    "12",
+    "00:00:01.000",
+    "00:01.500",
+    "00:00:02,000",
+    "99:59:59.999",
+    "100:00:00.000",
+    "00:99.000",
+    "NOTE",
+    "STYLE",
+    "REGION",
+    "align:start",
+    " line:-1",
+    " position:50%,center",
+    " size:101%",
+    "<",
+    ">",
+    "</",
+    "<b>",
+    "</b>",
+    "<i>",
+    "<v Bob>",
+    "<v",
+    "</v>",
+    "<c.a.b>",
+    "<lang de>",
+    "<ruby>",
+    "<rt>",
+    "</rt>",
+    "</ruby>",
+    "<00:00:01.500>",
+    "<script>",
+    "<font color=red>",
+    "&",
+    "&amp;",
+    "&lt;",
+    "&#10;",
+    "&#0;",
+    "&nbsp;",
+    "{\\an8}",
+    "ä",
+    "ß",
+    "\ufeff",
+    "\x00",
+    "\x0c",
+    "\u2028",
+    "\x85",
+    "é",
+    "😀",
 ]
 
 caption_like_text = st.lists(
@@ -447,9 +525,7 @@ def assert_parses_stably(data: bytes | str, kind: str) -> None:
     assert to_webvtt(reparsed) == output
 
 
-HYPOTHESIS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+HYPOTHESIS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @HYPOTHESIS
@@ -465,12 +541,15 @@ def test_property_arbitrary_text(data):
 
 
 @HYPOTHESIS
-@given(data=st.one_of(
-    st.binary(),
-    st.tuples(st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"WEBVTT\n\n"]), st.binary())
-    .map(b"".join),
-    caption_files.map(lambda text: text.encode("cp1252", "ignore")),
-))
+@given(
+    data=st.one_of(
+        st.binary(),
+        st.tuples(
+            st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"WEBVTT\n\n"]), st.binary()
+        ).map(b"".join),
+        caption_files.map(lambda text: text.encode("cp1252", "ignore")),
+    )
+)
 def test_property_arbitrary_bytes(data):
     assert_parses_stably(data, CaptionKind.CHAPTERS)
 

@@ -63,8 +63,13 @@ def test_the_site_renderer_makes_the_downloaded_pdf(client, settings, certificat
     assert response.content.startswith(b"%PDF-")
     assert f"SITE-CERTIFICATE {certificate.code} for Lena Lernende".encode() in response.content
     verify = reverse("courses:certificate-verify", kwargs={"code": certificate.code})
-    assert CALLS == [{"code": certificate.code, "verify_url": f"http://testserver{verify}", "language": "de"}]
-    assert response["Content-Disposition"] == f'attachment; filename="Zertifikat-{certificate.code}.pdf"'
+    assert CALLS == [
+        {"code": certificate.code, "verify_url": f"http://testserver{verify}", "language": "de"}
+    ]
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="Zertifikat-{certificate.code}.pdf"'
+    )
 
 
 def test_the_api_links_to_the_site_renderers_pdf(client, settings, certificate, learner):
@@ -79,7 +84,9 @@ def test_the_api_links_to_the_site_renderers_pdf(client, settings, certificate, 
     assert f"SITE-CERTIFICATE {certificate.code}".encode() in response.content
 
 
-def test_the_default_renderer_still_makes_the_standard_certificate(client, settings, certificate, learner):
+def test_the_default_renderer_still_makes_the_standard_certificate(
+    client, settings, certificate, learner
+):
     assert not hasattr(settings, "TANDEM_COURSES_CERTIFICATE_RENDERER")
     client.force_login(learner)
     response = download(client, certificate)
@@ -89,9 +96,12 @@ def test_the_default_renderer_still_makes_the_standard_certificate(client, setti
 
 
 @pytest.mark.parametrize("renderer", [html_renderer, broken_renderer], ids=["no-pdf", "raises"])
-def test_a_renderer_without_a_pdf_gets_an_error_page_not_a_broken_file(client, settings, certificate, learner,
-                                                                       caplog, renderer):
-    settings.TANDEM_COURSES_CERTIFICATE_RENDERER = f"tests.courses.test_certificate_renderer.{renderer.__name__}"
+def test_a_renderer_without_a_pdf_gets_an_error_page_not_a_broken_file(
+    client, settings, certificate, learner, caplog, renderer
+):
+    settings.TANDEM_COURSES_CERTIFICATE_RENDERER = (
+        f"tests.courses.test_certificate_renderer.{renderer.__name__}"
+    )
     client.force_login(learner)
     with caplog.at_level(logging.ERROR, logger="courses.views"):
         response = download(client, certificate)
@@ -105,7 +115,9 @@ def test_a_renderer_without_a_pdf_gets_an_error_page_not_a_broken_file(client, s
 
 
 def test_render_certificate_checks_the_result(settings, certificate):
-    settings.TANDEM_COURSES_CERTIFICATE_RENDERER = html_renderer  # a callable works as well as a path
+    settings.TANDEM_COURSES_CERTIFICATE_RENDERER = (
+        html_renderer  # a callable works as well as a path
+    )
     with pytest.raises(CertificateRenderError, match="returned no PDF"):
         render_certificate(certificate, verify_url="https://example.org/v/", language="de")
     settings.TANDEM_COURSES_CERTIFICATE_RENDERER = SITE_RENDERER
@@ -113,13 +125,22 @@ def test_render_certificate_checks_the_result(settings, certificate):
     assert pdf.startswith(b"%PDF-") and CALLS[-1]["language"] == "en"
 
 
-@pytest.mark.parametrize("path", ["tests.courses.no_such_module.render", "courses.certificates_pdf.no_such_function",
-                                  "not-a-dotted-path", "courses.conf.DEFAULTS"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests.courses.no_such_module.render",
+        "courses.certificates_pdf.no_such_function",
+        "not-a-dotted-path",
+        "courses.conf.DEFAULTS",
+    ],
+)
 def test_a_renderer_that_cannot_be_used_is_a_system_check_error(settings, path):
     settings.TANDEM_COURSES_CERTIFICATE_RENDERER = path
     [error] = certificate_renderer_check(None)
     assert error.id == "courses.E002" and "TANDEM_COURSES_CERTIFICATE_RENDERER" in error.msg
-    assert "courses.E002" in {message.id for message in run_checks()}  # registered with the system checks
+    assert "courses.E002" in {
+        message.id for message in run_checks()
+    }  # registered with the system checks
 
 
 def test_usable_renderers_pass_the_check(settings):
@@ -133,7 +154,10 @@ def test_a_site_template_replaces_the_verification_page(client, settings, tmp_pa
     page.parent.mkdir(parents=True)
     page.write_text("SITE-VERIFY {{ code }} {{ certificate.holder_name }}", encoding="utf-8")
     engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine.get("DIRS", [])]}, *settings.TEMPLATES[1:]]
+    settings.TEMPLATES = [
+        {**engine, "DIRS": [tmp_path, *engine.get("DIRS", [])]},
+        *settings.TEMPLATES[1:],
+    ]
     response = client.get(reverse("courses:certificate-verify", kwargs={"code": certificate.code}))
     assert response.status_code == 200
     assert response.content.decode().strip() == f"SITE-VERIFY {certificate.code} Lena Lernende"

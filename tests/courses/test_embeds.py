@@ -15,23 +15,37 @@ from .conftest import publish
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
-@pytest.mark.parametrize("url, provider, video_id", [
-    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
-    ("https://youtu.be/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
-    ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
-    ("https://vimeo.com/76979871", "vimeo", "76979871"),
-])
+@pytest.mark.parametrize(
+    "url, provider, video_id",
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
+        ("https://youtu.be/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
+        ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ"),
+        ("https://vimeo.com/76979871", "vimeo", "76979871"),
+    ],
+)
 def test_supported_addresses(url, provider, video_id):
     video = parse_external_video(url)
     assert (video.provider, video.video_id) == (provider, video_id)
-    expected = {"youtube": "https://www.youtube-nocookie.com/embed/", "vimeo": "https://player.vimeo.com/video/"}
+    expected = {
+        "youtube": "https://www.youtube-nocookie.com/embed/",
+        "vimeo": "https://player.vimeo.com/video/",
+    }
     assert video.embed_url.startswith(expected[provider] + video_id)
     if provider == "vimeo":
         assert "dnt=1" in video.embed_url
 
 
-@pytest.mark.parametrize("url", ["https://example.org/video", "javascript:alert(1)", "https://youtube.com/watch?v=x",
-                                 "ftp://vimeo.com/123456", "not a url"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/video",
+        "javascript:alert(1)",
+        "https://youtube.com/watch?v=x",
+        "ftp://vimeo.com/123456",
+        "not a url",
+    ],
+)
 def test_unsupported_addresses(url):
     assert parse_external_video(url) is None
 
@@ -60,7 +74,9 @@ def stand_in_thumbnail_server():
     server.shutdown()
 
 
-def test_thumbnail_is_fetched_once_and_checked_by_content(settings, tmp_path, stand_in_thumbnail_server):
+def test_thumbnail_is_fetched_once_and_checked_by_content(
+    settings, tmp_path, stand_in_thumbnail_server
+):
     base, seen = stand_in_thumbnail_server
     settings.MEDIA_ROOT = tmp_path
     settings.TANDEM_COURSES_YOUTUBE_THUMBNAIL_URL = base + "/vi/{id}/hqdefault.jpg"
@@ -76,15 +92,27 @@ def test_thumbnail_is_fetched_once_and_checked_by_content(settings, tmp_path, st
 
 
 @pytest.mark.django_db
-def test_lesson_with_external_video_loads_nothing_from_the_provider(client, course, learner, settings, tmp_path,
-                                                                    stand_in_thumbnail_server):
+def test_lesson_with_external_video_loads_nothing_from_the_provider(
+    client, course, learner, settings, tmp_path, stand_in_thumbnail_server
+):
     from courses import services
 
     base, _seen = stand_in_thumbnail_server
     settings.MEDIA_ROOT = tmp_path
     settings.TANDEM_COURSES_YOUTUBE_THUMBNAIL_URL = base + "/vi/{id}/hqdefault.jpg"
-    lesson = publish(course, LessonPage(title="Extern", slug="extern", body=[
-        ("external_video", {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Ein Vortrag"})]))
+    lesson = publish(
+        course,
+        LessonPage(
+            title="Extern",
+            slug="extern",
+            body=[
+                (
+                    "external_video",
+                    {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Ein Vortrag"},
+                )
+            ],
+        ),
+    )
     from courses.tasks import cache_external_thumbnails
 
     cache_external_thumbnails.enqueue(["https://www.youtube.com/watch?v=dQw4w9WgXcQ"])

@@ -36,10 +36,17 @@ def test_closed_course_takes_nobody(learner, course):
 
 
 def test_full_run_puts_people_on_the_waiting_list_who_move_up_in_order(course):
-    run = CourseRun.objects.create(course=course, title="Frühjahr", starts_on=date(2027, 3, 1),
-                                   ends_on=date(2027, 6, 30), capacity=2)
+    run = CourseRun.objects.create(
+        course=course,
+        title="Frühjahr",
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 6, 30),
+        capacity=2,
+    )
     people = [UserFactory() for _ in range(4)]
-    enrolments = [services.enrolment_request(user=person, course=course, run=run) for person in people]
+    enrolments = [
+        services.enrolment_request(user=person, course=course, run=run) for person in people
+    ]
     assert [e.status for e in enrolments] == ["active", "active", "waitlisted", "waitlisted"]
     services.enrolment_leave(enrolment=enrolments[0])
     states = {e.pk: e.status for e in Enrolment.objects.filter(run=run)}
@@ -49,7 +56,9 @@ def test_full_run_puts_people_on_the_waiting_list_who_move_up_in_order(course):
 
 
 def test_a_run_must_be_chosen_when_runs_are_open(learner, course):
-    CourseRun.objects.create(course=course, title="Herbst", starts_on=date(2027, 9, 1), ends_on=date(2027, 12, 1))
+    CourseRun.objects.create(
+        course=course, title="Herbst", starts_on=date(2027, 9, 1), ends_on=date(2027, 12, 1)
+    )
     with pytest.raises(services.CourseError) as error:
         services.enrolment_request(user=learner, course=course)
     assert error.value.code == "run_required"
@@ -60,8 +69,9 @@ def test_leaving_and_coming_back_keeps_history(learner, course):
     services.enrolment_leave(enrolment=first)
     second = services.enrolment_request(user=learner, course=course)
     assert second.pk != first.pk
-    assert list(Enrolment.objects.filter(user=learner).values_list("status", flat=True).order_by("pk")) == [
-        "left", "active"]
+    assert list(
+        Enrolment.objects.filter(user=learner).values_list("status", flat=True).order_by("pk")
+    ) == ["left", "active"]
 
 
 def test_database_refuses_two_open_enrolments(learner, course):
@@ -72,7 +82,9 @@ def test_database_refuses_two_open_enrolments(learner, course):
         Enrolment.objects.create(user=learner, course=course, status=Enrolment.Status.REQUESTED)
 
 
-def test_trainers_may_publish_courses_in_catalogues_but_not_other_pages(home_page, catalogue, trainer):
+def test_trainers_may_publish_courses_in_catalogues_but_not_other_pages(
+    home_page, catalogue, trainer
+):
     from courses.models import CoursePage
     from courses.services import catalogue_grant_trainers
 

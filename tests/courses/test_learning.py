@@ -24,14 +24,24 @@ pytestmark = pytest.mark.django_db
 def open_visit(user, video, *, seconds_ago: float) -> uuid.UUID:
     """A viewing that started ``seconds_ago`` (wall-clock time bounds what it may credit)."""
     visit_id = uuid.uuid4()
-    VideoVisit.objects.create(user=user, video=video, visit_id=visit_id, last_report_at=timezone.now())
-    VideoVisit.objects.filter(visit_id=visit_id).update(started_at=timezone.now() - timedelta(seconds=seconds_ago))
+    VideoVisit.objects.create(
+        user=user, video=video, visit_id=visit_id, last_report_at=timezone.now()
+    )
+    VideoVisit.objects.filter(visit_id=visit_id).update(
+        started_at=timezone.now() - timedelta(seconds=seconds_ago)
+    )
     return visit_id
 
 
 def report(user, video, visit, intervals, position, lesson=None):
-    return services.video_progress_report(user=user, video=video, visit_id=visit, intervals=intervals,
-                                          position=position, lesson=lesson)
+    return services.video_progress_report(
+        user=user,
+        video=video,
+        visit_id=visit,
+        intervals=intervals,
+        position=position,
+        lesson=lesson,
+    )
 
 
 def test_seeking_to_the_end_does_not_count_as_watched(learner, course, video):
@@ -73,7 +83,9 @@ def test_watched_intervals_accumulate_across_visits_and_position_resumes(learner
     assert VideoProgress.objects.get(user=learner, video=video).position == pytest.approx(70)
 
 
-@pytest.mark.parametrize("intervals", [[[10, 5]], [[-1, 5]], [[0, 500]], "0-10", [[0, 1, 2]], [["a", "b"]]])
+@pytest.mark.parametrize(
+    "intervals", [[[10, 5]], [[-1, 5]], [[0, 500]], "0-10", [[0, 1, 2]], [["a", "b"]]]
+)
 def test_invalid_intervals_are_rejected(learner, video, intervals):
     with pytest.raises(services.CourseError) as error:
         report(learner, video, uuid.uuid4(), intervals, position=0)
@@ -96,18 +108,23 @@ def test_quiz_grading_is_all_or_nothing_per_question(learner, course, quiz):
     assert error.value.message == services.QUIZ_NO_ATTEMPTS_LEFT
 
 
-@pytest.mark.parametrize("answers", [{"unknown": ["x"]}, {"SINGLE": ["a", "b"]}, {"SINGLE": ["nope"]}, ["x"]])
+@pytest.mark.parametrize(
+    "answers", [{"unknown": ["x"]}, {"SINGLE": ["a", "b"]}, {"SINGLE": ["nope"]}, ["x"]]
+)
 def test_quiz_rejects_answers_that_do_not_fit(learner, quiz, answers):
     single = next(iter(correct_answers(quiz)))
     if isinstance(answers, dict) and "SINGLE" in answers:
         options = services.quiz_questions(quiz)[0]["options"]
-        answers = {single: [o["id"] for o in options] if answers["SINGLE"] == ["a", "b"] else ["nope"]}
+        answers = {
+            single: [o["id"] for o in options] if answers["SINGLE"] == ["a", "b"] else ["nope"]
+        }
     with pytest.raises(services.CourseError):
         services.quiz_submit(user=learner, quiz=quiz, answers=answers)
 
 
 def test_completing_every_lesson_completes_the_course_issues_certificate_and_qualification(
-        learner, course, video, quiz):
+    learner, course, video, quiz
+):
     services.enrolment_request(user=learner, course=course)
     video_lesson, reading, quiz_lesson = lessons_of(course)
     visit = open_visit(learner, video, seconds_ago=300)
@@ -120,7 +137,9 @@ def test_completing_every_lesson_completes_the_course_issues_certificate_and_qua
     certificate = Certificate.objects.get(user=learner, course=course)
     assert certificate.holder_name == "Lena Lernende"
     assert certificate.hours == 6 and certificate.trainer_names == "Tanja Trainerin"
-    assert MultiplierQualification.objects.filter(user=learner, course=course, revoked_at__isnull=True).exists()
+    assert MultiplierQualification.objects.filter(
+        user=learner, course=course, revoked_at__isnull=True
+    ).exists()
 
 
 def test_a_lesson_with_only_text_needs_marking_done(learner, course):

@@ -17,7 +17,14 @@ def complete(user, course, video, quiz):
 
     services.enrolment_request(user=user, course=course)
     video_lesson, reading, quiz_lesson = lessons_of(course)
-    report(user, video, open_visit(user, video, seconds_ago=300), [[0, 100]], position=100, lesson=video_lesson)
+    report(
+        user,
+        video,
+        open_visit(user, video, seconds_ago=300),
+        [[0, 100]],
+        position=100,
+        lesson=video_lesson,
+    )
     services.lesson_mark_done(user=user, lesson=reading)
     services.quiz_submit(user=user, quiz=quiz, answers=correct_answers(quiz), lesson=quiz_lesson)
     return Certificate.objects.get(user=user, course=course)
@@ -31,8 +38,10 @@ def test_catalogue_and_course_pages_are_public(client, course):
     assert response.status_code == 200
     assert '<p class="badge">Multiplikator:innen-Schulung</p>' in html
     # The enrolment box asks anonymous visitors to log in and brings them back here.
-    assert (f'<a class="button" href="/accounts/login/?next={course.url}">'
-            "Einloggen, um sich für den Kurs anzumelden</a>") in html
+    assert (
+        f'<a class="button" href="/accounts/login/?next={course.url}">'
+        "Einloggen, um sich für den Kurs anzumelden</a>"
+    ) in html
 
 
 def test_restricted_lessons_redirect_anonymous_and_refuse_outsiders(client, course, outsider):
@@ -81,8 +90,11 @@ def test_quiz_submission_through_the_form_shows_feedback(client, course, learner
     quiz_lesson = lessons_of(course)[2]
     questions = services.quiz_questions(quiz)
     wrong_option = questions[0]["options"][1]["id"]
-    response = client.post(reverse("courses:quiz-submit", kwargs={"lesson_id": quiz_lesson.pk, "quiz_id": quiz.pk}),
-                           {f"q-{questions[0]['id']}": wrong_option}, follow=True)
+    response = client.post(
+        reverse("courses:quiz-submit", kwargs={"lesson_id": quiz_lesson.pk, "quiz_id": quiz.pk}),
+        {f"q-{questions[0]['id']}": wrong_option},
+        follow=True,
+    )
     html = response.content.decode()
     assert "Leider falsch." in html  # feedback of the chosen answer
     assert "Richtig." not in html  # not the feedback of answers not chosen
@@ -109,7 +121,9 @@ def test_video_file_access_and_ranges(client, course, video, learner, outsider):
 def test_video_of_a_public_course_is_open_to_everyone(client, course, video):
     course.lessons_public = True
     course.save_revision().publish()
-    assert client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code == 200
+    assert (
+        client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code == 200
+    )
 
 
 def test_video_files_are_not_reachable_as_media(client, course, video, settings, private_media):
@@ -139,20 +153,38 @@ def test_certificate_pdf_verify_and_revoke(client, course, video, quiz, learner,
     response = client.get(reverse("courses:certificate-pdf", kwargs={"code": certificate.code}))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     client.force_login(outsider)
-    assert client.get(reverse("courses:certificate-pdf", kwargs={"code": certificate.code})).status_code == 404
+    assert (
+        client.get(
+            reverse("courses:certificate-pdf", kwargs={"code": certificate.code})
+        ).status_code
+        == 404
+    )
 
     client.logout()
     verify = reverse("courses:certificate-verify", kwargs={"code": certificate.code})
     html = client.get(verify).content.decode()
     assert "Lena Lernende" in html and "Digitale Beratung" in html
     assert learner.email not in html and "6,0" not in html  # only name, course and date
-    assert client.get(reverse("courses:certificate-verify", kwargs={"code": "AAAA-BBBB-CCCC-DDDD"})).status_code == 404
+    assert (
+        client.get(
+            reverse("courses:certificate-verify", kwargs={"code": "AAAA-BBBB-CCCC-DDDD"})
+        ).status_code
+        == 404
+    )
 
     client.force_login(outsider)
-    assert client.post(reverse("courses:certificate-revoke", kwargs={"code": certificate.code}),
-                       {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("courses:certificate-revoke", kwargs={"code": certificate.code}),
+            {"reason": "x"},
+        ).status_code
+        == 404
+    )
     client.force_login(trainer)
-    client.post(reverse("courses:certificate-revoke", kwargs={"code": certificate.code}), {"reason": "Fehler"})
+    client.post(
+        reverse("courses:certificate-revoke", kwargs={"code": certificate.code}),
+        {"reason": "Fehler"},
+    )
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     client.logout()
@@ -160,25 +192,35 @@ def test_certificate_pdf_verify_and_revoke(client, course, video, quiz, learner,
     assert "Lena Lernende" not in html
 
 
-def test_name_correction_reissues_after_trainer_approval(client, course, video, quiz, learner, trainer):
+def test_name_correction_reissues_after_trainer_approval(
+    client, course, video, quiz, learner, trainer
+):
     certificate = complete(learner, course, video, quiz)
     client.force_login(learner)
-    client.post(reverse("courses:certificate-name", kwargs={"code": certificate.code}), {"name": "Lena Lernende-Neu"})
+    client.post(
+        reverse("courses:certificate-name", kwargs={"code": certificate.code}),
+        {"name": "Lena Lernende-Neu"},
+    )
     correction = certificate.name_corrections.get()
     client.force_login(trainer)
-    client.post(reverse("courses:name-correction", kwargs={"request_id": correction.pk}), {"decision": "accept"})
+    client.post(
+        reverse("courses:name-correction", kwargs={"request_id": correction.pk}),
+        {"decision": "accept"},
+    )
     new = Certificate.objects.get(user=learner, course=course, revoked_at__isnull=True)
     assert new.holder_name == "Lena Lernende-Neu" and new.replaces_id == certificate.pk
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
 
 
-def test_trainer_kit_only_for_qualified_multipliers_and_trainers(client, course, video, quiz, learner, outsider,
-                                                                 trainer, private_media):
+def test_trainer_kit_only_for_qualified_multipliers_and_trainers(
+    client, course, video, quiz, learner, outsider, trainer, private_media
+):
     from django.core.files.base import ContentFile
 
-    item = TrainerKitItem.objects.create(course=course, title="Leitfaden",
-                                         file=ContentFile(b"%PDF-1.4 kit", name="leitfaden.pdf"))
+    item = TrainerKitItem.objects.create(
+        course=course, title="Leitfaden", file=ContentFile(b"%PDF-1.4 kit", name="leitfaden.pdf")
+    )
     url = reverse("courses:kit-file", kwargs={"item_id": item.pk})
     client.force_login(outsider)
     assert client.get(url).status_code == 404
@@ -211,7 +253,9 @@ def test_csv_export_defuses_formulas(client, course, trainer):
     evil = UserFactory(first_name="=HYPERLINK(1)", last_name="x")
     services.enrolment_request(user=evil, course=course)
     client.force_login(trainer)
-    text = client.get(reverse("courses:manage-export", kwargs={"course_id": course.pk})).content.decode("utf-8-sig")
+    text = client.get(
+        reverse("courses:manage-export", kwargs={"course_id": course.pk})
+    ).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1) x" in text
 
 
@@ -228,11 +272,16 @@ def test_site_search_does_not_reveal_lessons(client, course):
 
 
 @pytest.mark.parametrize("extra_lessons", [0, 8])
-def test_course_and_lesson_pages_use_a_fixed_number_of_queries(client, course, learner, extra_lessons,
-                                                               django_assert_num_queries):
+def test_course_and_lesson_pages_use_a_fixed_number_of_queries(
+    client, course, learner, extra_lessons, django_assert_num_queries
+):
     for number in range(extra_lessons):
-        publish(course, LessonPage(title=f"Extra {number}", slug=f"extra-{number}",
-                                   body=[("paragraph", "<p>x</p>")]))
+        publish(
+            course,
+            LessonPage(
+                title=f"Extra {number}", slug=f"extra-{number}", body=[("paragraph", "<p>x</p>")]
+            ),
+        )
     for _number in range(extra_lessons):
         services.enrolment_request(user=UserFactory(), course=course)
     client.force_login(learner)
@@ -266,18 +315,26 @@ def test_trainer_view_filters_by_course_run(client, course, trainer):
 
     from courses.models import CourseRun
 
-    spring = CourseRun.objects.create(course=course, title="Frühjahr", starts_on=date(2027, 3, 1),
-                                      ends_on=date(2027, 4, 1))
-    autumn = CourseRun.objects.create(course=course, title="Herbst", starts_on=date(2027, 9, 1),
-                                      ends_on=date(2027, 10, 1))
-    anna, ben = UserFactory(first_name="Anna", last_name="A"), UserFactory(first_name="Ben", last_name="B")
+    spring = CourseRun.objects.create(
+        course=course, title="Frühjahr", starts_on=date(2027, 3, 1), ends_on=date(2027, 4, 1)
+    )
+    autumn = CourseRun.objects.create(
+        course=course, title="Herbst", starts_on=date(2027, 9, 1), ends_on=date(2027, 10, 1)
+    )
+    anna, ben = (
+        UserFactory(first_name="Anna", last_name="A"),
+        UserFactory(first_name="Ben", last_name="B"),
+    )
     services.enrolment_request(user=anna, course=course, run=spring)
     services.enrolment_request(user=ben, course=course, run=autumn)
     client.force_login(trainer)
-    html = client.get(reverse("courses:manage", kwargs={"course_id": course.pk}), {"run": spring.pk}).content.decode()
+    html = client.get(
+        reverse("courses:manage", kwargs={"course_id": course.pk}), {"run": spring.pk}
+    ).content.decode()
     assert "Anna A" in html and "Ben B" not in html
-    text = client.get(reverse("courses:manage-export", kwargs={"course_id": course.pk}),
-                      {"run": autumn.pk}).content.decode("utf-8-sig")
+    text = client.get(
+        reverse("courses:manage-export", kwargs={"course_id": course.pk}), {"run": autumn.pk}
+    ).content.decode("utf-8-sig")
     assert "Ben B" in text and "Anna A" not in text
 
 
@@ -289,7 +346,13 @@ def test_editors_who_see_the_lessons_see_their_videos_too(client, course, video)
     client.force_login(editor)
     lesson = lessons_of(course)[0]
     assert client.get(lesson.url).status_code == 200
-    assert client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code == 200
+    assert (
+        client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code == 200
+    )
     track = video.caption_tracks.get()
-    assert client.get(reverse("courses:caption-track", kwargs={"video_id": video.pk, "track_id": track.pk})
-                      ).status_code == 200
+    assert (
+        client.get(
+            reverse("courses:caption-track", kwargs={"video_id": video.pk, "track_id": track.pk})
+        ).status_code
+        == 200
+    )

@@ -40,7 +40,9 @@ def browser():
     except ImportError:  # pragma: no cover - dev dependency missing
         _unavailable("playwright is not installed")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -58,7 +60,10 @@ class BrowserSession:
 
     def visit(self, path: str, *, expect_status: int = 200):
         response = self.page.goto(self.url(path))
-        assert response is not None and response.status == expect_status, (path, response and response.status)
+        assert response is not None and response.status == expect_status, (
+            path,
+            response and response.status,
+        )
         self.check_page()
         return response
 
@@ -69,8 +74,10 @@ class BrowserSession:
 
     def assert_only_own_origin(self) -> None:
         foreign = [
-            url for url in self.requests
-            if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url)[:2] != self.origin
+            url
+            for url in self.requests
+            if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(url)[:2] != self.origin
         ]
         assert not foreign, f"Requests to other origins: {foreign}"
 
@@ -79,7 +86,11 @@ class BrowserSession:
 
         results = Axe().run(self.page)
         blocking = [
-            (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]][:5])
+            (
+                violation["id"],
+                violation["help"],
+                [node["target"] for node in violation["nodes"]][:5],
+            )
             for violation in results.response["violations"]
             if violation.get("impact") in BLOCKING_IMPACTS
         ]
@@ -96,7 +107,9 @@ class BrowserSession:
 
             self.check_page()
             self.page.fill("input[name=code]", totp_code())
-            self.page.click("form[action='/accounts/2fa/authenticate/'] button[type=submit]:not([form])")
+            self.page.click(
+                "form[action='/accounts/2fa/authenticate/'] button[type=submit]:not([form])"
+            )
             self.page.wait_for_load_state("networkidle")
 
 

@@ -58,8 +58,6 @@ def private_media(settings, tmp_path):
     private_storage._wrapped = empty
 
 
-
-
 def make_video(folder: Path, *, seconds: int, webm: bool = False) -> tuple[Path, float]:
     """A real, playable test-card clip (no audio), and its length in seconds."""
     if webm:
@@ -69,10 +67,23 @@ def make_video(folder: Path, *, seconds: int, webm: bool = False) -> tuple[Path,
         path = folder / "clip.mp4"
         codec = ["-c:v", "libx264", "-profile:v", "baseline", "-movflags", "+faststart"]
     subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=duration={seconds}:size=320x180:rate=15",
-         *codec, "-pix_fmt", "yuv420p", str(path)],
-        check=True, timeout=60,
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=duration={seconds}:size=320x180:rate=15",
+            *codec,
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
     )
     _frames, length = imageio_ffmpeg.count_frames_and_secs(str(path))
     return path, length
@@ -133,8 +144,9 @@ def choose_snippet(page, button_text: str, title: str) -> None:
 # --- The trainer ---------------------------------------------------------------------------
 
 
-def test_trainer_builds_a_course_in_the_wagtail_admin(browser_session, site_settings, home_page,
-                                                      private_media, tmp_path):
+def test_trainer_builds_a_course_in_the_wagtail_admin(
+    browser_session, site_settings, home_page, private_media, tmp_path
+):
     catalogue = publish(home_page, CourseCataloguePage(title="Kurse", slug="kurse"))
     # Created in code, so the admin's after_create_page hook did not run: grant as it would.
     services.catalogue_grant_trainers(catalogue=catalogue)
@@ -182,7 +194,9 @@ def test_trainer_builds_a_course_in_the_wagtail_admin(browser_session, site_sett
     [question_data] = services.quiz_questions(quiz)
     assert question_data["kind"] == "single"
     assert [(o["text"], o["is_correct"]) for o in question_data["options"]] == [
-        ("Auf unserem eigenen Server", True), ("Bei einem Videoportal", False)]
+        ("Auf unserem eigenen Server", True),
+        ("Bei einem Videoportal", False),
+    ]
 
     with screenshot_on_failure(page, "admin-course"):
         admin_open(browser_session, f"/admin/pages/add/courses/coursepage/{catalogue.pk}/")
@@ -225,32 +239,70 @@ def build_course(home_page, folder: Path, *, webm: bool):
     catalogue = publish(home_page, CourseCataloguePage(title="Kurse", slug="kurse"))
     trainer = UserFactory(groups=["Trainer:innen"], first_name="Tanja", last_name="Trainerin")
     clip, length = make_video(folder, seconds=4, webm=webm)
-    video = LearningVideo(title="Einführung", duration_seconds=length, file_size=clip.stat().st_size,
-                          mime_type="video/webm" if webm else "video/mp4")
+    video = LearningVideo(
+        title="Einführung",
+        duration_seconds=length,
+        file_size=clip.stat().st_size,
+        mime_type="video/webm" if webm else "video/mp4",
+    )
     video.file.save(clip.name, ContentFile(clip.read_bytes()), save=False)
     video.save()
-    CaptionTrack.objects.create(video=video, language="de", kind="captions",
-                                webvtt="WEBVTT\n\n00:00:00.500 --> 00:00:03.000\nHallo und willkommen.\n")
-    quiz = Quiz.objects.create(title="Abschlussquiz", pass_mark=100, max_attempts=3, questions=[
-        ("question", {"text": "Wo liegen unsere Lernvideos?", "kind": "single", "explanation": "",
-                      "options": [{"text": "Auf unserem eigenen Server", "is_correct": True, "feedback": ""},
-                                  {"text": "Bei einem Videoportal", "is_correct": False, "feedback": ""}]}),
-    ])
-    course = publish(catalogue, CoursePage(
-        title="Digitale Beratung", slug="digitale-beratung", summary="Beratung per Video.",
-        duration_hours=Decimal("2.0"), lessons_public=False, certificate_enabled=True))
+    CaptionTrack.objects.create(
+        video=video,
+        language="de",
+        kind="captions",
+        webvtt="WEBVTT\n\n00:00:00.500 --> 00:00:03.000\nHallo und willkommen.\n",
+    )
+    quiz = Quiz.objects.create(
+        title="Abschlussquiz",
+        pass_mark=100,
+        max_attempts=3,
+        questions=[
+            (
+                "question",
+                {
+                    "text": "Wo liegen unsere Lernvideos?",
+                    "kind": "single",
+                    "explanation": "",
+                    "options": [
+                        {"text": "Auf unserem eigenen Server", "is_correct": True, "feedback": ""},
+                        {"text": "Bei einem Videoportal", "is_correct": False, "feedback": ""},
+                    ],
+                },
+            ),
+        ],
+    )
+    course = publish(
+        catalogue,
+        CoursePage(
+            title="Digitale Beratung",
+            slug="digitale-beratung",
+            summary="Beratung per Video.",
+            duration_hours=Decimal("2.0"),
+            lessons_public=False,
+            certificate_enabled=True,
+        ),
+    )
     course.trainers.set([trainer])
     course.save_revision().publish()
-    video_lesson = publish(course, LessonPage(title="Das Video", slug="video",
-                                              body=[("video", {"video": video, "required": True})]))
-    quiz_lesson = publish(course, LessonPage(title="Das Quiz", slug="quiz",
-                                             body=[("quiz", {"quiz": quiz, "required": True})]))
+    video_lesson = publish(
+        course,
+        LessonPage(
+            title="Das Video", slug="video", body=[("video", {"video": video, "required": True})]
+        ),
+    )
+    quiz_lesson = publish(
+        course,
+        LessonPage(
+            title="Das Quiz", slug="quiz", body=[("quiz", {"quiz": quiz, "required": True})]
+        ),
+    )
     return CoursePage.objects.get(pk=course.pk), video, video_lesson, quiz_lesson
 
 
-def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_server, browser_session,
-                                                                site_settings, home_page, private_media,
-                                                                tmp_path):
+def test_learner_enrols_watches_passes_and_verifies_certificate(
+    browser, live_server, browser_session, site_settings, home_page, private_media, tmp_path
+):
     page = browser_session.page
     webm = not browser_plays_h264(page)  # Debian's chromium has H.264; fall back to VP9 if not
     course, video, video_lesson, quiz_lesson = build_course(home_page, tmp_path, webm=webm)
@@ -273,18 +325,24 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_se
         browser_session.visit(video_lesson.url)
         player = page.locator(f"video[data-video-id='{video.pk}']")
         status = page.locator(f"#video-{video.pk}-status")
-        player.evaluate("v => v.readyState >= 1 || new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}))")
+        player.evaluate(
+            "v => v.readyState >= 1 || new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}))"
+        )
         assert abs(player.evaluate("v => v.duration") - video.duration_seconds) < 0.5
         # Muted, because headless browsers refuse to autoplay sound; at normal speed, because the
         # server credits no more than twice the wall-clock time a visit has been open.
         player.evaluate("v => { v.muted = true; v.playbackRate = 1; return v.play(); }")
-        player.evaluate("v => v.ended || new Promise(r => v.addEventListener('ended', r, {once: true}))",
-                        timeout=30_000)
+        player.evaluate(
+            "v => v.ended || new Promise(r => v.addEventListener('ended', r, {once: true}))",
+            timeout=30_000,
+        )
         expect(status).to_have_text("Angesehen", timeout=15_000)
         progress = VideoProgress.objects.get(user=learner, video=video)
         assert progress.completed_at is not None
         assert progress.watched_seconds >= 0.9 * video.duration_seconds
-        page.get_by_role("navigation", name="Lektionen").get_by_role("link", name="Das Quiz →").click()
+        page.get_by_role("navigation", name="Lektionen").get_by_role(
+            "link", name="Das Quiz →"
+        ).click()
         page.wait_for_url(browser_session.url(quiz_lesson.url))
 
     with screenshot_on_failure(page, "learner-quiz"):
@@ -296,10 +354,14 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_se
         browser_session.check_page()
 
     with screenshot_on_failure(page, "learner-certificate"):
-        page.get_by_role("navigation", name="Kursinhalte").get_by_role("link", name="Digitale Beratung").click()
+        page.get_by_role("navigation", name="Kursinhalte").get_by_role(
+            "link", name="Digitale Beratung"
+        ).click()
         page.wait_for_url(browser_session.url(course.url))
         browser_session.check_page()
-        assert Enrolment.objects.get(user=learner, course=course).status == Enrolment.Status.COMPLETED
+        assert (
+            Enrolment.objects.get(user=learner, course=course).status == Enrolment.Status.COMPLETED
+        )
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Zertifikat herunterladen (PDF)").click()
         pdf = Path(download_info.value.path()).read_bytes()
@@ -317,7 +379,9 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_se
             expect(main.get_by_role("status")).to_have_text("Dieses Zertifikat ist gültig.")
             expect(main).to_contain_text("Lena Lernende")
             expect(main).to_contain_text("Digitale Beratung")
-            assert stranger.page.get_by_role("link", name="Anmelden", exact=True).count() == 1  # logged out
+            assert (
+                stranger.page.get_by_role("link", name="Anmelden", exact=True).count() == 1
+            )  # logged out
     finally:
         context.close()
 
@@ -325,12 +389,28 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(browser, live_se
 # --- The same pages in English ------------------------------------------------------------
 
 
-def test_course_pages_in_english_are_accessible_and_local(browser_session, site_settings, home_page):
+def test_course_pages_in_english_are_accessible_and_local(
+    browser_session, site_settings, home_page
+):
     catalogue = publish(home_page, CourseCataloguePage(title="Kurse", slug="kurse"))
-    course = publish(catalogue, CoursePage(title="Datenschutz im Ehrenamt", slug="datenschutz", summary="Grundlagen.",
-                                           duration_hours=Decimal("2.0"), enrolment_mode="open"))
-    lesson = publish(course, LessonPage(title="Personenbezogene Daten", slug="daten",
-                                        body=[("paragraph", "<p>Alle Angaben zu einer Person.</p>")]))
+    course = publish(
+        catalogue,
+        CoursePage(
+            title="Datenschutz im Ehrenamt",
+            slug="datenschutz",
+            summary="Grundlagen.",
+            duration_hours=Decimal("2.0"),
+            enrolment_mode="open",
+        ),
+    )
+    lesson = publish(
+        course,
+        LessonPage(
+            title="Personenbezogene Daten",
+            slug="daten",
+            body=[("paragraph", "<p>Alle Angaben zu einer Person.</p>")],
+        ),
+    )
     learner = UserFactory()
     services.enrolment_request(user=learner, course=course)
     browser_session.login(learner.email, PASSWORD)

@@ -52,7 +52,8 @@ SITE_PAGES = 60  # per role
 ADMIN_PAGES = 12  # per staff role: the dashboard and what its menu links to
 
 # Never followed: they end the visit, download a file, change something on GET, or are not pages.
-SKIP = re.compile(r"""
+SKIP = re.compile(
+    r"""
     /accounts/logout/ | /admin/logout/ | /i18n/
   | /me/privacy/export/ | /calendar/.+\.ics | /feed/
   | /media/ | /private-media/ | /documents/ | /static/
@@ -61,7 +62,9 @@ SKIP = re.compile(r"""
   | /admin/.*/(delete|unpublish|revert|lock|unlock|copy|move|convert_alias)/
   | /admin/.*(/preview|/history/|/usage/|/workflow/)
   | /admin/(reports|workflows|tasks|sites|locales|redirects|searchpromotions|forms|embeds)/
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 def _kind(path: str, root_url_path: str, pages: dict[str, str]) -> str:
@@ -82,16 +85,24 @@ class Crawl:
         self.staff = staff
         site = Site.objects.get(is_default_site=True)
         self.root = site.root_page.url_path
-        self.pages = {page.url_path: f"page: {type(page).__name__}"
-                      for page in site.root_page.get_descendants(inclusive=True).live().specific()}
+        self.pages = {
+            page.url_path: f"page: {type(page).__name__}"
+            for page in site.root_page.get_descendants(inclusive=True).live().specific()
+        }
         self.seen: set[str] = set()
         self.per_kind: Counter[str] = Counter()
         self.kinds: set[str] = set()
         self.audited: set[str] = set()
         self.problems: list[str] = []
         self.failed: list[str] = []  # resources a page asked for and did not get
-        session.page.on("response", lambda response: self.failed.append(f"{response.status} {response.url}")
-                        if response.status >= 400 and not response.request.is_navigation_request() else None)
+        session.page.on(
+            "response",
+            lambda response: (
+                self.failed.append(f"{response.status} {response.url}")
+                if response.status >= 400 and not response.request.is_navigation_request()
+                else None
+            ),
+        )
 
     def run(self, starts: list[str]) -> None:
         queue = deque(starts)
@@ -99,7 +110,9 @@ class Crawl:
         while queue:
             path = queue.popleft()
             area = "admin" if path.startswith("/admin/") else "site"
-            if path in self.seen or counts[area] >= (ADMIN_PAGES if area == "admin" else SITE_PAGES):
+            if path in self.seen or counts[area] >= (
+                ADMIN_PAGES if area == "admin" else SITE_PAGES
+            ):
                 continue
             kind = _kind(path.split("?")[0], self.root, self.pages)
             self.seen.add(path)
@@ -130,8 +143,14 @@ class Crawl:
         if foreign:
             self.problems.append(f"{self.role}: {path} requested {foreign}")
         if self.failed[failed_before:]:
-            self.problems.append(f"{self.role}: {path} could not load {self.failed[failed_before:]}")
-        if kind not in self.audited and status < 400 and urlsplit(page.url).path == urlsplit(path).path:
+            self.problems.append(
+                f"{self.role}: {path} could not load {self.failed[failed_before:]}"
+            )
+        if (
+            kind not in self.audited
+            and status < 400
+            and urlsplit(page.url).path == urlsplit(path).path
+        ):
             self.audited.add(kind)
             try:
                 self.session.assert_accessible()
@@ -141,8 +160,12 @@ class Crawl:
         return [found for found in map(self.local, links) if found is not None]
 
     def foreign(self, urls: list[str]) -> list[str]:
-        return [url for url in urls
-                if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url)[:2] != self.session.origin]
+        return [
+            url
+            for url in urls
+            if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(url)[:2] != self.session.origin
+        ]
 
     def local(self, url: str) -> str | None:
         """The path (and query) of a link worth following, or None."""
@@ -186,7 +209,9 @@ def demo(settings, tmp_path):
     private_storage._wrapped = empty
 
 
-ROLES = [("anonymous", None)] + [(account.email.split("@")[0], account) for account in DEMO_ACCOUNTS]
+ROLES = [("anonymous", None)] + [
+    (account.email.split("@")[0], account) for account in DEMO_ACCOUNTS
+]
 
 
 def test_every_role_crawls_the_demo_without_third_parties(demo, new_session, live_server):
@@ -202,8 +227,14 @@ def test_every_role_crawls_the_demo_without_third_parties(demo, new_session, liv
                 _sign_in(session, account.email)
             crawl = Crawl(session, role=role, staff=staff)
             # The site search is a form, not a link: its results page is a start of its own.
-            crawl.run(["/", "/me/" if account else "/accounts/login/", "/search/?q=Beratung",
-                       *(["/admin/"] if staff else [])])
+            crawl.run(
+                [
+                    "/",
+                    "/me/" if account else "/accounts/login/",
+                    "/search/?q=Beratung",
+                    *(["/admin/"] if staff else []),
+                ]
+            )
         reached |= crawl.kinds
         problems += crawl.problems
         session.page.context.close()
@@ -212,34 +243,58 @@ def test_every_role_crawls_the_demo_without_third_parties(demo, new_session, liv
 
     # Every page type with a live page in the demo, and the pages of every app, were reached.
     site = Site.objects.get(is_default_site=True)
-    page_types = {f"page: {type(page).__name__}"
-                  for page in site.root_page.get_descendants(inclusive=True).live().public().specific()}
+    page_types = {
+        f"page: {type(page).__name__}"
+        for page in site.root_page.get_descendants(inclusive=True).live().public().specific()
+    }
     assert page_types <= reached, f"page types no link leads to: {sorted(page_types - reached)}"
     expected_views = {
-        "me", "me-profile", "me-privacy", "me-api-token", "search", "account_login", "account_signup",
-        "api-docs", "wagtailadmin_home",
-        "courses:mine", "courses:manage", "courses:certificate-verify",
-        "mentoring:mine", "mentoring:tandem", "mentoring:sessions", "mentoring:session", "mentoring:book",
-        "mentoring:availability", "mentoring:session-join",
+        "me",
+        "me-profile",
+        "me-privacy",
+        "me-api-token",
+        "search",
+        "account_login",
+        "account_signup",
+        "api-docs",
+        "wagtailadmin_home",
+        "courses:mine",
+        "courses:manage",
+        "courses:certificate-verify",
+        "mentoring:mine",
+        "mentoring:tandem",
+        "mentoring:sessions",
+        "mentoring:session",
+        "mentoring:book",
+        "mentoring:availability",
+        "mentoring:session-join",
     }
     assert expected_views <= reached, f"views no link leads to: {sorted(expected_views - reached)}"
 
     # The one exception: the mentor enters the room of her session that is about to begin; only
     # then, and only the configured Jitsi server, is asked.
     mentor = get_user_model().objects.get(email="mentorin@musterverband.example")
-    upcoming = (Session.objects.filter(mentor=mentor, status=Session.Status.BOOKED, end__gt=timezone.now())
-                .order_by("start").first())
+    upcoming = (
+        Session.objects.filter(mentor=mentor, status=Session.Status.BOOKED, end__gt=timezone.now())
+        .order_by("start")
+        .first()
+    )
     assert upcoming is not None and upcoming.start - timezone.now() < timedelta(minutes=10)
     session = new_session(timeout_ms=30_000)
     with screenshot_on_failure(session.page, "crawl-join"):
         _sign_in(session, mentor.email)
         session.visit(f"/mentoring/sessions/{upcoming.uuid}/join/")
-        assert demo.requests == [] and not Crawl(session, role="mentor", staff=False).foreign(session.requests)
+        assert demo.requests == [] and not Crawl(session, role="mentor", staff=False).foreign(
+            session.requests
+        )
         session.page.get_by_role("button", name=gettext_de("Enter room"), exact=True).click()
         session.page.frame_locator("#jitsi-room iframe").locator("#room-status").wait_for()
-        others = [url for url in session.requests
-                  if urlsplit(url)[:2] not in (session.origin, urlsplit(demo.base_url)[:2])
-                  and urlsplit(url).scheme in {"http", "https", "ws", "wss"}]
+        others = [
+            url
+            for url in session.requests
+            if urlsplit(url)[:2] not in (session.origin, urlsplit(demo.base_url)[:2])
+            and urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+        ]
         assert "/external_api.js" in demo.requests and not others, others
 
 

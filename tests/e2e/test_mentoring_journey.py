@@ -16,7 +16,9 @@ from .conftest import BrowserSession, screenshot_on_failure
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-CONSENT_MESSAGE = "Bitte willigen Sie in die Verarbeitung Ihrer Daten für dieses Mentoringprogramm ein."
+CONSENT_MESSAGE = (
+    "Bitte willigen Sie in die Verarbeitung Ihrer Daten für dieses Mentoringprogramm ein."
+)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_TIMEOUT_MS = 30_000
@@ -26,31 +28,44 @@ MOTIVATION = "Ich möchte lernen, ein Team mit Zuversicht zu führen."
 # --- Helpers -------------------------------------------------------------------------------
 
 
-
-
-
-
 def make_programme_page(home_page, programme: Programme) -> ProgrammePage:
-    page = ProgrammePage(title="Cross-Mentoring", slug="cross-mentoring", programme=programme,
-                         intro="Frauen in Führung begleiten Frauen in Führung.")
+    page = ProgrammePage(
+        title="Cross-Mentoring",
+        slug="cross-mentoring",
+        programme=programme,
+        intro="Frauen in Führung begleiten Frauen in Führung.",
+    )
     home_page.add_child(instance=page)
     page.save_revision().publish()
     return ProgrammePage.objects.get(pk=page.pk)
 
 
 def make_manager(programme: Programme):
-    manager = UserFactory(groups=["Programmleitung"], first_name="Paula", last_name="Programmleitung")
+    manager = UserFactory(
+        groups=["Programmleitung"], first_name="Paula", last_name="Programmleitung"
+    )
     programme.managers.add(manager)
     programme.save()  # parental many-to-many relations are written on save
     return manager
 
 
 def make_accepted_mentor(programme: Programme) -> Application:
-    mentor = UserFactory(first_name="Marta", last_name="Mentorin", email="marta.mentorin@example.org")
+    mentor = UserFactory(
+        first_name="Marta", last_name="Mentorin", email="marta.mentorin@example.org"
+    )
     application = services.application_submit(
-        programme=programme, user=mentor, role="mentor", consent=True, capacity=1,
-        answers={"organisation": "KV Süd", "topics": ["Führung", "Personal"], "languages": ["Deutsch"]},
-        motivation="Ich begleite gern.")
+        programme=programme,
+        user=mentor,
+        role="mentor",
+        consent=True,
+        capacity=1,
+        answers={
+            "organisation": "KV Süd",
+            "topics": ["Führung", "Personal"],
+            "languages": ["Deutsch"],
+        },
+        motivation="Ich begleite gern.",
+    )
     return services.application_decide(application=application, by=None, accept=True)
 
 
@@ -82,19 +97,25 @@ def admin_submit(session: BrowserSession, button) -> None:
 
 
 def tandem_card(page, programme_title: str):
-    return page.locator("main li.card").filter(has=page.get_by_role("heading", name=programme_title))
+    return page.locator("main li.card").filter(
+        has=page.get_by_role("heading", name=programme_title)
+    )
 
 
 # --- The journey ---------------------------------------------------------------------------
 
 
-def test_mentee_applies_manager_matches_both_accept(browser_session, new_session, site_settings, home_page):
+def test_mentee_applies_manager_matches_both_accept(
+    browser_session, new_session, site_settings, home_page
+):
     programme = make_programme()
     programme_page = make_programme_page(home_page, programme)
     manager = make_manager(programme)
     mentor_application = make_accepted_mentor(programme)
     mentor = mentor_application.user
-    mentee = UserFactory(first_name="Lea", last_name="Lernwillig", email="lea.lernwillig@example.org")
+    mentee = UserFactory(
+        first_name="Lea", last_name="Lernwillig", email="lea.lernwillig@example.org"
+    )
 
     # --- The mentee applies ----------------------------------------------------------------
     page = browser_session.page
@@ -104,30 +125,42 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         assert page.locator("html").get_attribute("lang") == "de"
         expect(page.locator("h1")).to_have_text("Cross-Mentoring")
         page.get_by_role("link", name="Als Mentee bewerben", exact=True).click()
-        page.wait_for_url(browser_session.url(f"/mentoring/programmes/{programme_page.pk}/apply/mentee/"))
+        page.wait_for_url(
+            browser_session.url(f"/mentoring/programmes/{programme_page.pk}/apply/mentee/")
+        )
         browser_session.check_page()
         expect(page.locator("h1")).to_have_text("Als Mentee bewerben")
         assert page.locator("input[name=capacity]").count() == 0  # asked of mentors only
 
-        form = page.locator("main form[method=post]").filter(has=page.locator("textarea[name=motivation]"))
+        form = page.locator("main form[method=post]").filter(
+            has=page.locator("textarea[name=motivation]")
+        )
         organisation = form.get_by_role("group", name="Ihr Kreisverband?")
         organisation.get_by_role("radio", name="KV Nord", exact=True).check()
         topics = form.get_by_role("group", name="Wobei wünschen Sie Begleitung?")
         topics.get_by_role("checkbox", name="Führung", exact=True).check()
         topics.get_by_role("checkbox", name="Digitalisierung", exact=True).check()
-        form.get_by_role("group", name="Sprachen?").get_by_role("checkbox", name="Deutsch", exact=True).check()
+        form.get_by_role("group", name="Sprachen?").get_by_role(
+            "checkbox", name="Deutsch", exact=True
+        ).check()
         form.get_by_label("Ihre Motivation").fill(MOTIVATION)
-        consent = form.get_by_role("checkbox", name=re.compile(r"^Ich willige ein, dass meine Antworten"))
+        consent = form.get_by_role(
+            "checkbox", name=re.compile(r"^Ich willige ein, dass meine Antworten")
+        )
         expect(consent).not_to_be_checked()
 
         # Without consent: the form comes back, explains, and keeps everything typed and ticked.
         submit(page, "Bewerbung absenden")
         assert not Application.objects.filter(user=mentee).exists()
-        expect(page.locator("main [role=alert]").first).to_have_text("Bitte korrigieren Sie die markierten Felder.")
+        expect(page.locator("main [role=alert]").first).to_have_text(
+            "Bitte korrigieren Sie die markierten Felder."
+        )
         consent_field = page.locator("main .field").filter(has=page.locator("input[name=consent]"))
         expect(consent_field).to_have_class(re.compile(r"\bfield--error\b"))
         expect(consent_field).to_contain_text(CONSENT_MESSAGE)
-        consent = page.get_by_role("checkbox", name=re.compile(r"^Ich willige ein, dass meine Antworten"))
+        consent = page.get_by_role(
+            "checkbox", name=re.compile(r"^Ich willige ein, dass meine Antworten")
+        )
         expect(consent).to_have_attribute("aria-invalid", "true")
         expect(consent).to_have_accessible_description(CONSENT_MESSAGE)
         expect(consent).not_to_be_checked()
@@ -143,11 +176,20 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         expect(page.locator("main")).to_contain_text("Vielen Dank für Ihre Bewerbung.")
         row = page.locator("main table tbody tr").filter(has_text=programme.title)
         expect(row.locator("td")).to_have_text(
-            [programme.title, "Mentee", german(Application.Status.SUBMITTED), "Bewerbung zurückziehen"])
+            [
+                programme.title,
+                "Mentee",
+                german(Application.Status.SUBMITTED),
+                "Bewerbung zurückziehen",
+            ]
+        )
     application = Application.objects.get(user=mentee, programme=programme)
     assert application.role == "mentee" and application.status == Application.Status.SUBMITTED
-    assert application.answers == {"organisation": "KV Nord", "topics": ["Führung", "Digitalisierung"],
-                                   "languages": ["Deutsch"]}
+    assert application.answers == {
+        "organisation": "KV Nord",
+        "topics": ["Führung", "Digitalisierung"],
+        "languages": ["Deutsch"],
+    }
     assert application.motivation == MOTIVATION
     assert application.consent.action == "given"
     browser_session.visit("/mentoring/mine/")
@@ -161,7 +203,8 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
     with screenshot_on_failure(admin, "manager-dashboard"):
         admin_open(management, f"/admin/mentoring/{programme.pk}/")
         applications = admin.locator("table.listing").filter(
-            has=admin.get_by_role("columnheader", name="Entscheidung"))
+            has=admin.get_by_role("columnheader", name="Entscheidung")
+        )
         mentee_row = applications.locator("tbody tr").filter(has_text="Lea Lernwillig")
         expect(mentee_row).to_contain_text(MOTIVATION)
         mentor_row = applications.locator("tbody tr").filter(has_text="Marta Mentorin")
@@ -169,31 +212,58 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         admin_submit(management, mentee_row.get_by_role("button", name="Annehmen", exact=True))
         expect(admin.get_by_text("Bewerbung angenommen.")).to_be_visible()
         application.refresh_from_db()
-        assert application.status == Application.Status.ACCEPTED and application.decided_by == manager
+        assert (
+            application.status == Application.Status.ACCEPTED and application.decided_by == manager
+        )
 
-        admin_submit(management, admin.get_by_role("button", name="Matching jetzt starten", exact=True))
+        admin_submit(
+            management, admin.get_by_role("button", name="Matching jetzt starten", exact=True)
+        )
     run = MatchingRun.objects.get(programme=programme)
     with screenshot_on_failure(admin, "manager-review"):
         assert admin.url == management.url(f"/admin/mentoring/{programme.pk}/runs/{run.pk}/")
         expect(admin.get_by_text(re.compile(r"Matching abgeschlossen: 1 Paar in"))).to_be_visible()
         pair = admin.locator("section").filter(
-            has=admin.get_by_role("heading", name=re.compile(r"^Lea Lernwillig ↔ Marta Mentorin")))
+            has=admin.get_by_role("heading", name=re.compile(r"^Lea Lernwillig ↔ Marta Mentorin"))
+        )
         expect(pair).to_have_count(1)
-        why = pair.locator("table.listing").filter(has=admin.get_by_role("columnheader", name="Erklärung"))
-        expect(why.locator("tbody tr").filter(has=admin.get_by_role("rowheader", name="Wobei wünschen Sie Begleitung?"))
-               .locator("td").last).to_have_text("Gemeinsam: Führung")
-        expect(why.locator("tbody tr").filter(has=admin.get_by_role("rowheader", name="Sprachen?"))
-               .locator("td").last).to_have_text("Gemeinsam: Deutsch")
-        expect(why.locator("tbody tr").filter(has=admin.get_by_role("rowheader", name="Ihr Kreisverband?"))
-               .locator("td").last).to_have_text("Unterschiedlich: KV Nord / KV Süd")
-        admin_submit(management, admin.get_by_role("button", name="Freigeben und veröffentlichen", exact=True))
+        why = pair.locator("table.listing").filter(
+            has=admin.get_by_role("columnheader", name="Erklärung")
+        )
+        expect(
+            why.locator("tbody tr")
+            .filter(has=admin.get_by_role("rowheader", name="Wobei wünschen Sie Begleitung?"))
+            .locator("td")
+            .last
+        ).to_have_text("Gemeinsam: Führung")
+        expect(
+            why.locator("tbody tr")
+            .filter(has=admin.get_by_role("rowheader", name="Sprachen?"))
+            .locator("td")
+            .last
+        ).to_have_text("Gemeinsam: Deutsch")
+        expect(
+            why.locator("tbody tr")
+            .filter(has=admin.get_by_role("rowheader", name="Ihr Kreisverband?"))
+            .locator("td")
+            .last
+        ).to_have_text("Unterschiedlich: KV Nord / KV Süd")
+        admin_submit(
+            management,
+            admin.get_by_role("button", name="Freigeben und veröffentlichen", exact=True),
+        )
         assert admin.url == management.url(f"/admin/mentoring/{programme.pk}/")
-        expect(admin.get_by_text("Veröffentlicht: 1 Tandem wurde den Beteiligten vorgeschlagen.")).to_be_visible()
+        expect(
+            admin.get_by_text("Veröffentlicht: 1 Tandem wurde den Beteiligten vorgeschlagen.")
+        ).to_be_visible()
     run.refresh_from_db()
     assert run.status == MatchingRun.Status.PUBLISHED
     tandem = Tandem.objects.get(programme=programme)
-    assert (tandem.mentee_id, tandem.mentor_id, tandem.status) == (application.pk, mentor_application.pk,
-                                                                   Tandem.Status.PROPOSED)
+    assert (tandem.mentee_id, tandem.mentor_id, tandem.status) == (
+        application.pk,
+        mentor_application.pk,
+        Tandem.Status.PROPOSED,
+    )
 
     # --- The mentee accepts -------------------------------------------------------------------
     mentee_again = new_session()
@@ -203,14 +273,22 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         card = tandem_card(mentee_again.page, programme.title)
         expect(card).to_contain_text("Ihr:e Mentor:in: Marta Mentorin")
         expect(card).to_contain_text("Status: vorgeschlagen")
-        expect(card.get_by_role("link", name=mentor.email)).to_have_count(0)  # not before both agreed
-        expect(card).to_contain_text("Die Programmleitung schlägt dieses Tandem vor. Sind Sie einverstanden?")
+        expect(card.get_by_role("link", name=mentor.email)).to_have_count(
+            0
+        )  # not before both agreed
+        expect(card).to_contain_text(
+            "Die Programmleitung schlägt dieses Tandem vor. Sind Sie einverstanden?"
+        )
         submit(mentee_again.page, "Annehmen")
         mentee_again.page.wait_for_url(mentee_again.url("/mentoring/mine/"))
         mentee_again.check_page()
-        expect(mentee_again.page.get_by_text("Vielen Dank. Ihre Antwort wurde gespeichert.")).to_be_visible()
+        expect(
+            mentee_again.page.get_by_text("Vielen Dank. Ihre Antwort wurde gespeichert.")
+        ).to_be_visible()
         card = tandem_card(mentee_again.page, programme.title)
-        expect(card).to_contain_text("Sie haben angenommen. Wir warten auf die Antwort der anderen Person.")
+        expect(card).to_contain_text(
+            "Sie haben angenommen. Wir warten auf die Antwort der anderen Person."
+        )
         expect(card).to_contain_text("Status: vorgeschlagen")
     tandem.refresh_from_db()
     assert (tandem.mentee_response, tandem.mentor_response) == ("accepted", "pending")
@@ -227,7 +305,9 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         mentor_session.check_page()
         card = tandem_card(mentor_session.page, programme.title)
         expect(card).to_contain_text("Status: aktiv")
-        expect(card.get_by_role("link", name=mentee.email)).to_have_attribute("href", f"mailto:{mentee.email}")
+        expect(card.get_by_role("link", name=mentee.email)).to_have_attribute(
+            "href", f"mailto:{mentee.email}"
+        )
         expect(card.get_by_role("button")).to_have_count(0)
     tandem.refresh_from_db()
     assert tandem.status == Tandem.Status.ACTIVE and tandem.started_at is not None
@@ -237,7 +317,9 @@ def test_mentee_applies_manager_matches_both_accept(browser_session, new_session
         mentee_again.visit("/mentoring/mine/")
         card = tandem_card(mentee_again.page, programme.title)
         expect(card).to_contain_text("Status: aktiv")
-        expect(card.get_by_role("link", name=mentor.email)).to_have_attribute("href", f"mailto:{mentor.email}")
+        expect(card.get_by_role("link", name=mentor.email)).to_have_attribute(
+            "href", f"mailto:{mentor.email}"
+        )
         row = mentee_again.page.locator("main table tbody tr").filter(has_text=programme.title)
         expect(row.locator("td").nth(2)).to_have_text(german(Application.Status.ACCEPTED))
 
@@ -282,14 +364,24 @@ def test_mentoring_pages_are_accessible_in_english(browser_session, site_setting
 # --- Declining with the keyboard -----------------------------------------------------------
 
 
-def test_enter_in_the_decline_reason_does_not_accept_the_tandem(browser_session, site_settings, home_page):
+def test_enter_in_the_decline_reason_does_not_accept_the_tandem(
+    browser_session, site_settings, home_page
+):
     programme = make_programme()
     mentor_application = make_accepted_mentor(programme)
     mentee = UserFactory(first_name="Lea", last_name="Lernwillig")
-    application = services.application_decide(application=services.application_submit(
-        programme=programme, user=mentee, role="mentee", consent=True, motivation="",
-        answers={"organisation": "KV Nord", "topics": ["Führung"], "languages": ["Deutsch"]}),
-        by=None, accept=True)
+    application = services.application_decide(
+        application=services.application_submit(
+            programme=programme,
+            user=mentee,
+            role="mentee",
+            consent=True,
+            motivation="",
+            answers={"organisation": "KV Nord", "topics": ["Führung"], "languages": ["Deutsch"]},
+        ),
+        by=None,
+        accept=True,
+    )
     services.matching_publish(run=services.matching_run(programme=programme))
     tandem = Tandem.objects.get(mentee=application, mentor=mentor_application)
     page = browser_session.page
@@ -303,5 +395,7 @@ def test_enter_in_the_decline_reason_does_not_accept_the_tandem(browser_session,
         reason.press("Enter")
     page.wait_for_load_state("networkidle")
     tandem.refresh_from_db()
-    assert (tandem.mentee_response, tandem.status) == (Tandem.Response.DECLINED, Tandem.Status.DECLINED), (
-        tandem.mentee_response, tandem.status)
+    assert (tandem.mentee_response, tandem.status) == (
+        Tandem.Response.DECLINED,
+        Tandem.Status.DECLINED,
+    ), (tandem.mentee_response, tandem.status)

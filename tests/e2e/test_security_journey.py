@@ -23,11 +23,19 @@ ALL_DAY = [(day, "00:00", "23:59") for day in range(7)]
 
 def session_in_its_window(tandem):
     now = timezone.now()
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=now, end=now + timedelta(days=14)).slots[0]
-    session = services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user).session
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=now, end=now + timedelta(days=14)
+    ).slots[0]
+    session = services.session_book(
+        tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user
+    ).session
     start = now + timedelta(minutes=5)  # test setup: the join window opens
-    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
-                                                 blocked_until=start + timedelta(hours=1))
+    Session.objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_from=start,
+        blocked_until=start + timedelta(hours=1),
+    )
     return session
 
 
@@ -36,13 +44,17 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(
   [e.effectiveDirective, e.blockedURI, e.sourceFile].join(" ")));"""
 
 
-def test_pages_work_under_their_policies_in_the_browser(browser_session, site_settings, content_page):
+def test_pages_work_under_their_policies_in_the_browser(
+    browser_session, site_settings, content_page
+):
     """No page - public, personal, the API documentation, the Wagtail admin with its editor and
     preview - breaks a rule of its policy: the browser reports no violation and logs no error."""
     page = browser_session.page
     page.add_init_script(VIOLATIONS)
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
 
     def visit(path: str, *, accessible: bool = True) -> None:
         errors.clear()
@@ -61,8 +73,13 @@ def test_pages_work_under_their_policies_in_the_browser(browser_session, site_se
     assert page.url.endswith("/me/")
     for path in ("/me/", "/accounts/2fa/", "/"):  # "/" now with Wagtail's user bar
         visit(path)
-    for path in ("/admin/", "/admin/pages/", f"/admin/pages/{content_page.pk}/edit/",
-                 f"/admin/settings/cms/sitesettings/{site_settings.site_id}/", "/admin/images/multiple/add/"):
+    for path in (
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{content_page.pk}/edit/",
+        f"/admin/settings/cms/sitesettings/{site_settings.site_id}/",
+        "/admin/images/multiple/add/",
+    ):
         visit(path, accessible=False)  # Wagtail's own markup is not ours to check with axe
     # The preview panel frames the page's preview: allowed for the admin only.
     page.goto(browser_session.url(f"/admin/pages/{content_page.pk}/edit/"))
@@ -77,11 +94,15 @@ def test_pages_work_under_their_policies_in_the_browser(browser_session, site_se
     page.wait_for_load_state("networkidle")
     page.locator("main h1").first.wait_for()
     assert [v for v in page.evaluate("window.__csp") if "cdn.redoc.ly" not in v] == []
-    assert answered and all(url.startswith((browser_session.base_url, "blob:" + browser_session.base_url))
-                            for url in answered), answered
+    assert answered and all(
+        url.startswith((browser_session.base_url, "blob:" + browser_session.base_url))
+        for url in answered
+    ), answered
 
 
-def test_video_room_loads_the_jitsi_server_under_its_policy(browser_session, site_settings, settings):
+def test_video_room_loads_the_jitsi_server_under_its_policy(
+    browser_session, site_settings, settings
+):
     """The room's script and frame come from the organisation's Jitsi server (a stand-in here);
     the policy lets exactly that through, and the frame may use camera and microphone."""
     from tests.support.jitsi_standin import JitsiStandIn
@@ -91,7 +112,9 @@ def test_video_room_loads_the_jitsi_server_under_its_policy(browser_session, sit
     page = browser_session.page
     page.add_init_script(VIOLATIONS)
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     with JitsiStandIn(app_id="tandem", app_secret="s" * 40) as server:
         for name, value in server.settings().items():
             setattr(settings, name, value)
@@ -117,7 +140,9 @@ def test_staff_set_up_an_authenticator_app_in_the_browser(browser_session, site_
     page = browser_session.page
     page.add_init_script(VIOLATIONS)
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     browser_session.login(trainer.email, PASSWORD)
     assert page.url.endswith("/accounts/2fa/")
     with translation.override("de"):

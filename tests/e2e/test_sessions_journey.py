@@ -36,10 +36,6 @@ TIMEOUT_MS = 30_000
 # --- Helpers -------------------------------------------------------------------------------
 
 
-
-
-
-
 def de(msgid: str, **values) -> str:
     """A UI text as the site shows it in German (from the same merged catalogue)."""
     with translation.override("de"):
@@ -55,11 +51,17 @@ def local(moment, format_string: str) -> str:
 
 def foreign_requests(session: BrowserSession, *, also_allowed: tuple[str, ...] = ()) -> list[str]:
     allowed = {session.origin, *(urlsplit(origin)[:2] for origin in also_allowed)}
-    return [url for url in session.requests
-            if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url)[:2] not in allowed]
+    return [
+        url
+        for url in session.requests
+        if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+        and urlsplit(url)[:2] not in allowed
+    ]
 
 
-def check_page(session: BrowserSession, *, also_allowed: tuple[str, ...] = (), wait_for_idle: bool = True) -> None:
+def check_page(
+    session: BrowserSession, *, also_allowed: tuple[str, ...] = (), wait_for_idle: bool = True
+) -> None:
     """``BrowserSession.check_page`` with further origins allowed (the organisation's own Jitsi
     server on the join page)."""
     if wait_for_idle:
@@ -101,14 +103,18 @@ def pick_slot(page, day_index: int, slot_index: int) -> str:
 
 
 def session_row(page, partner_name: str):
-    upcoming = page.locator("main table").filter(has=page.locator("caption", has_text=de("Upcoming sessions")))
+    upcoming = page.locator("main table").filter(
+        has=page.locator("caption", has_text=de("Upcoming sessions"))
+    )
     return upcoming.locator("tbody tr").filter(has_text=partner_name)
 
 
 # --- The journey ---------------------------------------------------------------------------
 
 
-def test_book_see_move_and_enter_a_session(browser_session, new_session, site_settings, home_page, settings):
+def test_book_see_move_and_enter_a_session(
+    browser_session, new_session, site_settings, home_page, settings
+):
     tandem = make_active_tandem(windows=EVERY_DAY)
     mentee, mentor = tandem.mentee.user, tandem.mentor.user
     mentee_name, mentor_name = mentee.get_full_name(), mentor.get_full_name()
@@ -122,11 +128,20 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         browser_session.visit("/mentoring/sessions/")
         expect(page.locator("h1")).to_have_text(de("My sessions"))
         expect(page.locator("main")).to_contain_text(de("No upcoming sessions."))
-        follow(browser_session, page.get_by_role("link", name=de("Book a session with %(name)s", name=mentor_name),
-                                                 exact=True), rf"/mentoring/tandems/{tandem.pk}/book/$")
+        follow(
+            browser_session,
+            page.get_by_role(
+                "link", name=de("Book a session with %(name)s", name=mentor_name), exact=True
+            ),
+            rf"/mentoring/tandems/{tandem.pk}/book/$",
+        )
         expect(page.get_by_label(de("Show times in this time zone"))).to_have_value("Europe/Berlin")
         chosen = pick_slot(page, 1, 2)  # tomorrow, the third time
-        submit(browser_session, page.get_by_role("button", name=de("Book session"), exact=True), session_path)
+        submit(
+            browser_session,
+            page.get_by_role("button", name=de("Book session"), exact=True),
+            session_path,
+        )
         session = Session.objects.get(tandem=tandem)
         assert page.url == browser_session.url(f"/mentoring/sessions/{session.uuid}/")
         assert session.start == datetime.fromisoformat(chosen)
@@ -134,9 +149,12 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         expect(page.locator("h1")).to_have_text(de("Session with %(name)s", name=mentor_name))
         expect(page.locator("#session-status")).to_have_text(de("booked"))
         expect(page.locator("main dl.facts time")).to_have_attribute("datetime", chosen)
-        expect(page.locator("main dl.facts time")).to_have_text(local(session.start, "l, j. F Y, H:i"))
+        expect(page.locator("main dl.facts time")).to_have_text(
+            local(session.start, "l, j. F Y, H:i")
+        )
         expect(page.locator(".messages[role=status]")).to_contain_text(
-            de("The session is booked. You will both get an e-mail with a calendar entry."))
+            de("The session is booked. You will both get an e-mail with a calendar entry.")
+        )
 
         # She sees it in her list.
         browser_session.visit("/mentoring/sessions/")
@@ -158,11 +176,20 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
 
     # --- 3. The mentor moves it, with a reason -------------------------------------------------
     with screenshot_on_failure(mentor_page, "mentor-moves"):
-        follow(mentor_session, row.get_by_role("link", name=re.compile("^" + re.escape(de("Open")))), session_path)
+        follow(
+            mentor_session,
+            row.get_by_role("link", name=re.compile("^" + re.escape(de("Open")))),
+            session_path,
+        )
         assert mentor_page.url == mentor_session.url(f"/mentoring/sessions/{session.uuid}/")
-        expect(mentor_page.locator("h1")).to_have_text(de("Session with %(name)s", name=mentee_name))
-        follow(mentor_session, mentor_page.get_by_role("link", name=de("Move to another time"), exact=True),
-               rf"/mentoring/tandems/{tandem.pk}/book/\?move={session.uuid}$")
+        expect(mentor_page.locator("h1")).to_have_text(
+            de("Session with %(name)s", name=mentee_name)
+        )
+        follow(
+            mentor_session,
+            mentor_page.get_by_role("link", name=de("Move to another time"), exact=True),
+            rf"/mentoring/tandems/{tandem.pk}/book/\?move={session.uuid}$",
+        )
         expect(mentor_page.locator("h1")).to_have_text(de("Move session"))
         old_start = session.start
         target = pick_slot(mentor_page, 3, 4)
@@ -173,13 +200,16 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         mover.click()
         mentor_page.wait_for_load_state("networkidle")
         expect(mentor_page.locator("main [role=alert]").first).to_contain_text(
-            de("Please give a reason for moving the session."))
+            de("Please give a reason for moving the session.")
+        )
         mentor_session.check_page()
         expect(mentor_page.locator(f"input[name=slot][value='{target}']")).to_be_checked()
         session.refresh_from_db()
         assert session.start == old_start and session.sequence == 0
 
-        reason = mentor_page.get_by_role("textbox", name=re.compile("^" + re.escape(de("Reason (your tandem partner sees it)"))))
+        reason = mentor_page.get_by_role(
+            "textbox", name=re.compile("^" + re.escape(de("Reason (your tandem partner sees it)")))
+        )
         expect(reason).to_have_attribute("aria-invalid", "true")
         expect(reason).to_have_accessible_description(de("Please give a reason."))
         reason.press_sequentially(REASON)  # typed, key by key
@@ -189,19 +219,29 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
         mentor_page.wait_for_url(re.compile(session_path))
         mentor_session.check_page()
         expect(mentor_page.locator(".messages[role=status]")).to_contain_text(
-            de("The session has been moved. You will both get an updated calendar entry."))
+            de("The session has been moved. You will both get an updated calendar entry.")
+        )
         session.refresh_from_db()
         assert session.start == datetime.fromisoformat(target) and session.sequence == 1
         expect(mentor_page.locator("#session-status")).to_have_text(de("booked"))
         expect(mentor_page.locator("main dl.facts time")).to_have_attribute("datetime", target)
-        expect(mentor_page.locator("main dl.facts time")).to_have_text(local(session.start, "l, j. F Y, H:i"))
-        history = mentor_page.locator("main h2", has_text=de("History")).locator("xpath=following-sibling::ol[1]")
+        expect(mentor_page.locator("main dl.facts time")).to_have_text(
+            local(session.start, "l, j. F Y, H:i")
+        )
+        history = mentor_page.locator("main h2", has_text=de("History")).locator(
+            "xpath=following-sibling::ol[1]"
+        )
         moved = history.locator("li").filter(has_text=REASON)
         expect(moved).to_have_count(1)
         expect(moved).to_contain_text(de("moved"))
         expect(moved).to_contain_text(f"({mentor_name})")
-        expect(moved).to_contain_text(de("from %(old)s to %(new)s", old=local(old_start, "j. N Y, H:i"),
-                                         new=local(session.start, "j. N Y, H:i")))
+        expect(moved).to_contain_text(
+            de(
+                "from %(old)s to %(new)s",
+                old=local(old_start, "j. N Y, H:i"),
+                new=local(session.start, "j. N Y, H:i"),
+            )
+        )
     change = SessionChange.objects.get(session=session, kind=SessionChange.Kind.RESCHEDULED)
     assert (change.by, change.reason, change.previous_start) == (mentor, REASON, old_start)
 
@@ -214,22 +254,31 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
     # --- 5. The mentor's availability editor ---------------------------------------------------
     with screenshot_on_failure(mentor_page, "availability"):
         mentor_session.visit("/mentoring/sessions/")
-        follow(mentor_session, mentor_page.get_by_role("link", name=de("Set my availability"), exact=True),
-               r"/mentoring/availability/$")
+        follow(
+            mentor_session,
+            mentor_page.get_by_role("link", name=de("Set my availability"), exact=True),
+            r"/mentoring/availability/$",
+        )
         expect(mentor_page.locator("h1")).to_have_text(de("My availability"))
         expect(mentor_page.get_by_role("table")).to_have_count(1)
 
     # --- 4. The mentee enters the room ---------------------------------------------------------
     start = timezone.now() + timedelta(minutes=5)  # test setup: the join window opens
-    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1),
-                                                 blocked_from=start, blocked_until=start + timedelta(hours=1))
+    Session.objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_from=start,
+        blocked_until=start + timedelta(hours=1),
+    )
     session.refresh_from_db()
     with JitsiStandIn(app_id=APP_ID, app_secret=APP_SECRET) as server:
         for name, value in server.settings().items():
             setattr(settings, name, value)
         with screenshot_on_failure(page, "mentee-joins"):
             browser_session.visit(f"/mentoring/sessions/{session.uuid}/join/")
-            expect(page.locator("h1")).to_have_text(de("Video session with %(name)s", name=mentor_name))
+            expect(page.locator("h1")).to_have_text(
+                de("Video session with %(name)s", name=mentor_name)
+            )
             enter = page.get_by_role("button", name=de("Enter room"), exact=True)
             expect(enter).to_be_visible()
             # Nothing comes from the video server before she chooses to enter.
@@ -240,22 +289,40 @@ def test_book_see_move_and_enter_a_session(browser_session, new_session, site_se
             enter.click()
             frame = page.frame_locator("#jitsi-room iframe")
             status = frame.locator("#room-status")
-            expect(status).to_have_text(f"Raum {session.room_name} betreten als {mentee_name} (Moderator: nein)",
-                                        timeout=TIMEOUT_MS)
+            expect(status).to_have_text(
+                f"Raum {session.room_name} betreten als {mentee_name} (Moderator: nein)",
+                timeout=TIMEOUT_MS,
+            )
             expect(status).to_have_attribute("data-room", session.room_name)
             expect(page.locator("#jitsi-room iframe")).to_have_attribute("title", de("Video room"))
             expect(page.locator("#jitsi-error")).to_be_hidden()
-            assert "/external_api.js" in server.requests and f"/{session.room_name}" in server.requests
+            assert (
+                "/external_api.js" in server.requests and f"/{session.room_name}" in server.requests
+            )
             # The room has loaded (its status is shown above); waiting for "networkidle" here timed
             # out once the cross-origin room frame was in the page, so the check does not wait for it.
             check_page(browser_session, also_allowed=(server.base_url,), wait_for_idle=False)
 
             token = page.locator("#jitsi-room").get_attribute("data-jwt")
             now = int(time.time())
-            claims = prosody_verify(token, app_id=APP_ID, app_secret=APP_SECRET, audiences={"jitsi"},
-                                    room=session.room_name, domain=server.domain, now=now)
+            claims = prosody_verify(
+                token,
+                app_id=APP_ID,
+                app_secret=APP_SECRET,
+                audiences={"jitsi"},
+                room=session.room_name,
+                domain=server.domain,
+                now=now,
+            )
             assert claims["context"]["user"]["moderator"] is False
             assert mentee.email not in token
             with pytest.raises(ValueError, match="room"):
-                prosody_verify(token, app_id=APP_ID, app_secret=APP_SECRET, audiences={"jitsi"},
-                               room=new_room_name(), domain=server.domain, now=now)
+                prosody_verify(
+                    token,
+                    app_id=APP_ID,
+                    app_secret=APP_SECRET,
+                    audiences={"jitsi"},
+                    room=new_room_name(),
+                    domain=server.domain,
+                    now=now,
+                )

@@ -11,7 +11,12 @@ def test_home_page_renders_in_german(browser_session, site_settings):
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.locator("h1").inner_text() == "Willkommen"
     assert page.get_by_role("link", name="Zum Hauptinhalt springen").count() == 1
-    assert page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Über uns").count() == 1
+    assert (
+        page.get_by_role("navigation", name="Hauptnavigation")
+        .get_by_role("link", name="Über uns")
+        .count()
+        == 1
+    )
     footer = page.locator("footer")
     assert footer.get_by_role("link", name="Datenschutzhinweise").count() == 1
     assert footer.get_by_role("link", name="Impressum").count() == 1
@@ -80,13 +85,26 @@ def test_admin_opens_for_editor(browser_session, site_settings):
     page = browser_session.page
     page.wait_for_load_state("networkidle")
     assert "/accounts/login" not in page.url
-    assert page.get_by_role("heading", name="Musterverband").count() + page.locator("main").count() >= 1
+    assert (
+        page.get_by_role("heading", name="Musterverband").count() + page.locator("main").count()
+        >= 1
+    )
     browser_session.check_page()
     browser_session.visit("/admin/pages/")
 
 
-@pytest.mark.parametrize("path", ["/ueber-uns/", "/search/?q=Willkommen", "/accounts/login/", "/accounts/signup/",
-                                  "/accounts/password/reset/", "/api/v1/docs/", "/gibt-es-nicht/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ueber-uns/",
+        "/search/?q=Willkommen",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/api/v1/docs/",
+        "/gibt-es-nicht/",
+    ],
+)
 def test_public_pages_are_local_and_accessible(browser_session, site_settings, path):
     browser_session.visit(path, expect_status=404 if path == "/gibt-es-nicht/" else 200)
 
@@ -94,6 +112,12 @@ def test_public_pages_are_local_and_accessible(browser_session, site_settings, p
 def test_personal_pages_are_local_and_accessible(browser_session, site_settings):
     user = UserFactory()
     browser_session.login(user.email, PASSWORD)
-    for path in ["/me/", "/me/profile/", "/me/api-token/", "/accounts/email/",
-                 "/accounts/password/change/", "/accounts/2fa/"]:
+    for path in [
+        "/me/",
+        "/me/profile/",
+        "/me/api-token/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+    ]:
         browser_session.visit(path)

@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registration_requires_email_verification_then_logs_in(client, home_page):
-    response = client.post(reverse("account_signup"), {
-        "first_name": "Fatma", "last_name": "Yilmaz", "email": "fatma@example.org",
-        "password1": "ein-langes-Passwort-7", "password2": "ein-langes-Passwort-7",
-    })
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "Fatma",
+            "last_name": "Yilmaz",
+            "email": "fatma@example.org",
+            "password1": "ein-langes-Passwort-7",
+            "password2": "ein-langes-Passwort-7",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(email="fatma@example.org")
     assert (user.first_name, user.last_name, user.language) == ("Fatma", "Yilmaz", "de")
@@ -27,8 +33,13 @@ def test_registration_requires_email_verification_then_logs_in(client, home_page
 
     # Not verified yet: logging in only sends the verification mail again.
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "fatma@example.org", "password": "ein-langes-Passwort-7"})
-    assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "fatma@example.org", "password": "ein-langes-Passwort-7"},
+    )
+    assert response.status_code == 302 and response.url == reverse(
+        "account_email_verification_sent"
+    )
     assert "_auth_user_id" not in client.session
 
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body).group(0)
@@ -40,10 +51,16 @@ def test_registration_requires_email_verification_then_logs_in(client, home_page
 
 
 def test_registration_with_bad_input_keeps_what_was_typed(client, home_page):
-    response = client.post(reverse("account_signup"), {
-        "first_name": "Fatma", "last_name": "", "email": "keine-adresse",
-        "password1": "kurz", "password2": "anders",
-    })
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "Fatma",
+            "last_name": "",
+            "email": "keine-adresse",
+            "password1": "kurz",
+            "password2": "anders",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Fatma"' in html and 'value="keine-adresse"' in html
@@ -54,7 +71,9 @@ def test_registration_with_bad_input_keeps_what_was_typed(client, home_page):
 
 def test_login_with_email_case_insensitive_and_logout(client, home_page):
     user = UserFactory(email="lena@example.org")
-    response = client.post(reverse("account_login"), {"login": "Lena@Example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "Lena@Example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.url == reverse("me")
     assert int(client.session["_auth_user_id"]) == user.pk
     response = client.post(reverse("account_logout"))
@@ -75,10 +94,14 @@ def test_password_reset_sends_mail_and_sets_new_password(client, home_page):
     response = client.post(reverse("account_reset_password"), {"email": "reset@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body
+    ).group(1)
     response = client.get(link)
     assert response.status_code == 302  # allauth moves the key into the session
-    response = client.post(response.url, {"password1": "Neues-Passwort-2026", "password2": "Neues-Passwort-2026"})
+    response = client.post(
+        response.url, {"password1": "Neues-Passwort-2026", "password2": "Neues-Passwort-2026"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Neues-Passwort-2026")

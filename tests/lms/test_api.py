@@ -50,7 +50,9 @@ def test_token_authentication(api, user):
 
 def test_validation_errors_answer_400_with_field_errors(api, user):
     api.force_authenticate(user)
-    response = api.patch("/api/v1/me/", {"time_zone": "Mars/Olympus", "language": "fr"}, format="json")
+    response = api.patch(
+        "/api/v1/me/", {"time_zone": "Mars/Olympus", "language": "fr"}, format="json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -60,7 +62,9 @@ def test_validation_errors_answer_400_with_field_errors(api, user):
 
 def test_profile_update_through_api(api, user):
     api.force_authenticate(user)
-    response = api.patch("/api/v1/me/", {"time_zone": "Europe/Vienna", "email": "neu@example.org"}, format="json")
+    response = api.patch(
+        "/api/v1/me/", {"time_zone": "Europe/Vienna", "email": "neu@example.org"}, format="json"
+    )
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.time_zone == "Europe/Vienna"

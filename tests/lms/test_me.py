@@ -26,9 +26,15 @@ def test_me_lists_account_section(client, user, home_page):
 
 def test_profile_saves_language_and_time_zone(client, user, home_page):
     client.force_login(user)
-    response = client.post(reverse("me-profile"), {
-        "first_name": "Jonas", "last_name": "Weber", "language": "en", "time_zone": "America/New_York",
-    })
+    response = client.post(
+        reverse("me-profile"),
+        {
+            "first_name": "Jonas",
+            "last_name": "Weber",
+            "language": "en",
+            "time_zone": "America/New_York",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.first_name, user.language, user.time_zone) == ("Jonas", "en", "America/New_York")
@@ -39,9 +45,15 @@ def test_profile_saves_language_and_time_zone(client, user, home_page):
 
 def test_profile_rejects_unknown_time_zone_and_keeps_input(client, user, home_page):
     client.force_login(user)
-    response = client.post(reverse("me-profile"), {
-        "first_name": "Jonas", "last_name": "Weber", "language": "de", "time_zone": "Mars/Olympus",
-    })
+    response = client.post(
+        reverse("me-profile"),
+        {
+            "first_name": "Jonas",
+            "last_name": "Weber",
+            "language": "de",
+            "time_zone": "Mars/Olympus",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Jonas"' in html
@@ -57,7 +69,9 @@ def test_times_are_shown_in_the_users_time_zone(client, home_page):
     client.force_login(user)
     token = Token.objects.create(user=user)
     response = client.get(reverse("me-api-token"))
-    local = timezone.localtime(token.created, timezone=__import__("zoneinfo").ZoneInfo("America/New_York"))
+    local = timezone.localtime(
+        token.created, timezone=__import__("zoneinfo").ZoneInfo("America/New_York")
+    )
     assert local.strftime("%H:%M") in response.content.decode()
 
 
@@ -84,7 +98,9 @@ def test_language_switch_sets_cookie_and_user_preference(client, user, home_page
 
 
 def test_language_switch_refuses_foreign_redirects(client, home_page):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
     assert response.url == "/"
 
 

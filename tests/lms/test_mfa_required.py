@@ -46,13 +46,22 @@ def explanation() -> str:
 @pytest.mark.parametrize("role", sorted(STAFF))
 def test_staff_without_second_factor_are_sent_to_set_it_up(client, site_settings, role):
     client.force_login(staff_without_second_factor(role))
-    for path in ("/", "/me/", "/admin/", reverse("mentoring:sessions"), "/accounts/password/change/"):
+    for path in (
+        "/",
+        "/me/",
+        "/admin/",
+        reverse("mentoring:sessions"),
+        "/accounts/password/change/",
+    ):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == reverse("mfa_index"), path
     setup = client.get(reverse("mfa_index"))
     assert setup.status_code == 200
     assert explanation() in setup.content.decode()
-    assert client.get(reverse("mfa_activate_totp")).status_code in (200, 302)  # 302: confirm the password first
+    assert client.get(reverse("mfa_activate_totp")).status_code in (
+        200,
+        302,
+    )  # 302: confirm the password first
 
 
 @pytest.mark.parametrize("role", sorted(STAFF))
@@ -70,9 +79,13 @@ def test_with_an_authenticator_app_staff_get_through(client, site_settings, role
 def test_a_security_key_counts_recovery_codes_alone_do_not(client, site_settings):
     user = staff_without_second_factor()
     client.force_login(user)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
+    )
     assert client.get("/me/").status_code == 302
-    Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Schlüssel"})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Schlüssel"}
+    )
     assert client.get("/me/").status_code == 200
 
 
@@ -87,10 +100,15 @@ def test_learners_mentors_and_mentees_are_not_affected(client, site_settings):
 def test_what_stays_open_while_setting_it_up(client, site_settings):
     client.force_login(staff_without_second_factor())
     assert client.get(reverse("mfa_index")).status_code == 200
-    switched = client.post(reverse("set_language"), {"language": "en", "next": reverse("mfa_index")})
+    switched = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("mfa_index")}
+    )
     assert switched.status_code == 302 and switched["Location"] == reverse("mfa_index")
     with translation.override("en"):
-        assert gettext("Please set up a second factor") in client.get(reverse("mfa_index")).content.decode()
+        assert (
+            gettext("Please set up a second factor")
+            in client.get(reverse("mfa_index")).content.decode()
+        )
     assert client.get(reverse("account_reauthenticate")).status_code == 200
     assert client.get(reverse("healthz")).status_code in (200, 503)
     assert client.post(reverse("account_logout")).status_code == 302
@@ -168,8 +186,12 @@ def test_setting_up_an_authenticator_app_through_the_pages(client, site_settings
 def test_staff_with_a_second_factor_are_asked_for_it_at_login(client, site_settings):
     user = UserFactory(groups=["Redaktion"])
     login = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert login["Location"] == reverse("mfa_authenticate") and "_auth_user_id" not in client.session
-    assert client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code == 200  # wrong code
+    assert (
+        login["Location"] == reverse("mfa_authenticate") and "_auth_user_id" not in client.session
+    )
+    assert (
+        client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code == 200
+    )  # wrong code
     assert "_auth_user_id" not in client.session
     assert client.post(reverse("mfa_authenticate"), {"code": totp_code()}).status_code == 302
     assert client.get("/admin/").status_code == 200

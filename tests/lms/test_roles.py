@@ -26,7 +26,9 @@ def test_trainers_cannot_publish_site_pages(home_page):
     assert trainer.has_perm("wagtailadmin.access_admin")
 
 
-@pytest.mark.parametrize("groups, status", [(["Redaktion"], 200), (["Programmleitung"], 200), ([], 302)])
+@pytest.mark.parametrize(
+    "groups, status", [(["Redaktion"], 200), (["Programmleitung"], 200), ([], 302)]
+)
 def test_admin_access_follows_groups(client, home_page, groups, status):
     client.force_login(UserFactory(groups=groups))
     response = client.get("/admin/")

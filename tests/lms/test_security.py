@@ -45,7 +45,7 @@ def policy(response) -> dict[str, list[str]]:
 def nonce_of(directives) -> str:
     nonces = [value for value in directives["script-src"] if value.startswith("'nonce-")]
     assert len(nonces) == 1, directives["script-src"]
-    return nonces[0][len("'nonce-"):-1]
+    return nonces[0][len("'nonce-") : -1]
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +103,10 @@ def test_wagtail_admin_gets_inline_scripts_but_no_nonce_and_may_frame_itself(cli
     response = client.get("/admin/")
     assert response.status_code == 200
     directives = policy(response)
-    assert set(directives["script-src"]) == {"'self'", "'unsafe-inline'"}  # a nonce would disable it
+    assert set(directives["script-src"]) == {
+        "'self'",
+        "'unsafe-inline'",
+    }  # a nonce would disable it
     assert directives["style-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'self'"]
     assert policy(client.get("/"))["frame-ancestors"] == ["'none'"]
@@ -121,11 +124,19 @@ def test_page_previews_in_the_admin_may_be_framed_by_it(rf, site_settings, conte
 
 def _session_in_its_window(tandem):
     now = timezone.now()
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=now, end=now + timedelta(days=14)).slots[0]
-    session = services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user).session
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=now, end=now + timedelta(days=14)
+    ).slots[0]
+    session = services.session_book(
+        tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user
+    ).session
     start = now + timedelta(minutes=5)
-    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
-                                                 blocked_until=start + timedelta(hours=1))
+    Session.objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_from=start,
+        blocked_until=start + timedelta(hours=1),
+    )
     return session
 
 
@@ -146,8 +157,12 @@ def test_video_room_allows_exactly_the_jitsi_server(client, site_settings, jitsi
     assert response.status_code == 200 and 'id="jitsi-enter"' in response.content.decode()
     directives = policy(response)
     assert set(directives["script-src"]) == {"'self'", f"'nonce-{nonce_of(directives)}'", JITSI}
-    assert set(directives["frame-src"]) == {"'self'", JITSI, "https://www.youtube-nocookie.com",
-                                            "https://player.vimeo.com"}
+    assert set(directives["frame-src"]) == {
+        "'self'",
+        JITSI,
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    }
     assert directives["style-src"] == ["'self'"] and directives["frame-ancestors"] == ["'none'"]
     permissions = response["Permissions-Policy"]
     for feature in ("camera", "microphone", "display-capture"):
@@ -165,7 +180,10 @@ def test_video_room_without_a_server_adds_no_origin(client, site_settings, setti
     session = _session_in_its_window(tandem)
     client.force_login(tandem.mentee.user)
     response = client.get(reverse("mentoring:session-join", args=[session.uuid]))
-    assert set(policy(response)["script-src"]) == {"'self'", f"'nonce-{nonce_of(policy(response))}'"}
+    assert set(policy(response)["script-src"]) == {
+        "'self'",
+        f"'nonce-{nonce_of(policy(response))}'",
+    }
     assert "camera=(self)" in response["Permissions-Policy"]
 
 
@@ -210,7 +228,9 @@ def only_the_lockout(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": None}
 
 
-def test_lockout_after_five_wrong_passwords_then_even_the_right_one_fails(client, site_settings, only_the_lockout):
+def test_lockout_after_five_wrong_passwords_then_even_the_right_one_fails(
+    client, site_settings, only_the_lockout
+):
     user = UserFactory()
     with translation.override("de"):
         locked = security.lockout_message()
@@ -218,7 +238,9 @@ def test_lockout_after_five_wrong_passwords_then_even_the_right_one_fails(client
     for _ in range(4):
         response = attempt(client, user.email, "falsch-falsch")
         assert response.status_code == 200 and mismatch in response.content.decode()
-    fifth = attempt(client, user.email.upper(), "falsch-falsch")  # one e-mail address, however it is spelled
+    fifth = attempt(
+        client, user.email.upper(), "falsch-falsch"
+    )  # one e-mail address, however it is spelled
     assert fifth.status_code == 429 and locked in fifth.content.decode()
     assert 'name="login"' in fifth.content.decode()  # the form, with its message, not an error page
     right = attempt(client, user.email, PASSWORD)
@@ -238,8 +260,12 @@ def test_lockout_message_in_english_when_chosen(client, site_settings, only_the_
     attempt(client, user.email, "falsch")
     response = attempt(client, user.email, "falsch")
     with translation.override("en"):
-        assert response.status_code == 429 and security.lockout_message() in response.content.decode()
-    assert "2 minutes" not in response.content.decode() and "15 minutes" in response.content.decode()
+        assert (
+            response.status_code == 429 and security.lockout_message() in response.content.decode()
+        )
+    assert (
+        "2 minutes" not in response.content.decode() and "15 minutes" in response.content.decode()
+    )
 
 
 def test_lockout_counts_per_address_and_account(site_settings, only_the_lockout, settings):
@@ -261,11 +287,16 @@ def test_with_allauths_limit_too_the_right_password_fails_with_a_message(client,
     response = attempt(client, user.email, PASSWORD)
     assert response.status_code in (200, 429) and not signed_in(client)
     with translation.override("de"):
-        messages = {security.lockout_message(), gettext("Too many failed login attempts. Try again later.")}
+        messages = {
+            security.lockout_message(),
+            gettext("Too many failed login attempts. Try again later."),
+        }
     assert any(message in response.content.decode() for message in messages)
 
 
-def test_a_new_password_by_e_mail_lifts_the_lockout(client, site_settings, only_the_lockout, settings):
+def test_a_new_password_by_e_mail_lifts_the_lockout(
+    client, site_settings, only_the_lockout, settings
+):
     settings.AXES_FAILURE_LIMIT = 2
     user = UserFactory()
     attempt(client, user.email, "falsch")
@@ -275,7 +306,9 @@ def test_a_new_password_by_e_mail_lifts_the_lockout(client, site_settings, only_
     assert attempt(client, user.email, PASSWORD).status_code == 302 and signed_in(client)
 
 
-def test_locked_out_reauthentication_gets_a_page_not_an_error(client, site_settings, only_the_lockout, settings):
+def test_locked_out_reauthentication_gets_a_page_not_an_error(
+    client, site_settings, only_the_lockout, settings
+):
     settings.AXES_FAILURE_LIMIT = 1
     user = UserFactory()
     client.force_login(user)
@@ -287,7 +320,9 @@ def test_locked_out_reauthentication_gets_a_page_not_an_error(client, site_setti
 
 def test_logins_without_a_request_pass_the_lockout_backend(db):
     user = UserFactory()
-    assert security.LockoutBackend().authenticate(None, username=user.email, password=PASSWORD) is None
+    assert (
+        security.LockoutBackend().authenticate(None, username=user.email, password=PASSWORD) is None
+    )
     assert Client().login(username=user.email, password=PASSWORD)
 
 
@@ -314,12 +349,17 @@ def test_api_booking_scope_answers_429_in_the_error_shape(settings, db):
     client = APIClient()
     client.force_authenticate(tandem.mentee.user)
     for _ in range(2):
-        assert client.post("/api/v1/sessions/", {"tandem": tandem.pk}, format="json").status_code == 400
+        assert (
+            client.post("/api/v1/sessions/", {"tandem": tandem.pk}, format="json").status_code
+            == 400
+        )
     assert_throttled(client.post("/api/v1/sessions/", {"tandem": tandem.pk}, format="json"))
     assert client.get("/api/v1/sessions/").status_code == 200  # reading is not booking
     other = APIClient()
     other.force_authenticate(tandem.mentor.user)
-    assert other.post("/api/v1/sessions/", {"tandem": tandem.pk}, format="json").status_code == 400  # per person
+    assert (
+        other.post("/api/v1/sessions/", {"tandem": tandem.pk}, format="json").status_code == 400
+    )  # per person
 
 
 def test_calendar_token_rotation_has_its_own_scope(settings, db):
@@ -381,16 +421,31 @@ def test_client_address_behind_trusted_proxies(rf, settings):
 
 
 def test_production_cookies_and_sessions():
-    code = ("import django, json; django.setup(); from django.conf import settings as s; print(json.dumps(["
-            "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
-            " s.LANGUAGE_COOKIE_HTTPONLY, s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE,"
-            " s.TANDEM_REQUIRE_MFA_FOR_STAFF, s.AXES_FAILURE_LIMIT, s.TANDEM_TRUSTED_PROXY_COUNT]))")
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.production", "SECRET_KEY": "s" * 60,
-                   "ALLOWED_HOSTS": "tandem.example.org"}
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.LANGUAGE_COOKIE_HTTPONLY, s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE,"
+        " s.TANDEM_REQUIRE_MFA_FOR_STAFF, s.AXES_FAILURE_LIMIT, s.TANDEM_TRUSTED_PROXY_COUNT]))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "tandem.example.org",
+    }
     environment.pop("REQUIRE_MFA_FOR_STAFF", None)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=60, check=True)
-    secure, csrf, language, httponly, language_httponly, age, at_close, mfa, limit, proxies = json.loads(result.stdout)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    secure, csrf, language, httponly, language_httponly, age, at_close, mfa, limit, proxies = (
+        json.loads(result.stdout)
+    )
     assert secure and csrf and language and httponly and language_httponly
     assert age == 24 * 3600 and at_close is False
     assert mfa is True and limit == 5 and proxies == 1

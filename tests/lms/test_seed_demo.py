@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def counts() -> dict[str, int]:
     return {
-        "pages": get_base_page_model().objects.count(), "users": get_user_model().objects.count(),
-        "emails": EmailAddress.objects.count(), "navigation": NavigationItem.objects.count(),
-        "settings": SiteSettings.objects.count(), "sites": Site.objects.count(),
+        "pages": get_base_page_model().objects.count(),
+        "users": get_user_model().objects.count(),
+        "emails": EmailAddress.objects.count(),
+        "navigation": NavigationItem.objects.count(),
+        "settings": SiteSettings.objects.count(),
+        "sites": Site.objects.count(),
     }
 
 
@@ -37,7 +40,9 @@ def test_seed_demo_is_idempotent_and_complete(client, settings, tmp_path):
     from courses.models import Certificate, CoursePage, LearningVideo
     from mentoring.models import Application, MatchingRun, Tandem
 
-    assert CoursePage.objects.count() == 2 and LearningVideo.objects.get().caption_tracks.count() == 3
+    assert (
+        CoursePage.objects.count() == 2 and LearningVideo.objects.get().caption_tracks.count() == 3
+    )
     assert Certificate.objects.filter(user__email="lernende@musterverband.example").exists()
     assert Application.objects.filter(role="mentee").count() == 12
     assert Application.objects.filter(role="mentor").count() == 6
@@ -46,7 +51,11 @@ def test_seed_demo_is_idempotent_and_complete(client, settings, tmp_path):
 
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
-    assert set(ContentPage.objects.values_list("slug", flat=True)) >= {"ueber-uns", "datenschutz", "impressum"}
+    assert set(ContentPage.objects.values_list("slug", flat=True)) >= {
+        "ueber-uns",
+        "datenschutz",
+        "impressum",
+    }
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -11,10 +11,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     environment.update({"DJANGO_SETTINGS_MODULE": "lms.settings.production", **env})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_without_secret_key_and_hosts_says_what_to_set():
@@ -26,35 +43,68 @@ def test_production_without_secret_key_and_hosts_says_what_to_set():
 
 def test_production_rejects_a_short_secret_key():
     result = manage("check", SECRET_KEY="kurz", ALLOWED_HOSTS="tandem.example.org")
-    assert result.returncode != 0 and "lms.E001" in result.stderr and "lms.E002" not in result.stderr
+    assert (
+        result.returncode != 0 and "lms.E001" in result.stderr and "lms.E002" not in result.stderr
+    )
 
 
 def test_production_check_deploy_is_clean_with_secrets():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    SECRET_KEY="x" * 20 + "-throwaway-secret-key-for-the-deploy-check-0123456789",
-                    ALLOWED_HOSTS="tandem.example.org", JITSI_DOMAIN="meet.example.org", JITSI_APP_ID="tandem",
-                    JITSI_APP_SECRET="s" * 48)
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 20 + "-throwaway-secret-key-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="tandem.example.org",
+        JITSI_DOMAIN="meet.example.org",
+        JITSI_APP_ID="tandem",
+        JITSI_APP_SECRET="s" * 48,
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_video_sessions_without_a_jitsi_server():
     result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org")
-    assert result.returncode != 0 and "mentoring.E001" in result.stderr and "JITSI_DOMAIN" in result.stderr
-    result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org", SESSIONS_ENABLED="false")
+    assert (
+        result.returncode != 0
+        and "mentoring.E001" in result.stderr
+        and "JITSI_DOMAIN" in result.stderr
+    )
+    result = manage(
+        "check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org", SESSIONS_ENABLED="false"
+    )
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["lms.settings.dev", "lms.settings.test", "lms.settings.production"])
+@pytest.mark.parametrize(
+    "module", ["lms.settings.dev", "lms.settings.test", "lms.settings.production"]
+)
 def test_settings_read_the_environment(module):
-    code = ("import django, json; from django.conf import settings; "
-            "print(json.dumps([settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
-            " settings.ALLOWED_HOSTS, settings.TASKS['default']['BACKEND'], settings.EMAIL_HOST]))")
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module, "SECRET_KEY": "s" * 60,
-                   "DATABASE_URL": "postgres://u:p@db.example:5432/tandem", "REDIS_URL": "redis://cache.example:6379/1",
-                   "ALLOWED_HOSTS": "a.example,b.example", "EMAIL_HOST": "smtp.example", "TASK_BACKEND": "database"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=60, check=True)
+    code = (
+        "import django, json; from django.conf import settings; "
+        "print(json.dumps([settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
+        " settings.ALLOWED_HOSTS, settings.TASKS['default']['BACKEND'], settings.EMAIL_HOST]))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": module,
+        "SECRET_KEY": "s" * 60,
+        "DATABASE_URL": "postgres://u:p@db.example:5432/tandem",
+        "REDIS_URL": "redis://cache.example:6379/1",
+        "ALLOWED_HOSTS": "a.example,b.example",
+        "EMAIL_HOST": "smtp.example",
+        "TASK_BACKEND": "database",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     import json
 
     engine, cache, hosts, tasks, email_host = json.loads(result.stdout)

@@ -18,12 +18,16 @@ def test_both_confirm_and_a_change_asks_again(programme):
     with pytest.raises(services.MentoringError) as error:
         services.agreement_confirm(tandem=tandem, user=mentee)
     assert error.value.code == "confidentiality_required"
-    services.agreement_save(tandem=tandem, user=mentee, rhythm="monthly", rhythm_note="", confidentiality=True)
+    services.agreement_save(
+        tandem=tandem, user=mentee, rhythm="monthly", rhythm_note="", confidentiality=True
+    )
     services.agreement_confirm(tandem=tandem, user=mentee)
     assert not Agreement.objects.get().confirmed
     services.agreement_confirm(tandem=tandem, user=mentor)
     assert Agreement.objects.get().confirmed
-    services.agreement_save(tandem=tandem, user=mentor, rhythm="weekly", rhythm_note="dienstags", confidentiality=True)
+    services.agreement_save(
+        tandem=tandem, user=mentor, rhythm="weekly", rhythm_note="dienstags", confidentiality=True
+    )
     assert not Agreement.objects.get().confirmed  # changed: both confirm again
 
 
@@ -39,8 +43,14 @@ def test_goals_and_progress_through_the_page(client, programme):
     client.post(url, {"form": "progress", "goal": goal.pk, "progress": "40"})
     goal.refresh_from_db()
     assert goal.progress == 40
-    assert client.post(url, {"form": "progress", "goal": goal.pk, "progress": "viel"}).status_code == 400
-    client.post(url, {"form": "agreement", "rhythm": "fortnightly", "rhythm_note": "", "confidentiality": "on"})
+    assert (
+        client.post(url, {"form": "progress", "goal": goal.pk, "progress": "viel"}).status_code
+        == 400
+    )
+    client.post(
+        url,
+        {"form": "agreement", "rhythm": "fortnightly", "rhythm_note": "", "confidentiality": "on"},
+    )
     client.post(url, {"form": "confirm"})
     html = client.get(url).content.decode()
     assert "Erste Teamsitzung leiten" in html and 'value="40"' in html
@@ -55,7 +65,10 @@ def test_ending_early_needs_a_reason_and_completion_at_the_end(client, programme
     with pytest.raises(services.MentoringError):
         services.tandem_end_early(tandem=first, user=UserFactory(), reason="Neugier")
     client.force_login(first.mentee.user)
-    client.post(reverse("mentoring:tandem", kwargs={"tandem_id": first.pk}), {"form": "end", "reason": "Jobwechsel"})
+    client.post(
+        reverse("mentoring:tandem", kwargs={"tandem_id": first.pk}),
+        {"form": "end", "reason": "Jobwechsel"},
+    )
     first.refresh_from_db()
     assert (first.status, first.end_reason) == ("ended_early", "Jobwechsel") and first.ended_at
     assert services.programme_complete_tandems(programme=programme) == 1

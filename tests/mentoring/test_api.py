@@ -24,8 +24,12 @@ def test_programmes_are_public(programme):
 
 def test_apply_through_the_api_with_field_errors(programme):
     user = UserFactory()
-    payload = {"programme": programme.pk, "role": "mentee", "consent": True,
-               "answers": {"organisation": "KV Mond", "topics": ["Führung"], "languages": ["Deutsch"]}}
+    payload = {
+        "programme": programme.pk,
+        "role": "mentee",
+        "consent": True,
+        "answers": {"organisation": "KV Mond", "topics": ["Führung"], "languages": ["Deutsch"]},
+    }
     response = client_for(user).post("/api/v1/applications/", payload, format="json")
     assert response.status_code == 400 and "organisation" in response.json()["fields"]
     payload["answers"]["organisation"] = "KV Nord"
@@ -33,17 +37,25 @@ def test_apply_through_the_api_with_field_errors(programme):
     assert response.status_code == 201 and response.json()["status"] == "submitted"
     other = UserFactory()
     assert client_for(other).get("/api/v1/applications/").json()["count"] == 0  # only one's own
-    assert client_for(other).get(f"/api/v1/applications/{Application.objects.get().pk}/").status_code == 404
+    assert (
+        client_for(other).get(f"/api/v1/applications/{Application.objects.get().pk}/").status_code
+        == 404
+    )
 
 
 def test_runs_only_for_the_programmes_managers(programme):
     manager, stranger = UserFactory(), UserFactory()
     programme.managers.add(manager)
     programme.save()
-    other = Programme.objects.create(title="B", slug="b", applications_open=programme.applications_open,
-                                     applications_close=programme.applications_close,
-                                     matching_on=programme.matching_on, starts_on=programme.starts_on,
-                                     ends_on=programme.ends_on)
+    other = Programme.objects.create(
+        title="B",
+        slug="b",
+        applications_open=programme.applications_open,
+        applications_close=programme.applications_close,
+        matching_on=programme.matching_on,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+    )
     other.managers.add(stranger)
     other.save()
     apply(programme, "mentee", "KV Nord", ["Führung"])
@@ -53,7 +65,11 @@ def test_runs_only_for_the_programmes_managers(programme):
     assert response.status_code == 201 and response.json()["matched_count"] == 1
     run_id = response.json()["id"]
     assert client_for(stranger).get(f"/api/v1/matching-runs/{run_id}/").status_code == 404
-    assert client_for(manager).get(f"/api/v1/matching-runs/{run_id}/").json()["proposals"][0]["breakdown"]
+    assert (
+        client_for(manager)
+        .get(f"/api/v1/matching-runs/{run_id}/")
+        .json()["proposals"][0]["breakdown"]
+    )
     published = client_for(manager).post(f"/api/v1/matching-runs/{run_id}/publish/")
     assert published.status_code == 200 and len(published.json()) == 1
 
@@ -69,7 +85,13 @@ def test_tandems_visible_to_members_and_managers_only(programme):
     for user in (mentee.user, mentor.user, manager):
         assert client_for(user).get(f"/api/v1/tandems/{tandem.pk}/").status_code == 200
     assert client_for(UserFactory()).get(f"/api/v1/tandems/{tandem.pk}/").status_code == 404
-    assert client_for(mentee.user).post(f"/api/v1/tandems/{tandem.pk}/answer/", {"accept": True},
-                                        format="json").json()["mentee_response"] == "accepted"
-    response = client_for(manager).post(f"/api/v1/tandems/{tandem.pk}/answer/", {"accept": True}, format="json")
+    assert (
+        client_for(mentee.user)
+        .post(f"/api/v1/tandems/{tandem.pk}/answer/", {"accept": True}, format="json")
+        .json()["mentee_response"]
+        == "accepted"
+    )
+    response = client_for(manager).post(
+        f"/api/v1/tandems/{tandem.pk}/answer/", {"accept": True}, format="json"
+    )
     assert response.status_code == 400 and response.json()["code"] == "not_a_member"

@@ -82,9 +82,15 @@ def booking(server_url):
     tandem = make_active_tandem()
     token = Token.objects.create(user=tandem.mentee.user)
     now = timezone.now()
-    slot = selectors.tandem_slots(tandem=tandem, length=LENGTH, start=now, end=now + timedelta(days=14)).slots[0]
-    return {"url": f"{server_url}/api/v1/sessions/", "token": token.key, "tandem": tandem,
-            "body": {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH}}
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=LENGTH, start=now, end=now + timedelta(days=14)
+    ).slots[0]
+    return {
+        "url": f"{server_url}/api/v1/sessions/",
+        "token": token.key,
+        "tandem": tandem,
+        "body": {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH},
+    }
 
 
 def _fire_together(booking, keys: list[str]) -> list[requests.Response]:
@@ -109,7 +115,9 @@ def test_twenty_concurrent_bookings_of_one_slot_give_one_session_and_nineteen_co
 
     _no_server_errors(responses)
     statuses = Counter(r.status_code for r in responses)
-    assert statuses == {201: 1, 409: CONCURRENCY - 1}, [(r.status_code, r.text[:300]) for r in responses]
+    assert statuses == {201: 1, 409: CONCURRENCY - 1}, [
+        (r.status_code, r.text[:300]) for r in responses
+    ]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"slot_unavailable"}
     assert all(r.json()["status"] == 409 for r in responses if r.status_code == 409)
     sessions = list(Session.objects.filter(tandem=booking["tandem"]))

@@ -39,10 +39,18 @@ def explain_district(mentee_value, mentor_value, criterion, raw):
 
 
 def district_kinds():
-    return [{"name": "district", "score": district_score, "explain": explain_district,
-             "label": "Bezirk (gleich oder benachbart)",
-             "reasons": {"same_district": "Gleicher Bezirk: %(district)s",
-                         "neighbouring_district": "Benachbarte Bezirke: %(mentee)s / %(mentor)s"}}]
+    return [
+        {
+            "name": "district",
+            "score": district_score,
+            "explain": explain_district,
+            "label": "Bezirk (gleich oder benachbart)",
+            "reasons": {
+                "same_district": "Gleicher Bezirk: %(district)s",
+                "neighbouring_district": "Benachbarte Bezirke: %(mentee)s / %(mentor)s",
+            },
+        }
+    ]
 
 
 @pytest.fixture
@@ -56,9 +64,17 @@ def district_hook():
 @pytest.fixture
 def programme_with_district(db):
     programme = make_programme()
-    Criterion.objects.create(programme=programme, key="district", kind="district", weight=10, answer_type="single",
-                             choices="Mitte\nNord\nSüd\nOst", mentee_question="Ihr Bezirk?",
-                             mentor_question="Ihr Bezirk?", sort_order=4)
+    Criterion.objects.create(
+        programme=programme,
+        key="district",
+        kind="district",
+        weight=10,
+        answer_type="single",
+        choices="Mitte\nNord\nSüd\nOst",
+        mentee_question="Ihr Bezirk?",
+        mentor_question="Ihr Bezirk?",
+        sort_order=4,
+    )
     return programme
 
 
@@ -72,32 +88,51 @@ def manager(programme_with_district):
 
 def apply(programme, role, organisation, topics, district):
     application = services.application_submit(
-        programme=programme, user=UserFactory(), role=role, consent=True,
-        answers={"organisation": organisation, "topics": topics, "languages": ["Deutsch"], "district": district})
+        programme=programme,
+        user=UserFactory(),
+        role=role,
+        consent=True,
+        answers={
+            "organisation": organisation,
+            "topics": topics,
+            "languages": ["Deutsch"],
+            "district": district,
+        },
+    )
     services.application_decide(application=application, by=None, accept=True)
     return Application.objects.get(pk=application.pk)
 
 
-def test_the_hooks_kind_is_offered_where_managers_choose_the_comparison(client, district_hook,
-                                                                       programme_with_district, manager):
+def test_the_hooks_kind_is_offered_where_managers_choose_the_comparison(
+    client, district_hook, programme_with_district, manager
+):
     client.force_login(manager)
-    html = client.get(reverse("wagtailsnippets_mentoring_programme:edit",
-                              args=[programme_with_district.pk])).content.decode()
+    html = client.get(
+        reverse("wagtailsnippets_mentoring_programme:edit", args=[programme_with_district.pk])
+    ).content.decode()
     assert '<option value="district" selected>Bezirk (gleich oder benachbart)</option>' in html
     assert '<option value="overlap">' in html  # the built-in kinds stay
 
     form_class = ProgrammeViewSet.edit_handler.bind_to_model(Programme).get_form_class()
     kind_field = form_class.formsets["criteria"].form.base_fields["kind"]
     assert kind_field.clean("district") == "district"
-    criterion = Criterion(programme=programme_with_district, key="bezirk", kind="district", weight=3,
-                          choices="Mitte", mentee_question="Bezirk?")
+    criterion = Criterion(
+        programme=programme_with_district,
+        key="bezirk",
+        kind="district",
+        weight=3,
+        choices="Mitte",
+        mentee_question="Bezirk?",
+    )
     criterion.full_clean()
     criterion.kind = "unknown"
     with pytest.raises(ValidationError, match="kind"):
         criterion.full_clean()
 
 
-def test_matching_uses_the_sites_score_and_explains_it(client, district_hook, programme_with_district, manager):
+def test_matching_uses_the_sites_score_and_explains_it(
+    client, district_hook, programme_with_district, manager
+):
     mentee = apply(programme_with_district, "mentee", "KV Nord", ["Führung", "Personal"], "Mitte")
     # Covers both topics (8 points more than the other), but lives far away ...
     apply(programme_with_district, "mentor", "KV Süd", ["Führung", "Personal"], "Ost")
@@ -105,7 +140,9 @@ def test_matching_uses_the_sites_score_and_explains_it(client, district_hook, pr
     neighbour = apply(programme_with_district, "mentor", "KV Ost", ["Führung"], "Mitte")
 
     client.force_login(manager)
-    response = client.post(reverse("mentoring_run", kwargs={"programme_id": programme_with_district.pk}))
+    response = client.post(
+        reverse("mentoring_run", kwargs={"programme_id": programme_with_district.pk})
+    )
     run = programme_with_district.runs.get()
     proposal = run.proposals.get(mentee=mentee)
     assert proposal.mentor_id == neighbour.pk
@@ -124,7 +161,9 @@ def test_suggestions_for_mentees_use_the_sites_kind_too(district_hook, programme
     near = apply(programme_with_district, "mentor", "KV Ost", ["Führung"], "Mitte")
     best = services.best_mentors_for(programme=programme_with_district, mentee_id=mentee.pk)
     assert [entry["mentor"] for entry in best] == [near.pk, far.pk]
-    [reason] = [criterion_reason(item) for item in best[0]["breakdown"] if item["key"] == "district"]
+    [reason] = [
+        criterion_reason(item) for item in best[0]["breakdown"] if item["key"] == "district"
+    ]
     assert reason == "Benachbarte Bezirke: Nord / Mitte"
 
 
@@ -132,8 +171,10 @@ def test_tuples_and_replacements_are_undone_when_the_hook_goes():
     original_equal = CRITERION_KINDS["equal"]
 
     def site_kinds():
-        return [("always", lambda a, b, criterion: 1.0),
-                ("equal", lambda a, b, criterion: 0.0, {"replace": True, "label": "eigener Vergleich"})]
+        return [
+            ("always", lambda a, b, criterion: 1.0),
+            ("equal", lambda a, b, criterion: 0.0, {"replace": True, "label": "eigener Vergleich"}),
+        ]
 
     with hooks.register_temporarily(HOOK_NAME, site_kinds):
         load_hooked_kinds()

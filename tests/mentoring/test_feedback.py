@@ -29,25 +29,43 @@ def active_tandems(programme, count: int) -> list[Tandem]:
 def test_aggregates_only_from_three_answers(programme):
     tandems = active_tandems(programme, 3)
     for tandem, score in zip(tandems[:2], (5, 3), strict=True):
-        services.feedback_submit(tandem=tandem, user=tandem.mentee.user, phase="midterm", satisfaction=score,
-                                 goal_progress=score)
+        services.feedback_submit(
+            tandem=tandem,
+            user=tandem.mentee.user,
+            phase="midterm",
+            satisfaction=score,
+            goal_progress=score,
+        )
     assert services.feedback_aggregates(programme=programme, phase="midterm") is None
-    services.feedback_submit(tandem=tandems[2], user=tandems[2].mentee.user, phase="midterm", satisfaction=4,
-                             goal_progress=1)
+    services.feedback_submit(
+        tandem=tandems[2],
+        user=tandems[2].mentee.user,
+        phase="midterm",
+        satisfaction=4,
+        goal_progress=1,
+    )
     assert services.feedback_aggregates(programme=programme, phase="midterm") == {
-        "count": 3, "satisfaction": 4.0, "goal_progress": 3.0}
+        "count": 3,
+        "satisfaction": 4.0,
+        "goal_progress": 3.0,
+    }
     assert services.feedback_aggregates(programme=programme, phase="final") is None
 
 
 def test_only_members_once_per_phase_and_only_active_tandems(programme):
     tandem = active_tandems(programme, 1)[0]
     with pytest.raises(services.MentoringError) as error:
-        services.feedback_submit(tandem=tandem, user=UserFactory(), phase="final", satisfaction=3, goal_progress=3)
+        services.feedback_submit(
+            tandem=tandem, user=UserFactory(), phase="final", satisfaction=3, goal_progress=3
+        )
     assert error.value.code == "not_a_member"
-    services.feedback_submit(tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=3, goal_progress=3)
+    services.feedback_submit(
+        tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=3, goal_progress=3
+    )
     with pytest.raises(services.MentoringError) as error:
-        services.feedback_submit(tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=1,
-                                 goal_progress=1)
+        services.feedback_submit(
+            tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=1, goal_progress=1
+        )
     assert error.value.code == "duplicate"
 
 
@@ -58,14 +76,22 @@ def test_dashboard_hides_single_answers_and_comments(client, programme):
     tandem = active_tandems(programme, 1)[0]
     client.force_login(tandem.mentee.user)
     url = reverse("mentoring:feedback", kwargs={"tandem_id": tandem.pk, "phase": "midterm"})
-    response = client.post(url, {"satisfaction": "6", "goal_progress": "2", "comment": "Sehr persönlich"})
-    assert response.status_code == 200 and "Sehr persönlich" in response.content.decode()  # bad input kept
+    response = client.post(
+        url, {"satisfaction": "6", "goal_progress": "2", "comment": "Sehr persönlich"}
+    )
+    assert (
+        response.status_code == 200 and "Sehr persönlich" in response.content.decode()
+    )  # bad input kept
     client.post(url, {"satisfaction": "2", "goal_progress": "2", "comment": "Sehr persönlich"})
     client.force_login(manager)
-    html = client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).content.decode()
+    html = client.get(
+        reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})
+    ).content.decode()
     assert "Sehr persönlich" not in html
     with translation.override("de"):
-        hidden = translation.gettext("Shown from %(n)s answers on, so that nobody can be recognised.") % {"n": 3}
+        hidden = translation.gettext(
+            "Shown from %(n)s answers on, so that nobody can be recognised."
+        ) % {"n": 3}
     assert hidden in html  # the threshold is explained instead of the single answer
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404

@@ -68,6 +68,7 @@ def check(standin, **overrides):
 
 # --- check_server -------------------------------------------------------------------------------
 
+
 def test_privacy_correct_server_passes_without_errors_or_warnings(standin):
     findings = check(standin)
     assert problems(findings) == []
@@ -76,21 +77,56 @@ def test_privacy_correct_server_passes_without_errors_or_warnings(standin):
     assert "answers" in messages and "IFrame API" in messages
 
 
-@pytest.mark.parametrize("line, key, fix", [
-    ("config.fileRecordingsEnabled = true;", "fileRecordingsEnabled", "fileRecordingsEnabled: false"),
-    ("config.recordingService = { enabled: true, sharingEnabled: false };", "recordingService.enabled",
-     "recordingService: { enabled: false }"),
-    ("config.liveStreaming = { enabled: true };", "liveStreaming.enabled", "liveStreaming: { enabled: false }"),
-    ("config.transcription = { enabled: true };", "transcription.enabled", "transcription: { enabled: false }"),
-    ("config.transcribingEnabled = true;", "transcribingEnabled", "transcription: { enabled: false }"),
-    ("config.p2p.stunServers = [{ urls: 'stun:meet-jit-si-turnrelay.jitsi.net:443' }];",
-     "meet-jit-si-turnrelay.jitsi.net", "p2p.stunServers"),
-    ("config.p2p = { enabled: true, stunServers: [{ urls: 'stun:stun.l.google.com:19302' }] };",
-     "stun.l.google.com", "coturn"),
-    ("config.analytics.googleAnalyticsTrackingId = 'UA-123456-1';", "googleAnalyticsTrackingId", "analytics: {}"),
-    ("config.disableThirdPartyRequests = false;", "disableThirdPartyRequests",
-     "disableThirdPartyRequests: true"),
-])
+@pytest.mark.parametrize(
+    "line, key, fix",
+    [
+        (
+            "config.fileRecordingsEnabled = true;",
+            "fileRecordingsEnabled",
+            "fileRecordingsEnabled: false",
+        ),
+        (
+            "config.recordingService = { enabled: true, sharingEnabled: false };",
+            "recordingService.enabled",
+            "recordingService: { enabled: false }",
+        ),
+        (
+            "config.liveStreaming = { enabled: true };",
+            "liveStreaming.enabled",
+            "liveStreaming: { enabled: false }",
+        ),
+        (
+            "config.transcription = { enabled: true };",
+            "transcription.enabled",
+            "transcription: { enabled: false }",
+        ),
+        (
+            "config.transcribingEnabled = true;",
+            "transcribingEnabled",
+            "transcription: { enabled: false }",
+        ),
+        (
+            "config.p2p.stunServers = [{ urls: 'stun:meet-jit-si-turnrelay.jitsi.net:443' }];",
+            "meet-jit-si-turnrelay.jitsi.net",
+            "p2p.stunServers",
+        ),
+        (
+            "config.p2p = { enabled: true, stunServers: [{ urls: 'stun:stun.l.google.com:19302' }] };",
+            "stun.l.google.com",
+            "coturn",
+        ),
+        (
+            "config.analytics.googleAnalyticsTrackingId = 'UA-123456-1';",
+            "googleAnalyticsTrackingId",
+            "analytics: {}",
+        ),
+        (
+            "config.disableThirdPartyRequests = false;",
+            "disableThirdPartyRequests",
+            "disableThirdPartyRequests: true",
+        ),
+    ],
+)
 def test_config_js_that_breaks_privacy_is_an_error_naming_the_fix(standin, line, key, fix):
     standin.config_js = DEFAULT_CONFIG_JS % {"host": standin.host} + line + "\n"
     found = errors(check(standin))
@@ -99,12 +135,15 @@ def test_config_js_that_breaks_privacy_is_an_error_naming_the_fix(standin, line,
     assert fix in found[0].fix
 
 
-@pytest.mark.parametrize("line, fix", [
-    ("config.prejoinConfig.enabled = false;", "prejoinConfig: { enabled: true }"),
-    ("config.localRecording = { disable: false };", "localRecording: { disable: true }"),
-    ("config.hosts.anonymousdomain = 'guest.meet.example.org';", "allow_empty_token = false"),
-    ("config.doNotStoreRoom = false;", "doNotStoreRoom: true"),
-])
+@pytest.mark.parametrize(
+    "line, fix",
+    [
+        ("config.prejoinConfig.enabled = false;", "prejoinConfig: { enabled: true }"),
+        ("config.localRecording = { disable: false };", "localRecording: { disable: true }"),
+        ("config.hosts.anonymousdomain = 'guest.meet.example.org';", "allow_empty_token = false"),
+        ("config.doNotStoreRoom = false;", "doNotStoreRoom: true"),
+    ],
+)
 def test_weaker_settings_are_warnings_with_a_fix(standin, line, fix):
     standin.config_js = DEFAULT_CONFIG_JS % {"host": standin.host} + line + "\n"
     found = problems(check(standin))
@@ -116,7 +155,8 @@ def test_commented_out_settings_and_urls_in_strings_are_read_correctly(standin):
     standin.config_js = DEFAULT_CONFIG_JS % {"host": standin.host} + (
         "// config.fileRecordingsEnabled = true;\n"
         "/* transcription: { enabled: true }, stun:stun.l.google.com */\n"
-        "config.bosh = 'https://meet.example.org/http-bind'; // comment after a URL\n")
+        "config.bosh = 'https://meet.example.org/http-bind'; // comment after a URL\n"
+    )
     assert problems(check(standin)) == []
 
 
@@ -186,6 +226,7 @@ def test_every_request_has_a_timeout(monkeypatch, standin):
 
 # --- manage.py jitsi_check ----------------------------------------------------------------------
 
+
 def test_command_reports_each_finding_and_succeeds_on_a_good_server(configured):
     out = StringIO()
     call_command("jitsi_check", stdout=out)
@@ -214,16 +255,28 @@ def test_command_explains_how_to_configure_when_no_domain_is_set(settings):
     with pytest.raises(CommandError) as excinfo:
         call_command("jitsi_check", stdout=StringIO())
     message = str(excinfo.value)
-    for name in ("TANDEM_MENTORING_JITSI_DOMAIN", "TANDEM_MENTORING_JITSI_APP_ID",
-                 "TANDEM_MENTORING_JITSI_APP_SECRET", "--url"):
+    for name in (
+        "TANDEM_MENTORING_JITSI_DOMAIN",
+        "TANDEM_MENTORING_JITSI_APP_ID",
+        "TANDEM_MENTORING_JITSI_APP_SECRET",
+        "--url",
+    ):
         assert name in message
 
 
 def test_command_options_override_the_settings(settings, standin):
     settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.invalid"
     out = StringIO()
-    call_command("jitsi_check", "--url", standin.base_url, "--health-url", "/about/health", "--timeout", "2",
-                 stdout=out)
+    call_command(
+        "jitsi_check",
+        "--url",
+        standin.base_url,
+        "--health-url",
+        "/about/health",
+        "--timeout",
+        "2",
+        stdout=out,
+    )
     assert "The health endpoint" in out.getvalue()
     assert "meet.example.invalid" not in out.getvalue()
 
@@ -241,8 +294,21 @@ def test_command_warns_about_missing_token_settings(configured, settings):
 def test_command_line_exit_status_is_1_without_a_traceback():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test", "LANGUAGE": "en"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "jitsi_check", "--url", f"http://127.0.0.1:{closed_port()}", "--timeout", "2"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "manage.py",
+            "jitsi_check",
+            "--url",
+            f"http://127.0.0.1:{closed_port()}",
+            "--timeout",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "CommandError" in result.stderr
@@ -250,16 +316,27 @@ def test_command_line_exit_status_is_1_without_a_traceback():
 
 # --- the stand-in's room page ---------------------------------------------------------------------
 
+
 def token(standin, *, room: str, moderator: bool = True, secret: str = SECRET) -> str:
     now = datetime.now(UTC)
     jitsi = JitsiServer(domain=standin.domain, app_id="tandem", app_secret=secret)
-    return room_token(server=jitsi, room=room, user_id="p-1", display_name="Mira M.", moderator=moderator,
-                      start=now - timedelta(minutes=5), end=now + timedelta(minutes=40), now=now)
+    return room_token(
+        server=jitsi,
+        room=room,
+        user_id="p-1",
+        display_name="Mira M.",
+        moderator=moderator,
+        start=now - timedelta(minutes=5),
+        end=now + timedelta(minutes=40),
+        now=now,
+    )
 
 
 def test_stand_in_admits_a_valid_room_token(standin):
     room = new_room_name()
-    page = requests.get(f"{standin.base_url}/{room}", params={"jwt": token(standin, room=room)}, timeout=5)
+    page = requests.get(
+        f"{standin.base_url}/{room}", params={"jwt": token(standin, room=room)}, timeout=5
+    )
     assert page.status_code == 200
     assert '<html lang="de">' in page.text and "<title>" in page.text and "<main>" in page.text
     assert f"Raum {room} betreten als Mira M. (Moderator: ja)" in page.text
@@ -269,24 +346,40 @@ def test_stand_in_admits_a_valid_room_token(standin):
 
 def test_stand_in_shows_a_member_as_no_moderator(standin):
     room = new_room_name()
-    page = requests.get(f"{standin.base_url}/{room}", params={"jwt": token(standin, room=room, moderator=False)},
-                        timeout=5)
+    page = requests.get(
+        f"{standin.base_url}/{room}",
+        params={"jwt": token(standin, room=room, moderator=False)},
+        timeout=5,
+    )
     assert "(Moderator: nein)" in page.text and 'data-moderator="false"' in page.text
 
 
 def test_stand_in_rejects_a_token_for_another_room_a_forged_or_a_missing_token(standin):
     room, other = new_room_name(), new_room_name()
-    page = requests.get(f"{standin.base_url}/{room}", params={"jwt": token(standin, room=other)}, timeout=5)
+    page = requests.get(
+        f"{standin.base_url}/{room}", params={"jwt": token(standin, room=other)}, timeout=5
+    )
     assert "Token abgelehnt: room" in page.text and "betreten" not in page.text
     forged = token(standin, room=room, secret="another-secret-" * 4)
     page = requests.get(f"{standin.base_url}/{room}", params={"jwt": forged}, timeout=5)
     assert "Token abgelehnt: signature" in page.text
-    assert "Token abgelehnt: kein Token" in requests.get(f"{standin.base_url}/{room}", timeout=5).text
+    assert (
+        "Token abgelehnt: kein Token" in requests.get(f"{standin.base_url}/{room}", timeout=5).text
+    )
 
 
 def test_stand_in_serves_a_real_iframe_api(standin):
     script = requests.get(f"{standin.base_url}/external_api.js", timeout=5)
     assert script.headers["Content-Type"].startswith("application/javascript")
-    for part in ("window.JitsiMeetExternalAPI", "camera; microphone; display-capture", "?jwt=",
-                 "'config'", "interfaceConfig", "frame.title", "addListener", "executeCommand", "dispose"):
+    for part in (
+        "window.JitsiMeetExternalAPI",
+        "camera; microphone; display-capture",
+        "?jwt=",
+        "'config'",
+        "interfaceConfig",
+        "frame.title",
+        "addListener",
+        "executeCommand",
+        "dispose",
+    ):
         assert part in script.text

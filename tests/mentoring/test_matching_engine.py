@@ -74,36 +74,72 @@ def attribute_sets(draw, options, min_size=0):
 def criteria_sets(draw) -> list[Criterion]:
     weights = st.sampled_from([0, 1, 2.5, 5, 10])
     return [
-        Criterion("organisation", "equal", weight=0, rule=draw(st.sampled_from([None, "must_differ"]))),
-        Criterion("languages", "overlap", weight=draw(weights), rule=draw(st.sampled_from([None, "must_match"]))),
-        Criterion("topics", "overlap", weight=draw(weights),
-                  options={"measure": draw(st.sampled_from(["coverage", "jaccard"]))}),
+        Criterion(
+            "organisation", "equal", weight=0, rule=draw(st.sampled_from([None, "must_differ"]))
+        ),
+        Criterion(
+            "languages",
+            "overlap",
+            weight=draw(weights),
+            rule=draw(st.sampled_from([None, "must_match"])),
+        ),
+        Criterion(
+            "topics",
+            "overlap",
+            weight=draw(weights),
+            options={"measure": draw(st.sampled_from(["coverage", "jaccard"]))},
+        ),
         Criterion("format", "equal", weight=draw(weights)),
-        Criterion("mentor_gender", "preference", weight=draw(weights),
-                  rule=draw(st.sampled_from([None, None, "must_match"])),
-                  mentee_key="preferred_mentor_gender", mentor_key="gender"),
+        Criterion(
+            "mentor_gender",
+            "preference",
+            weight=draw(weights),
+            rule=draw(st.sampled_from([None, None, "must_match"])),
+            mentee_key="preferred_mentor_gender",
+            mentor_key="gender",
+        ),
     ]
 
 
 @st.composite
 def instances(draw, max_mentees=6, max_mentors=4, with_pins=True) -> Instance:
     mentees = [
-        mentee(f"e{number}", waiting_since=draw(st.none() | st.integers(0, 4)), paused=draw(st.integers(0, 9)) == 0,
-               organisation=draw(st.sampled_from(ORGANISATIONS)), languages=attribute_sets(draw, LANGUAGES),
-               topics=attribute_sets(draw, TOPICS), format=draw(st.sampled_from(FORMATS)),
-               preferred_mentor_gender=draw(st.none() | st.sampled_from(GENDERS)))
-        for number in range(draw(st.integers(0, max_mentees)))]
+        mentee(
+            f"e{number}",
+            waiting_since=draw(st.none() | st.integers(0, 4)),
+            paused=draw(st.integers(0, 9)) == 0,
+            organisation=draw(st.sampled_from(ORGANISATIONS)),
+            languages=attribute_sets(draw, LANGUAGES),
+            topics=attribute_sets(draw, TOPICS),
+            format=draw(st.sampled_from(FORMATS)),
+            preferred_mentor_gender=draw(st.none() | st.sampled_from(GENDERS)),
+        )
+        for number in range(draw(st.integers(0, max_mentees)))
+    ]
     mentors = [
-        mentor(f"o{number}", capacity=draw(st.integers(0, 2)), paused=draw(st.integers(0, 7)) == 0,
-               organisation=draw(st.sampled_from(ORGANISATIONS)), languages=attribute_sets(draw, LANGUAGES, 1),
-               topics=attribute_sets(draw, TOPICS), format=draw(st.sampled_from(FORMATS)),
-               gender=draw(st.sampled_from(GENDERS)))
-        for number in range(draw(st.integers(0, max_mentors)))]
-    pairs = st.tuples(st.sampled_from([m.id for m in mentees]), st.sampled_from([m.id for m in mentors]))
+        mentor(
+            f"o{number}",
+            capacity=draw(st.integers(0, 2)),
+            paused=draw(st.integers(0, 7)) == 0,
+            organisation=draw(st.sampled_from(ORGANISATIONS)),
+            languages=attribute_sets(draw, LANGUAGES, 1),
+            topics=attribute_sets(draw, TOPICS),
+            format=draw(st.sampled_from(FORMATS)),
+            gender=draw(st.sampled_from(GENDERS)),
+        )
+        for number in range(draw(st.integers(0, max_mentors)))
+    ]
+    pairs = st.tuples(
+        st.sampled_from([m.id for m in mentees]), st.sampled_from([m.id for m in mentors])
+    )
     forbidden = draw(st.sets(pairs, max_size=3)) if mentees and mentors else set()
     pinned = draw(st.sets(pairs, max_size=2)) if mentees and mentors and with_pins else set()
-    config = MatchingConfig(draw(criteria_sets()), pinned=pinned, forbidden=forbidden,
-                            fairness=draw(st.sampled_from(["none", "lift_weakest", "waiting_longest"])))
+    config = MatchingConfig(
+        draw(criteria_sets()),
+        pinned=pinned,
+        forbidden=forbidden,
+        fairness=draw(st.sampled_from(["none", "lift_weakest", "waiting_longest"])),
+    )
     return Instance(mentees, mentors, config)
 
 
@@ -128,7 +164,9 @@ def test_capacities_rules_bans_and_pauses_always_hold(instance):
     for pair in result.pairs:
         assert not mentees[pair.mentee_id].paused
         assert (pair.mentee_id, pair.mentor_id) not in instance.config.forbidden
-        evaluation = evaluate_pair(mentees[pair.mentee_id], mentors[pair.mentor_id], instance.config)
+        evaluation = evaluate_pair(
+            mentees[pair.mentee_id], mentors[pair.mentor_id], instance.config
+        )
         assert evaluation.passes_rules
         assert pair.raw_score == evaluation.raw_score
     accounted = [pair.mentee_id for pair in result.pairs] + [u.mentee_id for u in result.unmatched]
@@ -143,9 +181,12 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
     load = Counter(pair.mentor_id for pair in result.pairs)
     mentees = {m.id: m for m in instance.mentees}
     for unmatched in result.unmatched:
-        candidates = [o for o in instance.mentors
-                      if evaluate_pair(mentees[unmatched.mentee_id], o, instance.config).passes_rules
-                      and (unmatched.mentee_id, o.id) not in instance.config.forbidden]
+        candidates = [
+            o
+            for o in instance.mentors
+            if evaluate_pair(mentees[unmatched.mentee_id], o, instance.config).passes_rules
+            and (unmatched.mentee_id, o.id) not in instance.config.forbidden
+        ]
         active = [o for o in candidates if not o.paused]
         if unmatched.reason == UnmatchedReason.CAPACITY_EXHAUSTED:
             assert active and all(load[o.id] == o.capacity for o in active)
@@ -154,7 +195,10 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
         elif unmatched.reason == UnmatchedReason.MENTEE_PAUSED:
             assert mentees[unmatched.mentee_id].paused
         else:
-            assert unmatched.reason in (UnmatchedReason.NO_FEASIBLE_MENTOR, UnmatchedReason.NO_MENTORS)
+            assert unmatched.reason in (
+                UnmatchedReason.NO_FEASIBLE_MENTOR,
+                UnmatchedReason.NO_MENTORS,
+            )
             assert not candidates
     for free in result.free_mentors:
         if free.reason != FreeMentorReason.MENTOR_PAUSED:
@@ -178,7 +222,9 @@ def test_pinned_pairs_are_kept_or_reported_with_the_reason(instance):
         elif issue.reason == PinIssueReason.FORBIDDEN:
             assert (mentee_id, mentor_id) in instance.config.forbidden
         elif issue.reason == PinIssueReason.CAPACITY_EXCEEDED:
-            pinned_here = sum(1 for pair in result.pairs if pair.mentor_id == mentor_id and pair.pinned)
+            pinned_here = sum(
+                1 for pair in result.pairs if pair.mentor_id == mentor_id and pair.pinned
+            )
             assert pinned_here == mentors[mentor_id].capacity
         elif issue.reason == PinIssueReason.MENTOR_PAUSED:
             assert mentors[mentor_id].paused
@@ -214,12 +260,32 @@ def scored_instances(draw, max_mentees=7, max_mentors=4) -> Instance:
     cells = [(i, j) for i in range(n_mentees) for j in range(n_mentors)]
     fit = {cell: draw(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0])) for cell in cells}
     allowed = {cell: draw(st.sampled_from([0.0, 1.0, 1.0])) for cell in cells}
-    criteria = [Criterion("fit", "lookup", weight=draw(st.sampled_from([1, 7, 10])), mentee_key="code",
-                          mentor_key="code", options={"table": fit}),
-                Criterion("allowed", "lookup", weight=0, rule="must_match", mentee_key="code", mentor_key="code",
-                          options={"table": allowed})]
-    mentees = [Person(f"e{i}", {"code": i}, waiting_since=draw(st.integers(0, 3))) for i in range(n_mentees)]
-    mentors = [Person(f"o{j}", {"code": j}, capacity=draw(st.integers(0, 3))) for j in range(n_mentors)]
+    criteria = [
+        Criterion(
+            "fit",
+            "lookup",
+            weight=draw(st.sampled_from([1, 7, 10])),
+            mentee_key="code",
+            mentor_key="code",
+            options={"table": fit},
+        ),
+        Criterion(
+            "allowed",
+            "lookup",
+            weight=0,
+            rule="must_match",
+            mentee_key="code",
+            mentor_key="code",
+            options={"table": allowed},
+        ),
+    ]
+    mentees = [
+        Person(f"e{i}", {"code": i}, waiting_since=draw(st.integers(0, 3)))
+        for i in range(n_mentees)
+    ]
+    mentors = [
+        Person(f"o{j}", {"code": j}, capacity=draw(st.integers(0, 3))) for j in range(n_mentors)
+    ]
     fairness = draw(st.sampled_from(["none", "lift_weakest", "waiting_longest"]))
     return Instance(mentees, mentors, MatchingConfig(criteria, fairness=fairness))
 
@@ -244,8 +310,10 @@ def test_fairness_options_never_cost_a_match_or_break_a_rule(instance):
     assert result.matched_count == count
     mentees = {m.id: m for m in instance.mentees}
     mentors = {m.id: m for m in instance.mentors}
-    assert all(evaluate_pair(mentees[p.mentee_id], mentors[p.mentor_id], instance.config).passes_rules
-               for p in result.pairs)
+    assert all(
+        evaluate_pair(mentees[p.mentee_id], mentors[p.mentor_id], instance.config).passes_rules
+        for p in result.pairs
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -284,10 +352,14 @@ CROSS_MENTORING = [
 
 
 def test_cross_mentoring_never_pairs_colleagues_and_says_which_rule_excluded_them():
-    mentees = [mentee("anna", organisation="AWO Nürnberg", topics=["Führung"]),
-               mentee("berta", organisation="Caritas Köln", topics=["Führung"])]
-    mentors = [mentor("clara", capacity=2, organisation="AWO Nürnberg", topics=["Führung"]),
-               mentor("doris", organisation="AWO Nürnberg", topics=["Finanzen"])]
+    mentees = [
+        mentee("anna", organisation="AWO Nürnberg", topics=["Führung"]),
+        mentee("berta", organisation="Caritas Köln", topics=["Führung"]),
+    ]
+    mentors = [
+        mentor("clara", capacity=2, organisation="AWO Nürnberg", topics=["Führung"]),
+        mentor("doris", organisation="AWO Nürnberg", topics=["Finanzen"]),
+    ]
     result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING, forbidden=[("anna", "doris")]))
 
     assert by_mentee(result) == {"berta": "clara"}
@@ -295,15 +367,21 @@ def test_cross_mentoring_never_pairs_colleagues_and_says_which_rule_excluded_the
     assert unmatched.mentee_id == "anna"
     assert unmatched.reason == UnmatchedReason.NO_FEASIBLE_MENTOR == "no_feasible_mentor"
     assert unmatched.details["excluded_by_rule"] == [
-        {"criterion": "organisation", "rule": "must_differ", "mentors": 2}]
+        {"criterion": "organisation", "rule": "must_differ", "mentors": 2}
+    ]
     assert unmatched.details["excluded_by_forbidden"] == 1
 
 
 def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
-    criteria = [Criterion("languages", "overlap", weight=1, rule="must_match"), Criterion("topics", "overlap", weight=10)]
+    criteria = [
+        Criterion("languages", "overlap", weight=1, rule="must_match"),
+        Criterion("topics", "overlap", weight=10),
+    ]
     mentees = [mentee("aylin", languages=["tr"], topics=["Führung", "Finanzen"])]
-    mentors = [mentor("perfect-topics", languages=["de"], topics=["Führung", "Finanzen"]),
-               mentor("speaks-turkish", languages=["de", "tr"], topics=["Finanzen"])]
+    mentors = [
+        mentor("perfect-topics", languages=["de"], topics=["Führung", "Finanzen"]),
+        mentor("speaks-turkish", languages=["de", "tr"], topics=["Finanzen"]),
+    ]
     result = match(mentees, mentors, MatchingConfig(criteria))
 
     assert by_mentee(result) == {"aylin": "speaks-turkish"}
@@ -313,11 +391,24 @@ def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
 
 
 def test_a_preferred_mentor_gender_is_honoured_and_no_preference_is_neutral():
-    criteria = [Criterion("mentor_gender", "preference", weight=3, mentee_key="preferred_mentor_gender",
-                          mentor_key="gender"), Criterion("topics", "overlap", weight=1)]
-    mentees = [mentee("e1", preferred_mentor_gender="w", topics=["Führung"]),
-               mentee("e2", preferred_mentor_gender=None, topics=["Führung"])]
-    mentors = [mentor("man", gender="m", topics=["Führung"]), mentor("woman", gender="w", topics=[])]
+    criteria = [
+        Criterion(
+            "mentor_gender",
+            "preference",
+            weight=3,
+            mentee_key="preferred_mentor_gender",
+            mentor_key="gender",
+        ),
+        Criterion("topics", "overlap", weight=1),
+    ]
+    mentees = [
+        mentee("e1", preferred_mentor_gender="w", topics=["Führung"]),
+        mentee("e2", preferred_mentor_gender=None, topics=["Führung"]),
+    ]
+    mentors = [
+        mentor("man", gender="m", topics=["Führung"]),
+        mentor("woman", gender="w", topics=[]),
+    ]
     result = match(mentees, mentors, MatchingConfig(criteria))
 
     assert by_mentee(result) == {"e1": "woman", "e2": "man"}
@@ -335,7 +426,8 @@ def test_paused_mentors_get_nobody():
     result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:]))
     assert by_mentee(result) == {"e1": "ok"}
     assert [(f.mentor_id, f.reason) for f in result.free_mentors] == [
-        ("best-but-paused", FreeMentorReason.MENTOR_PAUSED)]
+        ("best-but-paused", FreeMentorReason.MENTOR_PAUSED)
+    ]
 
     only_paused = match(mentees, mentors[:1], MatchingConfig(CROSS_MENTORING[1:]))
     assert only_paused.pairs == []
@@ -362,7 +454,10 @@ def test_more_matches_beat_a_single_brilliant_pair():
     """Greedy gives the only mentor that suits e2 away; the optimum does not."""
     criteria = [Criterion("topics", "overlap", weight=10, rule="must_match")]
     mentees = [mentee("e1", topics=["Führung", "Finanzen"]), mentee("e2", topics=["Führung"])]
-    mentors = [mentor("generalist", topics=["Führung", "Finanzen"]), mentor("specialist", topics=["Finanzen"])]
+    mentors = [
+        mentor("generalist", topics=["Führung", "Finanzen"]),
+        mentor("specialist", topics=["Finanzen"]),
+    ]
     config = MatchingConfig(criteria)
     result = match(mentees, mentors, config)
     greedy = greedy_baseline(mentees, mentors, config)
@@ -373,18 +468,24 @@ def test_more_matches_beat_a_single_brilliant_pair():
 
 
 def test_pins_are_kept_and_impossible_pins_reported():
-    mentees = [mentee("e1", organisation="AWO", topics=["Führung"]),
-               mentee("e2", organisation="AWO", topics=["Führung"]),
-               mentee("e3", organisation="DRK", topics=["Führung"])]
-    mentors = [mentor("o1", organisation="Caritas", topics=["Finanzen"]),
-               mentor("o2", organisation="AWO", topics=["Führung"], capacity=2)]
+    mentees = [
+        mentee("e1", organisation="AWO", topics=["Führung"]),
+        mentee("e2", organisation="AWO", topics=["Führung"]),
+        mentee("e3", organisation="DRK", topics=["Führung"]),
+    ]
+    mentors = [
+        mentor("o1", organisation="Caritas", topics=["Finanzen"]),
+        mentor("o2", organisation="AWO", topics=["Führung"], capacity=2),
+    ]
     pinned = [("e1", "o1"), ("e2", "o2"), ("e3", "o1")]
     result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING, pinned=pinned))
 
     assert ("e1", "o1") in {(p.mentee_id, p.mentor_id) for p in result.pairs if p.pinned}
     issues = {(i.mentee_id, i.mentor_id): i for i in result.pin_issues}
     assert issues[("e2", "o2")].reason == PinIssueReason.BREAKS_RULE
-    assert issues[("e2", "o2")].details == {"rules": [{"criterion": "organisation", "rule": "must_differ"}]}
+    assert issues[("e2", "o2")].details == {
+        "rules": [{"criterion": "organisation", "rule": "must_differ"}]
+    }
     assert issues[("e3", "o1")].reason == PinIssueReason.CAPACITY_EXCEEDED
     assert by_mentee(result)["e3"] == "o2"  # still matched, just not as pinned
 
@@ -392,7 +493,9 @@ def test_pins_are_kept_and_impossible_pins_reported():
 def test_forbidden_pairs_are_never_proposed():
     mentees = [mentee("e1", topics=["Führung"])]
     mentors = [mentor("declined-before", topics=["Führung"]), mentor("other", topics=[])]
-    result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:], forbidden=[("e1", "declined-before")]))
+    result = match(
+        mentees, mentors, MatchingConfig(CROSS_MENTORING[1:], forbidden=[("e1", "declined-before")])
+    )
     assert by_mentee(result) == {"e1": "other"}
     assert result.alternatives["e1"] == []
 
@@ -416,7 +519,9 @@ def test_breakdown_adds_up_to_the_pair_score():
 def test_topic_overlap_names_the_shared_topics():
     criteria = [Criterion("topics", "overlap", weight=4)]
     mentees = [mentee("e1", topics=["Führung", "Digitalisierung", "Finanzen", "Recht"])]
-    result = match(mentees, [mentor("o1", topics=["Digitalisierung", "Führung"])], MatchingConfig(criteria))
+    result = match(
+        mentees, [mentor("o1", topics=["Digitalisierung", "Führung"])], MatchingConfig(criteria)
+    )
     [line] = result.pairs[0].breakdown
     assert (line.raw, line.contribution, line.reason) == (0.5, 2.0, "overlap")
     assert line.params["shared"] == ["Digitalisierung", "Führung"]
@@ -444,14 +549,20 @@ def test_alternatives_are_sorted_feasible_and_exclude_the_proposed_mentor():
 
 def test_alternatives_are_the_best_feasible_mentors():
     mentees = [mentee("e1", organisation="A", topics=["Führung", "Finanzen"])]
-    mentors = [mentor("o1", organisation="B", topics=["Führung", "Finanzen"]),
-               mentor("o2", organisation="A", topics=["Führung", "Finanzen"]),  # same organisation
-               mentor("o3", organisation="C", topics=["Führung"]),
-               mentor("o4", organisation="C", topics=[]),
-               mentor("o5", organisation="D", topics=["Finanzen"])]
+    mentors = [
+        mentor("o1", organisation="B", topics=["Führung", "Finanzen"]),
+        mentor("o2", organisation="A", topics=["Führung", "Finanzen"]),  # same organisation
+        mentor("o3", organisation="C", topics=["Führung"]),
+        mentor("o4", organisation="C", topics=[]),
+        mentor("o5", organisation="D", topics=["Finanzen"]),
+    ]
     result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING, top_k=3))
     assert by_mentee(result) == {"e1": "o1"}
-    assert [(a.mentor_id, a.score) for a in result.alternatives["e1"]] == [("o3", 50.0), ("o5", 50.0), ("o4", 0.0)]
+    assert [(a.mentor_id, a.score) for a in result.alternatives["e1"]] == [
+        ("o3", 50.0),
+        ("o5", 50.0),
+        ("o4", 0.0),
+    ]
 
 
 # --- fairness --------------------------------------------------------------------------------
@@ -460,8 +571,10 @@ def test_alternatives_are_the_best_feasible_mentors():
 def test_waiting_longest_gives_the_last_slot_to_whoever_waited_longer():
     topics = [f"Thema {n}" for n in range(10)]
     criteria = [Criterion("topics", "overlap", weight=10)]  # bonus: at most 0.2 × 10 = 2 points
-    mentees = [mentee("newcomer", waiting_since=200, topics=topics),  # scores 10
-               mentee("waited-long", waiting_since=10, topics=topics[:9] + ["Recht"])]  # scores 9: close
+    mentees = [
+        mentee("newcomer", waiting_since=200, topics=topics),  # scores 10
+        mentee("waited-long", waiting_since=10, topics=topics[:9] + ["Recht"]),
+    ]  # scores 9: close
     mentors = [mentor("o1", topics=topics)]
     plain_result = match(mentees, mentors, MatchingConfig(criteria))
     fair = match(mentees, mentors, MatchingConfig(criteria, fairness="waiting_longest"))
@@ -470,11 +583,16 @@ def test_waiting_longest_gives_the_last_slot_to_whoever_waited_longer():
     assert fair.pairs[0].raw_score == 9.0  # the bonus steers the choice, it is not a score
 
     tied = [replace(m, attributes={"topics": topics}) for m in mentees]
-    assert by_mentee(match(tied, mentors, MatchingConfig(criteria, fairness="waiting_longest"))) == {
-        "waited-long": "o1"}
-    far_apart = [mentees[0], replace(mentees[1], attributes={"topics": topics[:1] + ["Recht"]})]  # scores 5
-    assert by_mentee(match(far_apart, mentors, MatchingConfig(criteria, fairness="waiting_longest"))) == {
-        "newcomer": "o1"}  # bounded bonus: a much better fit still wins
+    assert by_mentee(
+        match(tied, mentors, MatchingConfig(criteria, fairness="waiting_longest"))
+    ) == {"waited-long": "o1"}
+    far_apart = [
+        mentees[0],
+        replace(mentees[1], attributes={"topics": topics[:1] + ["Recht"]}),
+    ]  # scores 5
+    assert by_mentee(
+        match(far_apart, mentors, MatchingConfig(criteria, fairness="waiting_longest"))
+    ) == {"newcomer": "o1"}  # bounded bonus: a much better fit still wins
 
 
 @pytest.fixture
@@ -503,9 +621,14 @@ def test_lift_weakest_prefers_two_decent_pairs_over_a_great_and_a_poor_one():
 
 def test_fairness_options_keep_the_number_of_matches_on_a_realistic_cohort():
     cohort = generate_cohort(200, seed=5, mentor_ratio=0.3)
-    counts = {fairness: match(cohort.mentees, cohort.mentors,
-                              MatchingConfig(cross_mentoring_criteria(), fairness=fairness)).matched_count
-              for fairness in ("none", "lift_weakest", "waiting_longest")}
+    counts = {
+        fairness: match(
+            cohort.mentees,
+            cohort.mentors,
+            MatchingConfig(cross_mentoring_criteria(), fairness=fairness),
+        ).matched_count
+        for fairness in ("none", "lift_weakest", "waiting_longest")
+    }
     assert len(set(counts.values())) == 1
 
 
@@ -530,14 +653,26 @@ def seniority_kind():
 
 @pytest.mark.usefixtures("seniority_kind")
 def test_a_site_can_register_its_own_criterion_kind():
-    criteria = [Criterion("leadership_years", "seniority_gap", weight=4, rule="must_match", options={"years": 10})]
+    criteria = [
+        Criterion(
+            "leadership_years", "seniority_gap", weight=4, rule="must_match", options={"years": 10}
+        )
+    ]
     mentees = [mentee("e1", leadership_years=2)]
-    mentors = [mentor("peer", leadership_years=3), mentor("veteran", leadership_years=20),
-               mentor("junior", leadership_years=1)]
+    mentors = [
+        mentor("peer", leadership_years=3),
+        mentor("veteran", leadership_years=20),
+        mentor("junior", leadership_years=1),
+    ]
     result = match(mentees, mentors, MatchingConfig(criteria))
     assert by_mentee(result) == {"e1": "veteran"}
     [line] = result.pairs[0].breakdown
-    assert (line.kind, line.raw, line.reason, line.params) == ("seniority_gap", 1.0, "seniority_gap", {"years": 18})
+    assert (line.kind, line.raw, line.reason, line.params) == (
+        "seniority_gap",
+        1.0,
+        "seniority_gap",
+        {"years": 18},
+    )
     assert [a.mentor_id for a in result.alternatives["e1"]] == ["peer"]  # junior breaks the rule
 
 
@@ -567,10 +702,15 @@ def test_brute_force_refuses_large_instances():
 def test_integer_ids_and_dates_work():
     from datetime import date
 
-    mentees = [Person(2, {"topics": ["Führung"]}, waiting_since=date(2025, 1, 1)),
-               Person(10, {"topics": ["Führung"]}, waiting_since=date(2024, 1, 1))]
-    result = match(mentees, [mentor(1, topics=["Führung"])],
-                   MatchingConfig(CROSS_MENTORING[1:], fairness="waiting_longest"))
+    mentees = [
+        Person(2, {"topics": ["Führung"]}, waiting_since=date(2025, 1, 1)),
+        Person(10, {"topics": ["Führung"]}, waiting_since=date(2024, 1, 1)),
+    ]
+    result = match(
+        mentees,
+        [mentor(1, topics=["Führung"])],
+        MatchingConfig(CROSS_MENTORING[1:], fairness="waiting_longest"),
+    )
     assert by_mentee(result) == {10: 1}
 
 
@@ -580,7 +720,14 @@ def test_synthetic_cohorts_are_reproducible_and_realistic():
     assert len(first.mentors) == 20
     assert all(1 <= m.capacity <= 3 for m in first.mentors)
     sample = first.mentees[0].attributes
-    assert {"organisation", "region", "languages", "availability", "format", "topics_wanted"} <= set(sample)
+    assert {
+        "organisation",
+        "region",
+        "languages",
+        "availability",
+        "format",
+        "topics_wanted",
+    } <= set(sample)
     assert generate_cohort(50, seed=43) != first
 
 
@@ -590,7 +737,12 @@ def test_engine_matches_an_independent_dense_solver_on_a_realistic_cohort():
     config = MatchingConfig(cross_mentoring_criteria())
     result = match(cohort.mentees, cohort.mentors, config)
     mentees = sorted((m for m in cohort.mentees if not m.paused), key=lambda m: m.id)
-    slots = [m for m in sorted(cohort.mentors, key=lambda m: m.id) if not m.paused for _ in range(m.capacity)]
+    slots = [
+        m
+        for m in sorted(cohort.mentors, key=lambda m: m.id)
+        if not m.paused
+        for _ in range(m.capacity)
+    ]
     raw = np.zeros((len(mentees), len(slots)))
     feasible = np.zeros(raw.shape, dtype=bool)
     for i, e in enumerate(mentees):
@@ -604,19 +756,29 @@ def test_engine_matches_an_independent_dense_solver_on_a_realistic_cohort():
     assert result.total_score == pytest.approx(raw[rows, columns][chosen].sum(), abs=1e-6)
 
 
-@pytest.mark.parametrize("mentor_ratio", [0.3, 1.0], ids=["fewer slots than mentees", "more slots than mentees"])
+@pytest.mark.parametrize(
+    "mentor_ratio", [0.3, 1.0], ids=["fewer slots than mentees", "more slots than mentees"]
+)
 def test_scoring_in_small_blocks_gives_the_same_result(monkeypatch, mentor_ratio):
     """Large cohorts are scored block by block into the cost matrix; block edges must not matter."""
     import mentoring.matching.engine as engine
 
     cohort = generate_cohort(120, seed=4, mentor_ratio=mentor_ratio)
-    config = MatchingConfig(cross_mentoring_criteria(), fairness="waiting_longest",
-                            pinned=[(cohort.mentees[0].id, cohort.mentors[0].id)],
-                            forbidden=[(cohort.mentees[1].id, cohort.mentors[1].id)])
-    expected = match(cohort.mentees, cohort.mentors, config), greedy_baseline(cohort.mentees, cohort.mentors, config)
+    config = MatchingConfig(
+        cross_mentoring_criteria(),
+        fairness="waiting_longest",
+        pinned=[(cohort.mentees[0].id, cohort.mentors[0].id)],
+        forbidden=[(cohort.mentees[1].id, cohort.mentors[1].id)],
+    )
+    expected = (
+        match(cohort.mentees, cohort.mentors, config),
+        greedy_baseline(cohort.mentees, cohort.mentors, config),
+    )
     monkeypatch.setattr(engine, "BLOCK_ELEMENTS", 257)
-    assert (match(cohort.mentees, cohort.mentors, config),
-            greedy_baseline(cohort.mentees, cohort.mentors, config)) == expected
+    assert (
+        match(cohort.mentees, cohort.mentors, config),
+        greedy_baseline(cohort.mentees, cohort.mentors, config),
+    ) == expected
 
 
 def test_a_thousand_mentees_are_matched_better_than_greedy():
@@ -627,7 +789,9 @@ def test_a_thousand_mentees_are_matched_better_than_greedy():
     assert is_better_or_equal(result, greedy)
     assert result.total_score > greedy.total_score
     mentors = {m.id: m for m in cohort.mentors}
-    assert all(n <= mentors[m].capacity for m, n in Counter(p.mentor_id for p in result.pairs).items())
+    assert all(
+        n <= mentors[m].capacity for m, n in Counter(p.mentor_id for p in result.pairs).items()
+    )
 
 
 def test_shuffled_realistic_cohort_gives_the_same_proposal():

@@ -29,7 +29,9 @@ def tandem(db):
 
 def free(tandem, index=0, *, length=60):
     now = timezone.now()
-    found = selectors.tandem_slots(tandem=tandem, length=length, start=now, end=now + timedelta(days=14)).slots
+    found = selectors.tandem_slots(
+        tandem=tandem, length=length, start=now, end=now + timedelta(days=14)
+    ).slots
     return found[index]
 
 
@@ -39,8 +41,9 @@ def login(client, user):
 
 
 def book_now(tandem, index=0):
-    return services.session_book(tandem=tandem, start=free(tandem, index).start, length=60,
-                                 by=tandem.mentee.user).session
+    return services.session_book(
+        tandem=tandem, start=free(tandem, index).start, length=60, by=tandem.mentee.user
+    ).session
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -58,8 +61,12 @@ def test_booking_page_shows_slots_in_the_chosen_zone_and_books(client, tandem):
     form = {"slot": slot.start.isoformat(), "length": 60, "key": "k-1", "tz": "America/New_York"}
     response = client.post(url, form)
     session = Session.objects.get()
-    assert response.status_code == 302 and response.url == reverse("mentoring:session", args=[session.uuid])
-    assert client.post(url, form).status_code == 302  # a double click with the same form books nothing more
+    assert response.status_code == 302 and response.url == reverse(
+        "mentoring:session", args=[session.uuid]
+    )
+    assert (
+        client.post(url, form).status_code == 302
+    )  # a double click with the same form books nothing more
     assert Session.objects.count() == 1
 
 
@@ -67,8 +74,10 @@ def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
     slot = free(tandem)
     services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentor.user)
     login(client, tandem.mentee.user)
-    response = client.post(reverse("mentoring:book", args=[tandem.pk]),
-                           {"slot": slot.start.isoformat(), "length": 60, "key": "k-2"})
+    response = client.post(
+        reverse("mentoring:book", args=[tandem.pk]),
+        {"slot": slot.start.isoformat(), "length": 60, "key": "k-2"},
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "nicht mehr frei" in body and "Noch frei" in body
@@ -77,16 +86,25 @@ def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
 
 def test_bad_slot_input_gets_a_message_not_an_error(client, tandem):
     login(client, tandem.mentee.user)
-    response = client.post(reverse("mentoring:book", args=[tandem.pk]), {"slot": "morgen", "length": "x"})
-    assert response.status_code == 400 and "Bitte wählen Sie eine Uhrzeit" in response.content.decode()
+    response = client.post(
+        reverse("mentoring:book", args=[tandem.pk]), {"slot": "morgen", "length": "x"}
+    )
+    assert (
+        response.status_code == 400 and "Bitte wählen Sie eine Uhrzeit" in response.content.decode()
+    )
 
 
 def test_only_members_reach_the_booking_and_session_pages(client, tandem):
     session = book_now(tandem)
-    assert client.get(reverse("mentoring:book", args=[tandem.pk])).status_code == 302  # to the login
+    assert (
+        client.get(reverse("mentoring:book", args=[tandem.pk])).status_code == 302
+    )  # to the login
     login(client, UserFactory())
-    for url in (reverse("mentoring:book", args=[tandem.pk]), reverse("mentoring:session", args=[session.uuid]),
-                reverse("mentoring:session-join", args=[session.uuid])):
+    for url in (
+        reverse("mentoring:book", args=[tandem.pk]),
+        reverse("mentoring:session", args=[session.uuid]),
+        reverse("mentoring:session-join", args=[session.uuid]),
+    ):
         assert client.get(url).status_code == 404
 
 
@@ -95,10 +113,19 @@ def test_moving_needs_a_reason_and_keeps_what_was_chosen(client, tandem):
     target = free(tandem, 6)
     login(client, tandem.mentor.user)
     url = reverse("mentoring:book", args=[tandem.pk])
-    response = client.post(url, {"slot": target.start.isoformat(), "length": 60, "move": session.uuid, "reason": ""})
+    response = client.post(
+        url, {"slot": target.start.isoformat(), "length": 60, "move": session.uuid, "reason": ""}
+    )
     assert response.status_code == 400 and "Grund" in response.content.decode()
-    response = client.post(url, {"slot": target.start.isoformat(), "length": 60, "move": session.uuid,
-                                 "reason": "Sitzung verschoben"})
+    response = client.post(
+        url,
+        {
+            "slot": target.start.isoformat(),
+            "length": 60,
+            "move": session.uuid,
+            "reason": "Sitzung verschoben",
+        },
+    )
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.start == target.start and session.sequence == 1
@@ -122,7 +149,9 @@ def test_cancelling_without_reason_keeps_the_session(client, tandem):
     login(client, tandem.mentee.user)
     url = reverse("mentoring:session", args=[session.uuid])
     response = client.post(url, {"form": "cancel", "cancel-reason": ""})
-    assert response.status_code == 400 and "Bitte nennen Sie einen Grund." in response.content.decode()
+    assert (
+        response.status_code == 400 and "Bitte nennen Sie einen Grund." in response.content.decode()
+    )
     session.refresh_from_db()
     assert session.status == "booked"
     client.post(url, {"form": "cancel", "cancel-reason": "Termin kollidiert"})
@@ -139,8 +168,12 @@ def test_join_page_before_the_window_says_when_it_opens(client, tandem):
 
 def start_now(session):
     start = timezone.now() + timedelta(minutes=5)
-    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
-                                                 blocked_until=start + timedelta(hours=1))
+    Session.objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_from=start,
+        blocked_until=start + timedelta(hours=1),
+    )
     session.refresh_from_db()
     return session
 
@@ -164,19 +197,42 @@ def test_join_page_gives_each_member_a_token_for_this_room_only(client, tandem, 
         assert f'data-api="{server.base_url}/external_api.js"' in page
         assert f'data-room="{session.room_name}"' in page
         now = int(timezone.now().timestamp())
-        claims = prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"},
-                                room=session.room_name, domain=server.domain, now=now)
+        claims = prosody_verify(
+            token,
+            app_id="tandem",
+            app_secret="s" * 40,
+            audiences={"jitsi"},
+            room=session.room_name,
+            domain=server.domain,
+            now=now,
+        )
         assert claims["context"]["user"]["moderator"] is True
-        assert claims["context"]["user"]["id"] == services.participant_id(session, tandem.mentor.user_id)
+        assert claims["context"]["user"]["id"] == services.participant_id(
+            session, tandem.mentor.user_id
+        )
         assert tandem.mentor.user.email not in token
         with pytest.raises(ValueError, match="room"):
-            prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"}, room="anderer",
-                           domain=server.domain, now=now)
+            prosody_verify(
+                token,
+                app_id="tandem",
+                app_secret="s" * 40,
+                audiences={"jitsi"},
+                room="anderer",
+                domain=server.domain,
+                now=now,
+            )
         login(client, tandem.mentee.user)
         page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
         token = page.split('data-jwt="')[1].split('"')[0]
-        claims = prosody_verify(token, app_id="tandem", app_secret="s" * 40, audiences={"jitsi"},
-                                room=session.room_name, domain=server.domain, now=now)
+        claims = prosody_verify(
+            token,
+            app_id="tandem",
+            app_secret="s" * 40,
+            audiences={"jitsi"},
+            room=session.room_name,
+            domain=server.domain,
+            now=now,
+        )
         assert claims["context"]["user"]["moderator"] is False
 
 
@@ -227,18 +283,37 @@ def test_availability_editor_for_mentors(client, tandem):
     assert client.get(url).status_code == 404
     login(client, tandem.mentor.user)
     assert client.get(url).status_code == 200
-    form = {"form": "weekly", "d1_0_start": "09:00", "d1_0_end": "12:00", "d1_1_start": "11:00", "d1_1_end": "13:00"}
+    form = {
+        "form": "weekly",
+        "d1_0_start": "09:00",
+        "d1_0_end": "12:00",
+        "d1_1_start": "11:00",
+        "d1_1_end": "13:00",
+    }
     response = client.post(url, form)
     assert response.status_code == 400 and 'value="11:00"' in response.content.decode()
-    assert AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).count() == 7  # unchanged
-    form.update({"d1_1_start": "14:00", "d1_1_end": "18:00", "d3_0_start": "17:00", "d3_0_end": "19:30"})
+    assert (
+        AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).count() == 7
+    )  # unchanged
+    form.update(
+        {"d1_1_start": "14:00", "d1_1_end": "18:00", "d3_0_start": "17:00", "d3_0_end": "19:30"}
+    )
     assert client.post(url, form).status_code == 302
-    windows = list(AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user)
-                   .values_list("weekday", "start_time", "end_time"))
-    assert [(day, start.strftime("%H:%M"), end.strftime("%H:%M")) for day, start, end in windows] == [
-        (1, "09:00", "12:00"), (1, "14:00", "18:00"), (3, "17:00", "19:30")]
+    windows = list(
+        AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).values_list(
+            "weekday", "start_time", "end_time"
+        )
+    )
+    assert [
+        (day, start.strftime("%H:%M"), end.strftime("%H:%M")) for day, start, end in windows
+    ] == [(1, "09:00", "12:00"), (1, "14:00", "18:00"), (3, "17:00", "19:30")]
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    assert client.post(url, {"form": "exception", "kind": "blocked", "date_from": tomorrow}).status_code == 302
+    assert (
+        client.post(
+            url, {"form": "exception", "kind": "blocked", "date_from": tomorrow}
+        ).status_code
+        == 302
+    )
     response = client.post(url, {"form": "exception", "kind": "available", "date_from": tomorrow})
     assert response.status_code == 400
     response = client.post(url, {"form": "settings", "time_zone": "Mars/Olympus"})
@@ -255,13 +330,20 @@ def api(user) -> APIClient:
 
 
 def test_api_slots_in_the_viewers_zone(tandem):
-    response = api(tandem.mentee.user).get(f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Asia/Tokyo", "length": 60})
+    response = api(tandem.mentee.user).get(
+        f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Asia/Tokyo", "length": 60}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["time_zone"] == "Asia/Tokyo" and body["mentor_time_zone"] == "Europe/Berlin"
     assert body["slots"][0]["start"].endswith("+09:00")
     assert datetime.fromisoformat(body["slots"][0]["start"]) == free(tandem).start
-    assert api(tandem.mentee.user).get(f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Nowhere"}).status_code == 400
+    assert (
+        api(tandem.mentee.user)
+        .get(f"/api/v1/tandems/{tandem.pk}/slots/", {"tz": "Nowhere"})
+        .status_code
+        == 400
+    )
     assert api(UserFactory()).get(f"/api/v1/tandems/{tandem.pk}/slots/").status_code == 404
 
 
@@ -271,11 +353,15 @@ def test_api_books_once_per_key_and_answers_409_with_alternatives(tandem):
     payload = {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": 60}
     first = client.post("/api/v1/sessions/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc")
     again = client.post("/api/v1/sessions/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc")
-    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()[
+        "id"
+    ] == again.json()["id"]
     conflict = api(tandem.mentor.user).post("/api/v1/sessions/", payload, format="json")
     assert conflict.status_code == 409
     assert conflict.json()["code"] == "slot_unavailable" and conflict.json()["alternatives"]
-    bad = client.post("/api/v1/sessions/", {"tandem": tandem.pk, "start": "bald", "length": 60}, format="json")
+    bad = client.post(
+        "/api/v1/sessions/", {"tandem": tandem.pk, "start": "bald", "length": 60}, format="json"
+    )
     assert bad.status_code == 400 and "start" in bad.json()["fields"]
 
 
@@ -283,17 +369,27 @@ def test_api_reschedule_cancel_join_token_and_calendar_token(tandem):
     session = book_now(tandem)
     client = api(tandem.mentor.user)
     target = free(tandem, 6)
-    moved = client.post(f"/api/v1/sessions/{session.uuid}/reschedule/",
-                         {"start": target.start.isoformat(), "reason": "Reise"}, format="json")
+    moved = client.post(
+        f"/api/v1/sessions/{session.uuid}/reschedule/",
+        {"start": target.start.isoformat(), "reason": "Reise"},
+        format="json",
+    )
     assert moved.status_code == 200 and moved.json()["sequence"] == 1
     assert datetime.fromisoformat(moved.json()["start"]) == target.start
     join = client.post(f"/api/v1/sessions/{session.uuid}/join-token/")
     assert join.status_code == 200 and join.json()["state"] == "early" and not join.json()["jwt"]
     no_reason = client.post(f"/api/v1/sessions/{session.uuid}/cancel/", {}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
-    cancelled = client.post(f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "krank"}, format="json")
+    cancelled = client.post(
+        f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "krank"}, format="json"
+    )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    assert api(UserFactory()).post(f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "x"}).status_code == 404
+    assert (
+        api(UserFactory())
+        .post(f"/api/v1/sessions/{session.uuid}/cancel/", {"reason": "x"})
+        .status_code
+        == 404
+    )
     first = client.get("/api/v1/calendar-token/").json()["url"]
     rotated = client.post("/api/v1/calendar-token/").json()["url"]
     assert first != rotated and client.get("/api/v1/calendar-token/").json()["url"] == rotated
@@ -324,8 +420,15 @@ def jitsi_api(settings):
 
 
 def reserve(client, room, headers):
-    return client.post(reverse("mentoring:jitsi-reservation"), {
-        "name": room, "start_time": "2027-01-01T10:00:00.000Z", "mail_owner": "abc@meet.example.org"}, **headers)
+    return client.post(
+        reverse("mentoring:jitsi-reservation"),
+        {
+            "name": room,
+            "start_time": "2027-01-01T10:00:00.000Z",
+            "mail_owner": "abc@meet.example.org",
+        },
+        **headers,
+    )
 
 
 def test_reservation_admits_only_booked_rooms_inside_their_window(client, tandem, jitsi_api):
@@ -336,14 +439,26 @@ def test_reservation_admits_only_booked_rooms_inside_their_window(client, tandem
     admitted = reserve(client, session.room_name, jitsi_api)
     assert admitted.status_code == 200
     body = admitted.json()
-    assert body["name"] == session.room_name and body["max_occupants"] == 2 and body["lobby"] is True
+    assert (
+        body["name"] == session.room_name and body["max_occupants"] == 2 and body["lobby"] is True
+    )
     closes = session.end + timedelta(minutes=15)
     started = datetime.strptime(body["start_time"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)
     assert abs((started + timedelta(seconds=body["duration"]) - closes).total_seconds()) <= 2
     assert reserve(client, "erfundenerraum", jitsi_api).status_code == 403
-    assert reserve(client, session.room_name, {"HTTP_AUTHORIZATION": "Bearer falsch"}).status_code == 401
-    assert client.delete(reverse("mentoring:jitsi-reservation-delete", args=[body["id"]]), **jitsi_api).status_code == 200
-    services.session_cancel(session=session, by=tandem.mentee.user, reason="x", now=timezone.now() - timedelta(days=2))
+    assert (
+        reserve(client, session.room_name, {"HTTP_AUTHORIZATION": "Bearer falsch"}).status_code
+        == 401
+    )
+    assert (
+        client.delete(
+            reverse("mentoring:jitsi-reservation-delete", args=[body["id"]]), **jitsi_api
+        ).status_code
+        == 200
+    )
+    services.session_cancel(
+        session=session, by=tandem.mentee.user, reason="x", now=timezone.now() - timedelta(days=2)
+    )
     assert reserve(client, session.room_name, jitsi_api).status_code == 403
 
 
@@ -354,19 +469,33 @@ def test_jitsi_endpoints_are_off_without_a_token(client, tandem, settings):
 
 def test_occupant_events_record_attendance(client, tandem, jitsi_api):
     session = start_now(book_now(tandem))
-    occupant = {"id": services.participant_id(session, tandem.mentee.user_id), "name": "Lea",
-                "occupant_jid": "x@meet/y", "joined_at": int(timezone.now().timestamp())}
+    occupant = {
+        "id": services.participant_id(session, tandem.mentee.user_id),
+        "name": "Lea",
+        "occupant_jid": "x@meet/y",
+        "joined_at": int(timezone.now().timestamp()),
+    }
     url = reverse("mentoring:jitsi-occupant-event", args=["joined"])
-    response = client.post(url, {"event_name": "muc-occupant-joined", "room_name": session.room_name,
-                                  "occupant": occupant}, content_type="application/json", **jitsi_api)
+    response = client.post(
+        url,
+        {"event_name": "muc-occupant-joined", "room_name": session.room_name, "occupant": occupant},
+        content_type="application/json",
+        **jitsi_api,
+    )
     assert response.status_code == 200 and response.json() == {"recorded": True}
     session.refresh_from_db()
     assert session.mentee_joined_at is not None and session.mentor_joined_at is None
     stranger = dict(occupant, id="fremd")
-    assert client.post(url, {"event_name": "muc-occupant-joined", "room_name": session.room_name,
-                             "occupant": stranger}, content_type="application/json",
-                       **jitsi_api).json() == {"recorded": False}
-    assert client.post(url, "kein json", content_type="application/json", **jitsi_api).status_code == 400
+    assert client.post(
+        url,
+        {"event_name": "muc-occupant-joined", "room_name": session.room_name, "occupant": stranger},
+        content_type="application/json",
+        **jitsi_api,
+    ).json() == {"recorded": False}
+    assert (
+        client.post(url, "kein json", content_type="application/json", **jitsi_api).status_code
+        == 400
+    )
 
 
 def test_production_refuses_sessions_without_a_jitsi_server(settings):
@@ -376,7 +505,10 @@ def test_production_refuses_sessions_without_a_jitsi_server(settings):
     settings.TANDEM_MENTORING_SESSIONS_ENABLED = False
     assert jitsi_server_check(None) == []
     settings.TANDEM_MENTORING_SESSIONS_ENABLED = True
-    settings.TANDEM_MENTORING_JITSI_DOMAIN, settings.TANDEM_MENTORING_JITSI_APP_ID = "meet.jit.si", "a"
+    settings.TANDEM_MENTORING_JITSI_DOMAIN, settings.TANDEM_MENTORING_JITSI_APP_ID = (
+        "meet.jit.si",
+        "a",
+    )
     settings.TANDEM_MENTORING_JITSI_APP_SECRET = "b" * 40
     assert [error.id for error in jitsi_server_check(None)] == ["mentoring.W001"]
 
@@ -390,6 +522,9 @@ def test_garbage_in_the_booking_page_parameters_is_not_an_error(client, tandem):
     login(client, tandem.mentee.user)
     url = reverse("mentoring:book", args=[tandem.pk])
     assert client.get(url, {"move": "kein-uuid"}).status_code == 404
-    assert client.get(url, {"from": "gestern", "length": "lang", "tz": "Mond/Krater"}).status_code == 200
+    assert (
+        client.get(url, {"from": "gestern", "length": "lang", "tz": "Mond/Krater"}).status_code
+        == 200
+    )
     response = client.post(url, {"slot": "2027-13-45T99:00", "length": "-5", "key": "x" * 500})
     assert response.status_code == 400

@@ -27,14 +27,24 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def book(tandem, start, *, by=None, length=60, key="", now=NOW):
-    return services.session_book(tandem=tandem, start=start, length=length, by=by or tandem.mentee.user,
-                                 idempotency_key=key, now=now).session
+    return services.session_book(
+        tandem=tandem,
+        start=start,
+        length=length,
+        by=by or tandem.mentee.user,
+        idempotency_key=key,
+        now=now,
+    ).session
 
 
 def move_to(session, start: datetime) -> None:
     """Put a booked session at a time relative to the real clock (for the command and the feed)."""
-    Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
-                                                 blocked_until=start + timedelta(hours=1))
+    Session.objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        blocked_from=start,
+        blocked_until=start + timedelta(hours=1),
+    )
 
 
 def calendar_of(message) -> Calendar:
@@ -43,7 +53,9 @@ def calendar_of(message) -> Calendar:
 
 
 def free_starts(tandem, day: int, now=NOW) -> list[str]:
-    result = selectors.tandem_slots(tandem=tandem, length=60, start=at(day, 0), end=at(day + 1, 0), now=now)
+    result = selectors.tandem_slots(
+        tandem=tandem, length=60, start=at(day, 0), end=at(day + 1, 0), now=now
+    )
     return [slot.start.astimezone(BERLIN).strftime("%H:%M") for slot in result.slots]
 
 
@@ -52,6 +64,7 @@ def oncommit(django_capture_on_commit_callbacks):
     def run(function, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return function(*args, **kwargs)
+
     return run
 
 
@@ -63,7 +76,9 @@ def test_mentee_books_a_free_slot_and_both_get_a_calendar_invitation(tandem, onc
     assert (session.start, session.end) == (at(4, 10), at(4, 11))
     assert session.blocked_until == at(4, 11, 15)  # the programme's 15 minutes after
     assert [c.kind for c in session.changes.all()] == ["booked"]
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([tandem.mentee.user.email, tandem.mentor.user.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [tandem.mentee.user.email, tandem.mentor.user.email]
+    )
     to_mentee = next(m for m in mail.outbox if m.to == [tandem.mentee.user.email])
     to_mentor = next(m for m in mail.outbox if m.to == [tandem.mentor.user.email])
     assert "Session booked" in to_mentee.subject and "Termin gebucht" in to_mentor.subject
@@ -71,9 +86,14 @@ def test_mentee_books_a_free_slot_and_both_get_a_calendar_invitation(tandem, onc
     calendar = calendar_of(to_mentee)
     assert str(calendar["METHOD"]) == "REQUEST"
     (event,) = calendar.walk("VEVENT")
-    assert str(event["UID"]) == f"session-{session.uuid}@{urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname}"
+    assert (
+        str(event["UID"])
+        == f"session-{session.uuid}@{urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname}"
+    )
     assert event["SEQUENCE"] == 0
-    assert event.decoded("DTSTART") == at(4, 10) and event.decoded("DTSTART").utcoffset() == timedelta(0)
+    assert event.decoded("DTSTART") == at(4, 10) and event.decoded(
+        "DTSTART"
+    ).utcoffset() == timedelta(0)
     assert "DTSTART:20270504T080000Z" in calendar.to_ical().decode()
     assert reverse("mentoring:session-join", args=[session.uuid]) in str(event["LOCATION"])
     assert session.room_name not in to_mentee.body  # the room itself is never in an e-mail
@@ -96,11 +116,21 @@ def test_a_slot_must_be_free_for_the_mentee_as_well(db):
     other_programme = make_programme_with_slug("zweites")
     other_mentor = apply(other_programme, "mentor", "KV Ost", ["Führung"])
     mentee_again = apply(other_programme, "mentee", "KV Süd", ["Führung"], user=tandem.mentee.user)
-    other = Tandem.objects.create(programme=other_programme, mentor=other_mentor, mentee=mentee_again,
-                                  status="active", mentee_response="accepted", mentor_response="accepted")
+    other = Tandem.objects.create(
+        programme=other_programme,
+        mentor=other_mentor,
+        mentee=mentee_again,
+        status="active",
+        mentee_response="accepted",
+        mentor_response="accepted",
+    )
     schedule = services.schedule_get_or_create(user=other_mentor.user)
-    services.availability_set_weekly(schedule=schedule, windows=[services.WindowInput(1, time(9), time(17))])
-    other = Tandem.objects.select_related("programme", "mentor__user", "mentee__user").get(pk=other.pk)
+    services.availability_set_weekly(
+        schedule=schedule, windows=[services.WindowInput(1, time(9), time(17))]
+    )
+    other = Tandem.objects.select_related("programme", "mentor__user", "mentee__user").get(
+        pk=other.pk
+    )
     book(other, at(4, 14))
     assert "14:00" not in free_starts(tandem, 4)
     assert "13:30" not in free_starts(tandem, 4)  # 13:30–14:30 would overlap
@@ -113,14 +143,32 @@ def make_programme_with_slug(slug):
 
 
 def test_idempotency_key_never_creates_a_second_session(tandem):
-    first = services.session_book(tandem=tandem, start=at(4, 10), length=60, by=tandem.mentee.user,
-                                  idempotency_key="abc", now=NOW)
-    again = services.session_book(tandem=tandem, start=at(4, 10), length=60, by=tandem.mentee.user,
-                                  idempotency_key="abc", now=NOW)
+    first = services.session_book(
+        tandem=tandem,
+        start=at(4, 10),
+        length=60,
+        by=tandem.mentee.user,
+        idempotency_key="abc",
+        now=NOW,
+    )
+    again = services.session_book(
+        tandem=tandem,
+        start=at(4, 10),
+        length=60,
+        by=tandem.mentee.user,
+        idempotency_key="abc",
+        now=NOW,
+    )
     assert first.created and not again.created and again.session.pk == first.session.pk
     with pytest.raises(services.SessionError) as failure:
-        services.session_book(tandem=tandem, start=at(4, 12), length=60, by=tandem.mentee.user,
-                              idempotency_key="abc", now=NOW)
+        services.session_book(
+            tandem=tandem,
+            start=at(4, 12),
+            length=60,
+            by=tandem.mentee.user,
+            idempotency_key="abc",
+            now=NOW,
+        )
     assert failure.value.code == "idempotency_key_reused"
     assert Session.objects.count() == 1
 
@@ -173,15 +221,27 @@ def test_reschedule_keeps_the_calendar_entry_and_frees_the_old_time(tandem, onco
     session = book(tandem, at(4, 10))
     mail.outbox.clear()
     with pytest.raises(services.SessionError) as failure:
-        services.session_reschedule(session=session, start=at(5, 14), by=tandem.mentor.user, reason=" ", now=NOW)
+        services.session_reschedule(
+            session=session, start=at(5, 14), by=tandem.mentor.user, reason=" ", now=NOW
+        )
     assert failure.value.field == "reason"
-    moved = oncommit(services.session_reschedule, session=session, start=at(5, 14), by=tandem.mentor.user,
-                     reason="Dienstreise", now=NOW)
+    moved = oncommit(
+        services.session_reschedule,
+        session=session,
+        start=at(5, 14),
+        by=tandem.mentor.user,
+        reason="Dienstreise",
+        now=NOW,
+    )
     assert (moved.start, moved.sequence) == (at(5, 14), 1)
     assert "10:00" in free_starts(tandem, 4)
     change = moved.changes.get(kind=SessionChange.Kind.RESCHEDULED)
-    assert (change.previous_start, change.start, change.reason, change.by) == (at(4, 10), at(5, 14), "Dienstreise",
-                                                                                tandem.mentor.user)
+    assert (change.previous_start, change.start, change.reason, change.by) == (
+        at(4, 10),
+        at(5, 14),
+        "Dienstreise",
+        tandem.mentor.user,
+    )
     (event,) = calendar_of(mail.outbox[0]).walk("VEVENT")
     assert str(event["UID"]).startswith(f"session-{session.uuid}") and event["SEQUENCE"] == 1
     assert event.decoded("DTSTART") == at(5, 14).astimezone(UTC)
@@ -191,17 +251,22 @@ def test_reschedule_keeps_the_calendar_entry_and_frees_the_old_time(tandem, onco
 def test_moving_onto_its_own_time_plus_half_an_hour_works_but_not_onto_another_session(tandem):
     session = book(tandem, at(4, 10))
     other = book(tandem, at(5, 10))
-    services.session_reschedule(session=session, start=at(4, 10, 30), by=tandem.mentee.user, reason="später",
-                                now=NOW)
+    services.session_reschedule(
+        session=session, start=at(4, 10, 30), by=tandem.mentee.user, reason="später", now=NOW
+    )
     with pytest.raises(services.SessionError) as failure:
-        services.session_reschedule(session=other, start=at(4, 11), by=tandem.mentee.user, reason="x", now=NOW)
+        services.session_reschedule(
+            session=other, start=at(4, 11), by=tandem.mentee.user, reason="x", now=NOW
+        )
     assert failure.value.code == "slot_unavailable"
 
 
 def test_cancel_with_reason_sends_a_cancellation_and_frees_the_time(tandem, oncommit):
     session = book(tandem, at(4, 10))
     mail.outbox.clear()
-    cancelled = oncommit(services.session_cancel, session=session, by=tandem.mentee.user, reason="krank", now=NOW)
+    cancelled = oncommit(
+        services.session_cancel, session=session, by=tandem.mentee.user, reason="krank", now=NOW
+    )
     assert cancelled.status == Session.Status.CANCELLED and cancelled.cancel_reason == "krank"
     calendar = calendar_of(mail.outbox[0])
     assert str(calendar["METHOD"]) == "CANCEL"
@@ -214,9 +279,14 @@ def test_cancel_with_reason_sends_a_cancellation_and_frees_the_time(tandem, onco
 def test_no_changes_online_after_the_cutoff(tandem):
     session = book(tandem, at(4, 10))
     late = at(4, 10) - timedelta(hours=23)
-    for change in (lambda: services.session_cancel(session=session, by=tandem.mentor.user, reason="x", now=late),
-                   lambda: services.session_reschedule(session=session, start=at(6, 10), by=tandem.mentor.user,
-                                                       reason="x", now=late)):
+    for change in (
+        lambda: services.session_cancel(
+            session=session, by=tandem.mentor.user, reason="x", now=late
+        ),
+        lambda: services.session_reschedule(
+            session=session, start=at(6, 10), by=tandem.mentor.user, reason="x", now=late
+        ),
+    ):
         with pytest.raises(services.SessionError) as failure:
             change()
         assert failure.value.code == "too_late"
@@ -226,31 +296,52 @@ def test_no_changes_online_after_the_cutoff(tandem):
 
 def test_notes_are_private_and_feedback_comes_once_from_the_mentee_after_the_start(tandem):
     session = book(tandem, at(4, 10))
-    services.session_note_save(session=session, by=tandem.mentor.user, text="Vertraulich: Gehalt ansprechen")
+    services.session_note_save(
+        session=session, by=tandem.mentor.user, text="Vertraulich: Gehalt ansprechen"
+    )
     services.session_note_save(session=session, by=tandem.mentee.user, text="Meine Fragen")
     assert session.notes.count() == 2
     with pytest.raises(services.SessionError):
-        services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=5, now=at(4, 9))
+        services.session_feedback_submit(
+            session=session, by=tandem.mentee.user, rating=5, now=at(4, 9)
+        )
     with pytest.raises(services.SessionError):
-        services.session_feedback_submit(session=session, by=tandem.mentor.user, rating=5, now=at(4, 12))
+        services.session_feedback_submit(
+            session=session, by=tandem.mentor.user, rating=5, now=at(4, 12)
+        )
     with pytest.raises(services.SessionError) as failure:
-        services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=6, now=at(4, 12))
+        services.session_feedback_submit(
+            session=session, by=tandem.mentee.user, rating=6, now=at(4, 12)
+        )
     assert failure.value.field == "rating"
-    services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=4, text="Hilfreich", now=at(4, 12))
+    services.session_feedback_submit(
+        session=session, by=tandem.mentee.user, rating=4, text="Hilfreich", now=at(4, 12)
+    )
     with pytest.raises(services.SessionError):
-        services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=5, now=at(4, 12))
+        services.session_feedback_submit(
+            session=session, by=tandem.mentee.user, rating=5, now=at(4, 12)
+        )
 
 
 def test_attendance_from_the_video_server_and_no_shows(tandem):
     session = book(tandem, at(4, 10))
     mentee_id = services.participant_id(session, tandem.mentee.user_id)
     assert services.participant_id(session, tandem.mentor.user_id) != mentee_id
-    assert services.attendance_record(session=session, participant="fremd", joined=True, at=at(4, 10)) is None
+    assert (
+        services.attendance_record(session=session, participant="fremd", joined=True, at=at(4, 10))
+        is None
+    )
     services.attendance_record(session=session, participant=mentee_id, joined=True, at=at(4, 9, 58))
-    services.attendance_record(session=session, participant=mentee_id, joined=False, at=at(4, 10, 40))
+    services.attendance_record(
+        session=session, participant=mentee_id, joined=False, at=at(4, 10, 40)
+    )
     assert services.sessions_flag_no_shows(now=at(4, 11, 30)) == 1
     session.refresh_from_db()
-    assert session.mentee_joined_at == at(4, 9, 58) and session.mentor_no_show and not session.mentee_no_show
+    assert (
+        session.mentee_joined_at == at(4, 9, 58)
+        and session.mentor_no_show
+        and not session.mentee_no_show
+    )
     visit = session.attendance.get()
     assert visit.left_at == at(4, 10, 40)
 
@@ -278,7 +369,9 @@ def test_reminders_go_out_once_a_day_and_an_hour_before(tandem):
     assert reminders(at(3, 9)) == []
     day_before = reminders(at(3, 10, 5))
     assert len(day_before) == 2 and all("morgen" in subject for subject in day_before)
-    assert reminders(at(3, 10, 10)) == []  # a second sweep (or a restarted worker) sends nothing again
+    assert (
+        reminders(at(3, 10, 10)) == []
+    )  # a second sweep (or a restarted worker) sends nothing again
     assert reminders(at(4, 8, 30)) == []
     hour_before = reminders(at(4, 9, 5))
     assert len(hour_before) == 2 and all("einer Stunde" in subject for subject in hour_before)
@@ -290,7 +383,9 @@ def test_no_reminder_for_cancelled_sessions_and_a_moved_one_reminds_of_its_new_t
     services.session_cancel(session=cancelled, by=tandem.mentee.user, reason="krank", now=NOW)
     moved = book(tandem, at(4, 14))
     assert len(reminders(at(3, 14, 5))) == 2  # 24 h before the original time
-    services.session_reschedule(session=moved, start=at(5, 14), by=tandem.mentee.user, reason="Termin", now=NOW)
+    services.session_reschedule(
+        session=moved, start=at(5, 14), by=tandem.mentee.user, reason="Termin", now=NOW
+    )
     assert reminders(at(4, 13, 5)) == []  # the old time's hour reminder never goes out
     assert len(reminders(at(4, 14, 5))) == 2  # the new time gets its own day-before reminder
 
@@ -343,13 +438,25 @@ def test_weekly_availability_becomes_scheduler_events_and_exceptions_block(tande
     schedule = tandem.mentor.user.mentor_schedule
     assert schedule.calendar.event_set.filter(rule__frequency="WEEKLY").count() == 5
     with pytest.raises(services.SessionError):
-        services.availability_set_weekly(schedule=schedule, windows=[
-            services.WindowInput(0, time(9), time(12)), services.WindowInput(0, time(11), time(13))])
+        services.availability_set_weekly(
+            schedule=schedule,
+            windows=[
+                services.WindowInput(0, time(9), time(12)),
+                services.WindowInput(0, time(11), time(13)),
+            ],
+        )
     assert schedule.windows.count() == 5  # the failed edit changed nothing
-    services.availability_add_exception(schedule=schedule, kind="blocked", date_from=at(4, 0).date())
+    services.availability_add_exception(
+        schedule=schedule, kind="blocked", date_from=at(4, 0).date()
+    )
     assert free_starts(tandem, 4) == []
-    services.availability_add_exception(schedule=schedule, kind="available", date_from=at(8, 0).date(),
-                                        start_time=time(10), end_time=time(12))  # a Saturday
+    services.availability_add_exception(
+        schedule=schedule,
+        kind="available",
+        date_from=at(8, 0).date(),
+        start_time=time(10),
+        end_time=time(12),
+    )  # a Saturday
     assert free_starts(tandem, 8) == ["10:00", "10:30", "11:00"]
     exception = schedule.exceptions.get(kind="blocked")
     services.availability_remove_exception(schedule=schedule, exception_id=exception.pk)
@@ -369,24 +476,44 @@ def test_mentor_rules_replace_the_programmes_only_when_chosen(tandem):
 
 def test_a_mentor_in_new_york_offers_local_times(db):
     tandem = make_active_tandem(mentor_zone="America/New_York", windows=[(0, "15:00", "17:00")])
-    result = selectors.tandem_slots(tandem=tandem, length=60, start=datetime(2027, 3, 15, tzinfo=UTC),
-                                    end=datetime(2027, 3, 16, 12, tzinfo=UTC), now=datetime(2027, 3, 1, tzinfo=UTC))
+    result = selectors.tandem_slots(
+        tandem=tandem,
+        length=60,
+        start=datetime(2027, 3, 15, tzinfo=UTC),
+        end=datetime(2027, 3, 16, 12, tzinfo=UTC),
+        now=datetime(2027, 3, 1, tzinfo=UTC),
+    )
     new_york = ZoneInfo("America/New_York")
-    assert [s.start.astimezone(new_york).strftime("%H:%M") for s in result.slots] == ["15:00", "15:30", "16:00"]
+    assert [s.start.astimezone(new_york).strftime("%H:%M") for s in result.slots] == [
+        "15:00",
+        "15:30",
+        "16:00",
+    ]
     assert result.slots[0].start == datetime(2027, 3, 15, 19, tzinfo=UTC)  # EDT since 14 March
 
 
-def test_a_worker_with_deferred_tasks_gets_the_reminder_sweep_queued_for_both_moments(tandem, settings, oncommit):
+def test_a_worker_with_deferred_tasks_gets_the_reminder_sweep_queued_for_both_moments(
+    tandem, settings, oncommit
+):
     from django_tasks import default_task_backend
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     start = datetime.now(UTC) + timedelta(days=3)
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=start, end=start + timedelta(days=7)).slots[0]
-    booking = oncommit(services.session_book, tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user)
-    queued = sorted(result.task.run_after for result in default_task_backend.results
-                    if result.task.name == "send_due_reminders")
-    assert queued == [booking.session.start - timedelta(hours=24) + timedelta(seconds=5),
-                      booking.session.start - timedelta(hours=1) + timedelta(seconds=5)]
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=start, end=start + timedelta(days=7)
+    ).slots[0]
+    booking = oncommit(
+        services.session_book, tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user
+    )
+    queued = sorted(
+        result.task.run_after
+        for result in default_task_backend.results
+        if result.task.name == "send_due_reminders"
+    )
+    assert queued == [
+        booking.session.start - timedelta(hours=24) + timedelta(seconds=5),
+        booking.session.start - timedelta(hours=1) + timedelta(seconds=5),
+    ]
 
 
 def test_programme_management_sees_counts_and_an_average_only_from_three_ratings(tandem):
@@ -395,8 +522,9 @@ def test_programme_management_sees_counts_and_an_average_only_from_three_ratings
     services.session_cancel(session=cancelled, by=tandem.mentor.user, reason="krank", now=NOW)
     later = at(10, 12)
     for rating, session in zip((5, 4), held, strict=False):
-        services.session_feedback_submit(session=session, by=tandem.mentee.user, rating=rating, text="geheim",
-                                         now=later)
+        services.session_feedback_submit(
+            session=session, by=tandem.mentee.user, rating=rating, text="geheim", now=later
+        )
     services.session_mark_no_show(session=held[2], by=tandem.mentee.user, now=later)
     stats = selectors.programme_session_stats(programme=tandem.programme, now=later)
     assert (stats["held"], stats["cancelled"], stats["no_shows"], stats["upcoming"]) == (3, 1, 1, 0)

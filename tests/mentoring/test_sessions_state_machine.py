@@ -16,8 +16,13 @@ from .conftest import apply, make_active_tandem, make_programme
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=BERLIN)
-starts = st.builds(lambda day, half_hours: datetime(2027, 5, day, 8, 0, tzinfo=BERLIN) + timedelta(minutes=30 * half_hours),
-                   st.integers(4, 5), st.integers(0, 18))
+starts = st.builds(
+    lambda day, half_hours: (
+        datetime(2027, 5, day, 8, 0, tzinfo=BERLIN) + timedelta(minutes=30 * half_hours)
+    ),
+    st.integers(4, 5),
+    st.integers(0, 18),
+)
 
 
 def three_tandems():
@@ -27,8 +32,14 @@ def three_tandems():
     programme.max_per_day, programme.max_per_week, programme.buffer_before = 20, 50, 10
     programme.save()
     mentee_b = apply(programme, "mentee", "KV Ost", ["Führung"])
-    second = Tandem.objects.create(programme=programme, mentor=first.mentor, mentee=mentee_b, status="active",
-                                   mentee_response="accepted", mentor_response="accepted")
+    second = Tandem.objects.create(
+        programme=programme,
+        mentor=first.mentor,
+        mentee=mentee_b,
+        status="active",
+        mentee_response="accepted",
+        mentor_response="accepted",
+    )
     other_programme = make_programme(slug="zweites")
     other_programme.max_per_day, other_programme.max_per_week = 20, 50
     other_programme.save()
@@ -36,7 +47,9 @@ def three_tandems():
     mentee_a_again = apply(other_programme, "mentee", "KV Süd", ["Führung"], user=first.mentee.user)
     Tandem.objects.filter(pk=third.pk).update(mentee=mentee_a_again)
     related = ("programme", "mentor__user", "mentee__user")
-    return [Tandem.objects.select_related(*related).get(pk=pk) for pk in (first.pk, second.pk, third.pk)]
+    return [
+        Tandem.objects.select_related(*related).get(pk=pk) for pk in (first.pk, second.pk, third.pk)
+    ]
 
 
 class Booking(RuleBasedStateMachine):
@@ -54,12 +67,22 @@ class Booking(RuleBasedStateMachine):
         sessions = list(Session.objects.order_by("pk"))
         return sessions[index % len(sessions)] if sessions else None
 
-    @rule(which=st.integers(0, 2), start=starts, length=st.sampled_from([30, 45, 60]), mentor_side=st.booleans())
+    @rule(
+        which=st.integers(0, 2),
+        start=starts,
+        length=st.sampled_from([30, 45, 60]),
+        mentor_side=st.booleans(),
+    )
     def book(self, which, start, length, mentor_side):
         tandem = self.tandems[which]
         try:
-            services.session_book(tandem=tandem, start=start, length=length, by=self._member(tandem, mentor_side),
-                                  now=NOW)
+            services.session_book(
+                tandem=tandem,
+                start=start,
+                length=length,
+                by=self._member(tandem, mentor_side),
+                now=NOW,
+            )
             self.outcomes["booked"] += 1
         except services.SessionError as error:
             assert error.code in {"slot_unavailable", "length_not_offered"}
@@ -72,8 +95,13 @@ class Booking(RuleBasedStateMachine):
             return
         tandem = next(t for t in self.tandems if t.pk == session.tandem_id)
         try:
-            services.session_reschedule(session=session, start=start, by=self._member(tandem, mentor_side),
-                                        reason="verschoben", now=NOW)
+            services.session_reschedule(
+                session=session,
+                start=start,
+                by=self._member(tandem, mentor_side),
+                reason="verschoben",
+                now=NOW,
+            )
             self.outcomes["moved"] += 1
         except services.SessionError as error:
             assert error.code in {"slot_unavailable", "cancelled"}
@@ -85,7 +113,9 @@ class Booking(RuleBasedStateMachine):
             return
         tandem = next(t for t in self.tandems if t.pk == session.tandem_id)
         try:
-            services.session_cancel(session=session, by=self._member(tandem, mentor_side), reason="abgesagt", now=NOW)
+            services.session_cancel(
+                session=session, by=self._member(tandem, mentor_side), reason="abgesagt", now=NOW
+            )
         except services.SessionError as error:
             assert error.code == "cancelled"
 
@@ -108,8 +138,20 @@ class Booking(RuleBasedStateMachine):
 def test_random_booking_sequences_never_overlap():
     Booking.tandems = three_tandems()
     Booking.outcomes = {"booked": 0, "refused": 0, "moved": 0}
-    run_state_machine_as_test(Booking, settings=settings(
-        max_examples=25, stateful_step_count=20, deadline=None, derandomize=True, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Booking,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=20,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     # the invariant is only meaningful if the sequences really booked and collided
-    assert Booking.outcomes["booked"] > 20 and Booking.outcomes["refused"] > 5 and Booking.outcomes["moved"] > 0
+    assert (
+        Booking.outcomes["booked"] > 20
+        and Booking.outcomes["refused"] > 5
+        and Booking.outcomes["moved"] > 0
+    )

@@ -76,8 +76,11 @@ class BlueRoomStandIn:
                     if not hmac.compare_digest(given, checksum(query, standin.secret)):
                         return self._answer(403, "Prüfsumme falsch")
                     values = {key: value[0] for key, value in parse_qs(query).items()}
-                    return self._answer(200, f"Raum {values['meetingID']} betreten als {values['fullName']} "
-                                             f"({values['role']})")
+                    return self._answer(
+                        200,
+                        f"Raum {values['meetingID']} betreten als {values['fullName']} "
+                        f"({values['role']})",
+                    )
                 return self._answer(404, "nicht gefunden")
 
             def _answer(self, status, text, content_type="text/plain"):
@@ -117,7 +120,9 @@ class BlueRoomProvider(VideoProvider):
         return engines["django"].from_string(CLIENT)
 
     def _settings(self) -> tuple[str, str]:
-        return getattr(django_settings, "BLUEROOM_URL", ""), getattr(django_settings, "BLUEROOM_SECRET", "")
+        return getattr(django_settings, "BLUEROOM_URL", ""), getattr(
+            django_settings, "BLUEROOM_SECRET", ""
+        )
 
     def is_configured(self) -> bool:
         return all(self._settings())
@@ -131,10 +136,20 @@ class BlueRoomProvider(VideoProvider):
     def join(self, *, session, participant, now) -> RoomAccess:
         url, secret = self._settings()
         self.joined.append(participant.role)
-        query = urlencode({"meetingID": session.room_name, "fullName": participant.name, "userID": participant.id,
-                           "role": "MODERATOR" if participant.moderator else "VIEWER"})
-        return RoomAccess(room=session.room_name,
-                          client={"join_url": f"{url}/bigbluebutton/api/join?{query}&checksum={checksum(query, secret)}"})
+        query = urlencode(
+            {
+                "meetingID": session.room_name,
+                "fullName": participant.name,
+                "userID": participant.id,
+                "role": "MODERATOR" if participant.moderator else "VIEWER",
+            }
+        )
+        return RoomAccess(
+            room=session.room_name,
+            client={
+                "join_url": f"{url}/bigbluebutton/api/join?{query}&checksum={checksum(query, secret)}"
+            },
+        )
 
 
 @pytest.fixture
@@ -151,7 +166,10 @@ def blueroom(settings, standin):
     settings.TANDEM_MENTORING_VIDEO_PROVIDER = "blueroom"
     # Jitsi stays configured: the page must use the chosen provider, not the first configured one.
     settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = "tandem", "s" * 40
+    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+        "tandem",
+        "s" * 40,
+    )
     with hooks.register_temporarily(HOOK, lambda: BlueRoomProvider):
         yield standin
 
@@ -163,26 +181,41 @@ def tandem(db):
 
 def booked(tandem, *, in_window: bool = True) -> Session:
     now = timezone.now()
-    slot = selectors.tandem_slots(tandem=tandem, length=60, start=now, end=now + timedelta(days=14)).slots[0]
-    session = services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user).session
+    slot = selectors.tandem_slots(
+        tandem=tandem, length=60, start=now, end=now + timedelta(days=14)
+    ).slots[0]
+    session = services.session_book(
+        tandem=tandem, start=slot.start, length=60, by=tandem.mentee.user
+    ).session
     if in_window:
         start = now + timedelta(minutes=5)
-        Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=1), blocked_from=start,
-                                                     blocked_until=start + timedelta(hours=1))
+        Session.objects.filter(pk=session.pk).update(
+            start=start,
+            end=start + timedelta(hours=1),
+            blocked_from=start,
+            blocked_until=start + timedelta(hours=1),
+        )
         session.refresh_from_db()
     return session
 
 
 def policy(response) -> dict[str, set[str]]:
-    return {name: set(values) for name, *values in
-            (part.split() for part in response["Content-Security-Policy"].split(";"))}
+    return {
+        name: set(values)
+        for name, *values in (
+            part.split() for part in response["Content-Security-Policy"].split(";")
+        )
+    }
 
 
 # --- The registry --------------------------------------------------------------------------------
 
 
 def test_jitsi_is_built_in_and_the_default(settings):
-    assert not hasattr(settings, "TANDEM_MENTORING_VIDEO_PROVIDER") or settings.TANDEM_MENTORING_VIDEO_PROVIDER == "jitsi"
+    assert (
+        not hasattr(settings, "TANDEM_MENTORING_VIDEO_PROVIDER")
+        or settings.TANDEM_MENTORING_VIDEO_PROVIDER == "jitsi"
+    )
     provider = get_video_provider()
     assert isinstance(provider, JitsiProvider) and provider.name == "jitsi"
     assert set(registered_providers()) == {"jitsi"}
@@ -217,7 +250,11 @@ def test_the_check_explains_an_unknown_name_and_lists_the_registered_ones(settin
         with pytest.raises(UnknownVideoProvider, match="zoom"):
             get_video_provider()
     assert error.id == E002 and "'zoom'" in error.msg
-    assert "blueroom (Blue Room)" in error.hint and "jitsi (Jitsi Meet)" in error.hint and HOOK in error.hint
+    assert (
+        "blueroom (Blue Room)" in error.hint
+        and "jitsi (Jitsi Meet)" in error.hint
+        and HOOK in error.hint
+    )
     settings.TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
     assert jitsi_server_check(None) == []  # reported once, by mentoring.E002
 
@@ -243,14 +280,20 @@ def test_in_production_the_chosen_provider_must_be_configured(settings, blueroom
 # --- The join page, its policy and the API with the other provider --------------------------------
 
 
-def test_join_page_of_a_member_in_the_window_shows_the_providers_room_and_client(client, tandem, blueroom):
+def test_join_page_of_a_member_in_the_window_shows_the_providers_room_and_client(
+    client, tandem, blueroom
+):
     session = booked(tandem)
     for member, role in ((tandem.mentor.user, "MODERATOR"), (tandem.mentee.user, "VIEWER")):
         client.force_login(member)
         response = client.get(reverse("mentoring:session-join", args=[session.uuid]))
         page = response.content.decode()
         assert response.status_code == 200
-        assert 'id="blueroom"' in page and 'id="jitsi-room"' not in page and "external_api.js" not in page
+        assert (
+            'id="blueroom"' in page
+            and 'id="jitsi-room"' not in page
+            and "external_api.js" not in page
+        )
         assert f'data-room="{session.room_name}"' in page
         assert f'data-script="{blueroom.base_url}/client.js"' in page
         assert "Raum betreten" in page  # the provider's template is translated like the rest
@@ -258,14 +301,23 @@ def test_join_page_of_a_member_in_the_window_shows_the_providers_room_and_client
         assert join_url.startswith(f"{blueroom.base_url}/bigbluebutton/api/join?")
         entered = requests.get(join_url, timeout=5)
         assert entered.status_code == 200
-        assert entered.text == f"Raum {session.room_name} betreten als {member.get_full_name()} ({role})"
+        assert (
+            entered.text
+            == f"Raum {session.room_name} betreten als {member.get_full_name()} ({role})"
+        )
         assert member.email not in join_url
-        assert requests.get(join_url.replace(f"meetingID={session.room_name}", "meetingID=anderer"),
-                            timeout=5).status_code == 403
+        assert (
+            requests.get(
+                join_url.replace(f"meetingID={session.room_name}", "meetingID=anderer"), timeout=5
+            ).status_code
+            == 403
+        )
     assert requests.get(f"{blueroom.base_url}/client.js", timeout=5).status_code == 200
 
 
-def test_join_page_policy_allows_exactly_the_providers_origin(client, site_settings, tandem, blueroom):
+def test_join_page_policy_allows_exactly_the_providers_origin(
+    client, site_settings, tandem, blueroom
+):
     session = booked(tandem)
     client.force_login(tandem.mentee.user)
     response = client.get(reverse("mentoring:session-join", args=[session.uuid]))
@@ -277,11 +329,17 @@ def test_join_page_policy_allows_exactly_the_providers_origin(client, site_setti
     assert "meet.example.org" not in response["Content-Security-Policy"]
     for feature in ("camera", "microphone", "display-capture"):
         assert f'{feature}=(self "{blueroom.base_url}")' in response["Permissions-Policy"]
-    assert blueroom.base_url not in client.get(reverse("mentoring:session", args=[session.uuid]))[
-        "Content-Security-Policy"]
+    assert (
+        blueroom.base_url
+        not in client.get(reverse("mentoring:session", args=[session.uuid]))[
+            "Content-Security-Policy"
+        ]
+    )
 
 
-def test_before_the_window_the_shared_code_decides_and_the_provider_gives_nothing(client, tandem, settings, standin):
+def test_before_the_window_the_shared_code_decides_and_the_provider_gives_nothing(
+    client, tandem, settings, standin
+):
     settings.BLUEROOM_URL, settings.BLUEROOM_SECRET = standin.base_url, SECRET
     settings.TANDEM_MENTORING_VIDEO_PROVIDER = "blueroom"
     provider = BlueRoomProvider()
@@ -305,30 +363,48 @@ def test_api_join_token_names_the_provider_and_gives_its_client(tandem, blueroom
     api = APIClient()
     api.force_authenticate(tandem.mentee.user)
     body = api.post(f"/api/v1/sessions/{session.uuid}/join-token/").json()
-    assert body["state"] == "open" and body["provider"] == "blueroom" and body["room"] == session.room_name
+    assert (
+        body["state"] == "open"
+        and body["provider"] == "blueroom"
+        and body["room"] == session.room_name
+    )
     assert body["external_api_url"] == f"{blueroom.base_url}/client.js" and body["jwt"] == ""
     assert requests.get(body["client"]["join_url"], timeout=5).status_code == 200
 
 
-def test_an_unknown_provider_keeps_the_room_shut_and_tells_administrators(client, site_settings, tandem, settings):
+def test_an_unknown_provider_keeps_the_room_shut_and_tells_administrators(
+    client, site_settings, tandem, settings
+):
     settings.TANDEM_MENTORING_VIDEO_PROVIDER = "zoom"
     settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = "tandem", "s" * 40
+    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+        "tandem",
+        "s" * 40,
+    )
     session = booked(tandem)
     client.force_login(tandem.mentee.user)
     response = client.get(reverse("mentoring:session-join", args=[session.uuid]))
     page = html.unescape(response.content.decode())
     assert response.status_code == 200 and "jitsi-room" not in page
-    assert "TANDEM_MENTORING_VIDEO_PROVIDER" in page and "„zoom“" in page and "Registrierte Videoanbieter: jitsi" in page
+    assert (
+        "TANDEM_MENTORING_VIDEO_PROVIDER" in page
+        and "„zoom“" in page
+        and "Registrierte Videoanbieter: jitsi" in page
+    )
     assert "meet.example.org" not in response["Content-Security-Policy"]
     assert "camera=(self)" in response["Permissions-Policy"]
 
 
 def test_jitsi_join_page_without_a_setting_stays_as_before(client, tandem, settings):
     settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = "tandem", "s" * 40
+    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+        "tandem",
+        "s" * 40,
+    )
     session = booked(tandem)
     client.force_login(tandem.mentor.user)
     page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
-    assert 'id="jitsi-room"' in page and 'data-api="https://meet.example.org/external_api.js"' in page
+    assert (
+        'id="jitsi-room"' in page and 'data-api="https://meet.example.org/external_api.js"' in page
+    )
     assert f'data-room="{session.room_name}"' in page and 'id="privacy-heading"' in page

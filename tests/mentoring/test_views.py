@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme_page(home_page, programme):
-    page = ProgrammePage(title="Cross-Mentoring", slug="cross-mentoring", programme=programme,
-                         intro="Frauen in Führung.")
+    page = ProgrammePage(
+        title="Cross-Mentoring",
+        slug="cross-mentoring",
+        programme=programme,
+        intro="Frauen in Führung.",
+    )
     home_page.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -36,25 +40,46 @@ def manager(programme):
 
 def test_programme_page_links_to_both_application_forms(client, programme_page):
     html = client.get(programme_page.url).content.decode()
-    assert reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentee"}) in html
-    assert reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"}) in html
+    assert (
+        reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentee"}) in html
+    )
+    assert (
+        reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"}) in html
+    )
 
 
-def test_application_form_asks_the_programmes_questions_and_keeps_input(client, programme_page, user):
+def test_application_form_asks_the_programmes_questions_and_keeps_input(
+    client, programme_page, user
+):
     client.force_login(user)
     url = reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentee"})
     html = client.get(url).content.decode()
     assert "Wobei wünschen Sie Begleitung?" in html and "Ihr Kreisverband?" in html
     assert 'name="capacity"' not in html  # capacity is asked of mentors only
-    response = client.post(url, {"c_organisation": "KV Nord", "c_topics": ["Führung"], "c_languages": ["Deutsch"],
-                                 "motivation": "Ich möchte führen lernen."})
+    response = client.post(
+        url,
+        {
+            "c_organisation": "KV Nord",
+            "c_topics": ["Führung"],
+            "c_languages": ["Deutsch"],
+            "motivation": "Ich möchte führen lernen.",
+        },
+    )
     assert response.status_code == 200  # consent missing
     html = response.content.decode()
     assert "Ich möchte führen lernen." in html
     assert re.search(r'value="KV Nord"[^>]*checked', html)
     assert not Application.objects.exists()
-    response = client.post(url, {"c_organisation": "KV Nord", "c_topics": ["Führung"], "c_languages": ["Deutsch"],
-                                 "motivation": "Ich möchte führen lernen.", "consent": "on"})
+    response = client.post(
+        url,
+        {
+            "c_organisation": "KV Nord",
+            "c_topics": ["Führung"],
+            "c_languages": ["Deutsch"],
+            "motivation": "Ich möchte führen lernen.",
+            "consent": "on",
+        },
+    )
     assert response.status_code == 302 and response.url == reverse("mentoring:mine")
     application = Application.objects.get()
     assert application.answers["topics"] == ["Führung"] and application.consent.action == "given"
@@ -65,7 +90,9 @@ def test_application_form_is_closed_outside_the_window(client, programme_page, p
     programme.applications_close = timezone.now() + timedelta(days=3)
     programme.save()
     client.force_login(user)
-    html = client.get(reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"})).content
+    html = client.get(
+        reverse("mentoring:apply", kwargs={"page_id": programme_page.pk, "role": "mentor"})
+    ).content
     with translation.override("de"):
         closed = translation.gettext("Applications are not open at the moment.")
     assert closed != "Applications are not open at the moment."
@@ -95,7 +122,12 @@ def test_manager_runs_reviews_and_publishes(client, programme, manager):
     apply(programme, "mentor", "KV Süd", ["Führung"])
     apply(programme, "mentee", "KV Süd", ["Personal"], languages=["Türkisch"])
     client.force_login(manager)
-    assert client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).status_code == 200
+    assert (
+        client.get(
+            reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})
+        ).status_code
+        == 200
+    )
     response = client.post(reverse("mentoring_run", kwargs={"programme_id": programme.pk}))
     review = client.get(response.url)
     html = review.content.decode()
@@ -106,15 +138,22 @@ def test_manager_runs_reviews_and_publishes(client, programme, manager):
         unmatched = unmatched_reason(run.unmatched[0])
     assert why in html and "Führung" in why  # the explanation of the pair
     assert unmatched in html  # and why the other mentee has no mentor
-    client.post(reverse("mentoring_run_publish", kwargs={"programme_id": programme.pk, "run_id": run.pk}))
+    client.post(
+        reverse("mentoring_run_publish", kwargs={"programme_id": programme.pk, "run_id": run.pk})
+    )
     assert Tandem.objects.filter(status="proposed").count() == 1
 
 
 def test_managers_of_another_programme_see_nothing(client, programme, manager):
     other = Programme.objects.create(
-        title="Anderes", slug="anderes", applications_open=programme.applications_open,
-        applications_close=programme.applications_close, matching_on=programme.matching_on,
-        starts_on=programme.starts_on, ends_on=programme.ends_on)
+        title="Anderes",
+        slug="anderes",
+        applications_open=programme.applications_open,
+        applications_close=programme.applications_close,
+        matching_on=programme.matching_on,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+    )
     client.force_login(manager)
     for name, kwargs in [("mentoring_dashboard", {}), ("mentoring_run", {})]:
         url = reverse(name, kwargs={"programme_id": other.pk, **kwargs})
@@ -133,8 +172,12 @@ def test_mentor_pauses_and_is_not_proposed(client, programme):
     assert services.matching_run(programme=programme).matched_count == 1
     other = UserFactory()
     client.force_login(other)
-    assert client.post(reverse("mentoring:pause", kwargs={"application_id": mentor.pk}),
-                       {"paused": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("mentoring:pause", kwargs={"application_id": mentor.pk}), {"paused": "1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_mentee_sees_explained_suggestions_and_sends_a_request(client, programme):
@@ -147,9 +190,15 @@ def test_mentee_sees_explained_suggestions_and_sends_a_request(client, programme
     with translation.override("de"):
         why = criterion_reason({"reason": "overlap", "params": {"shared": ["Führung"]}})
     assert mentor.user.get_full_name() in html and why in html
-    client.post(reverse("mentoring:request", kwargs={"application_id": mentee.pk}), {"mentor": mentor.pk})
+    client.post(
+        reverse("mentoring:request", kwargs={"application_id": mentee.pk}), {"mentor": mentor.pk}
+    )
     tandem = Tandem.objects.get()
-    assert (tandem.mentor_id, tandem.mentee_response, tandem.mentor_response) == (mentor.pk, "accepted", "pending")
+    assert (tandem.mentor_id, tandem.mentee_response, tandem.mentor_response) == (
+        mentor.pk,
+        "accepted",
+        "pending",
+    )
 
 
 def test_manager_exports_applications_and_tandems_as_csv(client, programme, manager):
@@ -165,10 +214,13 @@ def test_manager_exports_applications_and_tandems_as_csv(client, programme, mana
     from cms import audit
     from cms.models import AuditEvent
 
-    assert AuditEvent.objects.filter(action="export.csv", actor=audit.pseudonym(manager),
-                                     target=f"programme {programme.pk}").exists()
+    assert AuditEvent.objects.filter(
+        action="export.csv", actor=audit.pseudonym(manager), target=f"programme {programme.pk}"
+    ).exists()
     client.force_login(UserFactory())
-    assert client.get(reverse("mentoring_export", kwargs={"programme_id": programme.pk})).status_code in (302, 404)
+    assert client.get(
+        reverse("mentoring_export", kwargs={"programme_id": programme.pk})
+    ).status_code in (302, 404)
 
 
 def test_dashboard_charts_show_matching_and_tandem_status(client, programme, manager):
@@ -179,22 +231,40 @@ def test_dashboard_charts_show_matching_and_tandem_status(client, programme, man
     apply(programme, "mentor", "KV Süd", ["Führung"])
     services.matching_publish(run=services.matching_run(programme=programme))
     client.force_login(manager)
-    html = client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).content.decode()
+    html = client.get(
+        reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})
+    ).content.decode()
     assert html.count('<svg role="img"') == 3
     with translation.override("de"):
-        assert f"{translation.gettext('matched')}: 1; {translation.gettext('without a mentor')}: 1" in html
+        assert (
+            f"{translation.gettext('matched')}: 1; {translation.gettext('without a mentor')}: 1"
+            in html
+        )
     chart = bar_chart([("a", 2), ("b", 1)])
     assert [bar["height"] for bar in chart["bars"]] == [120, 60]
 
 
 def test_managers_edit_only_their_own_programme_in_the_admin(client, programme, manager):
     other = Programme.objects.create(
-        title="Anderes", slug="anderes", applications_open=programme.applications_open,
-        applications_close=programme.applications_close, matching_on=programme.matching_on,
-        starts_on=programme.starts_on, ends_on=programme.ends_on)
+        title="Anderes",
+        slug="anderes",
+        applications_open=programme.applications_open,
+        applications_close=programme.applications_close,
+        matching_on=programme.matching_on,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+    )
     client.force_login(manager)
-    assert client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])).status_code == 200
-    assert client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[other.pk])).status_code
+        == 404
+    )
     listing = client.get(reverse("wagtailsnippets_mentoring_programme:list")).content.decode()
     assert programme.title in listing and "Anderes" not in listing
 
@@ -205,9 +275,13 @@ def test_dashboard_suggests_the_next_best_mentor_after_a_decline(client, program
     runner_up = apply(programme, "mentor", "KV Ost", ["Personal", "Führung"])
     services.matching_publish(run=services.matching_run(programme=programme))
     tandem = Tandem.objects.get()
-    services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=False, reason="Keine Kapazität")
+    services.tandem_respond(
+        tandem=tandem, user=tandem.mentor.user, accept=False, reason="Keine Kapazität"
+    )
     client.force_login(manager)
-    html = client.get(reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})).content.decode()
+    html = client.get(
+        reverse("mentoring_dashboard", kwargs={"programme_id": programme.pk})
+    ).content.decode()
     assert "Keine Kapazität" in html
     section = html.split("Keine Kapazität")[1].split("</li></ul>")[0]
     assert runner_up.user.get_full_name() in section
@@ -218,7 +292,9 @@ def test_programme_session_rules_are_edited_with_checkboxes_not_json(client, pro
     from mentoring.wagtail_hooks import ProgrammeViewSet
 
     client.force_login(manager)
-    page = client.get(reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])).content.decode()
+    page = client.get(
+        reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk])
+    ).content.decode()
     assert 'type="checkbox" name="session_lengths" value="45"' in page
     form_class = ProgrammeViewSet.edit_handler.bind_to_model(Programme).get_form_class()
     assert form_class.base_fields["session_lengths"].clean(["30", "90"]) == [30, 90]

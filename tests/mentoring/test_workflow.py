@@ -18,25 +18,49 @@ pytestmark = pytest.mark.django_db
 def test_application_records_consent_with_the_notice_version(programme):
     application = apply(programme, "mentee", "KV Nord", ["Führung"], accept=False)
     consent = application.consent
-    assert (consent.action, consent.document_version, consent.purpose) == ("given", "1", "mentoring-programme:fuehrung")
-    assert application.answers == {"organisation": "KV Nord", "topics": ["Führung"], "languages": ["Deutsch"]}
+    assert (consent.action, consent.document_version, consent.purpose) == (
+        "given",
+        "1",
+        "mentoring-programme:fuehrung",
+    )
+    assert application.answers == {
+        "organisation": "KV Nord",
+        "topics": ["Führung"],
+        "languages": ["Deutsch"],
+    }
     assert application.status == "submitted"
 
 
 def test_application_needs_consent_and_valid_answers(programme):
     user = UserFactory()
     with pytest.raises(services.MentoringError) as error:
-        services.application_submit(programme=programme, user=user, role="mentee", answers={}, consent=False)
+        services.application_submit(
+            programme=programme, user=user, role="mentee", answers={}, consent=False
+        )
     assert error.value.code == "consent_required"
     with pytest.raises(services.MentoringError) as error:
-        services.application_submit(programme=programme, user=user, role="mentee", consent=True,
-                                    answers={"organisation": "KV Mond", "topics": ["Führung"], "languages": ["Deutsch"]})
-    assert error.value.field == "organisation" and error.value.message == services.ANSWER_NOT_A_CHOICE
+        services.application_submit(
+            programme=programme,
+            user=user,
+            role="mentee",
+            consent=True,
+            answers={"organisation": "KV Mond", "topics": ["Führung"], "languages": ["Deutsch"]},
+        )
+    assert (
+        error.value.field == "organisation" and error.value.message == services.ANSWER_NOT_A_CHOICE
+    )
     with pytest.raises(services.MentoringError) as error:
-        services.application_submit(programme=programme, user=user, role="mentee", consent=True,
-                                    answers={"organisation": "KV Nord", "languages": ["Deutsch"]})
+        services.application_submit(
+            programme=programme,
+            user=user,
+            role="mentee",
+            consent=True,
+            answers={"organisation": "KV Nord", "languages": ["Deutsch"]},
+        )
     assert error.value.field == "topics"
-    assert not ConsentRecord.objects.filter(user=user).exists()  # nothing recorded for a failed attempt
+    assert not ConsentRecord.objects.filter(
+        user=user
+    ).exists()  # nothing recorded for a failed attempt
 
 
 def test_applications_only_inside_the_window(programme):
@@ -60,25 +84,36 @@ def test_one_application_per_role_and_withdrawal_withdraws_consent(programme):
 
 
 def test_special_categories_are_refused_as_criteria(programme):
-    criterion = Criterion(programme=programme, key="religion", kind="equal", choices="a\nb",
-                          mentee_question="Ihre Religion?")
+    criterion = Criterion(
+        programme=programme,
+        key="religion",
+        kind="equal",
+        choices="a\nb",
+        mentee_question="Ihre Religion?",
+    )
     with pytest.raises(ValidationError):
         criterion.clean()
 
 
 def test_run_respects_cross_mentoring_and_explains_each_pair(programme):
-    mentees = [apply(programme, "mentee", "KV Nord", ["Führung", "Digitalisierung"]),
-               apply(programme, "mentee", "KV Süd", ["Personal"])]
-    mentors = [apply(programme, "mentor", "KV Nord", ["Führung", "Digitalisierung"]),
-               apply(programme, "mentor", "KV Ost", ["Führung", "Digitalisierung"]),
-               apply(programme, "mentor", "KV Nord", ["Personal"])]
+    mentees = [
+        apply(programme, "mentee", "KV Nord", ["Führung", "Digitalisierung"]),
+        apply(programme, "mentee", "KV Süd", ["Personal"]),
+    ]
+    mentors = [
+        apply(programme, "mentor", "KV Nord", ["Führung", "Digitalisierung"]),
+        apply(programme, "mentor", "KV Ost", ["Führung", "Digitalisierung"]),
+        apply(programme, "mentor", "KV Nord", ["Personal"]),
+    ]
     run = services.matching_run(programme=programme)
     pairs = {p.mentee_id: p.mentor_id for p in run.proposals.all()}
     assert pairs == {mentees[0].pk: mentors[1].pk, mentees[1].pk: mentors[2].pk}
     proposal = run.proposals.get(mentee=mentees[0])
     keys = [item["key"] for item in proposal.breakdown]
     assert keys == ["organisation", "topics", "languages"]
-    assert sum(item["contribution"] for item in proposal.breakdown) == pytest.approx(proposal.raw_score)
+    assert sum(item["contribution"] for item in proposal.breakdown) == pytest.approx(
+        proposal.raw_score
+    )
     assert proposal.score == pytest.approx(100)
 
 
@@ -103,7 +138,9 @@ def test_publish_accept_and_decline(programme):
     with pytest.raises(services.MentoringError):
         services.tandem_respond(tandem=tandem, user=UserFactory(), accept=True)
     services.tandem_respond(tandem=tandem, user=mentee.user, accept=True)
-    tandem = services.tandem_respond(tandem=tandem, user=first_mentor.user, accept=False, reason="Keine Zeit")
+    tandem = services.tandem_respond(
+        tandem=tandem, user=first_mentor.user, accept=False, reason="Keine Zeit"
+    )
     assert tandem.status == "declined"
     assert PairRule.objects.filter(mentee=mentee, mentor=first_mentor, kind="forbidden").exists()
     suggestions = services.next_best_mentors(tandem=tandem)
@@ -147,7 +184,9 @@ def test_declined_applications_are_not_matched(programme):
     assert Application.objects.get(pk=mentor.pk).status == "declined"
 
 
-def test_publishing_tells_both_people_in_their_language(programme, django_capture_on_commit_callbacks, mailoutbox):
+def test_publishing_tells_both_people_in_their_language(
+    programme, django_capture_on_commit_callbacks, mailoutbox
+):
     mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
     mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
     mentor.user.language = "en"
@@ -171,13 +210,22 @@ def test_mentee_chooses_from_explained_suggestions_and_mentor_accepts(programme)
     paused = apply(programme, "mentor", "KV Ost", ["Führung", "Digitalisierung"])
     services.application_set_paused(application=paused, paused=True)
     suggestions = services.mentee_suggestions(application=mentee)
-    assert [s["mentor"] for s in suggestions] == [best.pk, second.pk]  # best first; rule-breaking and paused left out
-    assert {item["key"] for item in suggestions[0]["breakdown"]} == {"organisation", "topics", "languages"}
+    assert [s["mentor"] for s in suggestions] == [
+        best.pk,
+        second.pk,
+    ]  # best first; rule-breaking and paused left out
+    assert {item["key"] for item in suggestions[0]["breakdown"]} == {
+        "organisation",
+        "topics",
+        "languages",
+    }
     with pytest.raises(services.MentoringError):
         services.mentee_request(application=mentee, mentor=same_org)
     tandem = services.mentee_request(application=mentee, mentor=second)
     assert (tandem.status, tandem.mentee_response) == ("proposed", "accepted")
-    assert services.mentee_suggestions(application=mentee) == []  # an open request: no more suggestions
+    assert (
+        services.mentee_suggestions(application=mentee) == []
+    )  # an open request: no more suggestions
     tandem = services.tandem_respond(tandem=tandem, user=second.user, accept=True)
     assert tandem.status == "active"
 

@@ -20,16 +20,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
-    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres")
-                       or os.environ.get("DJANGO_SETTINGS_MODULE") != "lms.settings.test",
-                       reason="uses neither the suite's database nor its settings; runs once, in the SQLite pass"),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres")
+        or os.environ.get("DJANGO_SETTINGS_MODULE") != "lms.settings.test",
+        reason="uses neither the suite's database nor its settings; runs once, in the SQLite pass",
+    ),
 ]
 
 
 def run(*args, cwd: Path, env: dict | None = None, timeout: int = 900) -> str:
-    result = subprocess.run([str(arg) for arg in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                            env={**os.environ, **(env or {})})
-    assert result.returncode == 0, f"{' '.join(map(str, args))}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    result = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, args))}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     return result.stdout
 
 
@@ -92,7 +102,14 @@ def test_the_app_alone_in_a_new_wagtail_site(wheel, tmp_path, app):
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     python, pip = venv / "bin" / "python", venv / "bin" / "pip"
-    run(pip, "install", "--quiet", f"{wheel}[{app}]", cwd=tmp_path, env={"PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    run(
+        pip,
+        "install",
+        "--quiet",
+        f"{wheel}[{app}]",
+        cwd=tmp_path,
+        env={"PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
     # Only the chosen app's extra: the other app's own libraries are not installed.
     other_libraries = {"courses": "scipy", "mentoring": "fpdf"}[app]
     probe = subprocess.run([python, "-c", f"import {other_libraries}"], capture_output=True)
@@ -105,27 +122,43 @@ def test_the_app_alone_in_a_new_wagtail_site(wheel, tmp_path, app):
     urls = site / "hostsite" / "urls.py"
     source = urls.read_text()
     assert 'path("", include(wagtail_urls)),' in source
-    urls.write_text(source.replace('path("", include(wagtail_urls)),', URLS[app] + '\n    path("", include(wagtail_urls)),'))
+    urls.write_text(
+        source.replace(
+            'path("", include(wagtail_urls)),', URLS[app] + '\n    path("", include(wagtail_urls)),'
+        )
+    )
     # The host's own base template, with a mark this test finds again in the rendered page.
     base = site / "hostsite" / "templates" / "base.html"
     base.write_text(base.read_text().replace("<body", "<body data-host-base-template"))
 
     env = {"DJANGO_SETTINGS_MODULE": "hostsite.settings.dev", "PYTHONPATH": ""}
-    missing = subprocess.run([python, "manage.py", "check"], cwd=site, capture_output=True, text=True,
-                             env={**os.environ, **env})
-    assert missing.returncode != 0 and "(cms.E001) 'cms' needs 'wagtail.contrib.settings'" in missing.stderr
+    missing = subprocess.run(
+        [python, "manage.py", "check"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert (
+        missing.returncode != 0
+        and "(cms.E001) 'cms' needs 'wagtail.contrib.settings'" in missing.stderr
+    )
     settings.write_text(settings.read_text() + SETTINGS_APP)
     run(python, "manage.py", "migrate", "--noinput", cwd=site, env=env)
     checked = run(python, "manage.py", "check", cwd=site, env=env)
     assert "System check identified no issues" in checked, checked
 
-    script = "from wagtail.models import Page\n" + RENDER[app] + textwrap.dedent("""
+    script = (
+        "from wagtail.models import Page\n"
+        + RENDER[app]
+        + textwrap.dedent("""
         from django.test import Client
         response = Client().get(url)
         html = response.content.decode()
         print("STATUS", response.status_code, url)
         print(html)
     """)
+    )
     output = run(python, "manage.py", "shell", "-c", script, cwd=site, env=env)
     head, html = output.split("STATUS ", 1)[1].split("\n", 1)
     assert head.split()[0] == "200", output[:3000]

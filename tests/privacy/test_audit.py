@@ -25,7 +25,10 @@ def test_logins_and_failed_logins_are_recorded_without_the_typed_address(client)
     assert "auth.login_failed" in actions() and "auth.login" in actions()
     login = AuditEvent.objects.get(action="auth.login")
     assert login.actor == audit.pseudonym(user) and len(login.actor) == 24
-    stored = " ".join(str(value) for value in AuditEvent.objects.values_list("actor", "subject", "target", "details"))
+    stored = " ".join(
+        str(value)
+        for value in AuditEvent.objects.values_list("actor", "subject", "target", "details")
+    )
     assert user.email not in stored and user.first_name not in stored
 
 
@@ -34,14 +37,18 @@ def test_role_changes_exports_and_published_matches_are_recorded(client, setting
     group = Group.objects.get(name="Programmleitung")
     user.groups.add(group)
     event = AuditEvent.objects.get(action="roles.add")
-    assert event.subject == audit.pseudonym(user) and event.details == {"groups": ["Programmleitung"]}
+    assert event.subject == audit.pseudonym(user) and event.details == {
+        "groups": ["Programmleitung"]
+    }
     user.is_superuser = True
     user.save()
     assert AuditEvent.objects.get(action="permissions.flags").details == {"is_superuser": True}
     learner = UserFactory()
     client.force_login(learner)
     assert client.post(reverse("me-privacy-export")).status_code == 200
-    assert AuditEvent.objects.filter(action="privacy.export", actor=audit.pseudonym(learner)).exists()
+    assert AuditEvent.objects.filter(
+        action="privacy.export", actor=audit.pseudonym(learner)
+    ).exists()
     programme = make_programme()
     apply(programme, "mentor", "KV Nord", ["Führung"])
     apply(programme, "mentee", "KV Süd", ["Führung"])

@@ -34,8 +34,11 @@ def test_every_model_that_points_at_a_person_is_in_the_inventory():
     for model in apps.get_models():
         if model._meta.proxy:
             continue
-        links = [f.name for f in model._meta.concrete_fields
-                 if f.is_relation and f.related_model is user_model and f.model is model]
+        links = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is user_model and f.model is model
+        ]
         record = privacy.record_for(model)
         if links and (record is None or not set(links) <= privacy.classified_fields(model)):
             uncovered.append(f"{model._meta.label}: {links}")

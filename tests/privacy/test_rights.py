@@ -36,8 +36,12 @@ def demo(settings, tmp_path):
     call_command("seed_demo", "--force", stdout=io.StringIO())
     user = get_user_model().objects.get(email=SUBJECT)
     session = Session.objects.filter(mentee=user).order_by("start").first()
-    session_services.session_note_save(session=session, by=user, text="Meine eigene Notiz zur Delegation")
-    session_services.session_note_save(session=session, by=session.mentor, text="Notiz der Mentorin über Aylin")
+    session_services.session_note_save(
+        session=session, by=user, text="Meine eigene Notiz zur Delegation"
+    )
+    session_services.session_note_save(
+        session=session, by=session.mentor, text="Notiz der Mentorin über Aylin"
+    )
     return user
 
 
@@ -53,12 +57,19 @@ def dump() -> str:
 
 def statistics(programme: Programme) -> dict:
     return {
-        "applications": sorted(Application.objects.filter(programme=programme).values_list("role", "status")),
-        "tandems": sorted(Tandem.objects.filter(programme=programme).values_list("status", flat=True)),
-        "feedback": [mentoring_services.feedback_aggregates(programme=programme, phase=phase)
-                     for phase in FeedbackResponse.Phase.values],
-        "sessions": session_selectors.programme_session_stats(programme=programme,
-                                                              now=timezone.now() + timedelta(days=1)),
+        "applications": sorted(
+            Application.objects.filter(programme=programme).values_list("role", "status")
+        ),
+        "tandems": sorted(
+            Tandem.objects.filter(programme=programme).values_list("status", flat=True)
+        ),
+        "feedback": [
+            mentoring_services.feedback_aggregates(programme=programme, phase=phase)
+            for phase in FeedbackResponse.Phase.values
+        ],
+        "sessions": session_selectors.programme_session_stats(
+            programme=programme, now=timezone.now() + timedelta(days=1)
+        ),
     }
 
 
@@ -76,8 +87,14 @@ def test_export_holds_every_classified_field_of_the_person_and_nothing_of_others
         if rows.exists() and exported:
             assert record.model in sections, record.model
             assert set(exported) <= set(sections[record.model]["rows"][0]), record.model
-    assert {"lms.User", "mentoring.Application", "mentoring.Tandem", "mentoring.Session", "mentoring.SessionNote",
-            "mentoring.ConsentRecord"} <= set(sections)
+    assert {
+        "lms.User",
+        "mentoring.Application",
+        "mentoring.Tandem",
+        "mentoring.Session",
+        "mentoring.SessionNote",
+        "mentoring.ConsentRecord",
+    } <= set(sections)
     text = archive.read("daten.json").decode() + archive.read("daten.html").decode()
     assert "Meine eigene Notiz zur Delegation" in text
     assert "Notiz der Mentorin" not in text
@@ -89,11 +106,17 @@ def test_export_holds_every_classified_field_of_the_person_and_nothing_of_others
 def test_erasure_after_cool_off_leaves_no_name_or_email_and_keeps_the_statistics(demo, client):
     programme = Programme.objects.get()
     before = statistics(programme)
-    client.post(reverse("account_login"), {"login": SUBJECT, "password": "falsch-geraten"})  # a failed login
+    client.post(
+        reverse("account_login"), {"login": SUBJECT, "password": "falsch-geraten"}
+    )  # a failed login
     assert "Aylin" in dump() and SUBJECT in dump()
     client.force_login(demo)
-    assert client.post(reverse("me-privacy"), {"action": "erase"}).status_code == 400  # not confirmed
-    assert client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"}).status_code == 302
+    assert (
+        client.post(reverse("me-privacy"), {"action": "erase"}).status_code == 400
+    )  # not confirmed
+    assert (
+        client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"}).status_code == 302
+    )
     erasure = ErasureRequest.objects.get()
     assert erasure.due_at - erasure.requested_at >= timedelta(days=14) - timedelta(seconds=5)
     call_command("enforce_retention", stdout=io.StringIO())
@@ -142,7 +165,9 @@ def test_a_programme_manager_requests_erasure_for_a_participant_who_is_told(demo
     manager = get_user_model().objects.get(email="programmleitung@musterverband.example")
     from allauth.mfa.models import Authenticator
 
-    Authenticator.objects.get_or_create(user=manager, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}})
+    Authenticator.objects.get_or_create(
+        user=manager, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
     client.force_login(manager)
     url = reverse("lms_erasure_for_person", args=[demo.pk])
     assert client.get(url).status_code == 200
@@ -151,5 +176,7 @@ def test_a_programme_manager_requests_erasure_for_a_participant_who_is_told(demo
     erasure = ErasureRequest.objects.get()
     assert erasure.user == demo and erasure.by_staff
     assert mail.outbox[0].to == [SUBJECT] and reverse("me-privacy") in mail.outbox[0].body
-    learner = get_user_model().objects.get(email="lernende@musterverband.example")  # not in the programme
+    learner = get_user_model().objects.get(
+        email="lernende@musterverband.example"
+    )  # not in the programme
     assert client.get(reverse("lms_erasure_for_person", args=[learner.pk])).status_code == 404

@@ -216,8 +216,17 @@ class JitsiStandIn:
 
     scheme = "http"
 
-    def __init__(self, app_id: str, app_secret: str, audience: str = "jitsi", config_js: str | None = None,
-                 health: bool = True, *, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        app_id: str,
+        app_secret: str,
+        audience: str = "jitsi",
+        config_js: str | None = None,
+        health: bool = True,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+    ):
         self.app_id = app_id
         self.app_secret = app_secret
         self.audience = audience
@@ -227,8 +236,12 @@ class JitsiStandIn:
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self.host, self.port = self._server.server_address[:2]
-        self.config_js = config_js if config_js is not None else DEFAULT_CONFIG_JS % {"host": self.host}
-        self._thread = threading.Thread(target=self._server.serve_forever, name="jitsi-standin", daemon=True)
+        self.config_js = (
+            config_js if config_js is not None else DEFAULT_CONFIG_JS % {"host": self.host}
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="jitsi-standin", daemon=True
+        )
         self._thread.start()
 
     @property
@@ -281,33 +294,61 @@ class JitsiStandIn:
         if not token:
             return self._rejected(room, "kein Token")
         try:
-            claims = prosody_verify(token, app_id=self.app_id, app_secret=self.app_secret,
-                                    audiences={self.audience}, room=room, domain=self.domain,
-                                    now=int(time.time()))
+            claims = prosody_verify(
+                token,
+                app_id=self.app_id,
+                app_secret=self.app_secret,
+                audiences={self.audience},
+                room=room,
+                domain=self.domain,
+                now=int(time.time()),
+            )
         except ValueError as exc:
             return self._rejected(room, str(exc))
         user = (claims.get("context") or {}).get("user") or {}
         name = str(user.get("name") or "")
         moderator = user.get("moderator") in (True, "true")
         status = f"Raum {room} betreten als {name} (Moderator: {'ja' if moderator else 'nein'})"
-        attributes = (f'data-room="{html.escape(room)}" data-moderator="{"true" if moderator else "false"}" '
-                      f'data-user-id="{html.escape(str(user.get("id") or ""))}"')
-        payload = {"roomName": room, "displayName": name, "id": secrets.token_hex(4), "moderator": moderator}
-        return self._page(f"Jitsi-Stand-in: Raum {room}", status, attributes, "videoConferenceJoined", payload)
+        attributes = (
+            f'data-room="{html.escape(room)}" data-moderator="{"true" if moderator else "false"}" '
+            f'data-user-id="{html.escape(str(user.get("id") or ""))}"'
+        )
+        payload = {
+            "roomName": room,
+            "displayName": name,
+            "id": secrets.token_hex(4),
+            "moderator": moderator,
+        }
+        return self._page(
+            f"Jitsi-Stand-in: Raum {room}", status, attributes, "videoConferenceJoined", payload
+        )
 
     def _rejected(self, room: str, reason: str) -> str:
-        payload = {"name": "conference.connectionError.notAllowed", "message": reason, "isFatal": True}
-        return self._page("Jitsi-Stand-in: Token abgelehnt", f"Token abgelehnt: {reason}",
-                          f'data-room="{html.escape(room)}" data-error="{html.escape(reason)}"',
-                          "errorOccurred", payload)
+        payload = {
+            "name": "conference.connectionError.notAllowed",
+            "message": reason,
+            "isFatal": True,
+        }
+        return self._page(
+            "Jitsi-Stand-in: Token abgelehnt",
+            f"Token abgelehnt: {reason}",
+            f'data-room="{html.escape(room)}" data-error="{html.escape(reason)}"',
+            "errorOccurred",
+            payload,
+        )
 
     @staticmethod
     def _page(title: str, status: str, attributes: str, event: str, payload: dict) -> str:
         def js(value) -> str:
             return json.dumps(value).replace("<", "\\u003c")
 
-        return PAGE.format(title=html.escape(title), status=html.escape(status), attributes=attributes,
-                           event=js(event), payload=js(payload))
+        return PAGE.format(
+            title=html.escape(title),
+            status=html.escape(status),
+            attributes=attributes,
+            event=js(event),
+            payload=js(payload),
+        )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -346,8 +387,11 @@ class JitsiStandIn:
                     else:
                         self._send(500, '{"error": "unhealthy"}', "application/json")
                 elif path == "/":
-                    self._send(200, JitsiStandIn._page("Jitsi-Stand-in", "Jitsi-Stand-in", "", "ready", {}),
-                               "text/html")
+                    self._send(
+                        200,
+                        JitsiStandIn._page("Jitsi-Stand-in", "Jitsi-Stand-in", "", "ready", {}),
+                        "text/html",
+                    )
                 elif path.count("/") == 1 and len(path) > 1 and "." not in path:
                     room = unquote(path[1:]).lower()
                     token = (parse_qs(parts.query).get("jwt") or [None])[0]
@@ -370,7 +414,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Jitsi stand-in at {standin.base_url} (Ctrl+C stops it). Settings for Tandem:")
     for name, value in standin.settings().items():
         print(f"export {name}={value}")
-    print(f"Check it: python manage.py jitsi_check --url {standin.base_url} --health-url {standin.health_url}")
+    print(
+        f"Check it: python manage.py jitsi_check --url {standin.base_url} --health-url {standin.health_url}"
+    )
     standin.serve_forever()
 
 

@@ -16,8 +16,16 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-def prosody_verify(token: str, *, app_id: str, app_secret: str, audiences: set[str], room: str, domain: str,
-                   now: int) -> dict:
+def prosody_verify(
+    token: str,
+    *,
+    app_id: str,
+    app_secret: str,
+    audiences: set[str],
+    room: str,
+    domain: str,
+    now: int,
+) -> dict:
     """The token's claims, or ValueError naming the rule that failed."""
     try:
         header_b64, payload_b64, signature_b64 = token.split(".")
@@ -26,7 +34,9 @@ def prosody_verify(token: str, *, app_id: str, app_secret: str, audiences: set[s
         raise ValueError("format") from exc
     if header.get("alg") != "HS256":
         raise ValueError("alg")
-    expected = hmac.new(app_secret.encode(), f"{header_b64}.{payload_b64}".encode(), hashlib.sha256).digest()
+    expected = hmac.new(
+        app_secret.encode(), f"{header_b64}.{payload_b64}".encode(), hashlib.sha256
+    ).digest()
     if not hmac.compare_digest(expected, _b64decode(signature_b64)):
         raise ValueError("signature")
     claims = json.loads(_b64decode(payload_b64))

@@ -6,8 +6,10 @@ from cms import privacy
 
 
 class Command(BaseCommand):
-    help = _("Delete or anonymise what is past its retention period, and carry out due account erasures. "
-             "Run it daily (cron or systemd timer).")
+    help = _(
+        "Delete or anonymise what is past its retention period, and carry out due account erasures. "
+        "Run it daily (cron or systemd timer)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help=_("Only count, change nothing."))

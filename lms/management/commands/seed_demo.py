@@ -9,8 +9,11 @@ class Command(BaseCommand):
     help = "Load the German demo organisation (Musterverband). Safe to run repeatedly."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true",
-                            help="Run even though DEBUG is off (never on a production site).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never on a production site).",
+        )
 
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
@@ -18,9 +21,13 @@ class Command(BaseCommand):
         # The demo's people are fictional: the notification e-mails they would get are not sent.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = seed_demo()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready ({len(created)} new accounts)." if created else "Demo data ready (nothing new)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({len(created)} new accounts)."
+                if created
+                else "Demo data ready (nothing new)."
+            )
+        )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role:<38} {account.email}")

@@ -8,8 +8,12 @@ from mentoring import conf
 from mentoring.video.server import Finding, base_url_from_settings, check_server, normalise_base_url
 
 SETTINGS_HELP = (
-    "TANDEM_MENTORING_JITSI_DOMAIN", "TANDEM_MENTORING_JITSI_APP_ID", "TANDEM_MENTORING_JITSI_APP_SECRET",
-    "TANDEM_MENTORING_JITSI_AUDIENCE", "TANDEM_MENTORING_JITSI_SCHEME", "TANDEM_MENTORING_JITSI_HEALTH_URL",
+    "TANDEM_MENTORING_JITSI_DOMAIN",
+    "TANDEM_MENTORING_JITSI_APP_ID",
+    "TANDEM_MENTORING_JITSI_APP_SECRET",
+    "TANDEM_MENTORING_JITSI_AUDIENCE",
+    "TANDEM_MENTORING_JITSI_SCHEME",
+    "TANDEM_MENTORING_JITSI_HEALTH_URL",
     "TANDEM_MENTORING_JITSI_API_TOKEN",
 )
 
@@ -21,29 +25,56 @@ class Command(BaseCommand):
     help = gettext_lazy(
         "Check the Jitsi Meet server configured in TANDEM_MENTORING_JITSI_* (or given with --url): "
         "reachable, IFrame API served, privacy settings in config.js, health endpoint. Exits with "
-        "status 1 when an error is found.")
+        "status 1 when an error is found."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="", help=gettext_lazy(
-            "Base URL or domain of the Jitsi server, e.g. https://meet.example.org "
-            "(default: TANDEM_MENTORING_JITSI_SCHEME and TANDEM_MENTORING_JITSI_DOMAIN)."))
-        parser.add_argument("--health-url", default=None, help=gettext_lazy(
-            "Health endpoint, absolute or relative to the server (default: "
-            "TANDEM_MENTORING_JITSI_HEALTH_URL)."))
-        parser.add_argument("--timeout", type=float, default=None, help=gettext_lazy(
-            "Seconds to wait for each request (default: TANDEM_MENTORING_JITSI_TIMEOUT)."))
+        parser.add_argument(
+            "--url",
+            default="",
+            help=gettext_lazy(
+                "Base URL or domain of the Jitsi server, e.g. https://meet.example.org "
+                "(default: TANDEM_MENTORING_JITSI_SCHEME and TANDEM_MENTORING_JITSI_DOMAIN)."
+            ),
+        )
+        parser.add_argument(
+            "--health-url",
+            default=None,
+            help=gettext_lazy(
+                "Health endpoint, absolute or relative to the server (default: "
+                "TANDEM_MENTORING_JITSI_HEALTH_URL)."
+            ),
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            help=gettext_lazy(
+                "Seconds to wait for each request (default: TANDEM_MENTORING_JITSI_TIMEOUT)."
+            ),
+        )
 
-    def handle(self, *args, url: str = "", health_url: str | None = None, timeout: float | None = None,
-               **options):
+    def handle(
+        self,
+        *args,
+        url: str = "",
+        health_url: str | None = None,
+        timeout: float | None = None,
+        **options,
+    ):
         if url:
             base_url = normalise_base_url(url, scheme=str(conf.get("JITSI_SCHEME") or "https"))
         else:
             base_url = base_url_from_settings()
         if not base_url:
             raise CommandError(
-                _("No Jitsi server is configured. Set TANDEM_MENTORING_JITSI_DOMAIN to your organisation's "
-                  "Jitsi Meet server (e.g. meet.example.org) together with %(settings)s, or pass --url. "
-                  "See docs/jitsi.md.") % {"settings": ", ".join(SETTINGS_HELP[1:])})
+                _(
+                    "No Jitsi server is configured. Set TANDEM_MENTORING_JITSI_DOMAIN to your organisation's "
+                    "Jitsi Meet server (e.g. meet.example.org) together with %(settings)s, or pass --url. "
+                    "See docs/jitsi.md."
+                )
+                % {"settings": ", ".join(SETTINGS_HELP[1:])}
+            )
         if health_url is None:
             health_url = str(conf.get("JITSI_HEALTH_URL") or "")
         if timeout is None:
@@ -60,30 +91,55 @@ class Command(BaseCommand):
 
         errors = sum(finding.level == "error" for finding in findings)
         warnings = sum(finding.level == "warning" for finding in findings)
-        summary = _("%(errors)d error(s), %(warnings)d warning(s).") % {"errors": errors, "warnings": warnings}
+        summary = _("%(errors)d error(s), %(warnings)d warning(s).") % {
+            "errors": errors,
+            "warnings": warnings,
+        }
         if errors:
-            raise CommandError(_("The Jitsi server at %(url)s is not ready for mentoring sessions: %(summary)s")
-                               % {"url": base_url, "summary": summary})
+            raise CommandError(
+                _("The Jitsi server at %(url)s is not ready for mentoring sessions: %(summary)s")
+                % {"url": base_url, "summary": summary}
+            )
         self.stdout.write(self.style.SUCCESS(summary))
 
     def _settings_findings(self) -> list[Finding]:
         findings = []
-        missing = [f"TANDEM_MENTORING_{name}" for name in ("JITSI_APP_ID", "JITSI_APP_SECRET") if not conf.get(name)]
+        missing = [
+            f"TANDEM_MENTORING_{name}"
+            for name in ("JITSI_APP_ID", "JITSI_APP_SECRET")
+            if not conf.get(name)
+        ]
         if missing:
-            findings.append(Finding(
-                "error", _("Token authentication is not configured: %(settings)s missing.")
-                % {"settings": ", ".join(missing)},
-                _("Set them to prosody's app_id and app_secret (see docs/jitsi.md).")))
+            findings.append(
+                Finding(
+                    "error",
+                    _("Token authentication is not configured: %(settings)s missing.")
+                    % {"settings": ", ".join(missing)},
+                    _("Set them to prosody's app_id and app_secret (see docs/jitsi.md)."),
+                )
+            )
         elif len(str(conf.get("JITSI_APP_SECRET"))) < 32:
-            findings.append(Finding(
-                "warning", _("TANDEM_MENTORING_JITSI_APP_SECRET is shorter than 32 characters."),
-                _("Use a long random secret, e.g. the output of: openssl rand -hex 32")))
+            findings.append(
+                Finding(
+                    "warning",
+                    _("TANDEM_MENTORING_JITSI_APP_SECRET is shorter than 32 characters."),
+                    _("Use a long random secret, e.g. the output of: openssl rand -hex 32"),
+                )
+            )
         if not conf.get("JITSI_API_TOKEN"):
-            findings.append(Finding(
-                "warning", _("TANDEM_MENTORING_JITSI_API_TOKEN is empty: the reservation and event endpoints "
-                             "are off, so the server does not ask Tandem before opening a room."),
-                _("Set a long random token and the same value in prosody's reservations_api_headers and "
-                  "api_headers (see docs/jitsi.md).")))
+            findings.append(
+                Finding(
+                    "warning",
+                    _(
+                        "TANDEM_MENTORING_JITSI_API_TOKEN is empty: the reservation and event endpoints "
+                        "are off, so the server does not ask Tandem before opening a room."
+                    ),
+                    _(
+                        "Set a long random token and the same value in prosody's reservations_api_headers and "
+                        "api_headers (see docs/jitsi.md)."
+                    ),
+                )
+            )
         return findings
 
     def _print(self, finding: Finding) -> None:

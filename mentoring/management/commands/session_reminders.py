@@ -7,19 +7,28 @@ from mentoring.sessions import services
 
 
 class Command(BaseCommand):
-    help = _("Send due session reminders (24 h and 1 h before), each exactly once, and flag no-shows. "
-             "Run it every few minutes from cron or a systemd timer, or with --every.")
+    help = _(
+        "Send due session reminders (24 h and 1 h before), each exactly once, and flag no-shows. "
+        "Run it every few minutes from cron or a systemd timer, or with --every."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--every", type=int, default=0, metavar="SECONDS",
-                            help=_("Keep running and sweep every SECONDS seconds."))
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help=_("Keep running and sweep every SECONDS seconds."),
+        )
 
     def handle(self, *args, every: int = 0, **options):
         while True:
             flagged = services.sessions_flag_no_shows()
             sent = services.reminders_send_due()
-            self.stdout.write(_("%(sent)d reminder e-mails sent, %(flagged)d no-shows flagged.")
-                              % {"sent": sent, "flagged": flagged})
+            self.stdout.write(
+                _("%(sent)d reminder e-mails sent, %(flagged)d no-shows flagged.")
+                % {"sent": sent, "flagged": flagged}
+            )
             if every <= 0:
                 return
             time.sleep(every)
