@@ -3,8 +3,9 @@ Every function runs a fixed number of queries, whatever the number of lessons or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -24,6 +25,9 @@ from .models import (
     Topic,
     VideoProgress,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Permissions ----------------------------------------------------------------------------
 
@@ -129,8 +133,8 @@ class CatalogueFilters:
     language: str = ""
     topics: Iterable[Topic] = ()
     audiences: Iterable[Audience] = ()
-    formats: list[tuple[str, str]] = field(default_factory=list)
-    languages: list[tuple[str, str]] = field(default_factory=list)
+    formats: Sequence[tuple[str, StrOrPromise]] = field(default_factory=list)
+    languages: Sequence[tuple[str, StrOrPromise]] = field(default_factory=list)
 
     @property
     def active(self) -> bool:

@@ -4,6 +4,7 @@ and the tandems' answers. The matching itself is the pure engine in ``mentoring.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,6 +25,10 @@ from .models import (
     Role,
     Tandem,
 )
+
+if TYPE_CHECKING:
+    from .matching.criteria import Rule
+    from .matching.engine import Fairness
 
 APPLICATIONS_CLOSED = _("Applications for this programme are not open.")
 CONSENT_REQUIRED = _("Please agree to the processing of your data for this programme.")
@@ -160,14 +165,15 @@ def application_decide(*, application: Application, by, accept: bool) -> Applica
 # --- Matching -----------------------------------------------------------------------------------
 
 
-def engine_rule(criterion: Criterion) -> str | None:
+def engine_rule(criterion: Criterion) -> Rule | None:
     """Managers state rules about the answers ("organisations must differ"); the engine states
     them about the comparison's score. For the "different" comparison the two are inverted."""
     if not criterion.rule:
         return None
     if criterion.kind == Criterion.Kind.DIFFERENT:
-        return {"must_differ": "must_match", "must_match": "must_differ"}[criterion.rule]
-    return criterion.rule
+        inverse: dict[str, Rule] = {"must_differ": "must_match", "must_match": "must_differ"}
+        return inverse[criterion.rule]
+    return cast("Rule", criterion.rule)  # the field's choices are the engine's rules
 
 
 def engine_criteria(programme: Programme) -> list[matching.Criterion]:
@@ -211,7 +217,8 @@ def _participants(programme: Programme):
 
 
 def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    pinned, forbidden = [], []
+    pinned: list[tuple[int, int]] = []
+    forbidden: list[tuple[int, int]] = []
     for rule in programme.pair_rules.all():
         (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
             (rule.mentee_id, rule.mentor_id)
@@ -257,7 +264,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         criteria=engine_criteria(programme),
         pinned=pinned,
         forbidden=forbidden,
-        fairness=programme.fairness,
+        fairness=cast("Fairness", programme.fairness),  # the field's choices are the options
         top_k=programme.suggestions_per_mentee,
     )
     started = time.perf_counter()

@@ -240,7 +240,7 @@ def _scalar(value: object) -> Hashable | None:
     if value is None or value == "":
         return None
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]
+        return value
     members = as_set(value)
     return members or None
 
@@ -266,7 +266,7 @@ def _freeze(value: object) -> Hashable:
         return "map", tuple(
             sorted(((str(k), _freeze(v)) for k, v in value.items()), key=lambda kv: kv[0])
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 # --- vectorised helpers ----------------------------------------------------------------------
