@@ -130,7 +130,7 @@ def availability_add_exception(
         raise SessionError(_("Give the times of the extra availability."), field="start_time")
     if date_until < timezone.localdate(timezone=zone):
         raise SessionError(PAST_DATE, field="date_from")
-    if start_time is None:
+    if start_time is None or end_time is None:  # a start without an end was refused above
         start, end = (
             engine.wall_clock(date_from, time(0), zone),
             engine.wall_clock(date_until + timedelta(days=1), time(0), zone),

@@ -77,7 +77,7 @@ def _schedule_reminders(session: Session) -> None:
     for _kind, before, _until in REMINDERS:
         due = session.start - before + timedelta(seconds=5)
         if due > now:
-            transaction.on_commit(lambda due=due: send_due_reminders.using(run_after=due).enqueue())
+            transaction.on_commit(send_due_reminders.using(run_after=due).enqueue)
 
 
 def _is_overlap(error: IntegrityError) -> bool:
@@ -264,13 +264,13 @@ def session_reschedule(
             _record(session, SessionChange.Kind.RESCHEDULED, by, reason, previous)
             _notify(session, SessionChange.Kind.RESCHEDULED, by)
     except IntegrityError as error:
-        if _is_overlap(error):
+        if _is_overlap(error) and length is not None:
             raise _conflict(
                 tandem=session.tandem, start=start, length=length, now=now, exclude=session
             ) from error
         raise
     except SessionError as error:
-        if error.code == "slot_unavailable":
+        if error.code == "slot_unavailable" and length is not None:
             raise _conflict(
                 tandem=session.tandem, start=start, length=length, now=now, exclude=session
             ) from error
