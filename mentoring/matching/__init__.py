@@ -10,7 +10,9 @@ No Django imports, so the engine can be scripted, tested and benchmarked on its 
     ])
     result = match(mentees, mentors, config)
 
-See :mod:`mentoring.matching.engine` for the algorithm.
+See :mod:`mentoring.matching.engine` for the algorithm. Modules: ``types`` (input and output),
+``criteria`` (kinds of comparison), ``problem`` (preparation and pins), ``scoring`` (vectorised
+scores), ``engine`` (the solve), ``reasons`` (explanations of the result).
 """
 
 from .criteria import (
@@ -21,7 +23,8 @@ from .criteria import (
     register_criterion_kind,
     unregister_criterion_kind,
 )
-from .engine import (
+from .engine import evaluate_pair, match, score_matrix
+from .types import (
     Alternative,
     CriterionScore,
     FreeMentor,
@@ -38,18 +41,11 @@ from .engine import (
     ScoreMatrix,
     Unmatched,
     UnmatchedReason,
-    brute_force_optimum,
-    evaluate_pair,
-    greedy_baseline,
-    match,
-    score_matrix,
 )
-from .synthetic import Cohort, cross_mentoring_criteria, generate_cohort
 
 __all__ = [
     "CRITERION_KINDS",
     "Alternative",
-    "Cohort",
     "Criterion",
     "CriterionKind",
     "CriterionScore",
@@ -67,12 +63,8 @@ __all__ = [
     "ScoreMatrix",
     "Unmatched",
     "UnmatchedReason",
-    "brute_force_optimum",
-    "cross_mentoring_criteria",
     "evaluate_pair",
-    "generate_cohort",
     "get_criterion_kind",
-    "greedy_baseline",
     "match",
     "register_criterion_kind",
     "score_matrix",

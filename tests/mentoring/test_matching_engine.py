@@ -19,16 +19,14 @@ from mentoring.matching import (
     Person,
     PinIssueReason,
     UnmatchedReason,
-    brute_force_optimum,
-    cross_mentoring_criteria,
     evaluate_pair,
-    generate_cohort,
-    greedy_baseline,
     match,
     register_criterion_kind,
     score_matrix,
     unregister_criterion_kind,
 )
+from tests.support.matching_cohorts import cross_mentoring_criteria, generate_cohort
+from tests.support.matching_oracles import brute_force_optimum, greedy_baseline
 
 ORGANISATIONS = ["AWO Nürnberg", "Caritas Köln", "Diakonie Hessen"]
 TOPICS = ["Führung", "Digitalisierung", "Personalentwicklung", "Finanzen"]
@@ -761,7 +759,7 @@ def test_engine_matches_an_independent_dense_solver_on_a_realistic_cohort():
 )
 def test_scoring_in_small_blocks_gives_the_same_result(monkeypatch, mentor_ratio):
     """Large cohorts are scored block by block into the cost matrix; block edges must not matter."""
-    import mentoring.matching.engine as engine
+    import mentoring.matching.scoring as scoring
 
     cohort = generate_cohort(120, seed=4, mentor_ratio=mentor_ratio)
     config = MatchingConfig(
@@ -774,7 +772,7 @@ def test_scoring_in_small_blocks_gives_the_same_result(monkeypatch, mentor_ratio
         match(cohort.mentees, cohort.mentors, config),
         greedy_baseline(cohort.mentees, cohort.mentors, config),
     )
-    monkeypatch.setattr(engine, "BLOCK_ELEMENTS", 257)
+    monkeypatch.setattr(scoring, "BLOCK_ELEMENTS", 257)
     assert (
         match(cohort.mentees, cohort.mentors, config),
         greedy_baseline(cohort.mentees, cohort.mentors, config),

@@ -13,8 +13,7 @@ import random
 from datetime import date
 from typing import NamedTuple
 
-from .criteria import Criterion
-from .engine import Person
+from mentoring.matching import Criterion, Person
 
 __all__ = ["Cohort", "cross_mentoring_criteria", "generate_cohort"]
 
