@@ -170,12 +170,12 @@ def engine_rule(criterion: Criterion) -> str | None:
     return criterion.rule
 
 
-def engine_criteria(programme: Programme) -> list[matching.Criterion]:
+def engine_criteria(programme: Programme) -> list[matching.ScoringCriterion]:
     from .matching.site_kinds import load_hooked_kinds
 
     load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
     return [
-        matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
+        matching.ScoringCriterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
         for c in programme.criteria.all()
     ]
 

@@ -2,11 +2,11 @@
 
 No Django imports, so the engine can be scripted, tested and benchmarked on its own::
 
-    from mentoring.matching import Criterion, MatchingConfig, Person, match
+    from mentoring.matching import ScoringCriterion, MatchingConfig, Person, match
 
     config = MatchingConfig(criteria=[
-        Criterion("organisation", "equal", weight=0, rule="must_differ"),
-        Criterion("topics", "overlap", weight=5),
+        ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+        ScoringCriterion("topics", "overlap", weight=5),
     ])
     result = match(mentees, mentors, config)
 
@@ -17,8 +17,8 @@ scores), ``engine`` (the solve), ``reasons`` (explanations of the result).
 
 from .criteria import (
     CRITERION_KINDS,
-    Criterion,
     CriterionKind,
+    ScoringCriterion,
     get_criterion_kind,
     register_criterion_kind,
     unregister_criterion_kind,
@@ -46,7 +46,7 @@ from .types import (
 __all__ = [
     "CRITERION_KINDS",
     "Alternative",
-    "Criterion",
+    "ScoringCriterion",
     "CriterionKind",
     "CriterionScore",
     "FreeMentor",

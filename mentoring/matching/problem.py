@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .criteria import BlockScorer, Criterion, CriterionKind, get_criterion_kind
+from .criteria import BlockScorer, CriterionKind, ScoringCriterion, get_criterion_kind
 from .types import (
     CriterionScore,
     MatchingConfig,
@@ -94,7 +94,7 @@ class Problem:
         )
 
     @property
-    def rule_criteria(self) -> list[Criterion]:
+    def rule_criteria(self) -> list[ScoringCriterion]:
         return [criterion for criterion in self.config.criteria if criterion.rule is not None]
 
     def evaluate(self, mentee: int, mentor: int) -> PairEvaluation:
@@ -117,7 +117,7 @@ class Problem:
 def evaluate_people(
     mentee: Person,
     mentor: Person,
-    criteria: Sequence[Criterion],
+    criteria: Sequence[ScoringCriterion],
     kinds: Sequence[CriterionKind],
     max_pair_score: float,
 ) -> PairEvaluation:

@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from .criteria import Criterion, Rule
+from .criteria import Rule, ScoringCriterion
 
 __all__ = [
     "FAIRNESS_OPTIONS",
@@ -67,7 +67,7 @@ class MatchingConfig:
     ``"waiting_longest"`` bonus as a share of the maximum weighted pair score.
     """
 
-    criteria: Sequence[Criterion]
+    criteria: Sequence[ScoringCriterion]
     pinned: Collection[tuple[PersonId, PersonId]] = ()
     forbidden: Collection[tuple[PersonId, PersonId]] = ()
     fairness: Fairness = "none"

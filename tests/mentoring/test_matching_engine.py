@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mentoring.matching import (
-    Criterion,
     FreeMentorReason,
     MatchingConfig,
     Person,
     PinIssueReason,
+    ScoringCriterion,
     UnmatchedReason,
     evaluate_pair,
     match,
@@ -69,26 +69,26 @@ def attribute_sets(draw, options, min_size=0):
 
 
 @st.composite
-def criteria_sets(draw) -> list[Criterion]:
+def criteria_sets(draw) -> list[ScoringCriterion]:
     weights = st.sampled_from([0, 1, 2.5, 5, 10])
     return [
-        Criterion(
+        ScoringCriterion(
             "organisation", "equal", weight=0, rule=draw(st.sampled_from([None, "must_differ"]))
         ),
-        Criterion(
+        ScoringCriterion(
             "languages",
             "overlap",
             weight=draw(weights),
             rule=draw(st.sampled_from([None, "must_match"])),
         ),
-        Criterion(
+        ScoringCriterion(
             "topics",
             "overlap",
             weight=draw(weights),
             options={"measure": draw(st.sampled_from(["coverage", "jaccard"]))},
         ),
-        Criterion("format", "equal", weight=draw(weights)),
-        Criterion(
+        ScoringCriterion("format", "equal", weight=draw(weights)),
+        ScoringCriterion(
             "mentor_gender",
             "preference",
             weight=draw(weights),
@@ -259,7 +259,7 @@ def scored_instances(draw, max_mentees=7, max_mentors=4) -> Instance:
     fit = {cell: draw(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0])) for cell in cells}
     allowed = {cell: draw(st.sampled_from([0.0, 1.0, 1.0])) for cell in cells}
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "fit",
             "lookup",
             weight=draw(st.sampled_from([1, 7, 10])),
@@ -267,7 +267,7 @@ def scored_instances(draw, max_mentees=7, max_mentors=4) -> Instance:
             mentor_key="code",
             options={"table": fit},
         ),
-        Criterion(
+        ScoringCriterion(
             "allowed",
             "lookup",
             weight=0,
@@ -344,8 +344,8 @@ def test_vectorised_scores_agree_with_pairwise_scores(seed):
 # --- rules and reasons -----------------------------------------------------------------------
 
 CROSS_MENTORING = [
-    Criterion("organisation", "equal", weight=0, rule="must_differ"),
-    Criterion("topics", "overlap", weight=5),
+    ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+    ScoringCriterion("topics", "overlap", weight=5),
 ]
 
 
@@ -372,8 +372,8 @@ def test_cross_mentoring_never_pairs_colleagues_and_says_which_rule_excluded_the
 
 def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
     criteria = [
-        Criterion("languages", "overlap", weight=1, rule="must_match"),
-        Criterion("topics", "overlap", weight=10),
+        ScoringCriterion("languages", "overlap", weight=1, rule="must_match"),
+        ScoringCriterion("topics", "overlap", weight=10),
     ]
     mentees = [mentee("aylin", languages=["tr"], topics=["Führung", "Finanzen"])]
     mentors = [
@@ -390,14 +390,14 @@ def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
 
 def test_a_preferred_mentor_gender_is_honoured_and_no_preference_is_neutral():
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "mentor_gender",
             "preference",
             weight=3,
             mentee_key="preferred_mentor_gender",
             mentor_key="gender",
         ),
-        Criterion("topics", "overlap", weight=1),
+        ScoringCriterion("topics", "overlap", weight=1),
     ]
     mentees = [
         mentee("e1", preferred_mentor_gender="w", topics=["Führung"]),
@@ -450,7 +450,7 @@ def test_capacity_exhausted_when_feasible_mentors_are_full():
 
 def test_more_matches_beat_a_single_brilliant_pair():
     """Greedy gives the only mentor that suits e2 away; the optimum does not."""
-    criteria = [Criterion("topics", "overlap", weight=10, rule="must_match")]
+    criteria = [ScoringCriterion("topics", "overlap", weight=10, rule="must_match")]
     mentees = [mentee("e1", topics=["Führung", "Finanzen"]), mentee("e2", topics=["Führung"])]
     mentors = [
         mentor("generalist", topics=["Führung", "Finanzen"]),
@@ -515,7 +515,7 @@ def test_breakdown_adds_up_to_the_pair_score():
 
 
 def test_topic_overlap_names_the_shared_topics():
-    criteria = [Criterion("topics", "overlap", weight=4)]
+    criteria = [ScoringCriterion("topics", "overlap", weight=4)]
     mentees = [mentee("e1", topics=["Führung", "Digitalisierung", "Finanzen", "Recht"])]
     result = match(
         mentees, [mentor("o1", topics=["Digitalisierung", "Führung"])], MatchingConfig(criteria)
@@ -568,7 +568,9 @@ def test_alternatives_are_the_best_feasible_mentors():
 
 def test_waiting_longest_gives_the_last_slot_to_whoever_waited_longer():
     topics = [f"Thema {n}" for n in range(10)]
-    criteria = [Criterion("topics", "overlap", weight=10)]  # bonus: at most 0.2 × 10 = 2 points
+    criteria = [
+        ScoringCriterion("topics", "overlap", weight=10)
+    ]  # bonus: at most 0.2 × 10 = 2 points
     mentees = [
         mentee("newcomer", waiting_since=200, topics=topics),  # scores 10
         mentee("waited-long", waiting_since=10, topics=topics[:9] + ["Recht"]),
@@ -604,7 +606,7 @@ def table_kind():
 @pytest.mark.usefixtures("table_kind")
 def test_lift_weakest_prefers_two_decent_pairs_over_a_great_and_a_poor_one():
     table = {("e1", "o1"): 1.0, ("e1", "o2"): 0.5, ("e2", "o1"): 0.5, ("e2", "o2"): 0.1}
-    criteria = [Criterion("fit", "table", weight=10, options={"table": table})]
+    criteria = [ScoringCriterion("fit", "table", weight=10, options={"table": table})]
     mentees = [mentee("e1", fit="e1"), mentee("e2", fit="e2")]
     mentors = [mentor("o1", fit="o1"), mentor("o2", fit="o2")]
 
@@ -652,7 +654,7 @@ def seniority_kind():
 @pytest.mark.usefixtures("seniority_kind")
 def test_a_site_can_register_its_own_criterion_kind():
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "leadership_years", "seniority_gap", weight=4, rule="must_match", options={"years": 10}
         )
     ]
@@ -678,14 +680,16 @@ def test_registering_a_kind_twice_or_using_an_unknown_kind_fails_loudly():
     with pytest.raises(ValueError, match="already registered"):
         register_criterion_kind("overlap", lambda a, b, c: 0.0)
     with pytest.raises(ValueError, match="unknown criterion kind"):
-        match([mentee("e1")], [mentor("o1")], MatchingConfig([Criterion("x", "no-such-kind")]))
+        match(
+            [mentee("e1")], [mentor("o1")], MatchingConfig([ScoringCriterion("x", "no-such-kind")])
+        )
 
 
 def test_invalid_configuration_is_rejected():
     with pytest.raises(ValueError):
-        Criterion("topics", "overlap", weight=11)
+        ScoringCriterion("topics", "overlap", weight=11)
     with pytest.raises(ValueError):
-        Criterion("topics", "overlap", rule="should_match")
+        ScoringCriterion("topics", "overlap", rule="should_match")
     with pytest.raises(ValueError):
         MatchingConfig([], fairness="random")
     with pytest.raises(ValueError, match="duplicate"):
