@@ -163,11 +163,16 @@ def application_decide(*, application: Application, by, accept: bool) -> Applica
 def engine_rule(criterion: Criterion) -> str | None:
     """Managers state rules about the answers ("organisations must differ"); the engine states
     them about the comparison's score. For the "different" comparison the two are inverted."""
-    if not criterion.rule:
+    return _translate_rule(criterion.kind, criterion.rule)
+
+
+def _translate_rule(kind: str, rule: str | None) -> str | None:
+    """The rule in the other wording (manager's <-> engine's); the same inversion both ways."""
+    if not rule:
         return None
-    if criterion.kind == Criterion.Kind.DIFFERENT:
-        return {"must_differ": "must_match", "must_match": "must_differ"}[criterion.rule]
-    return criterion.rule
+    if kind == Criterion.Kind.DIFFERENT:
+        return {"must_differ": "must_match", "must_match": "must_differ"}[rule]
+    return rule
 
 
 def engine_criteria(programme: Programme) -> list[matching.ScoringCriterion]:
@@ -212,7 +217,7 @@ def _participants(programme: Programme):
 
 def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     pinned, forbidden = [], []
-    for rule in programme.pair_rules.all():
+    for rule in programme.pair_rules.order_by("created_at", "pk"):  # the earlier pin wins
         (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
             (rule.mentee_id, rule.mentor_id)
         )
@@ -225,7 +230,7 @@ def _breakdown(items) -> list[dict]:
             "key": item.key,
             "kind": item.kind,
             "weight": item.weight,
-            "rule": item.rule,
+            "rule": _translate_rule(item.kind, item.rule),  # as the manager set it
             "raw": round(item.raw, 4),
             "contribution": round(item.contribution, 4),
             "reason": item.reason,
@@ -271,7 +276,12 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         seconds=round(seconds, 4),
         settings_snapshot={
             "criteria": [
-                {"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
+                {
+                    "key": c.key,
+                    "kind": c.kind,
+                    "weight": c.weight,
+                    "rule": _translate_rule(c.kind, c.rule),
+                }
                 for c in config.criteria
             ],
             "fairness": programme.fairness,
@@ -281,6 +291,15 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         unmatched=[
             {"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
             for u in result.unmatched
+        ],
+        pin_issues=[
+            {
+                "mentee": issue.mentee_id,
+                "mentor": issue.mentor_id,
+                "reason": str(issue.reason),
+                "details": _plain(issue.details),
+            }
+            for issue in result.pin_issues
         ],
     )
     Proposal.objects.bulk_create(

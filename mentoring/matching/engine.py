@@ -106,7 +106,7 @@ def match(
     slot_mentor = np.repeat(np.arange(len(problem.mentors)), np.minimum(remaining, len(pool)))
     objective = _Objective(problem, pool, n_slots=len(slot_mentor))
     costs = _CostMatrix(len(pool), slot_mentor)
-    tally = Tally(problem)
+    tally = Tally(problem, remaining)
     clock.lap("prepare")
     for rows in contiguous_blocks(len(problem.mentees), len(problem.mentors), len(slot_mentor)):
         block = score_block(problem, rows)

@@ -17,12 +17,8 @@ from .types import (
     PersonId,
     PinIssue,
     PinIssueReason,
+    id_key,
 )
-
-
-def id_key(person_id: PersonId) -> tuple[int, int | str]:
-    """Sort ints before strings, each in their natural order."""
-    return (1, person_id) if isinstance(person_id, str) else (0, person_id)
 
 
 def _sorted_people(people: Sequence[Person], role: str) -> list[Person]:
@@ -154,15 +150,14 @@ def percent(raw_score: float, max_pair_score: float) -> float:
 
 
 def resolve_pins(problem: Problem) -> tuple[list[tuple[int, int]], list[PinIssue]]:
-    """Valid pins in id order; each invalid one becomes a :class:`PinIssue`."""
+    """Valid pins in the configured order (earlier pins win); each invalid one becomes a
+    :class:`PinIssue`."""
     remaining = np.where(problem.mentor_active, problem.capacity, 0)
     pinned_to: dict[int, int] = {}
     pins: list[tuple[int, int]] = []
     issues: list[PinIssue] = []
-    for mentee_id, mentor_id in sorted(
-        problem.config.pinned, key=lambda p: (id_key(p[0]), id_key(p[1]))
-    ):
-        issue = _pin_issue(problem, mentee_id, mentor_id, remaining, pinned_to)
+    for mentee_id, mentor_id in problem.config.pinned:
+        issue = _pin_issue(problem, mentee_id, mentor_id, remaining, pinned_to, pins)
         if issue is not None:
             issues.append(PinIssue(mentee_id, mentor_id, issue[0], issue[1]))
             continue
@@ -179,7 +174,9 @@ def _pin_issue(
     mentor_id: PersonId,
     remaining: np.ndarray,
     pinned_to: Mapping[int, int],
+    earlier: Sequence[tuple[int, int]],
 ) -> tuple[PinIssueReason, dict[str, object]] | None:
+    """Why this pin cannot be kept, given the ``earlier`` pins already kept, or None."""
     if mentee_id not in problem.mentee_index or mentor_id not in problem.mentor_index:
         return PinIssueReason.UNKNOWN_PERSON, {
             "mentee_known": mentee_id in problem.mentee_index,
@@ -203,7 +200,10 @@ def _pin_issue(
             "pinned_to": problem.mentors[pinned_to[mentee]].id
         }
     if remaining[mentor] <= 0:
-        return PinIssueReason.CAPACITY_EXCEEDED, {"capacity": int(problem.capacity[mentor])}
+        return PinIssueReason.CAPACITY_EXCEEDED, {
+            "capacity": int(problem.capacity[mentor]),
+            "pinned_mentees": [problem.mentees[i].id for i, j in earlier if j == mentor],
+        }
     return None
 
 

@@ -71,7 +71,7 @@ def build_result(
         total_score=sum((pair.raw_score for pair in pairs), 0.0),
         matched_count=len(pairs),
         alternatives=alternatives,
-        free_mentors=_free_mentors(problem, tally, free, active_mentees),
+        free_mentors=_free_mentors(problem, tally, free, used, active_mentees),
         pin_issues=pin_issues,
         stats=stats,
     )
@@ -95,12 +95,21 @@ def _unmatched(problem: Problem, tally: Tally, mentee: int) -> Unmatched:
         return Unmatched(mentee_id, UnmatchedReason.MENTEE_PAUSED, {})
     if not problem.mentors:
         return Unmatched(mentee_id, UnmatchedReason.NO_MENTORS, {})
-    if tally.feasible_active[mentee] > 0:
-        return Unmatched(
-            mentee_id,
-            UnmatchedReason.CAPACITY_EXHAUSTED,
-            {"feasible_mentors": int(tally.feasible_active[mentee])},
-        )
+    feasible = int(tally.feasible_active[mentee])
+    if feasible > 0:
+        no_place = int(tally.feasible_no_place[mentee])
+        full_with_pins = int(tally.feasible_full_with_pins[mentee])
+        if feasible > no_place + full_with_pins:
+            return Unmatched(
+                mentee_id, UnmatchedReason.CAPACITY_EXHAUSTED, {"feasible_mentors": feasible}
+            )
+        if full_with_pins:
+            return Unmatched(
+                mentee_id,
+                UnmatchedReason.PLACES_PINNED,
+                {"feasible_mentors": feasible, "pinned_mentors": full_with_pins},
+            )
+        return Unmatched(mentee_id, UnmatchedReason.NO_FREE_PLACE, {"feasible_mentors": feasible})
     if tally.feasible_paused[mentee] > 0:
         return Unmatched(
             mentee_id,
@@ -130,7 +139,7 @@ def _exclusions(problem: Problem, tally: Tally, mentee: int) -> dict[str, object
 
 
 def _free_mentors(
-    problem: Problem, tally: Tally, free: np.ndarray, active_mentees: int
+    problem: Problem, tally: Tally, free: np.ndarray, used: np.ndarray, active_mentees: int
 ) -> list[FreeMentor]:
     result = []
     for j, mentor in enumerate(problem.mentors):
@@ -148,13 +157,22 @@ def _free_mentors(
                     {"active_mentees": active_mentees},
                 )
             )
+        elif free[j] > 0 and tally.mentor_feasible[j] <= used[j]:
+            result.append(
+                FreeMentor(
+                    mentor.id,
+                    int(free[j]),
+                    FreeMentorReason.NO_OTHER_FEASIBLE_MENTEE,
+                    {"matched_here": int(used[j])},
+                )
+            )
         elif free[j] > 0:
             result.append(
                 FreeMentor(
                     mentor.id,
                     int(free[j]),
                     FreeMentorReason.FEASIBLE_MENTEES_MATCHED_ELSEWHERE,
-                    {"feasible_mentees": int(tally.mentor_feasible[j])},
+                    {"feasible_mentees": int(tally.mentor_feasible[j] - used[j])},
                 )
             )
     return result

@@ -65,10 +65,16 @@ def score_block(problem: Problem, rows: np.ndarray) -> Block:
 class Tally:
     """Per-mentee and per-mentor counts gathered while scoring, for reasons and alternatives."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, remaining: np.ndarray) -> None:
+        """``remaining``: each mentor's places after the kept pins."""
         n_mentees, n_mentors = len(problem.mentees), len(problem.mentors)
         self.problem = problem
+        active = problem.mentor_active
+        self.no_place = active & (problem.capacity == 0)
+        self.full_with_pins = active & (problem.capacity > 0) & (remaining <= 0)
         self.feasible_active = np.zeros(n_mentees, dtype=np.int64)
+        self.feasible_no_place = np.zeros(n_mentees, dtype=np.int64)
+        self.feasible_full_with_pins = np.zeros(n_mentees, dtype=np.int64)
         self.feasible_paused = np.zeros(n_mentees, dtype=np.int64)
         self.rule_excluded = np.zeros((n_mentees, len(problem.rule_criteria)), dtype=np.int64)
         self.forbidden_excluded = np.zeros(n_mentees, dtype=np.int64)
@@ -79,6 +85,12 @@ class Tally:
         active_mentors = self.problem.mentor_active[None, :]
         rows = block.rows
         self.feasible_active[rows] = np.count_nonzero(block.feasible, axis=1)
+        if self.no_place.any():
+            self.feasible_no_place[rows] = np.count_nonzero(block.feasible & self.no_place, axis=1)
+        if self.full_with_pins.any():
+            self.feasible_full_with_pins[rows] = np.count_nonzero(
+                block.feasible & self.full_with_pins, axis=1
+            )
         self.feasible_paused[rows] = np.count_nonzero(block.allowed & ~active_mentors, axis=1)
         for column, failures in enumerate(block.rule_failures):
             self.rule_excluded[rows, column] = np.count_nonzero(failures & active_mentors, axis=1)

@@ -5,6 +5,7 @@ The algorithm is described in :mod:`mentoring.matching.engine`."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -43,6 +44,11 @@ FAIRNESS_OPTIONS: tuple[str, ...] = ("none", "lift_weakest", "waiting_longest")
 # --- input -----------------------------------------------------------------------------------
 
 
+def id_key(person_id: PersonId) -> tuple[int, int | str]:
+    """Sort ints before strings, each in their natural order."""
+    return (1, person_id) if isinstance(person_id, str) else (0, person_id)
+
+
 @dataclass(frozen=True)
 class Person:
     """A mentee or a mentor. ``capacity`` only matters for mentors.
@@ -62,7 +68,9 @@ class Person:
 class MatchingConfig:
     """A programme's matching settings.
 
-    ``pinned`` and ``forbidden`` hold ``(mentee_id, mentor_id)`` pairs. ``top_k`` is the
+    ``pinned`` and ``forbidden`` hold ``(mentee_id, mentor_id)`` pairs. Pins are kept in the
+    order given, so when pins compete for a mentor's places or a mentee, the earlier pin wins;
+    an unordered collection (a set) is taken in id order. ``top_k`` is the
     number of alternatives listed per mentee; ``waiting_bonus_share`` bounds the
     ``"waiting_longest"`` bonus as a share of the maximum weighted pair score.
     """
@@ -76,7 +84,10 @@ class MatchingConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "criteria", tuple(self.criteria))
-        object.__setattr__(self, "pinned", frozenset((a, b) for a, b in self.pinned))
+        pinned = self.pinned
+        if isinstance(pinned, AbstractSet):  # no order of its own: id order, deterministic
+            pinned = sorted(pinned, key=lambda pair: (id_key(pair[0]), id_key(pair[1])))
+        object.__setattr__(self, "pinned", tuple(dict.fromkeys((a, b) for a, b in pinned)))
         object.__setattr__(self, "forbidden", frozenset((a, b) for a, b in self.forbidden))
         if self.fairness not in FAIRNESS_OPTIONS:
             raise ValueError(f"fairness must be one of {FAIRNESS_OPTIONS}")
@@ -104,7 +115,9 @@ class UnmatchedReason(StrEnum):
     NO_MENTORS = "no_mentors"
     NO_FEASIBLE_MENTOR = "no_feasible_mentor"
     ALL_MENTORS_PAUSED = "all_mentors_paused"
-    CAPACITY_EXHAUSTED = "capacity_exhausted"
+    NO_FREE_PLACE = "no_free_place"  # suitable mentors exist, none has a place at all
+    PLACES_PINNED = "places_pinned"  # their places all went to pinned pairs
+    CAPACITY_EXHAUSTED = "capacity_exhausted"  # places went to other pairs of the optimum
 
 
 class FreeMentorReason(StrEnum):
@@ -112,6 +125,7 @@ class FreeMentorReason(StrEnum):
 
     MENTOR_PAUSED = "mentor_paused"
     NO_FEASIBLE_MENTEE = "no_feasible_mentee"
+    NO_OTHER_FEASIBLE_MENTEE = "no_other_feasible_mentee"  # the suitable ones are matched here
     FEASIBLE_MENTEES_MATCHED_ELSEWHERE = "feasible_mentees_matched_elsewhere"
 
 

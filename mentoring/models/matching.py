@@ -26,6 +26,7 @@ class MatchingRun(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     settings_snapshot = models.JSONField(_("weights and rules used"), default=dict)
     unmatched = models.JSONField(_("unmatched and why"), default=list)
+    pin_issues = models.JSONField(_("pinned pairs not kept and why"), default=list, blank=True)
     matched_count = models.PositiveIntegerField(_("pairs"), default=0)
     total_score = models.FloatField(_("total score"), default=0)
     seconds = models.FloatField(_("computing time"), default=0)

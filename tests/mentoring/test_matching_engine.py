@@ -186,8 +186,15 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
             and (unmatched.mentee_id, o.id) not in instance.config.forbidden
         ]
         active = [o for o in candidates if not o.paused]
+        pinned_load = Counter(pair.mentor_id for pair in result.pairs if pair.pinned)
         if unmatched.reason == UnmatchedReason.CAPACITY_EXHAUSTED:
             assert active and all(load[o.id] == o.capacity for o in active)
+            assert any(load[o.id] > pinned_load[o.id] for o in active)
+        elif unmatched.reason == UnmatchedReason.PLACES_PINNED:
+            assert active and all(pinned_load[o.id] == o.capacity for o in active)
+            assert any(o.capacity for o in active)
+        elif unmatched.reason == UnmatchedReason.NO_FREE_PLACE:
+            assert active and all(o.capacity == 0 for o in active)
         elif unmatched.reason == UnmatchedReason.ALL_MENTORS_PAUSED:
             assert candidates and not active
         elif unmatched.reason == UnmatchedReason.MENTEE_PAUSED:
@@ -198,9 +205,24 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
                 UnmatchedReason.NO_MENTORS,
             )
             assert not candidates
+    proposed = by_mentee(result)
     for free in result.free_mentors:
         if free.reason != FreeMentorReason.MENTOR_PAUSED:
             assert free.free_capacity > 0
+        mentor_ = next(o for o in instance.mentors if o.id == free.mentor_id)
+        feasible_elsewhere = [
+            e
+            for e in instance.mentees
+            if not e.paused
+            and proposed.get(e.id) != free.mentor_id
+            and (e.id, free.mentor_id) not in instance.config.forbidden
+            and evaluate_pair(e, mentor_, instance.config).passes_rules
+        ]
+        if free.reason == FreeMentorReason.FEASIBLE_MENTEES_MATCHED_ELSEWHERE:
+            assert free.details == {"feasible_mentees": len(feasible_elsewhere)}
+            assert feasible_elsewhere
+        elif free.reason != FreeMentorReason.MENTOR_PAUSED:
+            assert not feasible_elsewhere
 
 
 @settings(max_examples=150, deadline=None)
@@ -486,6 +508,62 @@ def test_pins_are_kept_and_impossible_pins_reported():
     }
     assert issues[("e3", "o1")].reason == PinIssueReason.CAPACITY_EXCEEDED
     assert by_mentee(result)["e3"] == "o2"  # still matched, just not as pinned
+
+
+def test_when_pins_compete_for_a_place_the_earlier_pin_wins():
+    """Pins are kept in the order they were made: a later pin does not push out an earlier one,
+    whatever the ids."""
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Führung"])]
+    mentors = [mentor("o1", topics=["Führung"])]
+    config = MatchingConfig(CROSS_MENTORING[1:], pinned=[("e2", "o1"), ("e1", "o1")])
+    result = match(mentees, mentors, config)
+
+    assert [(p.mentee_id, p.mentor_id, p.pinned) for p in result.pairs] == [("e2", "o1", True)]
+    [issue] = result.pin_issues
+    assert (issue.mentee_id, issue.mentor_id, issue.reason) == (
+        "e1",
+        "o1",
+        PinIssueReason.CAPACITY_EXCEEDED,
+    )
+    assert issue.details == {"capacity": 1, "pinned_mentees": ["e2"]}
+    assert greedy_baseline(mentees, mentors, config).pairs[0].mentee_id == "e2"
+
+
+def test_a_mentee_whose_only_mentor_went_to_a_pinned_pair_is_told_so():
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Führung"])]
+    mentors = [mentor("o1", topics=["Führung"])]
+    result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:], pinned=[("e2", "o1")]))
+
+    [unmatched] = result.unmatched
+    assert unmatched.mentee_id == "e1"
+    assert unmatched.reason == UnmatchedReason.PLACES_PINNED
+    assert unmatched.details == {"feasible_mentors": 1, "pinned_mentors": 1}
+
+
+def test_a_mentee_whose_only_suitable_mentor_has_no_place_is_told_so():
+    mentees = [mentee("e1", topics=["Führung"])]
+    mentors = [mentor("o1", capacity=0, topics=["Führung"])]
+    result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:]))
+
+    [unmatched] = result.unmatched
+    assert unmatched.reason == UnmatchedReason.NO_FREE_PLACE
+    assert unmatched.details == {"feasible_mentors": 1}
+
+
+def test_a_mentor_with_a_free_place_is_not_told_their_own_mentee_went_elsewhere():
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Finanzen"])]
+    mentors = [
+        mentor("o1", capacity=2, topics=["Führung"]),
+        mentor("o2", topics=["Finanzen"]),
+    ]
+    criteria = [ScoringCriterion("topics", "overlap", weight=5, rule="must_match")]
+    result = match(mentees, mentors, MatchingConfig(criteria))
+
+    assert by_mentee(result) == {"e1": "o1", "e2": "o2"}
+    [free] = result.free_mentors
+    assert (free.mentor_id, free.free_capacity) == ("o1", 1)
+    assert free.reason == FreeMentorReason.NO_OTHER_FEASIBLE_MENTEE
+    assert free.details == {"matched_here": 1}
 
 
 def test_forbidden_pairs_are_never_proposed():

@@ -35,7 +35,7 @@ def greedy_baseline(
     pinned = {i for i, _ in pins}
     order = np.array([problem.mentee_index[m.id] for m in mentees], dtype=np.intp)
     assignment = dict(pins)
-    tally = Tally(problem)
+    tally = Tally(problem, remaining)
     step = block_rows(len(problem.mentors), 0)
     for start in range(0, len(order), step):
         rows = order[start : start + step]
