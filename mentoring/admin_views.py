@@ -205,7 +205,6 @@ def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
             "proposals": proposals,
             "unmatched": unmatched,
             "pin_issues": pin_issues,
-            "average_fit": sum(p.score for p in proposals) / len(proposals) if proposals else 0,
             "criteria": list(criteria.values()),
         },
     )

@@ -46,6 +46,17 @@ class MatchingRun(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} #{self.pk}"
 
+    @property
+    def average_fit(self) -> float | None:
+        """The proposed pairs' mean fit on the 0–100 scale of each pair's score (None without
+        pairs): the total weighted score as a share of what as many perfect pairs would get."""
+        if not self.matched_count:
+            return None
+        weights = sum(c.get("weight") or 0 for c in self.settings_snapshot.get("criteria", []))
+        if weights <= 0:
+            return 100.0
+        return 100 * self.total_score / (self.matched_count * weights)
+
 
 class Proposal(models.Model):
     """One proposed pair of a run, with its explanation and the alternatives for the mentee."""
