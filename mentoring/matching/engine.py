@@ -8,7 +8,7 @@ Problem
 -------
 Every mentee gets at most one mentor; a mentor takes at most ``capacity`` mentees; paused
 people take part in nothing. A pair is *feasible* when it passes every hard rule
-(:class:`~mentoring.matching.criteria.Criterion` with ``rule``) and is not forbidden. Among
+(:class:`~mentoring.matching.criteria.ScoringCriterion` with ``rule``) and is not forbidden. Among
 all assignments of feasible pairs containing the valid pinned pairs, the engine returns one
 that (1) matches as many mentees as possible and (2) among those, maximises the total score
 Σ weight × raw score — or, with a fairness option, a transformed total (see below).
@@ -29,8 +29,9 @@ first and the objective second: the lexicographic optimum, with no heuristics. C
 float64 (BIG ≤ ~10⁶), so "exact" means up to rounding: solutions whose totals differ by less
 than ~1e-6 of a score point count as ties.
 
-Pinned pairs are fixed first (they use up capacity), and the remaining mentees are solved
-as above: the optimum over all assignments containing the pins.
+Pinned pairs are fixed first, in the order given (they use up capacity; when pins compete,
+the earlier one wins), and the remaining mentees are solved as above: the optimum over all
+assignments containing the kept pins.
 
 Measured choice (2-core VM, ``bench/matching.py`` cohort of 10,000 mentees × 4,000 mentors,
 7,694 slots, 7 criteria): the cross-mentoring rules leave ~97 % of pairs feasible, so the
