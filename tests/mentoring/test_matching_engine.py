@@ -881,3 +881,16 @@ def test_shuffled_realistic_cohort_gives_the_same_proposal():
     random.Random(0).shuffle(mentees)
     random.Random(1).shuffle(mentors)
     assert match(mentees, mentors, config) == match(cohort.mentees, cohort.mentors, config)
+
+
+def test_reference_solvers_and_synthetic_cohorts_stay_out_of_the_package():
+    """The wheel ships the engine, not the test oracles or the benchmark's synthetic data."""
+    from pathlib import Path
+
+    import mentoring
+
+    package = Path(mentoring.__file__).parent
+    for source in package.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "tests.support" not in text and "def greedy_baseline" not in text, source
+    assert not (package / "matching" / "synthetic.py").exists()
