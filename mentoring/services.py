@@ -168,20 +168,25 @@ def application_decide(*, application: Application, by, accept: bool) -> Applica
 def engine_rule(criterion: Criterion) -> Rule | None:
     """Managers state rules about the answers ("organisations must differ"); the engine states
     them about the comparison's score. For the "different" comparison the two are inverted."""
-    if not criterion.rule:
+    return _translate_rule(criterion.kind, criterion.rule)
+
+
+def _translate_rule(kind: str, rule: str | None) -> Rule | None:
+    """The rule in the other wording (manager's <-> engine's); the same inversion both ways."""
+    if not rule:
         return None
-    if criterion.kind == Criterion.Kind.DIFFERENT:
+    if kind == Criterion.Kind.DIFFERENT:
         inverse: dict[str, Rule] = {"must_differ": "must_match", "must_match": "must_differ"}
-        return inverse[criterion.rule]
-    return cast("Rule", criterion.rule)  # the field's choices are the engine's rules
+        return inverse[rule]
+    return cast("Rule", rule)  # the field's choices are the engine's rules
 
 
-def engine_criteria(programme: Programme) -> list[matching.Criterion]:
+def engine_criteria(programme: Programme) -> list[matching.ScoringCriterion]:
     from .matching.site_kinds import load_hooked_kinds
 
     load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
     return [
-        matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
+        matching.ScoringCriterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
         for c in programme.criteria.all()
     ]
 
@@ -219,7 +224,7 @@ def _participants(programme: Programme):
 def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     pinned: list[tuple[int, int]] = []
     forbidden: list[tuple[int, int]] = []
-    for rule in programme.pair_rules.all():
+    for rule in programme.pair_rules.order_by("created_at", "pk"):  # the earlier pin wins
         (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
             (rule.mentee_id, rule.mentor_id)
         )
@@ -232,7 +237,7 @@ def _breakdown(items) -> list[dict]:
             "key": item.key,
             "kind": item.kind,
             "weight": item.weight,
-            "rule": item.rule,
+            "rule": _translate_rule(item.kind, item.rule),  # as the manager set it
             "raw": round(item.raw, 4),
             "contribution": round(item.contribution, 4),
             "reason": item.reason,
@@ -278,7 +283,12 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         seconds=round(seconds, 4),
         settings_snapshot={
             "criteria": [
-                {"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
+                {
+                    "key": c.key,
+                    "kind": c.kind,
+                    "weight": c.weight,
+                    "rule": _translate_rule(c.kind, c.rule),
+                }
                 for c in config.criteria
             ],
             "fairness": programme.fairness,
@@ -288,6 +298,15 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         unmatched=[
             {"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
             for u in result.unmatched
+        ],
+        pin_issues=[
+            {
+                "mentee": issue.mentee_id,
+                "mentor": issue.mentor_id,
+                "reason": str(issue.reason),
+                "details": _plain(issue.details),
+            }
+            for issue in result.pin_issues
         ],
     )
     Proposal.objects.bulk_create(
