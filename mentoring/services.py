@@ -481,6 +481,7 @@ def programme_complete_tandems(*, programme: Programme) -> int:
     )
 
 
+@transaction.atomic
 def programme_export(*, programme: Programme, by: User) -> list[ExportRow]:
     """The programme's applications with their tandems for a download; the download is recorded
     in the audit log (who took personal data out of the system, and when)."""
