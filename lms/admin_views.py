@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from mentoring.admin_views import managed_programmes
 from mentoring.models import Application
+from mentoring.selectors import managed_programmes
 
 from . import services
 

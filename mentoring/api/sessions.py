@@ -6,7 +6,6 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -250,19 +249,8 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Session.objects.none()
-        user = self.request.user
-        queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-            "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
-        )
-        when = self.request.query_params.get("when")
-        now = timezone.now()
-        if when == "upcoming":
-            return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
-        if when == "past":
-            return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(
-                "-start", "-pk"
-            )
-        return queryset.order_by("start", "pk")
+        upcoming = {"upcoming": True, "past": False}.get(self.request.query_params.get("when", ""))
+        return selectors.member_sessions(self.request.user, upcoming=upcoming)
 
     @extend_schema(
         parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], required=False)]

@@ -1,4 +1,3 @@
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -6,8 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from .. import services
-from ..admin_views import managed_programmes
+from .. import selectors, services
 from ..models import Application, MatchingRun, Programme, Tandem
 from . import serializers as s
 
@@ -28,7 +26,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: s.MatchingRunSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def run(self, request, pk=None):
-        programme = get_object_or_404(managed_programmes(request.user), pk=pk)
+        programme = get_object_or_404(selectors.managed_programmes(request.user), pk=pk)
         run = services.matching_run(programme=programme, by=request.user)
         return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -43,7 +41,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        return Application.objects.filter(user=self.request.user).order_by("-submitted_at")
+        return selectors.member_applications(self.request.user)
 
     def get_serializer_class(self):
         return s.ApplicationCreateSerializer if self.action == "create" else s.ApplicationSerializer
@@ -53,7 +51,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         data = s.ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            application = services.application_submit(user=request.user, **data.validated_data)
+            application = services.application_submit(by=request.user, **data.validated_data)
         except services.MentoringError as error:
             _raise(error)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
@@ -70,9 +68,7 @@ class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MatchingRun.objects.none()
-        return MatchingRun.objects.filter(
-            programme__in=managed_programmes(self.request.user)
-        ).prefetch_related("proposals")
+        return selectors.managed_runs(self.request.user)
 
     @extend_schema(request=None, responses={200: s.TandemSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -96,16 +92,7 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Tandem.objects.none()
-        user = self.request.user
-        return (
-            Tandem.objects.filter(
-                Q(mentee__user=user)
-                | Q(mentor__user=user)
-                | Q(programme__in=managed_programmes(user))
-            )
-            .select_related("mentee__user", "mentor__user")
-            .distinct()
-        )
+        return selectors.visible_tandems(self.request.user)
 
     @extend_schema(request=s.TandemAnswerSerializer, responses={200: s.TandemSerializer})
     @action(detail=True, methods=["post"])
@@ -116,7 +103,7 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             tandem = services.tandem_respond(
                 tandem=tandem,
-                user=request.user,
+                by=request.user,
                 accept=data.validated_data["accept"],
                 reason=data.validated_data.get("reason", ""),
             )

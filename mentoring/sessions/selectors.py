@@ -180,12 +180,17 @@ def next_free_slots(
     return result.slots[:count]
 
 
-def member_sessions(user, *, upcoming: bool, now: datetime | None = None) -> QuerySet[Session]:
-    """A person's sessions (as mentor or mentee) with what lists show, in one query."""
+def member_sessions(
+    user, *, upcoming: bool | None, now: datetime | None = None
+) -> QuerySet[Session]:
+    """A person's sessions (as mentor or mentee) with what lists show, in one query: upcoming
+    ones first to last, past and cancelled ones last to first, or (``upcoming=None``) all."""
     now = now or timezone.now()
     queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-        "mentor", "mentee", "tandem__programme"
+        "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
     )
+    if upcoming is None:
+        return queryset.order_by("start", "pk")
     if upcoming:
         return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
     return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(

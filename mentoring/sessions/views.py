@@ -388,7 +388,9 @@ def availability(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if action == "settings" and settings_form.is_valid():
-                settings_form.save()
+                services.schedule_update_settings(
+                    schedule=schedule, changes=settings_form.cleaned_data
+                )
                 messages.success(request, _("Your settings have been saved."))
                 return redirect("mentoring:availability")
             if action == "weekly" and weekly_form.is_valid():
