@@ -88,7 +88,10 @@ def _is_overlap(error: IntegrityError) -> bool:
 def _check_free(
     *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
 ) -> selectors.BookingRules:
-    """The re-check inside the write transaction: the wanted slot is still among the bookable ones."""
+    """The re-check inside the write transaction: the wanted slot is still among the bookable ones.
+    ``start`` is in UTC, like the slots: Python never finds two aware datetimes of different zones
+    equal when one of them lies in a repeated or skipped hour (PEP 495), so a slot written in the
+    requester's zone on a night the clocks change would never be found among them."""
     if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
         raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
     end = start + timedelta(minutes=length)
@@ -134,6 +137,7 @@ def session_book(
     """Book a slot for the tandem. A retry with the same idempotency key returns the first booking."""
     ensure_enabled()
     now = now or timezone.now()
+    start = engine.utc(start)
     role = tandem_role(tandem, by)
     if tandem.status != Tandem.Status.ACTIVE:
         raise SessionError(TANDEM_NOT_ACTIVE, code="tandem_not_active")
@@ -241,6 +245,7 @@ def session_reschedule(
     """Move a session to another free slot; the calendar entry keeps its UID, SEQUENCE goes up."""
     ensure_enabled()
     now = now or timezone.now()
+    start = engine.utc(start)
     reason = (reason or "").strip()
     if not reason:
         raise SessionError(REASON_REQUIRED, field="reason")
