@@ -154,11 +154,12 @@ def _limited_tandem(*, per_day: int, per_week: int):
     return tandem
 
 
-def _next_week_slots(tandem) -> list:
-    """Every free hour (on the hour) of next week's Monday to Friday, in the mentor's zone."""
+def _weekday_slots(tandem) -> list:
+    """Every free hour (on the hour) of Monday to Friday in the week after next, in the mentor's
+    zone (all of them beyond the minimum notice, whatever the day the test runs)."""
     zone = ZoneInfo("Europe/Berlin")
     today = timezone.now().astimezone(zone).date()
-    monday = today + timedelta(days=7 - today.weekday())
+    monday = today + timedelta(days=14 - today.weekday())
     start = datetime.combine(monday, time(0), tzinfo=zone)
     found = selectors.tandem_slots(
         tandem=tandem, length=LENGTH, start=start, end=start + timedelta(days=5)
@@ -190,7 +191,7 @@ def test_concurrent_bookings_on_one_day_never_exceed_the_daily_limit(server_url)
     tandem = _limited_tandem(per_day=2, per_week=50)
     token = Token.objects.create(user=tandem.mentee.user).key
     days = {}
-    for slot in _next_week_slots(tandem):
+    for slot in _weekday_slots(tandem):
         days.setdefault(slot.start.astimezone(ZoneInfo("Europe/Berlin")).date(), []).append(slot)
     bodies = [
         {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH}
@@ -209,7 +210,7 @@ def test_concurrent_bookings_in_one_week_never_exceed_the_weekly_limit(server_ur
     token = Token.objects.create(user=tandem.mentee.user).key
     bodies = [
         {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH}
-        for slot in _next_week_slots(tandem)[::2]  # every other free hour, Monday to Friday
+        for slot in _weekday_slots(tandem)[::2]  # every other free hour, Monday to Friday
     ][:CONCURRENCY]
     responses = _post_together(f"{server_url}/api/v1/sessions/", token, bodies)
 
@@ -221,7 +222,7 @@ def test_concurrent_bookings_in_one_week_never_exceed_the_weekly_limit(server_ur
 def test_concurrent_moves_onto_a_full_day_never_exceed_the_daily_limit(server_url):
     tandem = _limited_tandem(per_day=2, per_week=50)
     token = Token.objects.create(user=tandem.mentee.user).key
-    slots = _next_week_slots(tandem)
+    slots = _weekday_slots(tandem)
     monday = slots[0].start.astimezone(ZoneInfo("Europe/Berlin")).date()
     others = [s for s in slots if s.start.astimezone(ZoneInfo("Europe/Berlin")).date() != monday]
     sessions = [
@@ -255,7 +256,7 @@ def test_concurrent_moves_onto_a_full_day_never_exceed_the_daily_limit(server_ur
 def test_ten_identical_concurrent_moves_change_the_session_once(server_url, mailoutbox):
     tandem = make_active_tandem()
     token = Token.objects.create(user=tandem.mentee.user).key
-    first, target = _next_week_slots(tandem)[0], _next_week_slots(tandem)[3]
+    first, target = _weekday_slots(tandem)[0], _weekday_slots(tandem)[3]
     session = services.session_book(
         tandem=tandem, start=first.start, length=LENGTH, by=tandem.mentee.user
     ).session
