@@ -41,6 +41,8 @@ from rest_framework.settings import api_settings
 
 from cms.ratelimit import client_ip as _client_ip
 
+from . import preferences
+
 # --- Content-Security-Policy and Permissions-Policy ---------------------------------------------
 
 # The Wagtail admin runs inline <script>s (listings, inline panels, date choosers, scripts that
@@ -422,7 +424,16 @@ class WriteScopeThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication; a staff account without a second factor cannot use its token."""
+    """DRF's token authentication; a staff account without a second factor cannot use its token.
+    The person's language and time zone are activated here: the middleware that does it for the
+    pages runs before DRF knows who sent the token."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            preferences.activate_language(request._request, result[0])
+            preferences.activate_time_zone(result[0])
+        return result
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -51,9 +50,14 @@ class MomentField(serializers.DateTimeField):
 
 
 class SlotQuerySerializer(serializers.Serializer):
-    start = MomentField(required=False)
-    end = MomentField(required=False)
-    length = serializers.IntegerField(required=False, min_value=15, max_value=240)
+    start = MomentField(required=False, help_text="default: now")
+    end = MomentField(required=False, help_text="default: start + 14 days")
+    length = serializers.IntegerField(
+        required=False,
+        min_value=15,
+        max_value=240,
+        help_text="minutes; default: the shortest offered",
+    )
 
 
 class SlotSerializer(serializers.Serializer):
@@ -198,9 +202,7 @@ class TandemSlotsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: now"),
-            OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: start + 14 days"),
-            OpenApiParameter("length", int, description="minutes; default: the shortest offered"),
+            SlotQuerySerializer,  # its fields, with the bounds they check, are the query parameters
             OpenApiParameter("tz", str, description="IANA zone, e.g. Europe/Berlin"),
         ],
         responses={200: SlotListSerializer},
