@@ -13,6 +13,8 @@ TANDEM_FILE_DELIVERY            how protected files are sent: "django", "x-accel
                                 "x-sendfile" (default "django")
 TANDEM_FILE_INTERNAL_PREFIX     the internal location for X-Accel-Redirect
                                 (default "/protected-media/")
+TANDEM_FILE_OBJECT_STORE_PREFIX the internal location that proxies the object store, for files
+                                in object storage (default "/protected-object-store/")
 """
 
 from django.conf import settings
@@ -24,6 +26,7 @@ DEFAULTS = {
     "TRUSTED_PROXY_COUNT": 0,
     "FILE_DELIVERY": "django",
     "FILE_INTERNAL_PREFIX": "/protected-media/",
+    "FILE_OBJECT_STORE_PREFIX": "/protected-object-store/",
 }
 
 
