@@ -4,6 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import Criterion, PairRule, Programme, Role
 from .services import CONSENT_REQUIRED
+from .sessions.forms import SESSION_LENGTH_CHOICES
 
 
 class ApplicationForm(forms.Form):
@@ -185,14 +186,6 @@ class PairRuleForm(forms.Form):
         value = self.cleaned_data["run"]
         # a broken "back to the run" is no reason to refuse the rule: back to the dashboard then
         return int(value) if value.isascii() and value.isdigit() else None
-
-
-SESSION_LENGTH_CHOICES = [
-    (30, _("30 minutes")),
-    (45, _("45 minutes")),
-    (60, _("60 minutes")),
-    (90, _("90 minutes")),
-]
 
 
 class ProgrammeAdminForm(WagtailAdminModelForm):

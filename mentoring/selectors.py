@@ -32,7 +32,7 @@ from .models import (
 from .sessions import selectors as session_selectors
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from cms.typing import User
 
     from .matching.criteria import Rule
 

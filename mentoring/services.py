@@ -29,9 +29,9 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from cms.typing import User
 
-    from .matching.engine import Fairness
+    from .matching.types import Fairness
     from .selectors import ExportRow
 
 APPLICATIONS_CLOSED = _("Applications for this programme are not open.")

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.timezones import time_zone_choices
 
-from ..forms import SESSION_LENGTH_CHOICES
 from ..models import AvailabilityException, MentorSchedule
 from ..models.availability import WEEKDAYS
 from .availability import WindowInput
@@ -15,6 +14,13 @@ from .booking import LENGTH_NOT_OFFERED
 from .errors import REASON_REQUIRED, WINDOW_ORDER, SessionError
 
 WINDOWS_PER_DAY = 3
+
+SESSION_LENGTH_CHOICES = [
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("60 minutes")),
+    (90, _("90 minutes")),
+]
 
 
 class TimeZoneField(forms.ChoiceField):
