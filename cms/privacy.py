@@ -62,6 +62,7 @@ class Record:
     export_related: dict[str, str] = field(
         default_factory=dict
     )  # label -> lookup for context columns
+    app: str = ""  # whose PRIVACY.md lists it: by default the model's app (third-party: lms)
 
     @property
     def model_class(self) -> type[Model]:
@@ -373,9 +374,9 @@ def markdown(app_label: str) -> str:
             "",
         ]
         for record in records():
-            owner = record.model_class._meta.app_label
+            owner = record.app or record.model_class._meta.app_label
             if owner not in APP_SUMMARIES:
-                owner = "lms"  # Django's, allauth's, Wagtail's and django-scheduler's models: the site's accounts
+                owner = "lms"  # Django's, allauth's and Wagtail's models: the site's accounts
             if owner != app_label or not (record.personal or record.actors):
                 continue
             model = record.model_class

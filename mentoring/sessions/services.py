@@ -7,6 +7,7 @@ service is keyword-only and owns its transaction."""
 
 from .attendance import NO_SHOW_GRACE, attendance_record, participant_id, sessions_flag_no_shows
 from .availability import (
+    EXTRA_NEEDS_TIMES,
     OVERLAPPING_WINDOWS,
     PAST_DATE,
     WindowInput,
@@ -14,6 +15,7 @@ from .availability import (
     availability_remove_exception,
     availability_set_weekly,
     schedule_get_or_create,
+    schedule_save_settings,
 )
 from .booking import (
     KEY_REUSED,
@@ -63,6 +65,7 @@ __all__ = [
     "NOT_YET_HELD",
     "NO_SHOW_GRACE",
     "ONLY_MENTEE_CONFIRMS",
+    "EXTRA_NEEDS_TIMES",
     "ONLY_MENTEE_FEEDBACK",
     "OUT_OF_REACH",
     "OVERLAPPING_WINDOWS",
@@ -89,6 +92,7 @@ __all__ = [
     "participant_id",
     "reminders_send_due",
     "schedule_get_or_create",
+    "schedule_save_settings",
     "session_book",
     "session_cancel",
     "session_confirm",

@@ -379,16 +379,20 @@ def availability(request: HttpRequest) -> HttpResponse:
     """The mentor's availability: settings, a weekly grid and date exceptions."""
     schedule = _my_schedule(request)
     action = request.POST.get("form") if request.method == "POST" else None
+    previous_time_zone = schedule.time_zone
     settings_form = ScheduleSettingsForm(
         request.POST if action == "settings" else None, instance=schedule
     )
-    windows = list(schedule.windows.all())
+    windows = selectors.weekly_windows(schedule)
     weekly_form = WeeklyForm(request.POST if action == "weekly" else None, windows=windows)
     exception_form = ExceptionForm(request.POST if action == "exception" else None)
     if request.method == "POST":
         try:
             if action == "settings" and settings_form.is_valid():
-                settings_form.save()
+                services.schedule_save_settings(
+                    schedule=settings_form.save(commit=False),
+                    previous_time_zone=previous_time_zone,
+                )
                 messages.success(request, _("Your settings have been saved."))
                 return redirect("mentoring:availability")
             if action == "weekly" and weekly_form.is_valid():
@@ -423,8 +427,8 @@ def availability(request: HttpRequest) -> HttpResponse:
             "settings_form": settings_form,
             "weekly_form": weekly_form,
             "exception_form": exception_form,
-            "exceptions": schedule.exceptions.filter(
-                date_until__gte=timezone.localdate(timezone=schedule.zone)
+            "exceptions": selectors.date_exceptions(
+                schedule, since=timezone.localdate(timezone=schedule.zone)
             ),
         },
         status=400 if invalid else 200,
