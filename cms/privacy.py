@@ -219,12 +219,13 @@ def erase_person(user) -> dict[str, int]:
 
 
 def purposes() -> Iterable[tuple[str, str, str, str]]:
-    """(model, field, purpose, retention) for the privacy notice."""
+    """(what, field, purpose, retention) for the privacy notice; "what" is the record's title (as in
+    the export) or else the model's name."""
     for record in records():
         model = record.model_class
         for name, spec in record.personal.items():
             yield (
-                str(model._meta.verbose_name_plural),
+                str(record.title or model._meta.verbose_name_plural),
                 str(model._meta.get_field(name).verbose_name),
                 str(spec.purpose),
                 str(spec.retention),
