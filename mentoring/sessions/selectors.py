@@ -202,7 +202,7 @@ def availability_events(schedule: MentorSchedule, *, start: datetime, end: datet
     )
 
 
-def free_time(
+def expand_calendar(
     events: Iterable[Event], *, zone: ZoneInfo, start: datetime, end: datetime
 ) -> list[engine.Interval]:
     """Absolute intervals of availability overlapping [start, end): django-scheduler's occurrences
@@ -230,9 +230,10 @@ def _wall_clock_occurrence(
 ) -> engine.Interval:
     """A repeated occurrence on the mentor's wall clock. django-scheduler repeats the rule on the
     wall clock of the zone it is asked in, but gives each occurrence the *absolute* length of the
-    first one and reads times that occur twice as the second: on the day the clocks change a window
-    "17:00–19:00" would end at 18:00 or 20:00, "02:00–04:00" start an hour late. So the start's date
-    comes from django-scheduler, time of day and wall-clock length from the event."""
+    first one and reads local times that occur twice as the second: on the night the clocks change
+    a window "01:00–04:00" would end at 05:00 (spring) or 03:00 (autumn), and "02:00–04:00" in
+    autumn would start at the second 02:00. So the date comes from django-scheduler, the time of day
+    and the wall-clock length from the event."""
     event = occurrence.event
     if event.pk not in series:
         first = _local(event.start, zone)
@@ -254,7 +255,7 @@ def availability(
     events = availability_events(
         schedule, start=start - EXPANSION_MARGIN, end=end + EXPANSION_MARGIN
     )
-    return free_time(events, zone=schedule.zone, start=start, end=end)
+    return expand_calendar(events, zone=schedule.zone, start=start, end=end)
 
 
 # --- Booking rules and slots -------------------------------------------------------------------
