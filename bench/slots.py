@@ -1,8 +1,11 @@
 """Bookable slots of one tandem over eight weeks: one mentor (Monday–Friday 08–12 and 13–19,
-Europe/Berlin) with 200 active sessions spread over those weeks across four tandems, the
-programme's limits relaxed (20 a day, 50 a week) so that all 200 fit.
+Europe/Berlin, ten weekly events in her django-scheduler calendar) with 200 active sessions spread
+over those weeks across four tandems, the programme's limits relaxed (20 a day, 50 a week) so that
+all 200 fit.
 
-* Tandem's ``selectors.tandem_slots``: four queries, then the pure slot engine.
+* Tandem's ``selectors.tandem_slots``: four queries (schedule, calendar events, their persisted
+  occurrences, sessions), the events expanded with django-scheduler's ``Period`` in the mentor's
+  zone, then the pure slot engine.
 * A naive baseline built on django-scheduler: every availability event's
   ``get_occurrences(start, end)`` (start/end in the mentor's zone, as django-scheduler expects),
   then one database query per candidate slot for overlapping sessions (plus one count per local
@@ -119,8 +122,7 @@ def naive_slots(*, tandem, length: int, start: datetime, end: datetime, now: dat
         return per_week[key]
 
     found = []
-    window_events = Event.objects.filter(pk__in=schedule.windows.values("event_id"))
-    for event in window_events:
+    for event in Event.objects.filter(calendar_id=schedule.calendar_id, title="available"):
         for occurrence in event.get_occurrences(start.astimezone(zone), end.astimezone(zone)):
             candidate = occurrence.start
             while candidate < earliest:

@@ -65,6 +65,7 @@ class Record:
     export_related: dict[str, str] = field(
         default_factory=dict
     )  # label -> lookup for context columns
+    app: str = ""  # whose PRIVACY.md lists it: by default the model's app (third-party: lms)
 
     @property
     def model_class(self) -> type[Model]:
@@ -223,12 +224,13 @@ def erase_person(user) -> dict[str, int]:
 
 
 def purposes() -> Iterable[tuple[str, str, str, str]]:
-    """(model, field, purpose, retention) for the privacy notice."""
+    """(what, field, purpose, retention) for the privacy notice; "what" is the record's title (as in
+    the export) or else the model's name."""
     for record in records():
         model = record.model_class
         for name, spec in record.personal.items():
             yield (
-                str(model._meta.verbose_name_plural),
+                str(record.title or model._meta.verbose_name_plural),
                 str(getattr(model._meta.get_field(name), "verbose_name", name)),
                 str(spec.purpose),
                 str(spec.retention),
@@ -378,9 +380,9 @@ def markdown(app_label: str) -> str:
             "",
         ]
         for record in records():
-            owner = record.model_class._meta.app_label
+            owner = record.app or record.model_class._meta.app_label
             if owner not in APP_SUMMARIES:
-                owner = "lms"  # Django's, allauth's, Wagtail's and django-scheduler's models: the site's accounts
+                owner = "lms"  # Django's, allauth's and Wagtail's models: the site's accounts
             if owner != app_label or not (record.personal or record.actors):
                 continue
             model = record.model_class

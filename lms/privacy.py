@@ -152,7 +152,6 @@ for label, name in (
     ("wagtailcore.PageLogEntry", "user"),
     ("wagtailcore.WorkflowState", "requested_by"),
     ("wagtailcore.TaskState", "finished_by"),
-    ("schedule.Event", "creator"),
 ):
     register(Record(label, actors={name: editor}))
 

@@ -247,10 +247,11 @@ SOON = timedelta(minutes=5)
 def _weekly(user) -> None:
     from datetime import time
 
+    from .sessions import selectors as session_selectors
     from .sessions import services as session_services
 
     schedule = session_services.schedule_get_or_create(user=user)
-    if schedule.windows.exists():
+    if session_selectors.weekly_windows(schedule):
         return
     windows = DEMO_WEEKLY.get(user.email, DEFAULT_WEEKLY)
     session_services.availability_set_weekly(

@@ -153,6 +153,7 @@ register(
             "published_at",
             "settings_snapshot",
             "unmatched",
+            "pin_issues",
             "matched_count",
             "total_score",
             "seconds",
@@ -266,31 +267,63 @@ register(
         ),
     ),
     Record(
-        "mentoring.AvailabilityWindow",
-        subject=("schedule__user",),
+        "schedule.Event",
+        subject=("calendar__mentor_schedule__user",),
         erase=DELETE,
+        title=_("availability and absences"),
+        app="mentoring",
         personal={
-            "weekday": Personal(_("weekday"), _("booking"), _("as long as you mentor")),
-            "start_time": Personal(_("from"), _("booking"), _("as long as you mentor")),
-            "end_time": Personal(_("until"), _("booking"), _("as long as you mentor")),
-        },
-        other=("id", "schedule", "event", "valid_from", "valid_until"),
-    ),
-    Record(
-        "mentoring.AvailabilityException",
-        subject=("schedule__user",),
-        erase=DELETE,
-        personal={
-            "note": Personal(
+            "title": Personal(
+                _("available or blocked"), _("booking"), _("until the time has passed")
+            ),
+            "start": Personal(_("from"), _("booking"), _("until the time has passed")),
+            "end": Personal(_("until"), _("booking"), _("until the time has passed")),
+            "end_recurring_period": Personal(
+                _("weekly until"), _("booking"), _("until the time has passed")
+            ),
+            "description": Personal(
                 _("note on a date exception"),
                 _("your own overview"),
                 _("until the date has passed"),
             ),
-            "kind": Personal(_("kind"), _("booking"), _("until the date has passed")),
-            "date_from": Personal(_("from date"), _("booking"), _("until the date has passed")),
-            "date_until": Personal(_("until date"), _("booking"), _("until the date has passed")),
         },
-        other=("id", "schedule", "event", "start_time", "end_time"),
+        actors={
+            "creator": Personal(
+                _("who entered it"),
+                _("editorial work and its history"),
+                _("as long as the item exists"),
+                export=False,
+                erased=None,
+            )
+        },
+        other=("id", "calendar", "rule", "created_on", "updated_on", "color_event"),
+    ),
+    Record(
+        "schedule.Occurrence",
+        subject=("event__calendar__mentor_schedule__user",),
+        erase=DELETE,
+        title=_("single changed or cancelled times"),
+        app="mentoring",
+        personal={
+            "start": Personal(_("from"), _("booking"), _("until the time has passed")),
+            "end": Personal(_("until"), _("booking"), _("until the time has passed")),
+            "cancelled": Personal(_("cancelled"), _("booking"), _("until the time has passed")),
+            "original_start": Personal(
+                _("originally from"), _("booking"), _("until the time has passed")
+            ),
+            "original_end": Personal(
+                _("originally until"), _("booking"), _("until the time has passed")
+            ),
+            "title": Personal(
+                _("available or blocked"), _("booking"), _("until the time has passed")
+            ),
+            "description": Personal(
+                _("note on a date exception"),
+                _("your own overview"),
+                _("until the date has passed"),
+            ),
+        },
+        other=("id", "event", "created_on", "updated_on"),
     ),
     Record(
         "mentoring.Session",
@@ -413,7 +446,8 @@ def _notes_about_shared_sessions(user) -> dict[str, int]:
 
 @register_erasure_hook
 def _mentor_calendar(user) -> dict[str, int]:
-    """The mentor's django-scheduler calendar and its events go with the availability."""
+    """The mentor's django-scheduler calendar, which holds the availability, goes with its events
+    and their occurrences."""
     from schedule.models import Calendar, Event
 
     from .models import MentorSchedule
@@ -478,3 +512,17 @@ def _unmatched(*, now, dry_run: bool) -> int:
         Application.objects.filter(programme__ends_on__lt=cutoff).filter(~Exists(in_tandem)),
         dry_run=dry_run,
     )
+
+
+@register_retention("mentoring: availability, absences and their notes once they have passed")
+def _past_availability(*, now, dry_run: bool) -> int:
+    from django.db.models import Q
+    from schedule.models import Event, Occurrence
+
+    mentors = Q(calendar__mentor_schedule__isnull=False)
+    ended = Q(rule__isnull=True, end__lt=now) | Q(rule__isnull=False, end_recurring_period__lt=now)
+    removed = _apply(Event.objects.filter(mentors & ended), dry_run=dry_run)
+    past_changes = Occurrence.objects.filter(
+        event__calendar__mentor_schedule__isnull=False, end__lt=now, original_end__lt=now
+    )
+    return removed + _apply(past_changes, dry_run=dry_run)

@@ -1,6 +1,6 @@
 from .agreements import Agreement, Goal
 from .applications import Application, ConsentRecord, PairRule, Role
-from .availability import AvailabilityException, AvailabilityWindow, MentorSchedule, SessionRules
+from .availability import AvailabilityKind, MentorSchedule, SessionRules
 from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
 from .pages import ProgrammePage, ProgrammePageMixin
@@ -19,8 +19,7 @@ __all__ = [
     "Agreement",
     "Goal",
     "Application",
-    "AvailabilityException",
-    "AvailabilityWindow",
+    "AvailabilityKind",
     "CalendarToken",
     "ConsentRecord",
     "Criterion",

@@ -1,5 +1,19 @@
-"""When mentors can meet: a django-scheduler calendar per mentor, with weekly windows and date
-exceptions kept as wall-clock times in the mentor's own time zone, and the booking rules."""
+"""When mentors can meet: one django-scheduler ``Calendar`` per mentor holds the availability, and
+``MentorSchedule`` keeps what django-scheduler has no place for (the mentor's zone, the booking rules).
+
+In the calendar, all times are wall-clock times in the mentor's zone:
+
+* a weekly window is an ``Event`` titled ``available`` with a weekly ``Rule``; its ``start``/``end``
+  are its first occurrence, ``end_recurring_period`` the midnight after its last day;
+* extra availability on a date is an ``Event`` titled ``available`` (with a daily ``Rule`` when it
+  spans several days);
+* blocked time (part of a day, whole days, an absence) is an ``Event`` titled ``blocked`` (daily
+  ``Rule`` for the same hours on several days); its ``description`` is the mentor's private note;
+* a cancelled ``Occurrence`` takes one occurrence out (a weekly window's Tuesday, a blocked day),
+  a moved one is offered where it was moved to.
+
+``mentoring.sessions.selectors`` reads these in two queries and expands them with django-scheduler's
+``Period``; nothing else stores availability."""
 
 import zoneinfo
 
@@ -7,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +40,13 @@ def validate_session_lengths(value) -> None:
 
 def default_session_lengths() -> list[int]:
     return [30, 45, 60]
+
+
+class AvailabilityKind(models.TextChoices):
+    """The ``title`` of an event in a mentor's calendar: what the event means for booking."""
+
+    AVAILABLE = "available", _("extra availability")
+    BLOCKED = "blocked", _("blocked / absent")
 
 
 WEEKDAYS = [
@@ -74,14 +94,16 @@ class SessionRules(models.Model):
 
 
 class MentorSchedule(SessionRules):
-    """A mentor's booking calendar. The django-scheduler ``Calendar`` holds the availability as
-    events (weekly windows with a rule, date exceptions as single events). The booking rules here
-    replace the programme's only when ``own_rules`` is set."""
+    """A mentor's booking calendar: the django-scheduler ``calendar`` holds the availability (see
+    the module docstring), ``time_zone`` says in which zone its wall-clock times are meant. The
+    booking rules here replace the programme's only when ``own_rules`` is set."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_schedule"
     )
-    calendar = models.OneToOneField("schedule.Calendar", on_delete=models.PROTECT, related_name="+")
+    calendar = models.OneToOneField(
+        "schedule.Calendar", on_delete=models.PROTECT, related_name="mentor_schedule"
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -105,77 +127,3 @@ class MentorSchedule(SessionRules):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
-
-
-class AvailabilityWindow(models.Model):
-    """A weekly recurring window, e.g. Tuesdays 17:00–19:00 in the mentor's zone."""
-
-    schedule = models.ForeignKey(MentorSchedule, on_delete=models.CASCADE, related_name="windows")
-    event = models.OneToOneField("schedule.Event", on_delete=models.CASCADE, related_name="+")
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("until"))
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["weekday", "start_time"]
-        verbose_name = _("weekly availability")
-        verbose_name_plural = _("weekly availability")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="window_ends_after_start"
-            ),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="window_weekday_valid"),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_until__gte=F("valid_from")),
-                name="window_validity_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-
-
-class AvailabilityException(models.Model):
-    """A date exception: extra availability on a date, or blocked time (a day, part of a day,
-    or an absence over several days)."""
-
-    class Kind(models.TextChoices):
-        AVAILABLE = "available", _("extra availability")
-        BLOCKED = "blocked", _("blocked / absent")
-
-    schedule = models.ForeignKey(
-        MentorSchedule, on_delete=models.CASCADE, related_name="exceptions"
-    )
-    event = models.OneToOneField("schedule.Event", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    date_from = models.DateField(_("from date"))
-    date_until = models.DateField(_("until date"))
-    start_time = models.TimeField(_("from"), null=True, blank=True)
-    end_time = models.TimeField(_("until"), null=True, blank=True)
-    note = models.CharField(_("note (only for you)"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["date_from", "start_time"]
-        verbose_name = _("date exception")
-        verbose_name_plural = _("date exceptions")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(date_until__gte=F("date_from")), name="exception_dates_ordered"
-            ),
-            models.CheckConstraint(
-                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
-                | (Q(start_time__isnull=False) & Q(end_time__gt=F("start_time"))),
-                name="exception_times_whole_day_or_ordered",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="available") | Q(start_time__isnull=False),
-                name="exception_extra_availability_has_times",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date_from}"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.timezones import time_zone_choices
 
-from ..models import AvailabilityException, MentorSchedule
+from ..models import AvailabilityKind, MentorSchedule
 from ..models.availability import WEEKDAYS
 from .availability import WindowInput
 from .booking import LENGTH_NOT_OFFERED
@@ -229,8 +229,8 @@ class WeeklyForm(forms.Form):
 class ExceptionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=AvailabilityException.Kind.choices,
-        initial=AvailabilityException.Kind.BLOCKED,
+        choices=AvailabilityKind.choices,
+        initial=AvailabilityKind.BLOCKED,
     )
     date_from = forms.DateField(
         label=_("From date"), widget=forms.DateInput(attrs={"type": "date"})

@@ -1,17 +1,21 @@
-"""Reads for sessions: the booking rules that apply to a tandem and its bookable slots, in a fixed
-number of queries whatever the number of windows, exceptions and sessions."""
+"""Reads for sessions: a mentor's availability (from the django-scheduler calendar), the booking
+rules that apply to a tandem and its bookable slots, in a fixed number of queries whatever the
+number of windows, exceptions and sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from schedule.models import Event, Occurrence
+from schedule.periods import Period
 
-from ..models import AvailabilityException, MentorSchedule, Session, Tandem
+from ..models import AvailabilityKind, MentorSchedule, Session, Tandem
 from . import slots as engine
 
 LIMIT_CONTEXT = timedelta(days=8)  # sessions this far around a range count towards week limits
@@ -43,11 +47,7 @@ class BookingRules:
 
 
 def mentor_schedule(user_id: int) -> MentorSchedule | None:
-    return (
-        MentorSchedule.objects.filter(user_id=user_id)
-        .prefetch_related("windows", "exceptions")
-        .first()
-    )
+    return MentorSchedule.objects.filter(user_id=user_id).first()
 
 
 def booking_rules(*, tandem: Tandem, schedule: MentorSchedule | None) -> BookingRules:
@@ -68,24 +68,197 @@ def booking_rules(*, tandem: Tandem, schedule: MentorSchedule | None) -> Booking
     )
 
 
-def weekly_windows(schedule: MentorSchedule) -> list[engine.WeeklyWindow]:
-    return [
-        engine.WeeklyWindow(w.weekday, w.start_time, w.end_time, w.valid_from, w.valid_until)
-        for w in schedule.windows.all()
+# --- Availability: the mentor's django-scheduler calendar --------------------------------------
+
+EXPANSION_MARGIN = timedelta(days=1)  # occurrences this far around a range may reach into it
+SAME_TIME_EVERY_TIME = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY"}  # unless the rule sets the hour
+
+
+@dataclass(frozen=True)
+class WeeklyWindow:
+    """A weekly window as the editor shows it: wall-clock times in the mentor's zone."""
+
+    event_id: int
+    weekday: int  # Monday = 0
+    start_time: time
+    end_time: time
+    valid_from: date
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class DateException:
+    """Extra availability or blocked time on one or more dates (times: None for whole days)."""
+
+    event_id: int
+    kind: str
+    date_from: date
+    date_until: date
+    start_time: time | None
+    end_time: time | None
+    note: str
+
+    def get_kind_display(self) -> str:
+        return str(AvailabilityKind(self.kind).label)
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time of an instant in a zone."""
+    return moment.astimezone(zone).replace(tzinfo=None, fold=0)
+
+
+def is_weekly_window(event: Event) -> bool:
+    return (
+        event.title != AvailabilityKind.BLOCKED
+        and event.rule is not None
+        and event.rule.frequency == "WEEKLY"
+    )
+
+
+def calendar_events(schedule: MentorSchedule) -> QuerySet[Event]:
+    return Event.objects.filter(calendar_id=schedule.calendar_id).select_related("rule")
+
+
+def _weekly_window(event: Event, zone: ZoneInfo) -> WeeklyWindow:
+    first, until = _local(event.start, zone), _local(event.end, zone)
+    last = event.end_recurring_period
+    return WeeklyWindow(
+        event_id=event.pk,
+        weekday=first.weekday(),
+        start_time=first.time(),
+        end_time=until.time(),
+        valid_from=first.date(),
+        valid_until=(_local(last, zone) - timedelta(seconds=1)).date() if last else None,
+    )
+
+
+def weekly_windows(schedule: MentorSchedule, *, current: bool = True) -> list[WeeklyWindow]:
+    """The weekly windows of the mentor's calendar, Monday first; ``current``: without those that
+    ended before today. One query."""
+    zone = schedule.zone
+    today = timezone.localdate(timezone=zone)
+    windows = [
+        _weekly_window(event, zone)
+        for event in calendar_events(schedule).filter(rule__frequency="WEEKLY")
+        if is_weekly_window(event)
     ]
+    return sorted(
+        (w for w in windows if not current or w.valid_until is None or w.valid_until >= today),
+        key=lambda window: (window.weekday, window.start_time),
+    )
 
 
-def date_exceptions(schedule: MentorSchedule) -> list[engine.DateException]:
-    return [
-        engine.DateException(
-            e.kind == AvailabilityException.Kind.AVAILABLE,
-            e.date_from,
-            e.date_until,
-            e.start_time,
-            e.end_time,
+def _date_exception(event: Event, zone: ZoneInfo) -> DateException:
+    start, end = _local(event.start, zone), _local(event.end, zone)
+    if event.rule is not None and event.end_recurring_period is not None:
+        last_day = (_local(event.end_recurring_period, zone) - timedelta(seconds=1)).date()
+    elif end.time() == time(0) and end.date() > start.date():
+        last_day = end.date() - timedelta(days=1)
+    else:
+        last_day = end.date()
+    whole_days = event.rule is None and start.time() == end.time() == time(0)
+    return DateException(
+        event_id=event.pk,
+        kind=AvailabilityKind.BLOCKED
+        if event.title == AvailabilityKind.BLOCKED
+        else AvailabilityKind.AVAILABLE,
+        date_from=start.date(),
+        date_until=max(last_day, start.date()),
+        start_time=None if whole_days else start.time(),
+        end_time=None if whole_days else end.time(),
+        note=event.description,
+    )
+
+
+def date_exceptions(schedule: MentorSchedule, *, since: date | None = None) -> list[DateException]:
+    """Extra availability and blocked time of the mentor's calendar (everything but the weekly
+    windows), by date; with ``since``, only what lasts until that day or later. One query."""
+    zone = schedule.zone
+    events = calendar_events(schedule).order_by("start", "pk")
+    if since is not None:
+        midnight = engine.wall_clock(since, time(0), zone)
+        events = events.filter(
+            Q(rule__isnull=True, end__gt=midnight)
+            | Q(rule__isnull=False, end_recurring_period__isnull=True)
+            | Q(rule__isnull=False, end_recurring_period__gt=midnight)
         )
-        for e in schedule.exceptions.all()
-    ]
+    return [_date_exception(event, zone) for event in events if not is_weekly_window(event)]
+
+
+def availability_events(schedule: MentorSchedule, *, start: datetime, end: datetime) -> list[Event]:
+    """The calendar's events that may occur in [start, end), with their rule and their persisted
+    (cancelled or moved) occurrences there. Two queries."""
+    persisted = Occurrence.objects.filter(
+        Q(start__lt=end, end__gt=start) | Q(original_start__lt=end, original_end__gt=start)
+    )
+    return list(
+        calendar_events(schedule)
+        .filter(
+            Q(rule__isnull=True, start__lt=end, end__gt=start)
+            | Q(rule__isnull=False, start__lt=end, end_recurring_period__isnull=True)
+            | Q(rule__isnull=False, start__lt=end, end_recurring_period__gt=start)
+        )
+        .prefetch_related(Prefetch("occurrence_set", queryset=persisted))
+    )
+
+
+def expand_calendar(
+    events: Iterable[Event], *, zone: ZoneInfo, start: datetime, end: datetime
+) -> list[engine.Interval]:
+    """Absolute intervals of availability overlapping [start, end): django-scheduler's occurrences
+    of the events (its ``Period``, asked in the mentor's zone so that rules repeat on the mentor's
+    wall clock), without cancelled ones, available minus blocked."""
+    events = list(events)
+    period = Period(events, start - EXPANSION_MARGIN, end + EXPANSION_MARGIN, tzinfo=zone)
+    available: list[engine.Interval] = []
+    blocked: list[engine.Interval] = []
+    series: dict[int, tuple[datetime, timedelta, bool]] = {}
+    for occurrence in period.get_occurrences():
+        if occurrence.cancelled:
+            continue
+        event = occurrence.event
+        if event.rule is None or occurrence.moved:
+            span = (occurrence.start, occurrence.end)  # absolute times, as stored
+        else:
+            span = _wall_clock_occurrence(occurrence, zone, series)
+        (blocked if event.title == AvailabilityKind.BLOCKED else available).append(span)
+    return engine.free_time(available=available, blocked=blocked, start=start, end=end)
+
+
+def _wall_clock_occurrence(
+    occurrence: Occurrence, zone: ZoneInfo, series: dict[int, tuple[datetime, timedelta, bool]]
+) -> engine.Interval:
+    """A repeated occurrence on the mentor's wall clock. django-scheduler repeats the rule on the
+    wall clock of the zone it is asked in, but gives each occurrence the *absolute* length of the
+    first one and reads local times that occur twice as the second: on the night the clocks change
+    a window "01:00–04:00" would end at 05:00 (spring) or 03:00 (autumn), and "02:00–04:00" in
+    autumn would start at the second 02:00. So the date comes from django-scheduler, the time of day
+    and the wall-clock length from the event."""
+    event = occurrence.event
+    if event.pk not in series:
+        first = _local(event.start, zone)
+        params = event.rule.get_params()
+        fixed_time = event.rule.frequency in SAME_TIME_EVERY_TIME and not (
+            {"byhour", "byminute", "bysecond"} & set(params)
+        )
+        series[event.pk] = (first, _local(event.end, zone) - first, fixed_time)
+    first, length, fixed_time = series[event.pk]
+    local_start = _local(occurrence.original_start, zone)
+    moment = first.time() if fixed_time else local_start.time()
+    return engine.wall_clock_span(local_start.date(), moment, length, zone)
+
+
+def availability(
+    schedule: MentorSchedule, *, start: datetime, end: datetime
+) -> list[engine.Interval]:
+    """When the mentor is available in [start, end), as absolute intervals. Two queries."""
+    events = availability_events(
+        schedule, start=start - EXPANSION_MARGIN, end=end + EXPANSION_MARGIN
+    )
+    return expand_calendar(events, zone=schedule.zone, start=start, end=end)
+
+
+# --- Booking rules and slots -------------------------------------------------------------------
 
 
 def sessions_of(
@@ -121,8 +294,8 @@ def tandem_slots(
 ) -> SlotQuery:
     """Bookable slots for a tandem that start in [start, end) (a slot may end after ``end``, so
     consecutive periods, such as the weeks of the booking page, show every slot exactly once): free
-    for the mentor and for both members.
-    Four queries: the schedule, its windows, its exceptions, the members' sessions."""
+    for the mentor and for both members. Four queries: the mentor's schedule, the calendar's events,
+    their persisted occurrences, the members' sessions."""
     now = now or timezone.now()
     mentor_id, mentee_id = tandem.mentor.user_id, tandem.mentee.user_id
     schedule = mentor_schedule(mentor_id)
@@ -132,28 +305,22 @@ def tandem_slots(
         return SlotQuery(rules, length, [])
     if min(end, now + rules.horizon) <= max(start, now + rules.min_notice):
         return SlotQuery(rules, length, [])
-    free = engine.availability(
-        weekly=weekly_windows(schedule),
-        exceptions=date_exceptions(schedule),
-        zone=rules.zone,
-        start=start,
-        end=end,
-    )
+    free = availability(schedule, start=start, end=end)
     sessions = list(
         sessions_of(
             [mentor_id, mentee_id],
             start=start - LIMIT_CONTEXT,
             end=end + LIMIT_CONTEXT,
             exclude=exclude,
-        )
+        ).values_list("mentor_id", "start", "blocked_from", "blocked_until")
     )
     found = engine.bookable_slots(
         free=free,
-        busy=[(s.blocked_from, s.blocked_until) for s in sessions],
+        busy=[(blocked_from, blocked_until) for _m, _s, blocked_from, blocked_until in sessions],
         rules=rules.for_length(length),
         now=now,
         zone=rules.zone,
-        booked_starts=[s.start for s in sessions if s.mentor_id == mentor_id],
+        booked_starts=[begin for mentor, begin, _f, _u in sessions if mentor == mentor_id],
     )
     return SlotQuery(rules, length, [slot for slot in found if start <= slot.start < end])
 

@@ -7,6 +7,7 @@ service is keyword-only and owns its transaction."""
 
 from .attendance import NO_SHOW_GRACE, attendance_record, participant_id, sessions_flag_no_shows
 from .availability import (
+    EXTRA_NEEDS_TIMES,
     OVERLAPPING_WINDOWS,
     PAST_DATE,
     WindowInput,
@@ -64,6 +65,7 @@ __all__ = [
     "NOT_YET_HELD",
     "NO_SHOW_GRACE",
     "ONLY_MENTEE_CONFIRMS",
+    "EXTRA_NEEDS_TIMES",
     "ONLY_MENTEE_FEEDBACK",
     "OUT_OF_REACH",
     "OVERLAPPING_WINDOWS",

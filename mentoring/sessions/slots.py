@@ -1,15 +1,15 @@
 """Bookable slots, computed without Django.
 
-Availability is kept as wall-clock times in the mentor's IANA zone and turned into absolute
-(UTC) intervals day by day in that zone, so a window "Tuesday 17:00–19:00" stays at 17:00 local
-time on both sides of a daylight-saving change. Wall-clock times that do not exist (the hour
-skipped in spring) resolve like ``zoneinfo`` with ``fold=0``: 02:30 on the night the clocks go
-forward is read with the winter offset, i.e. 03:30 summer time; times that occur twice (autumn)
-mean the first occurrence.
+Availability arrives as absolute (UTC) intervals: the selectors expand the mentor's django-scheduler
+calendar in the mentor's IANA zone and turn each occurrence's wall-clock times into instants with
+``wall_clock``, so a window "Tuesday 17:00–19:00" stays at 17:00 local time on both sides of a
+daylight-saving change. Wall-clock times that do not exist (the hour skipped in spring) resolve like
+``zoneinfo`` with ``fold=0``: 02:30 on the night the clocks go forward is read with the winter
+offset, i.e. 03:30 summer time; times that occur twice (autumn) mean the first occurrence.
 
-Slots = availability − busy intervals (existing sessions of both members, buffers included),
-within minimum notice and horizon, honouring the per-day and per-week limits counted in the
-mentor's zone. Everything is sorted once and checked with bisection: O((windows + sessions)
+Slots = availability − blocked time − busy intervals (existing sessions of both members, buffers
+included), within minimum notice and horizon, honouring the per-day and per-week limits counted in
+the mentor's zone. Everything is sorted once and checked with bisection: O((windows + sessions)
 log sessions) per request, no database access here at all.
 """
 
@@ -25,34 +25,6 @@ from zoneinfo import ZoneInfo
 Interval = tuple[datetime, datetime]
 
 SLOT_STEP = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class WeeklyWindow:
-    weekday: int  # Monday = 0
-    start: time
-    end: time
-    valid_from: date | None = None
-    valid_until: date | None = None
-
-    def applies(self, day: date) -> bool:
-        return (
-            day.weekday() == self.weekday
-            and (self.valid_from is None or day >= self.valid_from)
-            and (self.valid_until is None or day <= self.valid_until)
-        )
-
-
-@dataclass(frozen=True)
-class DateException:
-    available: bool  # extra availability (True) or blocked time (False)
-    date_from: date
-    date_until: date
-    start: time | None = None  # None: the whole day
-    end: time | None = None
-
-    def covers(self, day: date) -> bool:
-        return self.date_from <= day <= self.date_until
 
 
 @dataclass(frozen=True)
@@ -76,6 +48,15 @@ class Slot:
 def wall_clock(day: date, moment: time, zone: ZoneInfo) -> datetime:
     """The absolute time of a wall-clock time on a day in a zone (as UTC)."""
     return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+
+
+def wall_clock_span(day: date, moment: time, length: timedelta, zone: ZoneInfo) -> Interval:
+    """The absolute interval of a span on the wall clock: from ``moment`` on ``day`` in ``zone``
+    for ``length`` on the clock, e.g. 17:00 + 2 h = until 19:00 local time also on the day the
+    clocks change (the real duration is then an hour shorter or longer)."""
+    local_start = datetime.combine(day, moment, tzinfo=zone)
+    local_end = local_start + length  # arithmetic on aware datetimes of one zone: wall clock
+    return local_start.astimezone(UTC), local_end.astimezone(UTC)
 
 
 def _day_end(day: date, zone: ZoneInfo) -> datetime:
@@ -114,42 +95,14 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval
     return result
 
 
-def local_days(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
-    first = start.astimezone(zone).date() - timedelta(days=1)
-    last = end.astimezone(zone).date() + timedelta(days=1)
-    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-
-
-def availability(
-    *,
-    weekly: Sequence[WeeklyWindow],
-    exceptions: Sequence[DateException],
-    zone: ZoneInfo,
-    start: datetime,
-    end: datetime,
+def free_time(
+    *, available: Iterable[Interval], blocked: Iterable[Interval], start: datetime, end: datetime
 ) -> list[Interval]:
-    """Absolute intervals of availability that overlap [start, end)."""
-    open_: list[Interval] = []
-    blocked: list[Interval] = []
-    for day in local_days(start, end, zone):
-        for window in weekly:
-            if window.applies(day):
-                open_.append(
-                    (wall_clock(day, window.start, zone), wall_clock(day, window.end, zone))
-                )
-        for exception in exceptions:
-            if not exception.covers(day):
-                continue
-            if exception.start is None or exception.end is None:
-                span = (wall_clock(day, time(0), zone), _day_end(day, zone))
-            else:
-                span = (
-                    wall_clock(day, exception.start, zone),
-                    wall_clock(day, exception.end, zone),
-                )
-            (open_ if exception.available else blocked).append(span)
+    """Availability minus blocked time: the absolute intervals that overlap [start, end)."""
     # Whole windows (not clipped to the period), so slots keep the grid of the window's start.
-    return [(s, e) for s, e in _subtract(_merge(open_), _merge(blocked)) if e > start and s < end]
+    return [
+        (s, e) for s, e in _subtract(_merge(available), _merge(blocked)) if e > start and s < end
+    ]
 
 
 def _week_key(moment: datetime, zone: ZoneInfo) -> tuple[int, int]:

@@ -403,7 +403,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     settings_form = ScheduleSettingsForm(
         request.POST if action == "settings" else None, instance=schedule
     )
-    windows = list(schedule.windows.all())
+    windows = selectors.weekly_windows(schedule)
     weekly_form = WeeklyForm(request.POST if action == "weekly" else None, windows=windows)
     exception_form = ExceptionForm(request.POST if action == "exception" else None)
     if request.method == "POST":
@@ -446,8 +446,8 @@ def availability(request: HttpRequest) -> HttpResponse:
             "settings_form": settings_form,
             "weekly_form": weekly_form,
             "exception_form": exception_form,
-            "exceptions": schedule.exceptions.filter(
-                date_until__gte=timezone.localdate(timezone=schedule.zone)
+            "exceptions": selectors.date_exceptions(
+                schedule, since=timezone.localdate(timezone=schedule.zone)
             ),
         },
         status=400 if invalid else 200,

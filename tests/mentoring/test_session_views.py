@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mentoring.checks import jitsi_server_check
-from mentoring.models import AvailabilityWindow, Session, SessionNote
+from mentoring.models import Session, SessionNote
 from mentoring.sessions import selectors, services
 from tests.factories import UserFactory
 from tests.support.jitsi_standin import JitsiStandIn
@@ -334,20 +334,15 @@ def test_availability_editor_for_mentors(client, tandem):
     }
     response = client.post(url, form)
     assert response.status_code == 400 and 'value="11:00"' in response.content.decode()
-    assert (
-        AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).count() == 7
-    )  # unchanged
+    schedule = tandem.mentor.user.mentor_schedule
+    assert len(selectors.weekly_windows(schedule)) == 7  # unchanged
     form.update(
         {"d1_1_start": "14:00", "d1_1_end": "18:00", "d3_0_start": "17:00", "d3_0_end": "19:30"}
     )
     assert client.post(url, form).status_code == 302
-    windows = list(
-        AvailabilityWindow.objects.filter(schedule__user=tandem.mentor.user).values_list(
-            "weekday", "start_time", "end_time"
-        )
-    )
     assert [
-        (day, start.strftime("%H:%M"), end.strftime("%H:%M")) for day, start, end in windows
+        (w.weekday, w.start_time.strftime("%H:%M"), w.end_time.strftime("%H:%M"))
+        for w in selectors.weekly_windows(schedule)
     ] == [(1, "09:00", "12:00"), (1, "14:00", "18:00"), (3, "17:00", "19:30")]
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert (

@@ -199,3 +199,50 @@ def test_a_programme_manager_requests_erasure_for_a_participant_who_is_told(demo
         email="lernende@musterverband.example"
     )  # not in the programme
     assert client.get(reverse("lms_erasure_for_person", args=[learner.pk])).status_code == 404
+
+
+def test_a_mentors_availability_is_exported_and_goes_with_her():
+    """The mentor's django-scheduler calendar holds her availability and her private notes on
+    absences: they are in her export and gone after erasure, calendar included."""
+    from schedule.models import Calendar, Event, Occurrence
+
+    from tests.mentoring.conftest import make_active_tandem
+
+    mentor = make_active_tandem().mentor.user
+    schedule = mentor.mentor_schedule
+    session_services.availability_add_exception(
+        schedule=schedule,
+        kind="blocked",
+        date_from=timezone.localdate() + timedelta(days=10),
+        note="Kur in Bad Kissingen",
+    )
+    weekly = Event.objects.filter(calendar=schedule.calendar, rule__frequency="WEEKLY").first()
+    next(weekly.occurrences_after(timezone.now())).cancel()
+    exported = {section["model"]: section for section in privacy.export_person(mentor)}
+    assert len(exported["schedule.Event"]["rows"]) == 6  # five weekly windows, one absence
+    assert "Kur in Bad Kissingen" in json.dumps(exported["schedule.Event"]["rows"])
+    assert exported["schedule.Occurrence"]["rows"][0]["cancelled"] is True
+    calendar_id = schedule.calendar_id
+    privacy.erase_person(mentor)
+    assert not Event.objects.filter(calendar_id=calendar_id).exists()
+    assert not Occurrence.objects.filter(event__calendar_id=calendar_id).exists()
+    assert not Calendar.objects.filter(pk=calendar_id).exists()
+
+
+def test_availability_that_has_passed_is_deleted_by_the_retention_rules():
+    from schedule.models import Event
+
+    from tests.mentoring.conftest import make_active_tandem
+
+    schedule = make_active_tandem().mentor.user.mentor_schedule
+    absence = session_services.availability_add_exception(
+        schedule=schedule, kind="blocked", date_from=timezone.localdate() + timedelta(days=3)
+    )
+    (rule,) = [
+        rule
+        for description, rule in privacy.retention_rules()
+        if description.startswith("mentoring: availability")
+    ]
+    rule(now=timezone.now() + timedelta(days=5), dry_run=False)
+    assert not Event.objects.filter(pk=absence.pk).exists()
+    assert len(session_selectors.weekly_windows(schedule)) == 5  # the weekly windows go on
