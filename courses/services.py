@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
+from cms.errors import ServiceError
 
 from . import conf
 from .models import (
@@ -47,13 +48,8 @@ MAX_INTERVALS_PER_REPORT = 200
 CREDIT_SLACK_SECONDS = 5.0
 
 
-class CourseError(Exception):
-    """A rule of the courses app was not met; ``message`` is shown to the person."""
-
-    def __init__(self, message, *, code: str = "invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
+class CourseError(ServiceError):
+    """A rule of the courses app was not met (see ``cms.errors``)."""
 
 
 # --- Enrolment ---------------------------------------------------------------------------

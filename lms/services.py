@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from cms import audit
+from cms.errors import ServiceError
 from cms.pseudonyms import keyed_id
 
 from .models import ErasureRequest, User
@@ -55,11 +56,8 @@ def _reference(user: User) -> str:
     return keyed_id(f"erasure:{user.pk}", length=32)
 
 
-class PrivacyError(Exception):
-    def __init__(self, message, *, code: str = "invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
+class PrivacyError(ServiceError):
+    """A rule of personal data export or erasure was not met (see ``cms.errors``)."""
 
 
 def personal_data_export(*, user: User) -> bytes:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
+from cms.errors import ServiceError
 
 from . import matching
 from .models import (
@@ -44,12 +45,8 @@ NOT_A_MEMBER = _("You are not part of this tandem.")
 ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
 
 
-class MentoringError(Exception):
-    def __init__(self, message, *, code: str = "invalid", field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+class MentoringError(ServiceError):
+    """A rule of the mentoring app was not met (see ``cms.errors``)."""
 
 
 def consent_purpose(programme: Programme) -> str:

@@ -2,7 +2,6 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -10,11 +9,6 @@ from .. import services
 from ..admin_views import managed_programmes
 from ..models import Application, MatchingRun, Programme, Tandem
 from . import serializers as s
-
-
-def _raise(error: services.MentoringError):
-    field = error.field or "non_field_errors"
-    raise ValidationError({field: [str(error.message)]}, code=error.code)
 
 
 @extend_schema(tags=["mentoring"])
@@ -52,10 +46,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def create(self, request, *args, **kwargs):
         data = s.ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            application = services.application_submit(user=request.user, **data.validated_data)
-        except services.MentoringError as error:
-            _raise(error)
+        application = services.application_submit(user=request.user, **data.validated_data)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
@@ -78,10 +69,7 @@ class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         run = self.get_object()
-        try:
-            tandems = services.matching_publish(run=run, by=request.user)
-        except services.MentoringError as error:
-            _raise(error)
+        tandems = services.matching_publish(run=run, by=request.user)
         return Response(s.TandemSerializer(tandems, many=True).data)
 
 
@@ -113,13 +101,10 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         tandem = self.get_object()
         data = s.TandemAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tandem = services.tandem_respond(
-                tandem=tandem,
-                user=request.user,
-                accept=data.validated_data["accept"],
-                reason=data.validated_data.get("reason", ""),
-            )
-        except services.MentoringError as error:
-            _raise(error)
+        tandem = services.tandem_respond(
+            tandem=tandem,
+            user=request.user,
+            accept=data.validated_data["accept"],
+            reason=data.validated_data.get("reason", ""),
+        )
         return Response(s.TandemSerializer(tandem).data)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schedule.models import Calendar, Event, Rule
 
+from cms.errors import ServiceError
 from cms.pseudonyms import keyed_id
 
 from ..models import (
@@ -64,7 +65,9 @@ PAST_DATE = _("Please choose a date that is not in the past.")
 ROOM_CHANGE_EMAIL_KINDS = ("booked", "proposed", "confirmed", "rescheduled", "cancelled")
 
 
-class SessionError(Exception):
+class SessionError(ServiceError):
+    """A rule of sessions was not met; ``alternatives`` are free slots offered instead."""
+
     def __init__(
         self,
         message,
@@ -73,10 +76,7 @@ class SessionError(Exception):
         field: str | None = None,
         alternatives: list[engine.Slot] | None = None,
     ):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+        super().__init__(message, code=code, field=field)
         self.alternatives = alternatives or []
 
 
