@@ -5,7 +5,10 @@ so the log itself names nobody; a superuser can find the events of one account b
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from .models import AuditEvent
+from .privacy import register_retention, retention_days
 from .pseudonyms import keyed_id
 
 logger = logging.getLogger("tandem.audit")
@@ -19,8 +22,6 @@ def pseudonym(user) -> str:
 
 def record(*, action: str, actor=None, subject=None, target: str = "", **details) -> None:
     """Write one event. ``details`` must not contain names, e-mail addresses or free text."""
-    from .models import AuditEvent
-
     AuditEvent.objects.create(
         action=action,
         actor=pseudonym(actor),
@@ -35,3 +36,12 @@ def record(*, action: str, actor=None, subject=None, target: str = "", **details
         pseudonym(subject) or "-",
         target or "-",
     )
+
+
+@register_retention("audit log after one year")
+def audit_log_retention(*, now, dry_run: bool) -> int:
+    old = AuditEvent.objects.filter(at__lt=now - timedelta(days=retention_days("AUDIT_DAYS", 365)))
+    count = old.count()
+    if not dry_run:
+        old.delete()
+    return count
