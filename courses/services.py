@@ -31,6 +31,7 @@ from .models import (
     VideoProgress,
     VideoVisit,
 )
+from .selectors import course_of
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
 RUN_REQUIRED = _("Please choose a course run.")
@@ -269,14 +270,6 @@ def video_progress_report(
 
 
 # --- Lessons and courses ------------------------------------------------------------------
-
-
-def course_of(lesson: LessonPage) -> CoursePage:
-    """The lesson's course, looked up once per lesson object."""
-    course = getattr(lesson, "_tandem_course", None)
-    if course is None:
-        course = lesson._tandem_course = CoursePage.objects.ancestor_of(lesson).get()
-    return course
 
 
 def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
