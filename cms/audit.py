@@ -20,11 +20,14 @@ def pseudonym(user) -> str:
     return keyed_id(f"audit:{user.pk}")
 
 
-def record(*, action: str, actor=None, subject=None, target: str = "", **details) -> None:
-    """Write one event. ``details`` must not contain names, e-mail addresses or free text."""
+def record(*, action: str, by=None, subject=None, target: str = "", **details) -> None:
+    """Write one event: ``by`` did ``action`` (to ``subject``). ``details`` must not contain names,
+    e-mail addresses or free text."""
+    if "actor" in details:
+        raise TypeError("audit.record() names the acting person `by`, not `actor`")
     AuditEvent.objects.create(
         action=action,
-        actor=pseudonym(actor),
+        actor=pseudonym(by),
         subject=pseudonym(subject),
         target=target[:120],
         details=details,
@@ -32,7 +35,7 @@ def record(*, action: str, actor=None, subject=None, target: str = "", **details
     logger.info(
         "audit %s actor=%s subject=%s target=%s",
         action,
-        pseudonym(actor) or "-",
+        pseudonym(by) or "-",
         pseudonym(subject) or "-",
         target or "-",
     )

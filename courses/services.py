@@ -491,7 +491,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     )
     audit.record(
         action="certificate.revoked",
-        actor=by,
+        by=by,
         subject=certificate.user,
         target=f"certificate {certificate.pk}",
     )

@@ -386,7 +386,7 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     outline, rows = _learner_rows(course, _selected_run(request, course))
-    audit.record(action="export.csv", actor=request.user, target=f"course {course.pk}")
+    audit.record(action="export.csv", by=request.user, target=f"course {course.pk}")
     export = CsvDownload(f"teilnehmende-{course.slug}.csv")
     export.row(
         [

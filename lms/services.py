@@ -81,7 +81,7 @@ def personal_data_export(*, user: User) -> bytes:
                 {"sections": sections, "exported_at": exported_at, "account": user},
             ),
         )
-    audit.record(action="privacy.export", actor=user, subject=user)
+    audit.record(action="privacy.export", by=user, subject=user)
     return buffer.getvalue()
 
 
@@ -102,7 +102,7 @@ def erasure_request(*, user: User, by: User | None = None, now=None) -> ErasureR
     )
     audit.record(
         action="privacy.erasure_requested",
-        actor=by or user,
+        by=by or user,
         subject=user,
         target=f"erasure {request.pk}",
     )
@@ -116,7 +116,7 @@ def erasure_cancel(*, user: User, now=None) -> int:
         user=user, cancelled_at__isnull=True, completed_at__isnull=True
     ).update(cancelled_at=now)
     if cancelled:
-        audit.record(action="privacy.erasure_cancelled", actor=user, subject=user)
+        audit.record(action="privacy.erasure_cancelled", by=user, subject=user)
     return cancelled
 
 

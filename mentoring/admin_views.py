@@ -284,7 +284,7 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
             filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()])
         )
         partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
-    audit.record(action="export.csv", actor=request.user, target=f"programme {programme.pk}")
+    audit.record(action="export.csv", by=request.user, target=f"programme {programme.pk}")
     export = CsvDownload(f"mentoring-{programme.slug}.csv")
     export.row(
         [

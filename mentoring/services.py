@@ -360,7 +360,7 @@ def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
     transaction.on_commit(lambda: _notify_proposed(ids))
     audit.record(
         action="matching.published",
-        actor=by,
+        by=by,
         target=f"programme {run.programme_id}, run {run.pk}",
         tandems=len(ids),
     )
