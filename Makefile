@@ -21,18 +21,29 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
-	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+# Tests are marked by tier (pure, db, pages, browser, fuzz; tests/conftest.py). `make test` runs
+# them all; MARKERS picks tiers, e.g. `make test MARKERS="pure"`; PYTEST_ARGS goes to pytest as is;
+# TANDEM_FUZZ_EXAMPLES sets the fuzz depth.
+MARKERS ?=
+SWAPPED_MARKERS ?= pages and not browser and not fuzz
+pytest_markers = $(if $(strip $(1)),-m "$(strip $(1))")
 
-# The suite again with a swapped base page model (Wagtail 8's WAGTAIL_PAGE_MODEL, tests/swapped_page).
+test: setup
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(call pytest_markers,$(MARKERS)) $(PYTEST_ARGS)
+
+# The tests that touch pages again with a swapped base page model (Wagtail 8's WAGTAIL_PAGE_MODEL,
+# tests/swapped_page); `make test-swapped SWAPPED_MARKERS=` runs the whole suite that way.
 test-swapped: setup
-	DJANGO_SETTINGS_MODULE=lms.settings.test_swapped $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=lms.settings.test_swapped $(PY) -m pytest $(call pytest_markers,$(SWAPPED_MARKERS)) $(PYTEST_ARGS)
 
 bench: setup
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m bench
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 messages: setup
 	$(PY) manage.py messages

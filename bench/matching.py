@@ -1,5 +1,5 @@
 """Matching engine on synthetic cohorts: 100, 1,000 and 10,000 mentees, 40 % as many mentors
-with capacities 1–3, the cross-mentoring criteria of ``mentoring.matching.synthetic``.
+with capacities 1–3, the cross-mentoring criteria of ``tests.support.matching_cohorts``.
 
 Each size runs in a fresh subprocess, so that its peak resident memory (VmHWM, which sees
 numpy's and scipy's C allocations alike) belongs to that size alone; the high-water mark is
@@ -39,15 +39,9 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from bench.common import Row
-from mentoring.matching import (
-    CRITERION_KINDS,
-    MatchingConfig,
-    cross_mentoring_criteria,
-    generate_cohort,
-    greedy_baseline,
-    match,
-    score_matrix,
-)
+from mentoring.matching import CRITERION_KINDS, MatchingConfig, match, score_matrix
+from tests.support.matching_cohorts import cross_mentoring_criteria, generate_cohort
+from tests.support.matching_oracles import greedy_baseline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20_250_601

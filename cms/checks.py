@@ -1,8 +1,10 @@
 """System checks that explain what a host site must add for Tandem's apps (``manage.py check``)."""
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist, engines
 
 from . import conf
@@ -41,8 +43,9 @@ def cms_apps_check(app_configs, **kwargs) -> list:
 
 
 def _context_processors() -> list[str]:
-    found = []
-    for engine in settings.TEMPLATES:
+    found: list[str] = []
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    for engine in templates:
         if engine.get("BACKEND") == "django.template.backends.django.DjangoTemplates":
             found += engine.get("OPTIONS", {}).get("context_processors", [])
     return found
@@ -51,7 +54,7 @@ def _context_processors() -> list[str]:
 @register(Tags.templates)
 def base_template_check(app_configs, **kwargs) -> list:
     """Tandem's pages extend the site's base template (templates/tandem/base.html)."""
-    problems = []
+    problems: list[CheckMessage] = []
     name = base_template()
     processor = CONTEXT_PROCESSOR in _context_processors()
     if conf.is_set("BASE_TEMPLATE") and not processor:

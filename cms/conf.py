@@ -16,7 +16,7 @@ TANDEM_FILE_INTERNAL_PREFIX     the internal location for X-Accel-Redirect
                                 (default "/protected-media/")
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +45,7 @@ class AppSettings:
         if self.is_set(name):
             return getattr(settings, f"{self.prefix}{name}")
         default = self.defaults[name]
-        return default() if isinstance(default, Callable) else default
+        return default() if callable(default) else default
 
 
 DEFAULTS = {

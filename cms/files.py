@@ -297,7 +297,7 @@ def _size_and_mtime(file: File | FieldFile) -> tuple[int, float | None]:
     mtime: float | None = None
     if isinstance(file, FieldFile):
         try:
-            mtime = file.storage.get_modified_time(file.name).timestamp()
+            mtime = file.storage.get_modified_time(file.name).timestamp() if file.name else None
         except (NotImplementedError, OSError):
             mtime = None
     else:
@@ -314,7 +314,8 @@ def _add_headers(
     response["X-Content-Type-Options"] = "nosniff"
     if filename:
         filename = _UNSAFE_FILENAME_RE.sub("_", filename).strip() or None
-    disposition = content_disposition_header(as_attachment, filename)
+    # Django answers None for no name (inline); its stubs want a str.
+    disposition = content_disposition_header(as_attachment, filename)  # type: ignore[arg-type]
     if disposition:
         response["Content-Disposition"] = disposition
     return response

@@ -23,8 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context, TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
 
 
@@ -56,7 +55,7 @@ def recipient_locale(
 
 
 def _render(name: str, context: dict, *, autoescape: bool) -> str:
-    return get_template(name).template.render(Context(context, autoescape=autoescape))
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=autoescape))
 
 
 def render_mail(*, template: str, to: Any, context: dict | None = None) -> tuple[str, str, str]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
@@ -13,7 +15,8 @@ from wagtail.search import index
 from .blocks import BaseContentBlocks
 from .pages import PAGE_MODEL, get_base_page_model, page_parent_link
 
-Page = get_base_page_model()
+# The base page the site chose (WAGTAIL_PAGE_MODEL), known only at run time: Any to the type checker.
+Page: Any = get_base_page_model()
 
 
 class ContentPageMixin(models.Model):
@@ -34,7 +37,7 @@ class ContentPageMixin(models.Model):
         abstract = True
 
 
-class HomePage(ContentPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class HomePage(ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
     """The start page of the organisation's site."""
 
     page_ptr = page_parent_link()
@@ -50,7 +53,7 @@ class HomePage(ContentPageMixin, Page):  # noqa: DJ008 - __str__ comes from the 
         verbose_name_plural = _("home pages")
 
 
-class ContentPage(ContentPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class ContentPage(ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
     """A general page: about us, privacy notice, imprint, help."""
 
     page_ptr = page_parent_link()
@@ -161,7 +164,7 @@ class NavigationItem(Orderable):
 
     @property
     def title(self) -> str:
-        return self.label or (self.page.title if self.page_id else self.url)
+        return self.label or (self.page.title if self.page is not None else self.url)
 
 
 class AuditEvent(models.Model):

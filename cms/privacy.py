@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -25,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .pages import PAGE_MODEL
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
@@ -37,9 +40,9 @@ KEEP = (
 class Personal:
     """One field holding personal data."""
 
-    what: str
-    purpose: str
-    retention: str
+    what: StrOrPromise
+    purpose: StrOrPromise
+    retention: StrOrPromise
     export: bool = True
     erased: Any = ""  # the value it gets when the row is anonymised
 
@@ -166,7 +169,9 @@ def export_person(user) -> list[dict]:
                     "title": str(record.title or model._meta.verbose_name_plural),
                     "fields": {
                         name: {
-                            "label": str(model._meta.get_field(name).verbose_name),
+                            "label": str(
+                                getattr(model._meta.get_field(name), "verbose_name", name)
+                            ),
                             "what": str(record.personal[name].what),
                             "purpose": str(record.personal[name].purpose),
                             "retention": str(record.personal[name].retention),
@@ -224,7 +229,7 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
         for name, spec in record.personal.items():
             yield (
                 str(model._meta.verbose_name_plural),
-                str(model._meta.get_field(name).verbose_name),
+                str(getattr(model._meta.get_field(name), "verbose_name", name)),
                 str(spec.purpose),
                 str(spec.retention),
             )

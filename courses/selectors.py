@@ -3,8 +3,9 @@ Every function runs a fixed number of queries, whatever the number of lessons or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -28,6 +29,9 @@ from .models import (
     Topic,
     VideoProgress,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Permissions ----------------------------------------------------------------------------
 
@@ -133,8 +137,8 @@ class CatalogueFilters:
     language: str = ""
     topics: Iterable[Topic] = ()
     audiences: Iterable[Audience] = ()
-    formats: list[tuple[str, str]] = field(default_factory=list)
-    languages: list[tuple[str, str]] = field(default_factory=list)
+    formats: Sequence[tuple[str, StrOrPromise]] = field(default_factory=list)
+    languages: Sequence[tuple[str, StrOrPromise]] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -354,8 +358,8 @@ def course_page_context(*, course: CoursePage, user) -> dict:
             .annotate(n=Count("pk"))
             .values_list("run_id", "n")
         )
-        for run in runs:
-            run.free_places = (
+        for run in runs:  # free places are shown next to each run on the course page
+            run.free_places = (  # type: ignore[attr-defined]
                 None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
             )
     certificate = (
@@ -430,7 +434,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
             Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk"))
         )
     }
-    attempts = {}
+    attempts: dict[int, list[QuizAttempt]] = {}
     if user.is_authenticated and quiz_ids:
         for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
             attempts.setdefault(attempt.quiz_id, []).append(attempt)

@@ -127,7 +127,7 @@ def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
     held_place = enrolment.status == Enrolment.Status.ACTIVE
     enrolment.status = Enrolment.Status.LEFT
     enrolment.save(update_fields=["status", "updated_at"])
-    if held_place and enrolment.run_id:
+    if held_place and enrolment.run is not None:
         waitlist_promote(run=enrolment.run)
     return enrolment
 

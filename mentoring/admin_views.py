@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from cms import audit
 from cms.export import CsvDownload
 
 from . import services
-from .explain import criterion_reason, unmatched_reason
+from .explain import answer_rows, pair_rows, pin_issue_reason, unmatched_reason
 from .models import Application, FeedbackResponse, MatchingRun, PairRule, Programme, Tandem
 from .sessions import selectors as session_selectors
 
@@ -165,7 +166,7 @@ def run_matching(request: HttpRequest, programme_id: int) -> HttpResponse:
             "Matching done: %(pairs)s pairs in %(seconds)s s.",
             run.matched_count,
         )
-        % {"pairs": run.matched_count, "seconds": f"{run.seconds:.2f}"},
+        % {"pairs": run.matched_count, "seconds": number_format(run.seconds, 2)},
     )
     return redirect("mentoring_run_review", programme_id=programme.pk, run_id=run.pk)
 
@@ -177,22 +178,23 @@ def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
     applications = {a.pk: a for a in programme.applications.select_related("user")}
     criteria = {c.key: c for c in programme.criteria.all()}
     for proposal in proposals:
-        proposal.explained = [
-            {
-                **item,
-                "label": criteria[item["key"]].asks("mentee") or item["key"]
-                if item["key"] in criteria
-                else item["key"],
-                "text": criterion_reason(item),
-            }
-            for item in proposal.breakdown
-        ]
+        proposal.explained, proposal.fit = pair_rows(proposal.breakdown, proposal.score, criteria)
+        proposal.answers = answer_rows(criteria, proposal.mentee.answers, proposal.mentor.answers)
         proposal.alternative_list = [
             {**alt, "application": applications.get(alt["mentor"])} for alt in proposal.alternatives
         ]
     unmatched = [
         {"application": applications.get(entry["mentee"]), "text": unmatched_reason(entry)}
         for entry in run.unmatched
+    ]
+    names = {pk: a.user.get_full_name() or a.user.email for pk, a in applications.items()}
+    pin_issues = [
+        {
+            "mentee": applications.get(entry["mentee"]),
+            "mentor": applications.get(entry["mentor"]),
+            "text": pin_issue_reason(entry, names),
+        }
+        for entry in run.pin_issues
     ]
     return TemplateResponse(
         request,
@@ -202,6 +204,7 @@ def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResp
             "run": run,
             "proposals": proposals,
             "unmatched": unmatched,
+            "pin_issues": pin_issues,
             "criteria": list(criteria.values()),
         },
     )

@@ -4,6 +4,7 @@ and the tandems' answers. The matching itself is the pure engine in ``mentoring.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -25,6 +26,10 @@ from .models import (
     Role,
     Tandem,
 )
+
+if TYPE_CHECKING:
+    from .matching.criteria import Rule
+    from .matching.engine import Fairness
 
 APPLICATIONS_CLOSED = _("Applications for this programme are not open.")
 CONSENT_REQUIRED = _("Please agree to the processing of your data for this programme.")
@@ -157,22 +162,28 @@ def application_decide(*, application: Application, by, accept: bool) -> Applica
 # --- Matching -----------------------------------------------------------------------------------
 
 
-def engine_rule(criterion: Criterion) -> str | None:
+def engine_rule(criterion: Criterion) -> Rule | None:
     """Managers state rules about the answers ("organisations must differ"); the engine states
     them about the comparison's score. For the "different" comparison the two are inverted."""
-    if not criterion.rule:
+    return _translate_rule(criterion.kind, criterion.rule)
+
+
+def _translate_rule(kind: str, rule: str | None) -> Rule | None:
+    """The rule in the other wording (manager's <-> engine's); the same inversion both ways."""
+    if not rule:
         return None
-    if criterion.kind == Criterion.Kind.DIFFERENT:
-        return {"must_differ": "must_match", "must_match": "must_differ"}[criterion.rule]
-    return criterion.rule
+    if kind == Criterion.Kind.DIFFERENT:
+        inverse: dict[str, Rule] = {"must_differ": "must_match", "must_match": "must_differ"}
+        return inverse[rule]
+    return cast("Rule", rule)  # the field's choices are the engine's rules
 
 
-def engine_criteria(programme: Programme) -> list[matching.Criterion]:
+def engine_criteria(programme: Programme) -> list[matching.ScoringCriterion]:
     from .matching.site_kinds import load_hooked_kinds
 
     load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
     return [
-        matching.Criterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
+        matching.ScoringCriterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
         for c in programme.criteria.all()
     ]
 
@@ -208,8 +219,9 @@ def _participants(programme: Programme):
 
 
 def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    pinned, forbidden = [], []
-    for rule in programme.pair_rules.all():
+    pinned: list[tuple[int, int]] = []
+    forbidden: list[tuple[int, int]] = []
+    for rule in programme.pair_rules.order_by("created_at", "pk"):  # the earlier pin wins
         (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
             (rule.mentee_id, rule.mentor_id)
         )
@@ -222,7 +234,7 @@ def _breakdown(items) -> list[dict]:
             "key": item.key,
             "kind": item.kind,
             "weight": item.weight,
-            "rule": item.rule,
+            "rule": _translate_rule(item.kind, item.rule),  # as the manager set it
             "raw": round(item.raw, 4),
             "contribution": round(item.contribution, 4),
             "reason": item.reason,
@@ -254,7 +266,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         criteria=engine_criteria(programme),
         pinned=pinned,
         forbidden=forbidden,
-        fairness=programme.fairness,
+        fairness=cast("Fairness", programme.fairness),  # the field's choices are the options
         top_k=programme.suggestions_per_mentee,
     )
     started = time.perf_counter()
@@ -268,7 +280,12 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         seconds=round(seconds, 4),
         settings_snapshot={
             "criteria": [
-                {"key": c.key, "kind": c.kind, "weight": c.weight, "rule": c.rule}
+                {
+                    "key": c.key,
+                    "kind": c.kind,
+                    "weight": c.weight,
+                    "rule": _translate_rule(c.kind, c.rule),
+                }
                 for c in config.criteria
             ],
             "fairness": programme.fairness,
@@ -278,6 +295,15 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
         unmatched=[
             {"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
             for u in result.unmatched
+        ],
+        pin_issues=[
+            {
+                "mentee": issue.mentee_id,
+                "mentor": issue.mentor_id,
+                "reason": str(issue.reason),
+                "details": _plain(issue.details),
+            }
+            for issue in result.pin_issues
         ],
     )
     Proposal.objects.bulk_create(

@@ -1,5 +1,6 @@
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -15,6 +16,78 @@ from .factories import UserFactory
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- Tiers -------------------------------------------------------------------------------------
+# Every test is marked by what it depends on, so that CI can run each tier where it matters
+# (.ci/run: PostgreSQL runs everything, SQLite runs `(db or pages) and not browser and not fuzz`,
+# the swapped base page runs `pages and not browser and not fuzz`). The rule, decided per test at
+# collection:
+# - `db` when the test reaches the database: the django_db marker, or one of the fixtures below in
+#   the test's fixture closure (pytest lists every fixture a test uses, directly or through other
+#   fixtures: `home_page` brings `db`, a module-scoped world brings `django_db_setup`);
+#   otherwise `pure`. Exactly one of the two.
+# - `pages` when the test builds or reads Wagtail's page tree: it uses `home_page` or a `world`
+#   (tests/access_support.build_world, the whole demo site), or it uses the database in a module
+#   about pages (tests/cms/, tests/courses/), or it sits in a module whose subject is the page tree
+#   or the page models themselves (PAGE_MODULES: these run with a swapped base page, pure or not).
+# - `browser` for Playwright tests (tests/e2e/, or marked by hand), `fuzz` for the two fuzz modules.
+# A test may carry several: the crawl is `db`, `pages` and `browser`.
+ROOT = Path(__file__).resolve().parent
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+PAGE_FIXTURES = frozenset({"home_page", "world"})
+PAGE_DIRECTORIES = ("cms/", "courses/")
+PAGE_MODULES = frozenset(
+    {
+        "e2e/test_crawl.py",  # the demo site's pages as every role
+        "lms/test_seed_demo.py",  # seed_demo builds the page tree
+        "privacy/test_inventory.py",  # the page models' own fields depend on the base page
+        "test_access_matrix.py",
+        "test_migrations.py",  # the model state includes the base page model
+        "test_swapped_page.py",
+    }
+)
+BROWSER_DIRECTORIES = ("e2e/",)
+FUZZ_MODULES = frozenset({"test_api_fuzz.py", "test_parsers_fuzz.py"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        try:
+            module = item.path.relative_to(ROOT).as_posix()
+        except ValueError:  # a test outside tests/ (none today)
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            fixtures & DATABASE_FIXTURES
+        )
+        item.add_marker(pytest.mark.db if uses_database else pytest.mark.pure)
+        if (
+            fixtures & PAGE_FIXTURES
+            or module in PAGE_MODULES
+            or (uses_database and module.startswith(PAGE_DIRECTORIES))
+        ):
+            item.add_marker(pytest.mark.pages)
+        if module.startswith(BROWSER_DIRECTORIES) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if module in FUZZ_MODULES:
+            item.add_marker(pytest.mark.fuzz)
+
+
+def fuzz_examples(default: int) -> int:
+    """How many examples a fuzz test draws (hypothesis ``max_examples``, which schemathesis uses
+    too): ``TANDEM_FUZZ_EXAMPLES`` when set (CI sets the depth per pass), else the module's own."""
+    value = os.environ.get("TANDEM_FUZZ_EXAMPLES", "").strip()
+    return int(value) if value else default
 
 
 def ensure_wagtail_baseline() -> None:

@@ -33,6 +33,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import fuzz_examples
+
 # The coverage phase (boundary values, missing and unexpected parameters, other methods) is
 # deterministic but not bounded by max_examples; for PUT/PATCH /me/ it would send one request per
 # time zone of the time_zone enum (~1600 each), so those two are fuzzed with max_examples only.
@@ -59,7 +61,7 @@ CHECKS = [
     response_headers_conformance,
 ]
 FUZZ = settings(
-    max_examples=20,
+    max_examples=fuzz_examples(20),
     derandomize=True,
     deadline=None,
     database=None,

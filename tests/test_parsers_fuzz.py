@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from cms.ics import CalendarEvent, feed, invitation
+from tests.conftest import fuzz_examples
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=fuzz_examples(60),
     deadline=None,
     derandomize=True,
     database=None,

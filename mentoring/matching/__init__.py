@@ -2,26 +2,29 @@
 
 No Django imports, so the engine can be scripted, tested and benchmarked on its own::
 
-    from mentoring.matching import Criterion, MatchingConfig, Person, match
+    from mentoring.matching import ScoringCriterion, MatchingConfig, Person, match
 
     config = MatchingConfig(criteria=[
-        Criterion("organisation", "equal", weight=0, rule="must_differ"),
-        Criterion("topics", "overlap", weight=5),
+        ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+        ScoringCriterion("topics", "overlap", weight=5),
     ])
     result = match(mentees, mentors, config)
 
-See :mod:`mentoring.matching.engine` for the algorithm.
+See :mod:`mentoring.matching.engine` for the algorithm. Modules: ``types`` (input and output),
+``criteria`` (kinds of comparison), ``problem`` (preparation and pins), ``scoring`` (vectorised
+scores), ``engine`` (the solve), ``reasons`` (explanations of the result).
 """
 
 from .criteria import (
     CRITERION_KINDS,
-    Criterion,
     CriterionKind,
+    ScoringCriterion,
     get_criterion_kind,
     register_criterion_kind,
     unregister_criterion_kind,
 )
-from .engine import (
+from .engine import evaluate_pair, match, score_matrix
+from .types import (
     Alternative,
     CriterionScore,
     FreeMentor,
@@ -38,19 +41,12 @@ from .engine import (
     ScoreMatrix,
     Unmatched,
     UnmatchedReason,
-    brute_force_optimum,
-    evaluate_pair,
-    greedy_baseline,
-    match,
-    score_matrix,
 )
-from .synthetic import Cohort, cross_mentoring_criteria, generate_cohort
 
 __all__ = [
     "CRITERION_KINDS",
     "Alternative",
-    "Cohort",
-    "Criterion",
+    "ScoringCriterion",
     "CriterionKind",
     "CriterionScore",
     "FreeMentor",
@@ -67,12 +63,8 @@ __all__ = [
     "ScoreMatrix",
     "Unmatched",
     "UnmatchedReason",
-    "brute_force_optimum",
-    "cross_mentoring_criteria",
     "evaluate_pair",
-    "generate_cohort",
     "get_criterion_kind",
-    "greedy_baseline",
     "match",
     "register_criterion_kind",
     "score_matrix",

@@ -1,6 +1,6 @@
 """Criteria: how one attribute of a mentee is compared with one attribute of a mentor.
 
-A programme configures its matching with a list of :class:`Criterion` objects. Each names a
+A programme configures its matching with a list of :class:`ScoringCriterion` objects. Each names a
 *kind* of comparison; the kind turns a (mentee value, mentor value) pair into a raw score in
 [0, 1] and explains that score with a stable reason code plus plain-data parameters, which
 the user interface translates.
@@ -15,7 +15,7 @@ Every kind has two implementations that must agree exactly:
   one that calls the pairwise function once per pair of *distinct* values — cheap for
   categorical attributes, slow for attributes whose values are nearly all distinct.
 
-Built-in kinds (``Criterion.options`` in brackets):
+Built-in kinds (``ScoringCriterion.options`` in brackets):
 
 ``overlap``    sets (topics, competencies, languages, weekday × daytime slots).
                ``{"measure": "coverage"}`` (default): share of the mentee's wishes the mentor
@@ -48,7 +48,7 @@ __all__ = [
     "CRITERION_KINDS",
     "BlockPreparer",
     "BlockScorer",
-    "Criterion",
+    "ScoringCriterion",
     "CriterionKind",
     "Explanation",
     "PairExplainer",
@@ -66,17 +66,19 @@ MAX_WEIGHT = 10.0
 OVERLAP_MEASURES = ("coverage", "jaccard")
 
 Explanation = tuple[str, dict[str, object]]
-PairScorer = Callable[[object, object, "Criterion"], float]
-PairExplainer = Callable[[object, object, "Criterion", float], Explanation]
+PairScorer = Callable[[object, object, "ScoringCriterion"], float]
+PairExplainer = Callable[[object, object, "ScoringCriterion", float], Explanation]
 BlockScorer = Callable[[np.ndarray], np.ndarray]
 """Takes mentee row indices, returns a (len(rows), n_mentors) float64 array of raw scores."""
-BlockPreparer = Callable[[Sequence[object], Sequence[object], "Criterion"], BlockScorer]
+BlockPreparer = Callable[[Sequence[object], Sequence[object], "ScoringCriterion"], BlockScorer]
 """Takes all mentee values and all mentor values (sorted by id) and returns a block scorer."""
 
 
 @dataclass(frozen=True)
-class Criterion:
-    """One configurable matching criterion of a programme.
+class ScoringCriterion:
+    """How the engine scores one attribute pair: the plain-data form of a programme's matching
+    question (the Django model :class:`mentoring.models.Criterion`, which also holds the
+    question texts and choices; ``mentoring.services.engine_criteria`` converts one to the other).
 
     ``weight`` (0–10) makes it a soft criterion contributing ``weight × raw score``.
     ``rule`` makes it a hard rule: ``"must_match"`` keeps only pairs with a raw score > 0,
@@ -143,7 +145,7 @@ class CriterionKind:
     reasons: Mapping[str, object] = field(default_factory=dict)
 
     def checked_score(
-        self, mentee_value: object, mentor_value: object, criterion: Criterion
+        self, mentee_value: object, mentor_value: object, criterion: ScoringCriterion
     ) -> float:
         """The pairwise score, validated to be a finite number in [0, 1]."""
         raw = float(self.score(mentee_value, mentor_value, criterion))
@@ -152,7 +154,10 @@ class CriterionKind:
         return raw
 
     def block_scorer(
-        self, mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+        self,
+        mentee_values: Sequence[object],
+        mentor_values: Sequence[object],
+        criterion: ScoringCriterion,
     ) -> BlockScorer:
         """Prepare vectorised scoring of mentee blocks against all mentors."""
         if self.prepare is not None:
@@ -240,7 +245,7 @@ def _scalar(value: object) -> Hashable | None:
     if value is None or value == "":
         return None
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]
+        return value
     members = as_set(value)
     return members or None
 
@@ -266,7 +271,7 @@ def _freeze(value: object) -> Hashable:
         return "map", tuple(
             sorted(((str(k), _freeze(v)) for k, v in value.items()), key=lambda kv: kv[0])
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 # --- vectorised helpers ----------------------------------------------------------------------
@@ -330,7 +335,7 @@ def _distinct_value_block_scorer(
     kind: CriterionKind,
     mentee_values: Sequence[object],
     mentor_values: Sequence[object],
-    criterion: Criterion,
+    criterion: ScoringCriterion,
 ) -> BlockScorer:
     """Generic vectorisation: score each pair of distinct values once, then look up."""
     mentee_codes, mentee_distinct = _factorise(mentee_values)
@@ -363,7 +368,7 @@ def _factorise(values: Sequence[object]) -> tuple[np.ndarray, list[object]]:
 
 
 def _generic_explain(
-    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion, raw: float
 ) -> Explanation:
     if raw >= 1.0:
         return "criterion_met", {}
@@ -372,14 +377,14 @@ def _generic_explain(
     return "criterion_not_met", {}
 
 
-def _overlap_measure(criterion: Criterion) -> str:
+def _overlap_measure(criterion: ScoringCriterion) -> str:
     measure = str(criterion.options.get("measure", "coverage"))
     if measure not in OVERLAP_MEASURES:
         raise ValueError(f"criterion {criterion.key!r}: measure must be one of {OVERLAP_MEASURES}")
     return measure
 
 
-def overlap_score(mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
+def overlap_score(mentee_value: object, mentor_value: object, criterion: ScoringCriterion) -> float:
     """Coverage of the mentee's wishes (default) or Jaccard similarity of the two sets."""
     wanted, offered = as_set(mentee_value), as_set(mentor_value)
     shared = len(wanted & offered)
@@ -390,7 +395,7 @@ def overlap_score(mentee_value: object, mentor_value: object, criterion: Criteri
 
 
 def _explain_overlap(
-    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion, raw: float
 ) -> Explanation:
     wanted, offered = as_set(mentee_value), as_set(mentor_value)
     if not wanted:
@@ -404,7 +409,7 @@ def _explain_overlap(
 
 
 def _prepare_overlap(
-    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
     jaccard = _overlap_measure(criterion) == "jaccard"
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
@@ -422,14 +427,14 @@ def _prepare_overlap(
     return block
 
 
-def equal_score(mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
+def equal_score(mentee_value: object, mentor_value: object, criterion: ScoringCriterion) -> float:
     """1 if both values are known and equal."""
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     return 1.0 if mentee is not None and mentee == mentor else 0.0
 
 
 def _explain_equal(
-    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion, raw: float
 ) -> Explanation:
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     if mentee is None or mentor is None:
@@ -440,7 +445,7 @@ def _explain_equal(
 
 
 def _prepare_equal(
-    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
     mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
 
@@ -451,14 +456,16 @@ def _prepare_equal(
     return block
 
 
-def different_score(mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
+def different_score(
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion
+) -> float:
     """1 if both values are known and differ."""
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     return 1.0 if mentee is not None and mentor is not None and mentee != mentor else 0.0
 
 
 def _explain_different(
-    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion, raw: float
 ) -> Explanation:
     mentee, mentor = _scalar(mentee_value), _scalar(mentor_value)
     if mentee is None or mentor is None:
@@ -469,7 +476,7 @@ def _explain_different(
 
 
 def _prepare_different(
-    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
     mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
 
@@ -482,7 +489,9 @@ def _prepare_different(
     return block
 
 
-def preference_score(mentee_value: object, mentor_value: object, criterion: Criterion) -> float:
+def preference_score(
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion
+) -> float:
     """1 if the mentee has no preference or the mentor's value is among the preferred ones."""
     preferred = as_set(mentee_value)
     if not preferred:
@@ -491,7 +500,7 @@ def preference_score(mentee_value: object, mentor_value: object, criterion: Crit
 
 
 def _explain_preference(
-    mentee_value: object, mentor_value: object, criterion: Criterion, raw: float
+    mentee_value: object, mentor_value: object, criterion: ScoringCriterion, raw: float
 ) -> Explanation:
     preferred = as_set(mentee_value)
     if not preferred:
@@ -504,7 +513,7 @@ def _explain_preference(
 
 
 def _prepare_preference(
-    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: Criterion
+    mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
 

@@ -1,4 +1,4 @@
-"""Criterion kinds a Wagtail site adds through the hook ``register_tandem_matching_criteria``.
+"""ScoringCriterion kinds a Wagtail site adds through the hook ``register_tandem_matching_criteria``.
 
 This module is the Django side of the registry in :mod:`mentoring.matching.criteria`; importing
 :mod:`mentoring.matching` does not import it, so the engine stays free of Django. Each function

@@ -26,6 +26,7 @@ class MatchingRun(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     settings_snapshot = models.JSONField(_("weights and rules used"), default=dict)
     unmatched = models.JSONField(_("unmatched and why"), default=list)
+    pin_issues = models.JSONField(_("pinned pairs not kept and why"), default=list, blank=True)
     matched_count = models.PositiveIntegerField(_("pairs"), default=0)
     total_score = models.FloatField(_("total score"), default=0)
     seconds = models.FloatField(_("computing time"), default=0)
@@ -44,6 +45,17 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} #{self.pk}"
+
+    @property
+    def average_fit(self) -> float | None:
+        """The proposed pairs' mean fit on the 0–100 scale of each pair's score (None without
+        pairs): the total weighted score as a share of what as many perfect pairs would get."""
+        if not self.matched_count:
+            return None
+        weights = sum(c.get("weight") or 0 for c in self.settings_snapshot.get("criteria", []))
+        if weights <= 0:
+            return 100.0
+        return 100 * self.total_score / (self.matched_count * weights)
 
 
 class Proposal(models.Model):

@@ -180,7 +180,8 @@ def criterion_kind_choices() -> list[tuple[str, object]]:
 
 class Criterion(Orderable):
     """One matching question of a programme: what both sides are asked, how answers compare,
-    and how much it counts (weight 0–10) or whether it is a hard rule."""
+    and how much it counts (weight 0–10) or whether it is a hard rule. The engine scores it in
+    its plain-data form, :class:`mentoring.matching.ScoringCriterion`."""
 
     class Kind(models.TextChoices):
         OVERLAP = "overlap", _("overlap (e.g. topics, languages, times)")

@@ -6,7 +6,8 @@ from cms.timezones import time_zone_choices
 from ..forms import SESSION_LENGTH_CHOICES
 from ..models import AvailabilityException, MentorSchedule
 from ..models.availability import WEEKDAYS
-from .services import REASON_REQUIRED, WINDOW_ORDER, WindowInput
+from .availability import WindowInput
+from .errors import REASON_REQUIRED, WINDOW_ORDER
 
 WINDOWS_PER_DAY = 3
 

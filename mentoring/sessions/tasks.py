@@ -1,7 +1,9 @@
 from django_tasks import task
 
 from ..models import Session
-from . import notifications, services
+from . import notifications
+from .attendance import sessions_flag_no_shows
+from .reminders import reminders_send_due
 
 
 @task()
@@ -21,5 +23,5 @@ def notify_session(session_id: int, kind: str, by_id: int | None = None) -> int:
 def send_due_reminders() -> int:
     """The periodic sweep (``manage.py session_reminders`` runs the same): due reminders, each once,
     and no-show flags for sessions that ended."""
-    services.sessions_flag_no_shows()
-    return services.reminders_send_due()
+    sessions_flag_no_shows()
+    return reminders_send_due()

@@ -23,7 +23,8 @@ from ..video.providers import (
     get_video_provider,
     problem_for_administrators,
 )
-from .services import NOT_A_MEMBER, SessionError, participant_id
+from .attendance import participant_id
+from .errors import NOT_A_MEMBER, SessionError
 
 
 @dataclass(frozen=True)

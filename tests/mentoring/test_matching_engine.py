@@ -13,22 +13,20 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mentoring.matching import (
-    Criterion,
     FreeMentorReason,
     MatchingConfig,
     Person,
     PinIssueReason,
+    ScoringCriterion,
     UnmatchedReason,
-    brute_force_optimum,
-    cross_mentoring_criteria,
     evaluate_pair,
-    generate_cohort,
-    greedy_baseline,
     match,
     register_criterion_kind,
     score_matrix,
     unregister_criterion_kind,
 )
+from tests.support.matching_cohorts import cross_mentoring_criteria, generate_cohort
+from tests.support.matching_oracles import brute_force_optimum, greedy_baseline
 
 ORGANISATIONS = ["AWO Nürnberg", "Caritas Köln", "Diakonie Hessen"]
 TOPICS = ["Führung", "Digitalisierung", "Personalentwicklung", "Finanzen"]
@@ -71,26 +69,26 @@ def attribute_sets(draw, options, min_size=0):
 
 
 @st.composite
-def criteria_sets(draw) -> list[Criterion]:
+def criteria_sets(draw) -> list[ScoringCriterion]:
     weights = st.sampled_from([0, 1, 2.5, 5, 10])
     return [
-        Criterion(
+        ScoringCriterion(
             "organisation", "equal", weight=0, rule=draw(st.sampled_from([None, "must_differ"]))
         ),
-        Criterion(
+        ScoringCriterion(
             "languages",
             "overlap",
             weight=draw(weights),
             rule=draw(st.sampled_from([None, "must_match"])),
         ),
-        Criterion(
+        ScoringCriterion(
             "topics",
             "overlap",
             weight=draw(weights),
             options={"measure": draw(st.sampled_from(["coverage", "jaccard"]))},
         ),
-        Criterion("format", "equal", weight=draw(weights)),
-        Criterion(
+        ScoringCriterion("format", "equal", weight=draw(weights)),
+        ScoringCriterion(
             "mentor_gender",
             "preference",
             weight=draw(weights),
@@ -188,8 +186,15 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
             and (unmatched.mentee_id, o.id) not in instance.config.forbidden
         ]
         active = [o for o in candidates if not o.paused]
+        pinned_load = Counter(pair.mentor_id for pair in result.pairs if pair.pinned)
         if unmatched.reason == UnmatchedReason.CAPACITY_EXHAUSTED:
             assert active and all(load[o.id] == o.capacity for o in active)
+            assert any(load[o.id] > pinned_load[o.id] for o in active)
+        elif unmatched.reason == UnmatchedReason.PLACES_PINNED:
+            assert active and all(pinned_load[o.id] == o.capacity for o in active)
+            assert any(o.capacity for o in active)
+        elif unmatched.reason == UnmatchedReason.NO_FREE_PLACE:
+            assert active and all(o.capacity == 0 for o in active)
         elif unmatched.reason == UnmatchedReason.ALL_MENTORS_PAUSED:
             assert candidates and not active
         elif unmatched.reason == UnmatchedReason.MENTEE_PAUSED:
@@ -200,9 +205,24 @@ def test_every_unmatched_mentee_gets_a_truthful_reason(instance):
                 UnmatchedReason.NO_MENTORS,
             )
             assert not candidates
+    proposed = by_mentee(result)
     for free in result.free_mentors:
         if free.reason != FreeMentorReason.MENTOR_PAUSED:
             assert free.free_capacity > 0
+        mentor_ = next(o for o in instance.mentors if o.id == free.mentor_id)
+        feasible_elsewhere = [
+            e
+            for e in instance.mentees
+            if not e.paused
+            and proposed.get(e.id) != free.mentor_id
+            and (e.id, free.mentor_id) not in instance.config.forbidden
+            and evaluate_pair(e, mentor_, instance.config).passes_rules
+        ]
+        if free.reason == FreeMentorReason.FEASIBLE_MENTEES_MATCHED_ELSEWHERE:
+            assert free.details == {"feasible_mentees": len(feasible_elsewhere)}
+            assert feasible_elsewhere
+        elif free.reason != FreeMentorReason.MENTOR_PAUSED:
+            assert not feasible_elsewhere
 
 
 @settings(max_examples=150, deadline=None)
@@ -261,7 +281,7 @@ def scored_instances(draw, max_mentees=7, max_mentors=4) -> Instance:
     fit = {cell: draw(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0])) for cell in cells}
     allowed = {cell: draw(st.sampled_from([0.0, 1.0, 1.0])) for cell in cells}
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "fit",
             "lookup",
             weight=draw(st.sampled_from([1, 7, 10])),
@@ -269,7 +289,7 @@ def scored_instances(draw, max_mentees=7, max_mentors=4) -> Instance:
             mentor_key="code",
             options={"table": fit},
         ),
-        Criterion(
+        ScoringCriterion(
             "allowed",
             "lookup",
             weight=0,
@@ -346,8 +366,8 @@ def test_vectorised_scores_agree_with_pairwise_scores(seed):
 # --- rules and reasons -----------------------------------------------------------------------
 
 CROSS_MENTORING = [
-    Criterion("organisation", "equal", weight=0, rule="must_differ"),
-    Criterion("topics", "overlap", weight=5),
+    ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+    ScoringCriterion("topics", "overlap", weight=5),
 ]
 
 
@@ -374,8 +394,8 @@ def test_cross_mentoring_never_pairs_colleagues_and_says_which_rule_excluded_the
 
 def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
     criteria = [
-        Criterion("languages", "overlap", weight=1, rule="must_match"),
-        Criterion("topics", "overlap", weight=10),
+        ScoringCriterion("languages", "overlap", weight=1, rule="must_match"),
+        ScoringCriterion("topics", "overlap", weight=10),
     ]
     mentees = [mentee("aylin", languages=["tr"], topics=["Führung", "Finanzen"])]
     mentors = [
@@ -392,14 +412,14 @@ def test_shared_language_is_a_hard_rule_that_beats_a_better_topic_fit():
 
 def test_a_preferred_mentor_gender_is_honoured_and_no_preference_is_neutral():
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "mentor_gender",
             "preference",
             weight=3,
             mentee_key="preferred_mentor_gender",
             mentor_key="gender",
         ),
-        Criterion("topics", "overlap", weight=1),
+        ScoringCriterion("topics", "overlap", weight=1),
     ]
     mentees = [
         mentee("e1", preferred_mentor_gender="w", topics=["Führung"]),
@@ -452,7 +472,7 @@ def test_capacity_exhausted_when_feasible_mentors_are_full():
 
 def test_more_matches_beat_a_single_brilliant_pair():
     """Greedy gives the only mentor that suits e2 away; the optimum does not."""
-    criteria = [Criterion("topics", "overlap", weight=10, rule="must_match")]
+    criteria = [ScoringCriterion("topics", "overlap", weight=10, rule="must_match")]
     mentees = [mentee("e1", topics=["Führung", "Finanzen"]), mentee("e2", topics=["Führung"])]
     mentors = [
         mentor("generalist", topics=["Führung", "Finanzen"]),
@@ -490,6 +510,62 @@ def test_pins_are_kept_and_impossible_pins_reported():
     assert by_mentee(result)["e3"] == "o2"  # still matched, just not as pinned
 
 
+def test_when_pins_compete_for_a_place_the_earlier_pin_wins():
+    """Pins are kept in the order they were made: a later pin does not push out an earlier one,
+    whatever the ids."""
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Führung"])]
+    mentors = [mentor("o1", topics=["Führung"])]
+    config = MatchingConfig(CROSS_MENTORING[1:], pinned=[("e2", "o1"), ("e1", "o1")])
+    result = match(mentees, mentors, config)
+
+    assert [(p.mentee_id, p.mentor_id, p.pinned) for p in result.pairs] == [("e2", "o1", True)]
+    [issue] = result.pin_issues
+    assert (issue.mentee_id, issue.mentor_id, issue.reason) == (
+        "e1",
+        "o1",
+        PinIssueReason.CAPACITY_EXCEEDED,
+    )
+    assert issue.details == {"capacity": 1, "pinned_mentees": ["e2"]}
+    assert greedy_baseline(mentees, mentors, config).pairs[0].mentee_id == "e2"
+
+
+def test_a_mentee_whose_only_mentor_went_to_a_pinned_pair_is_told_so():
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Führung"])]
+    mentors = [mentor("o1", topics=["Führung"])]
+    result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:], pinned=[("e2", "o1")]))
+
+    [unmatched] = result.unmatched
+    assert unmatched.mentee_id == "e1"
+    assert unmatched.reason == UnmatchedReason.PLACES_PINNED
+    assert unmatched.details == {"feasible_mentors": 1, "pinned_mentors": 1}
+
+
+def test_a_mentee_whose_only_suitable_mentor_has_no_place_is_told_so():
+    mentees = [mentee("e1", topics=["Führung"])]
+    mentors = [mentor("o1", capacity=0, topics=["Führung"])]
+    result = match(mentees, mentors, MatchingConfig(CROSS_MENTORING[1:]))
+
+    [unmatched] = result.unmatched
+    assert unmatched.reason == UnmatchedReason.NO_FREE_PLACE
+    assert unmatched.details == {"feasible_mentors": 1}
+
+
+def test_a_mentor_with_a_free_place_is_not_told_their_own_mentee_went_elsewhere():
+    mentees = [mentee("e1", topics=["Führung"]), mentee("e2", topics=["Finanzen"])]
+    mentors = [
+        mentor("o1", capacity=2, topics=["Führung"]),
+        mentor("o2", topics=["Finanzen"]),
+    ]
+    criteria = [ScoringCriterion("topics", "overlap", weight=5, rule="must_match")]
+    result = match(mentees, mentors, MatchingConfig(criteria))
+
+    assert by_mentee(result) == {"e1": "o1", "e2": "o2"}
+    [free] = result.free_mentors
+    assert (free.mentor_id, free.free_capacity) == ("o1", 1)
+    assert free.reason == FreeMentorReason.NO_OTHER_FEASIBLE_MENTEE
+    assert free.details == {"matched_here": 1}
+
+
 def test_forbidden_pairs_are_never_proposed():
     mentees = [mentee("e1", topics=["Führung"])]
     mentors = [mentor("declined-before", topics=["Führung"]), mentor("other", topics=[])]
@@ -517,7 +593,7 @@ def test_breakdown_adds_up_to_the_pair_score():
 
 
 def test_topic_overlap_names_the_shared_topics():
-    criteria = [Criterion("topics", "overlap", weight=4)]
+    criteria = [ScoringCriterion("topics", "overlap", weight=4)]
     mentees = [mentee("e1", topics=["Führung", "Digitalisierung", "Finanzen", "Recht"])]
     result = match(
         mentees, [mentor("o1", topics=["Digitalisierung", "Führung"])], MatchingConfig(criteria)
@@ -570,7 +646,9 @@ def test_alternatives_are_the_best_feasible_mentors():
 
 def test_waiting_longest_gives_the_last_slot_to_whoever_waited_longer():
     topics = [f"Thema {n}" for n in range(10)]
-    criteria = [Criterion("topics", "overlap", weight=10)]  # bonus: at most 0.2 × 10 = 2 points
+    criteria = [
+        ScoringCriterion("topics", "overlap", weight=10)
+    ]  # bonus: at most 0.2 × 10 = 2 points
     mentees = [
         mentee("newcomer", waiting_since=200, topics=topics),  # scores 10
         mentee("waited-long", waiting_since=10, topics=topics[:9] + ["Recht"]),
@@ -606,7 +684,7 @@ def table_kind():
 @pytest.mark.usefixtures("table_kind")
 def test_lift_weakest_prefers_two_decent_pairs_over_a_great_and_a_poor_one():
     table = {("e1", "o1"): 1.0, ("e1", "o2"): 0.5, ("e2", "o1"): 0.5, ("e2", "o2"): 0.1}
-    criteria = [Criterion("fit", "table", weight=10, options={"table": table})]
+    criteria = [ScoringCriterion("fit", "table", weight=10, options={"table": table})]
     mentees = [mentee("e1", fit="e1"), mentee("e2", fit="e2")]
     mentors = [mentor("o1", fit="o1"), mentor("o2", fit="o2")]
 
@@ -654,7 +732,7 @@ def seniority_kind():
 @pytest.mark.usefixtures("seniority_kind")
 def test_a_site_can_register_its_own_criterion_kind():
     criteria = [
-        Criterion(
+        ScoringCriterion(
             "leadership_years", "seniority_gap", weight=4, rule="must_match", options={"years": 10}
         )
     ]
@@ -680,14 +758,16 @@ def test_registering_a_kind_twice_or_using_an_unknown_kind_fails_loudly():
     with pytest.raises(ValueError, match="already registered"):
         register_criterion_kind("overlap", lambda a, b, c: 0.0)
     with pytest.raises(ValueError, match="unknown criterion kind"):
-        match([mentee("e1")], [mentor("o1")], MatchingConfig([Criterion("x", "no-such-kind")]))
+        match(
+            [mentee("e1")], [mentor("o1")], MatchingConfig([ScoringCriterion("x", "no-such-kind")])
+        )
 
 
 def test_invalid_configuration_is_rejected():
     with pytest.raises(ValueError):
-        Criterion("topics", "overlap", weight=11)
+        ScoringCriterion("topics", "overlap", weight=11)
     with pytest.raises(ValueError):
-        Criterion("topics", "overlap", rule="should_match")
+        ScoringCriterion("topics", "overlap", rule="should_match")
     with pytest.raises(ValueError):
         MatchingConfig([], fairness="random")
     with pytest.raises(ValueError, match="duplicate"):
@@ -761,7 +841,7 @@ def test_engine_matches_an_independent_dense_solver_on_a_realistic_cohort():
 )
 def test_scoring_in_small_blocks_gives_the_same_result(monkeypatch, mentor_ratio):
     """Large cohorts are scored block by block into the cost matrix; block edges must not matter."""
-    import mentoring.matching.engine as engine
+    import mentoring.matching.scoring as scoring
 
     cohort = generate_cohort(120, seed=4, mentor_ratio=mentor_ratio)
     config = MatchingConfig(
@@ -774,7 +854,7 @@ def test_scoring_in_small_blocks_gives_the_same_result(monkeypatch, mentor_ratio
         match(cohort.mentees, cohort.mentors, config),
         greedy_baseline(cohort.mentees, cohort.mentors, config),
     )
-    monkeypatch.setattr(engine, "BLOCK_ELEMENTS", 257)
+    monkeypatch.setattr(scoring, "BLOCK_ELEMENTS", 257)
     assert (
         match(cohort.mentees, cohort.mentors, config),
         greedy_baseline(cohort.mentees, cohort.mentors, config),
@@ -801,3 +881,16 @@ def test_shuffled_realistic_cohort_gives_the_same_proposal():
     random.Random(0).shuffle(mentees)
     random.Random(1).shuffle(mentors)
     assert match(mentees, mentors, config) == match(cohort.mentees, cohort.mentors, config)
+
+
+def test_reference_solvers_and_synthetic_cohorts_stay_out_of_the_package():
+    """The wheel ships the engine, not the test oracles or the benchmark's synthetic data."""
+    from pathlib import Path
+
+    import mentoring
+
+    package = Path(mentoring.__file__).parent
+    for source in package.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "tests.support" not in text and "def greedy_baseline" not in text, source
+    assert not (package / "matching" / "synthetic.py").exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from mentoring import services
-from mentoring.explain import criterion_reason, unmatched_reason
-from mentoring.models import Application, Programme, ProgrammePage, Tandem
+from mentoring.explain import criterion_reason, pin_issue_reason, unmatched_reason
+from mentoring.models import Application, Criterion, Programme, ProgrammePage, Tandem
 from tests.factories import UserFactory
 
 from .conftest import apply
@@ -298,3 +298,52 @@ def test_programme_session_rules_are_edited_with_checkboxes_not_json(client, pro
     assert 'type="checkbox" name="session_lengths" value="45"' in page
     form_class = ProgrammeViewSet.edit_handler.bind_to_model(Programme).get_form_class()
     assert form_class.base_fields["session_lengths"].clean(["30", "90"]) == [30, 90]
+
+
+def test_review_page_reports_pins_that_could_not_be_kept(client, programme, manager):
+    first_applicant = apply(programme, "mentee", "KV Nord", ["Führung"])
+    second_applicant = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
+    services.pair_pin(programme=programme, mentee=second_applicant, mentor=mentor)
+    services.pair_pin(programme=programme, mentee=first_applicant, mentor=mentor)
+    client.force_login(manager)
+    response = client.post(reverse("mentoring_run", kwargs={"programme_id": programme.pk}))
+    html = client.get(response.url).content.decode()
+    run = programme.runs.get()
+    with translation.override("de"):
+        issue = pin_issue_reason(run.pin_issues[0], names={second_applicant.pk: "Zweite"})
+        left_out = unmatched_reason(run.unmatched[0])
+        better_pairs = unmatched_reason({"reason": "capacity_exhausted"})
+    assert "Angeheftete Paare, die nicht gehalten werden konnten" in html
+    assert first_applicant.user.get_full_name() in html
+    assert issue.split("(")[0].strip() in html and "Plätze" in issue
+    assert left_out in html and "angeheftete" in left_out
+    assert better_pairs not in html
+
+
+def test_review_page_explains_pairs_on_one_scale_in_german(client, programme, manager):
+    apply(programme, "mentee", "KV Nord", ["Führung", "Digitalisierung", "Personal"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    client.force_login(manager)
+    response = client.post(
+        reverse("mentoring_run", kwargs={"programme_id": programme.pk}), follow=True
+    )
+    html = response.content.decode()
+    proposal = programme.runs.get().proposals.get()
+    assert round(proposal.score) == 47  # topics 8 × 1/3, languages 2 × 1 of 10
+
+    assert re.search(r"Matching abgeschlossen: 1 Paar in \d+,\d\d s", html)  # German numbers
+    assert re.search(r"1 Paar, durchschnittliche Passung 47 von 100, berechnet in \d+,\d\d s", html)
+    assert "Passung: 47 von 100" in html
+    points = re.findall(r'<td class="points">(\d+) von (\d+)</td>', html)
+    assert points == [("27", "80"), ("20", "20")]  # not 2.7 and 2.0 next to a score of 47
+    assert '<td class="points-total">47 von 100</td>' in html
+    with translation.override("de"):
+        must_match = str(Criterion.Rule.MUST_MATCH.label)
+    answers_row, languages_row = re.findall(
+        r"<tr><th scope=\"row\">Sprachen\?</th>(.*?)</tr>", html
+    )
+    assert answers_row == "<td>Deutsch</td><td>Deutsch</td>"
+    assert "<td>2</td>" in languages_row and must_match in languages_row  # weight and rule
+    assert ">topics<" not in html and ">organisation<" not in html  # questions, not field keys
+    assert "Wobei wünschen Sie Begleitung?" in html

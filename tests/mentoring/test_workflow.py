@@ -237,3 +237,40 @@ def test_no_choosing_when_the_management_matches(programme):
     with pytest.raises(services.MentoringError) as error:
         services.mentee_request(application=mentee, mentor=mentor)
     assert error.value.code == "not_offered"
+
+
+def test_pins_the_engine_cannot_keep_are_stored_and_the_earlier_pin_wins(programme):
+    first_applicant = apply(programme, "mentee", "KV Nord", ["Führung"])
+    second_applicant = apply(programme, "mentee", "KV Nord", ["Führung"])
+    mentor = apply(programme, "mentor", "KV Süd", ["Führung"])  # one place
+    services.pair_pin(programme=programme, mentee=second_applicant, mentor=mentor)
+    services.pair_pin(programme=programme, mentee=first_applicant, mentor=mentor)  # later pin
+
+    run = services.matching_run(programme=programme)
+
+    assert [(p.mentee_id, p.pinned) for p in run.proposals.all()] == [(second_applicant.pk, True)]
+    assert run.pin_issues == [
+        {
+            "mentee": first_applicant.pk,
+            "mentor": mentor.pk,
+            "reason": "capacity_exceeded",
+            "details": {"capacity": 1, "pinned_mentees": [second_applicant.pk]},
+        }
+    ]
+    assert run.unmatched == [
+        {
+            "mentee": first_applicant.pk,
+            "reason": "places_pinned",
+            "details": {"feasible_mentors": 1, "pinned_mentors": 1},
+        }
+    ]
+
+
+def test_stored_explanation_names_the_rule_as_the_manager_set_it(programme):
+    apply(programme, "mentee", "KV Nord", ["Führung"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    run = services.matching_run(programme=programme)
+    rules = {item["key"]: item["rule"] for item in run.proposals.get().breakdown}
+    assert rules == {"organisation": "must_differ", "topics": None, "languages": "must_match"}
+    snapshot = {c["key"]: c["rule"] for c in run.settings_snapshot["criteria"]}
+    assert snapshot == rules

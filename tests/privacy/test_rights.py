@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,24 +25,43 @@ pytestmark = pytest.mark.django_db
 SUBJECT = "aylin.demir@musterverband.example"  # a demo mentee in an active tandem with sessions
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.TANDEM_COURSES_PRIVATE_MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo organisation, seeded once for the module (seed_demo is slow); each test's
+    changes, the erasure included, are rolled back after it."""
+    from django.core.cache import cache
+    from django.test import override_settings
     from django.utils.functional import empty
 
     from courses.storage import private_storage
 
+    overrides = override_settings(
+        TANDEM_COURSES_PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("media")
+    )
+    overrides.enable()
     private_storage._wrapped = empty
-    call_command("seed_demo", "--force", stdout=io.StringIO())
-    user = get_user_model().objects.get(email=SUBJECT)
-    session = Session.objects.filter(mentee=user).order_by("start").first()
-    session_services.session_note_save(
-        session=session, by=user, text="Meine eigene Notiz zur Delegation"
-    )
-    session_services.session_note_save(
-        session=session, by=session.mentor, text="Notiz der Mentorin über Aylin"
-    )
-    return user
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            call_command("seed_demo", "--force", stdout=io.StringIO())
+            user = get_user_model().objects.get(email=SUBJECT)
+            session = Session.objects.filter(mentee=user).order_by("start").first()
+            session_services.session_note_save(
+                session=session, by=user, text="Meine eigene Notiz zur Delegation"
+            )
+            session_services.session_note_save(
+                session=session, by=session.mentor, text="Notiz der Mentorin über Aylin"
+            )
+            yield
+            transaction.set_rollback(True)
+    finally:
+        cache.clear()  # Wagtail's cached site root paths belong to the rolled-back world
+        overrides.disable()
+        private_storage._wrapped = empty
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    return get_user_model().objects.get(email=SUBJECT)
 
 
 def dump() -> str:

@@ -13,8 +13,7 @@ import random
 from datetime import date
 from typing import NamedTuple
 
-from .criteria import Criterion
-from .engine import Person
+from mentoring.matching import Person, ScoringCriterion
 
 __all__ = ["Cohort", "cross_mentoring_criteria", "generate_cohort"]
 
@@ -91,18 +90,18 @@ class Cohort(NamedTuple):
     mentors: list[Person]
 
 
-def cross_mentoring_criteria() -> list[Criterion]:
+def cross_mentoring_criteria() -> list[ScoringCriterion]:
     """A typical cross-mentoring configuration (maximum weighted pair score 16)."""
     return [
-        Criterion("organisation", "equal", weight=0, rule="must_differ"),
-        Criterion("languages", "overlap", weight=2, rule="must_match"),
-        Criterion(
+        ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+        ScoringCriterion("languages", "overlap", weight=2, rule="must_match"),
+        ScoringCriterion(
             "topics", "overlap", weight=5, mentee_key="topics_wanted", mentor_key="topics_offered"
         ),
-        Criterion("availability", "overlap", weight=3, options={"measure": "jaccard"}),
-        Criterion("format", "equal", weight=2),
-        Criterion("region", "equal", weight=1),
-        Criterion(
+        ScoringCriterion("availability", "overlap", weight=3, options={"measure": "jaccard"}),
+        ScoringCriterion("format", "equal", weight=2),
+        ScoringCriterion("region", "equal", weight=1),
+        ScoringCriterion(
             "mentor_gender",
             "preference",
             weight=3,

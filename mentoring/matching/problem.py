@@ -1,0 +1,221 @@
+"""Preparing a matching problem: people sorted by id, criteria resolved, pins checked, pairs
+evaluated one by one. Internal to :mod:`mentoring.matching`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .criteria import BlockScorer, CriterionKind, ScoringCriterion, get_criterion_kind
+from .types import (
+    CriterionScore,
+    MatchingConfig,
+    PairEvaluation,
+    Person,
+    PersonId,
+    PinIssue,
+    PinIssueReason,
+    id_key,
+)
+
+
+def _sorted_people(people: Sequence[Person], role: str) -> list[Person]:
+    ordered = sorted(people, key=lambda person: id_key(person.id))
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.id == after.id:
+            raise ValueError(f"duplicate {role} id {before.id!r}")
+    for person in ordered:
+        if person.capacity < 0:
+            raise ValueError(f"{role} {person.id!r}: capacity must not be negative")
+    return ordered
+
+
+@dataclass
+class Problem:
+    """Inputs sorted by id, criteria resolved, block scorers prepared."""
+
+    config: MatchingConfig
+    mentees: list[Person]
+    mentors: list[Person]
+    mentee_index: dict[PersonId, int]
+    mentor_index: dict[PersonId, int]
+    kinds: tuple[CriterionKind, ...]
+    scorers: tuple[BlockScorer, ...]
+    mentee_active: np.ndarray
+    mentor_active: np.ndarray
+    capacity: np.ndarray
+    forbidden: dict[int, np.ndarray]
+    forbidden_pairs: set[tuple[int, int]]
+
+    @classmethod
+    def build(
+        cls, mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+    ) -> Problem:
+        sorted_mentees = _sorted_people(mentees, "mentee")
+        sorted_mentors = _sorted_people(mentors, "mentor")
+        kinds = tuple(get_criterion_kind(criterion.kind) for criterion in config.criteria)
+        scorers = tuple(
+            kind.block_scorer(
+                [m.attributes.get(criterion.mentee_attribute) for m in sorted_mentees],
+                [m.attributes.get(criterion.mentor_attribute) for m in sorted_mentors],
+                criterion,
+            )
+            for kind, criterion in zip(kinds, config.criteria, strict=True)
+        )
+        mentee_index = {m.id: i for i, m in enumerate(sorted_mentees)}
+        mentor_index = {m.id: j for j, m in enumerate(sorted_mentors)}
+        forbidden_pairs = {
+            (mentee_index[a], mentor_index[b])
+            for a, b in config.forbidden
+            if a in mentee_index and b in mentor_index
+        }
+        by_mentee: dict[int, list[int]] = {}
+        for i, j in sorted(forbidden_pairs):
+            by_mentee.setdefault(i, []).append(j)
+        return cls(
+            config=config,
+            mentees=sorted_mentees,
+            mentors=sorted_mentors,
+            mentee_index=mentee_index,
+            mentor_index=mentor_index,
+            kinds=kinds,
+            scorers=scorers,
+            mentee_active=np.array([not m.paused for m in sorted_mentees], dtype=bool),
+            mentor_active=np.array([not m.paused for m in sorted_mentors], dtype=bool),
+            capacity=np.array([m.capacity for m in sorted_mentors], dtype=np.int64),
+            forbidden={i: np.array(js, dtype=np.intp) for i, js in by_mentee.items()},
+            forbidden_pairs=forbidden_pairs,
+        )
+
+    @property
+    def rule_criteria(self) -> list[ScoringCriterion]:
+        return [criterion for criterion in self.config.criteria if criterion.rule is not None]
+
+    def evaluate(self, mentee: int, mentor: int) -> PairEvaluation:
+        return evaluate_people(
+            self.mentees[mentee],
+            self.mentors[mentor],
+            self.config.criteria,
+            self.kinds,
+            self.config.max_pair_score,
+        )
+
+    def mentee_in(self, pool: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` belong to the sorted index array ``pool``."""
+        positions = np.searchsorted(pool, rows)
+        inside = positions < len(pool)
+        inside[inside] = pool[positions[inside]] == rows[inside]
+        return inside
+
+
+def evaluate_people(
+    mentee: Person,
+    mentor: Person,
+    criteria: Sequence[ScoringCriterion],
+    kinds: Sequence[CriterionKind],
+    max_pair_score: float,
+) -> PairEvaluation:
+    total = 0.0
+    breakdown: list[CriterionScore] = []
+    failed: list[str] = []
+    for criterion, kind in zip(criteria, kinds, strict=True):
+        mentee_value = mentee.attributes.get(criterion.mentee_attribute)
+        mentor_value = mentor.attributes.get(criterion.mentor_attribute)
+        raw = kind.checked_score(mentee_value, mentor_value, criterion)
+        reason, params = kind.explain(mentee_value, mentor_value, criterion, raw)
+        contribution = criterion.weight * raw
+        if criterion.weight:  # same summation as the vectorised path, so scores agree exactly
+            total += contribution
+        if not criterion.allows(raw):
+            failed.append(criterion.key)
+        breakdown.append(
+            CriterionScore(
+                criterion.key,
+                criterion.kind,
+                criterion.weight,
+                criterion.rule,
+                raw,
+                contribution,
+                reason,
+                params,
+            )
+        )
+    return PairEvaluation(total, percent(total, max_pair_score), breakdown, failed)
+
+
+def percent(raw_score: float, max_pair_score: float) -> float:
+    return 100.0 * raw_score / max_pair_score if max_pair_score > 0 else 100.0
+
+
+def resolve_pins(problem: Problem) -> tuple[list[tuple[int, int]], list[PinIssue]]:
+    """Valid pins in the configured order (earlier pins win); each invalid one becomes a
+    :class:`PinIssue`."""
+    remaining = np.where(problem.mentor_active, problem.capacity, 0)
+    pinned_to: dict[int, int] = {}
+    pins: list[tuple[int, int]] = []
+    issues: list[PinIssue] = []
+    for mentee_id, mentor_id in problem.config.pinned:
+        issue = _pin_issue(problem, mentee_id, mentor_id, remaining, pinned_to, pins)
+        if issue is not None:
+            issues.append(PinIssue(mentee_id, mentor_id, issue[0], issue[1]))
+            continue
+        mentee, mentor = problem.mentee_index[mentee_id], problem.mentor_index[mentor_id]
+        pinned_to[mentee] = mentor
+        remaining[mentor] -= 1
+        pins.append((mentee, mentor))
+    return pins, issues
+
+
+def _pin_issue(
+    problem: Problem,
+    mentee_id: PersonId,
+    mentor_id: PersonId,
+    remaining: np.ndarray,
+    pinned_to: Mapping[int, int],
+    earlier: Sequence[tuple[int, int]],
+) -> tuple[PinIssueReason, dict[str, object]] | None:
+    """Why this pin cannot be kept, given the ``earlier`` pins already kept, or None."""
+    if mentee_id not in problem.mentee_index or mentor_id not in problem.mentor_index:
+        return PinIssueReason.UNKNOWN_PERSON, {
+            "mentee_known": mentee_id in problem.mentee_index,
+            "mentor_known": mentor_id in problem.mentor_index,
+        }
+    mentee, mentor = problem.mentee_index[mentee_id], problem.mentor_index[mentor_id]
+    if not problem.mentee_active[mentee]:
+        return PinIssueReason.MENTEE_PAUSED, {}
+    if not problem.mentor_active[mentor]:
+        return PinIssueReason.MENTOR_PAUSED, {}
+    if (mentee, mentor) in problem.forbidden_pairs:
+        return PinIssueReason.FORBIDDEN, {}
+    failed = problem.evaluate(mentee, mentor).failed_rules
+    if failed:
+        rules = {criterion.key: criterion.rule for criterion in problem.config.criteria}
+        return PinIssueReason.BREAKS_RULE, {
+            "rules": [{"criterion": key, "rule": rules[key]} for key in failed]
+        }
+    if mentee in pinned_to:
+        return PinIssueReason.MENTEE_ALREADY_PINNED, {
+            "pinned_to": problem.mentors[pinned_to[mentee]].id
+        }
+    if remaining[mentor] <= 0:
+        return PinIssueReason.CAPACITY_EXCEEDED, {
+            "capacity": int(problem.capacity[mentor]),
+            "pinned_mentees": [problem.mentees[i].id for i, j in earlier if j == mentor],
+        }
+    return None
+
+
+def remaining_capacity(problem: Problem, pins: Sequence[tuple[int, int]]) -> np.ndarray:
+    remaining = np.where(problem.mentor_active, problem.capacity, 0).astype(np.int64)
+    for _mentee, mentor in pins:
+        remaining[mentor] -= 1
+    return remaining
+
+
+def unpinned_active_mentees(problem: Problem, pins: Sequence[tuple[int, int]]) -> np.ndarray:
+    eligible = problem.mentee_active.copy()
+    for mentee, _mentor in pins:
+        eligible[mentee] = False
+    return np.flatnonzero(eligible)

@@ -1,0 +1,298 @@
+"""Booking, confirming, moving and cancelling sessions, without double booking; every change is
+kept in the session's history and announced to both members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Session, SessionChange, Tandem
+from ..video.jitsi import new_room_name
+from . import selectors
+from . import slots as engine
+from .errors import (
+    NOT_ACTIVE,
+    REASON_REQUIRED,
+    SessionError,
+    ensure_enabled,
+    session_role,
+    tandem_role,
+)
+from .reminders import REMINDERS
+from .tasks import notify_session, send_due_reminders
+
+TANDEM_NOT_ACTIVE = _("Sessions can be booked once both of you have accepted the tandem.")
+LENGTH_NOT_OFFERED = _("This session length is not offered.")
+SLOT_TAKEN = _("This time is no longer available. Please choose another one.")
+OUT_OF_REACH = _("This time cannot be booked: it is in the past or beyond the booking period.")
+#: No booking horizon is longer (SessionRules.horizon_days ≤ 365): times outside are refused before
+#: any slot search, which would otherwise compute days beyond the ends of the calendar.
+REACH = timedelta(days=366)
+KEY_REUSED = _("This request key was already used for a different booking.")
+TOO_LATE_TO_CHANGE = _(
+    "It is too late to change this session online. Please contact your tandem partner."
+)
+ONLY_MENTEE_CONFIRMS = _("Only the mentee confirms a proposed session.")
+NOT_PROPOSED = _("This session does not need a confirmation.")
+ROOM_CHANGE_EMAIL_KINDS = ("booked", "proposed", "confirmed", "rescheduled", "cancelled")
+
+
+def _record(
+    session: Session,
+    kind: str,
+    by,
+    reason: str = "",
+    previous: tuple[datetime, datetime] | None = None,
+):
+    SessionChange.objects.create(
+        session=session,
+        kind=kind,
+        by=by,
+        reason=reason,
+        start=session.start,
+        end=session.end,
+        previous_start=previous[0] if previous else None,
+        previous_end=previous[1] if previous else None,
+    )
+
+
+def _notify(session: Session, kind: str, by) -> None:
+    session_id, by_id = session.pk, getattr(by, "pk", None)
+    transaction.on_commit(lambda: notify_session.enqueue(session_id, kind, by_id))
+    if session.status == Session.Status.BOOKED:
+        _schedule_reminders(session)
+
+
+def _schedule_reminders(session: Session) -> None:
+    """With a worker that runs deferred tasks (the database backend), queue the reminder sweep for
+    the moments reminders fall due; queued tasks survive a worker restart, and the sweep sends each
+    reminder once however often it runs. Without one, ``manage.py session_reminders`` does it."""
+    if not send_due_reminders.get_backend().supports_defer:
+        return
+    now = timezone.now()
+    for _kind, before, _until in REMINDERS:
+        due = session.start - before + timedelta(seconds=5)
+        if due > now:
+            transaction.on_commit(send_due_reminders.using(run_after=due).enqueue)
+
+
+def _is_overlap(error: IntegrityError) -> bool:
+    text = str(error)
+    return "no_overlap" in text or "exclusion" in text.lower()
+
+
+def _check_free(
+    *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
+) -> selectors.BookingRules:
+    """The re-check inside the write transaction: the wanted slot is still among the bookable ones."""
+    if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
+        raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
+    end = start + timedelta(minutes=length)
+    result = selectors.tandem_slots(
+        tandem=tandem,
+        length=length,
+        start=start - timedelta(days=1),
+        end=end + timedelta(days=1),
+        now=now,
+        exclude=exclude,
+    )
+    if length not in result.rules.lengths:
+        raise SessionError(LENGTH_NOT_OFFERED, field="length", code="length_not_offered")
+    if engine.Slot(start, end) not in result.slots:
+        raise SessionError(SLOT_TAKEN, code="slot_unavailable")
+    return result.rules
+
+
+def _conflict(
+    *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
+) -> SessionError:
+    alternatives = selectors.next_free_slots(
+        tandem=tandem, length=length, after=start - timedelta(hours=2), now=now, exclude=exclude
+    )
+    return SessionError(SLOT_TAKEN, code="slot_unavailable", alternatives=alternatives)
+
+
+@dataclass(frozen=True)
+class Booking:
+    session: Session
+    created: bool
+
+
+def session_book(
+    *,
+    tandem: Tandem,
+    start: datetime,
+    length: int,
+    by,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Book a slot for the tandem. A retry with the same idempotency key returns the first booking."""
+    ensure_enabled()
+    now = now or timezone.now()
+    role = tandem_role(tandem, by)
+    if tandem.status != Tandem.Status.ACTIVE:
+        raise SessionError(TANDEM_NOT_ACTIVE, code="tandem_not_active")
+    key = (idempotency_key or "")[:64]
+    if key:
+        earlier = Session.objects.filter(created_by=by, idempotency_key=key).first()
+        if earlier is not None:
+            return _replay(earlier, tandem=tandem, start=start, length=length)
+    try:
+        with transaction.atomic():
+            # SQLite: the immediate transaction holds the write lock, so this re-check and the insert
+            # are one step. PostgreSQL: concurrent inserts are stopped by the exclusion constraints.
+            rules = _check_free(tandem=tandem, start=start, length=length, now=now)
+            proposed = role == "mentor" and rules.needs_confirmation
+            session = Session.objects.create(
+                tandem=tandem,
+                mentor_id=tandem.mentor.user_id,
+                mentee_id=tandem.mentee.user_id,
+                start=start,
+                end=start + timedelta(minutes=length),
+                blocked_from=start - rules.buffer_before,
+                blocked_until=start + timedelta(minutes=length) + rules.buffer_after,
+                status=Session.Status.PROPOSED if proposed else Session.Status.BOOKED,
+                room_name=new_room_name(),
+                created_by=by,
+                idempotency_key=key,
+            )
+            kind = SessionChange.Kind.PROPOSED if proposed else SessionChange.Kind.BOOKED
+            _record(session, kind, by)
+            _notify(session, kind, by)
+    except IntegrityError as error:
+        if key:
+            earlier = Session.objects.filter(created_by=by, idempotency_key=key).first()
+            if earlier is not None:
+                return _replay(earlier, tandem=tandem, start=start, length=length)
+        if _is_overlap(error):
+            raise _conflict(tandem=tandem, start=start, length=length, now=now) from error
+        raise
+    except SessionError as error:
+        if error.code == "slot_unavailable":
+            # A concurrent request with the same key may have taken the slot after our first look.
+            earlier = (
+                Session.objects.filter(created_by=by, idempotency_key=key).first() if key else None
+            )
+            if earlier is not None:
+                return _replay(earlier, tandem=tandem, start=start, length=length)
+            raise _conflict(tandem=tandem, start=start, length=length, now=now) from error
+        raise
+    return Booking(session, True)
+
+
+def _replay(earlier: Session, *, tandem: Tandem, start: datetime, length: int) -> Booking:
+    if (
+        earlier.tandem_id != tandem.pk
+        or earlier.start != start
+        or earlier.end != start + timedelta(minutes=length)
+    ):
+        raise SessionError(KEY_REUSED, code="idempotency_key_reused")
+    return Booking(earlier, False)
+
+
+def _lock(session: Session) -> Session:
+    return (
+        Session.objects.select_for_update()
+        .select_related("tandem__programme", "tandem__mentor", "tandem__mentee")
+        .get(pk=session.pk)
+    )
+
+
+def _check_change_allowed(
+    session: Session, by, now: datetime, rules: selectors.BookingRules
+) -> str:
+    role = session_role(session, by)
+    if not session.active:
+        raise SessionError(NOT_ACTIVE, code="cancelled")
+    if session.start - now < rules.change_cutoff:
+        raise SessionError(TOO_LATE_TO_CHANGE, code="too_late")
+    return role
+
+
+@transaction.atomic
+def session_confirm(*, session: Session, by, now: datetime | None = None) -> Session:
+    session = _lock(session)
+    if session.status != Session.Status.PROPOSED:
+        raise SessionError(NOT_PROPOSED, code="not_proposed")
+    if by.pk != session.mentee_id:
+        raise SessionError(ONLY_MENTEE_CONFIRMS, code="not_allowed")
+    session.status = Session.Status.BOOKED
+    session.sequence += 1
+    session.save(update_fields=["status", "sequence", "changed_at"])
+    _record(session, SessionChange.Kind.CONFIRMED, by)
+    _notify(session, SessionChange.Kind.CONFIRMED, by)
+    return session
+
+
+def session_reschedule(
+    *,
+    session: Session,
+    start: datetime,
+    by,
+    reason: str,
+    length: int | None = None,
+    now: datetime | None = None,
+) -> Session:
+    """Move a session to another free slot; the calendar entry keeps its UID, SEQUENCE goes up."""
+    ensure_enabled()
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise SessionError(REASON_REQUIRED, field="reason")
+    try:
+        with transaction.atomic():
+            session = _lock(session)
+            tandem = session.tandem
+            rules = selectors.booking_rules(
+                tandem=tandem, schedule=selectors.mentor_schedule(session.mentor_id)
+            )
+            _check_change_allowed(session, by, now, rules)
+            length = length or int((session.end - session.start).total_seconds() // 60)
+            _check_free(tandem=tandem, start=start, length=length, now=now, exclude=session)
+            previous = (session.start, session.end)
+            session.start, session.end = start, start + timedelta(minutes=length)
+            session.blocked_from = session.start - rules.buffer_before
+            session.blocked_until = session.end + rules.buffer_after
+            session.sequence += 1
+            session.mentor_no_show = session.mentee_no_show = False
+            session.save()
+            _record(session, SessionChange.Kind.RESCHEDULED, by, reason, previous)
+            _notify(session, SessionChange.Kind.RESCHEDULED, by)
+    except IntegrityError as error:
+        if _is_overlap(error) and length is not None:
+            raise _conflict(
+                tandem=session.tandem, start=start, length=length, now=now, exclude=session
+            ) from error
+        raise
+    except SessionError as error:
+        if error.code == "slot_unavailable" and length is not None:
+            raise _conflict(
+                tandem=session.tandem, start=start, length=length, now=now, exclude=session
+            ) from error
+        raise
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by, reason: str, now: datetime | None = None) -> Session:
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise SessionError(REASON_REQUIRED, field="reason")
+    session = _lock(session)
+    rules = selectors.booking_rules(
+        tandem=session.tandem, schedule=selectors.mentor_schedule(session.mentor_id)
+    )
+    _check_change_allowed(session, by, now, rules)
+    session.status = Session.Status.CANCELLED
+    session.cancelled_at, session.cancelled_by, session.cancel_reason = now, by, reason[:500]
+    session.sequence += 1
+    session.save()
+    _record(session, SessionChange.Kind.CANCELLED, by, reason)
+    _notify(session, SessionChange.Kind.CANCELLED, by)
+    return session
