@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test test-swapped bench lint messages clean
+.PHONY: run setup test test-swapped bench lint messages clean topology topology-down
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+
+# The production topology on 127.0.0.1 (nginx, 2 gunicorn, PostgreSQL, Redis, RQ worker, SeaweedFS
+# S3, SMTP sink): ops/topology.py; docs/deployment.md.
+topology: setup
+	$(PY) ops/topology.py up
+
+topology-down:
+	$(PY) ops/topology.py down
 
 messages: setup
 	$(PY) manage.py messages

@@ -174,7 +174,7 @@ def _setup():
             time_zone="Europe/Berlin",
         )
         application = mentoring_services.application_submit(
-            programme=programme, user=user, role=role, answers={}, consent=True
+            programme=programme, by=user, role=role, answers={}, consent=True
         )
         return mentoring_services.application_decide(application=application, by=None, accept=True)
 

@@ -14,6 +14,8 @@ TANDEM_FILE_DELIVERY            how protected files are sent: "django", "x-accel
                                 "x-sendfile" (default "django")
 TANDEM_FILE_INTERNAL_PREFIX     the internal location for X-Accel-Redirect
                                 (default "/protected-media/")
+TANDEM_FILE_OBJECT_STORE_PREFIX the internal location that proxies the object store, for files
+                                in object storage (default "/protected-object-store/")
 """
 
 from collections.abc import Mapping
@@ -55,6 +57,7 @@ DEFAULTS = {
     "TRUSTED_PROXY_COUNT": 0,
     "FILE_DELIVERY": "django",
     "FILE_INTERNAL_PREFIX": "/protected-media/",
+    "FILE_OBJECT_STORE_PREFIX": "/protected-object-store/",
 }
 
 cms_settings = AppSettings("TANDEM_", DEFAULTS)

@@ -34,6 +34,23 @@ checks that the user may see the file and then calls::
             alias /srv/tandem/media/public/;
         }
 
+    Files in object storage (a storage without local paths, e.g. django-storages' S3 storage
+    with ``querystring_auth``) are handed to ``settings.TANDEM_FILE_OBJECT_STORE_PREFIX``
+    (default ``/protected-object-store/``) followed by the path and query of a signed URL that
+    expires within a minute (the storage's ``querystring_expire``). The path is percent-encoded
+    once more because nginx decodes the location before proxying. The location must be
+    ``internal`` and proxy to the object store's address that the URL was signed for
+    (``ops/nginx/tandem.conf``)::
+
+        location ~ ^/protected-object-store(/.*)$ {
+            internal;
+            proxy_pass http://127.0.0.1:8333$1$is_args$args;
+            proxy_set_header Authorization "";
+            proxy_set_header Cookie "";
+        }
+
+    The browser never sees the signed URL: nginx fetches the bytes (ranges included).
+
 ``"x-sendfile"`` (Apache with mod_xsendfile, lighttpd)
     The response is empty and carries ``X-Sendfile: <absolute path>``, percent-encoded as
     mod_xsendfile expects by default (``XSendFileUnescape On``). Apache::
@@ -58,6 +75,7 @@ import re
 from collections.abc import Iterator
 from typing import IO
 from urllib.parse import quote as url_quote
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
@@ -129,11 +147,26 @@ def delivery_mode() -> str:
 
 
 def internal_uri(file: File | FieldFile) -> str:
-    """The X-Accel-Redirect URI: internal prefix + storage-relative name, percent-encoded."""
+    """The X-Accel-Redirect URI: internal prefix + storage-relative name, percent-encoded; for
+    object storage the object-store prefix + a short-lived signed URL's path and query."""
+    if isinstance(file, FieldFile) and not has_local_paths(file.storage):
+        signed = urlsplit(file.storage.url(storage_name(file)))
+        prefix = conf.get("FILE_OBJECT_STORE_PREFIX").rstrip("/")
+        query = f"?{signed.query}" if signed.query else ""
+        return prefix + url_quote(signed.path, safe="/") + query
     prefix = conf.get("FILE_INTERNAL_PREFIX")
     if not prefix.endswith("/"):
         prefix += "/"
     return prefix + url_quote(storage_name(file))
+
+
+def has_local_paths(storage) -> bool:
+    """Whether the storage keeps files on this machine's disk (FileSystemStorage) or elsewhere."""
+    try:
+        storage.path("probe")
+    except NotImplementedError:
+        return False
+    return True
 
 
 def storage_name(file: File | FieldFile) -> str:

@@ -6,8 +6,9 @@
 
 The rate comes from ``settings.TANDEM_RATE_LIMITS`` (e.g. ``{"booking": "30/hour"}``; "s", "m",
 "h" or "d" for the period), read at request time; a scope without a rate is not limited. Requests are
-counted per signed-in person, else per client address, in fixed windows in the default cache (use a
-shared cache such as Redis when several processes serve the site). Over the limit the page answers
+counted per signed-in person, else per client address, in a window that opens with the first request,
+with an atomic counter in the default cache (use a shared cache such as Redis when several processes
+serve the site). Over the limit the page answers
 429 with a Retry-After header and the site's "429.html"."""
 
 from __future__ import annotations
@@ -65,16 +66,27 @@ def hit(request: HttpRequest, scope: str) -> int:
     if not rate:
         return 0
     limit, period = parse_rate(rate)
-    now = int(time.time())
-    window = now // period
-    key = f"tandem:ratelimit:{scope}:{_identity(request)}:{window}"
+    return count(f"tandem:ratelimit:{scope}:{_identity(request)}", limit=limit, period=period)
+
+
+def count(key: str, *, limit: int, period: int) -> int:
+    """One more request in the window that the first request for ``key`` opened: 0 when it is
+    within ``limit``, else the seconds until the window ends. The counter is the cache's atomic
+    ``incr``, so concurrent requests on any number of processes sharing the cache (Redis) are
+    each counted once; nothing is lost to a read-modify-write race."""
+    now = time.time()
+    cache.add(f"{key}:start", now, period)
     cache.add(key, 0, period)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+        hits = cache.incr(key)
+    except ValueError:  # the window expired between add and incr, or the cache is unavailable
+        cache.set(f"{key}:start", now, period)
         cache.set(key, 1, period)
-        count = 1
-    return 0 if count <= limit else max(1, (window + 1) * period - now)
+        hits = 1
+    if hits <= limit:
+        return 0
+    started = cache.get(f"{key}:start") or now
+    return max(1, int(period - (now - started)))
 
 
 def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:

@@ -11,8 +11,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cms.mail import send_templated_mail, site_url
-from mentoring.admin_views import managed_programmes
 from mentoring.models import Application
+from mentoring.selectors import managed_programmes
 
 from . import services
 

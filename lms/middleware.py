@@ -1,35 +1,20 @@
-import zoneinfo
-
-from django.conf import settings
-from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from . import security
-
-SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+from . import preferences, security
 
 
 class UserLanguageMiddleware:
-    """German first: the language is the visitor's explicit choice (cookie), else the signed-in
-    user's preference, else LANGUAGE_CODE. The browser's Accept-Language is deliberately not
-    consulted, so staff with an English browser still see the organisation's German site
-    until they choose otherwise."""
+    """The visitor's language (lms.preferences.activate_language); API requests with a token are
+    authenticated only later, by DRF, whose token authentication activates the person's own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in SUPPORTED_LANGUAGES:
-            user = getattr(request, "user", None)
-            language = getattr(user, "language", None) if user and user.is_authenticated else None
-        if language not in SUPPORTED_LANGUAGES:
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        preferences.activate_language(request, getattr(request, "user", None))
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
 
@@ -40,12 +25,7 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", None) if user and user.is_authenticated else None
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+        preferences.activate_time_zone(getattr(request, "user", None))
         return self.get_response(request)
 
 

@@ -39,7 +39,10 @@ from django.utils.translation import ngettext
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
+from cms import ratelimit
 from cms.ratelimit import client_ip as _client_ip
+
+from . import preferences
 
 # --- Content-Security-Policy and Permissions-Policy ---------------------------------------------
 
@@ -403,26 +406,59 @@ class _RatesFromSettings:
             ) from missing
 
 
-class AnonThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+class _AtomicCounter:
+    """DRF's throttles keep a list of request times and write it back after reading it: concurrent
+    requests on several processes overwrite each other's entries and a limit lets through more
+    than it says. These count with the cache's atomic increment instead (cms.ratelimit.count)."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self._wait = ratelimit.count(self.key, limit=self.num_requests, period=self.duration)
+        return self._wait == 0
+
+    def wait(self):
+        return getattr(self, "_wait", None) or None
+
+
+class AnonThrottle(_RatesFromSettings, _AtomicCounter, throttling.AnonRateThrottle):
     pass
 
 
-class UserThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+class UserThrottle(_RatesFromSettings, _AtomicCounter, throttling.UserRateThrottle):
     pass
 
 
-class WriteScopeThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+class WriteScopeThrottle(_RatesFromSettings, _AtomicCounter, throttling.ScopedRateThrottle):
     """A view's ``throttle_scope`` (e.g. "booking"), counted for writes (POST, PUT, PATCH, DELETE)
     per person or client address; reading is limited by the anon and user rates only."""
 
     def allow_request(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return super().allow_request(request, view)
+        # ScopedRateThrottle's own set-up (the view's scope and its rate), then the atomic count.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return _AtomicCounter.allow_request(self, request, view)
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication; a staff account without a second factor cannot use its token."""
+    """DRF's token authentication; a staff account without a second factor cannot use its token.
+    The person's language and time zone are activated here: the middleware that does it for the
+    pages runs before DRF knows who sent the token."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            preferences.activate_language(request._request, result[0])
+            preferences.activate_time_zone(result[0])
+        return result
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)

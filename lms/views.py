@@ -28,7 +28,8 @@ from .models import ErasureRequest
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness for load balancers: database, cache, pending migrations."""
+    """Liveness and readiness for load balancers: database, cache, task queue, media storage,
+    pending migrations."""
     checks: dict[str, str] = {}
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -38,10 +39,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "error"
     try:
         probe = get_random_string(12)
-        cache.set("healthz", probe, 10)
-        checks["cache"] = "ok" if cache.get("healthz") == probe else "error"
+        key = f"healthz:{probe}"  # one key per probe: concurrent probes must not read each other's
+        cache.set(key, probe, 10)
+        checks["cache"] = "ok" if cache.get(key) == probe else "error"
+        cache.delete(key)
     except Exception:  # noqa: BLE001
         checks["cache"] = "error"
+    checks["queue"] = _queue_status()
+    checks["storage"] = _storage_status()
     if checks["database"] == "ok":
         try:
             executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
@@ -55,6 +60,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def _queue_status() -> str:
+    """The task queue answers: Redis for RQ workers; the database backend shares the database."""
+    if getattr(settings, "TASK_BACKEND", "") != "rq":
+        return "ok"
+    try:
+        import django_rq
+
+        return "ok" if django_rq.get_connection("default").ping() else "error"
+    except Exception:  # noqa: BLE001
+        return "error"
+
+
+def _storage_status() -> str:
+    """Media and private files are reachable (on disk or in the object store)."""
+    from django.core.files.storage import default_storage, storages
+
+    try:
+        default_storage.exists("healthz")
+        if "private" in settings.STORAGES:
+            storages["private"].exists("healthz")
+    except Exception:  # noqa: BLE001
+        return "error"
+    return "ok"
 
 
 @require_POST

@@ -2,7 +2,6 @@
 programme (and superusers) see it; everyone else gets 404."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,22 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cms import audit
 from cms.export import CsvDownload
 
-from . import services
-from .explain import answer_rows, pair_rows, pin_issue_reason, unmatched_reason
-from .models import Application, FeedbackResponse, MatchingRun, PairRule, Programme, Tandem
-from .sessions import selectors as session_selectors
-
-
-def managed_programmes(user):
-    programmes = Programme.objects.all()
-    return programmes if user.is_superuser else programmes.filter(managers=user)
+from . import selectors, services
+from .forms import DecisionForm, PairRuleForm
+from .models import Application, MatchingRun, PairRule, Programme
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
-    programme = managed_programmes(request.user).filter(pk=programme_id).first()
+    programme = selectors.managed_programmes(request.user).filter(pk=programme_id).first()
     if programme is None:
         raise Http404
     return programme
@@ -34,7 +26,9 @@ def _programme(request: HttpRequest, programme_id: int) -> Programme:
 
 def dashboards(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
-        request, "mentoring/admin/dashboards.html", {"programmes": managed_programmes(request.user)}
+        request,
+        "mentoring/admin/dashboards.html",
+        {"programmes": selectors.managed_programmes(request.user)},
     )
 
 
@@ -69,58 +63,15 @@ def score_histogram(scores: list[float]) -> dict:
 
 def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
-    applications = list(
-        programme.applications.select_related("user").order_by("role", "submitted_at")
-    )
-    counts = programme.applications.aggregate(
-        mentees=Count("pk", filter=Q(role="mentee") & ~Q(status="withdrawn")),
-        mentors=Count("pk", filter=Q(role="mentor") & ~Q(status="withdrawn")),
-        open=Count("pk", filter=Q(status="submitted")),
-    )
-    tandem_counts = dict(
-        programme.tandems.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    runs = list(programme.runs.all()[:10])
-    published = next((run for run in runs if run.status == MatchingRun.Status.PUBLISHED), None)
-    scores = list(published.proposals.values_list("score", flat=True)) if published else []
-    by_pk = {application.pk: application for application in applications}
-    declined = []
-    for tandem in programme.tandems.filter(status=Tandem.Status.DECLINED).order_by("-ended_at")[
-        :20
-    ]:
-        if (
-            tandem.mentee_id in by_pk
-            and by_pk[tandem.mentee_id].status == Application.Status.ACCEPTED
-        ):
-            suggestions = [
-                {**s, "application": by_pk.get(s["mentor"])}
-                for s in services.next_best_mentors(tandem=tandem)
-            ]
-            declined.append(
-                {
-                    "tandem": tandem,
-                    "mentee": by_pk[tandem.mentee_id],
-                    "mentor": by_pk.get(tandem.mentor_id),
-                    "suggestions": suggestions,
-                }
-            )
+    data = selectors.programme_dashboard(programme=programme)
+    published, scores = data.pop("published"), data.pop("scores")
     return TemplateResponse(
         request,
         "mentoring/admin/dashboard.html",
         {
             "programme": programme,
-            "applications": applications,
-            "counts": counts,
-            "runs": runs,
-            "tandem_counts": [
-                (label, tandem_counts.get(value, 0)) for value, label in Tandem.Status.choices
-            ],
-            "tandem_chart": bar_chart(
-                [
-                    (str(label), tandem_counts.get(value, 0))
-                    for value, label in Tandem.Status.choices
-                ]
-            ),
+            **data,
+            "tandem_chart": bar_chart([(str(label), n) for label, n in data["tandem_counts"]]),
             "matching_chart": bar_chart(
                 [
                     (_("matched"), published.matched_count if published else 0),
@@ -128,14 +79,6 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
                 ]
             ),
             "histogram": score_histogram(scores),
-            "declined": declined,
-            "feedback": [
-                (label, services.feedback_aggregates(programme=programme, phase=value))
-                for value, label in FeedbackResponse.Phase.choices
-            ],
-            "min_answers": services.MIN_ANSWERS_FOR_AGGREGATES,
-            "sessions": session_selectors.programme_session_stats(programme=programme),
-            "min_ratings": session_selectors.MIN_RATINGS_FOR_AVERAGE,
         },
     )
 
@@ -146,10 +89,10 @@ def application_decide(
 ) -> HttpResponse:
     programme = _programme(request, programme_id)
     application = get_object_or_404(Application, pk=application_id, programme=programme)
-    decision = request.POST.get("decision")
-    if decision not in {"accept", "decline"}:
-        return HttpResponseBadRequest(_("Please accept or decline."))
-    accept = decision == "accept"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors["decision"][0])
+    accept = form.accept
     services.application_decide(application=application, by=request.user, accept=accept)
     messages.success(request, _("Application accepted.") if accept else _("Application declined."))
     return redirect("mentoring_dashboard", programme_id=programme.pk)
@@ -174,39 +117,10 @@ def run_matching(request: HttpRequest, programme_id: int) -> HttpResponse:
 def run_review(request: HttpRequest, programme_id: int, run_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
     run = get_object_or_404(MatchingRun, pk=run_id, programme=programme)
-    proposals = list(run.proposals.select_related("mentee__user", "mentor__user"))
-    applications = {a.pk: a for a in programme.applications.select_related("user")}
-    criteria = {c.key: c for c in programme.criteria.all()}
-    for proposal in proposals:
-        proposal.explained, proposal.fit = pair_rows(proposal.breakdown, proposal.score, criteria)
-        proposal.answers = answer_rows(criteria, proposal.mentee.answers, proposal.mentor.answers)
-        proposal.alternative_list = [
-            {**alt, "application": applications.get(alt["mentor"])} for alt in proposal.alternatives
-        ]
-    unmatched = [
-        {"application": applications.get(entry["mentee"]), "text": unmatched_reason(entry)}
-        for entry in run.unmatched
-    ]
-    names = {pk: a.user.get_full_name() or a.user.email for pk, a in applications.items()}
-    pin_issues = [
-        {
-            "mentee": applications.get(entry["mentee"]),
-            "mentor": applications.get(entry["mentor"]),
-            "text": pin_issue_reason(entry, names),
-        }
-        for entry in run.pin_issues
-    ]
     return TemplateResponse(
         request,
         "mentoring/admin/run_review.html",
-        {
-            "programme": programme,
-            "run": run,
-            "proposals": proposals,
-            "unmatched": unmatched,
-            "pin_issues": pin_issues,
-            "criteria": list(criteria.values()),
-        },
+        {"programme": programme, "run": run, **selectors.run_review(run=run)},
     )
 
 
@@ -234,19 +148,22 @@ def run_publish(request: HttpRequest, programme_id: int, run_id: int) -> HttpRes
 @require_POST
 def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme(request, programme_id)
+    form = PairRuleForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(next(iter(form.errors.values()))[0])
     mentee = get_object_or_404(
-        Application, pk=request.POST.get("mentee"), programme=programme, role="mentee"
+        Application, pk=form.cleaned_data["mentee"], programme=programme, role="mentee"
     )
     mentor = get_object_or_404(
-        Application, pk=request.POST.get("mentor"), programme=programme, role="mentor"
+        Application, pk=form.cleaned_data["mentor"], programme=programme, role="mentor"
     )
-    if request.POST.get("kind") == PairRule.Kind.FORBIDDEN:
+    if form.cleaned_data["kind"] == PairRule.Kind.FORBIDDEN:
         services.pair_forbid(
             programme=programme,
             mentee=mentee,
             mentor=mentor,
             by=request.user,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
         messages.success(
             request,
@@ -257,37 +174,17 @@ def pair_rule(request: HttpRequest, programme_id: int) -> HttpResponse:
         messages.success(
             request, _("The pair is pinned. Run the matching again to see the effect.")
         )
-    run_id = request.POST.get("run")
-    if run_id and run_id.isdigit():
-        return redirect("mentoring_run_review", programme_id=programme.pk, run_id=int(run_id))
+    if form.cleaned_data["run"]:
+        return redirect(
+            "mentoring_run_review", programme_id=programme.pk, run_id=form.cleaned_data["run"]
+        )
     return redirect("mentoring_dashboard", programme_id=programme.pk)
 
 
 def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Applications with their tandem, for the programme's own planning (no motivation texts)."""
     programme = _programme(request, programme_id)
-    applications = list(
-        programme.applications.select_related("user").order_by("role", "submitted_at")
-    )
-    tandems = list(
-        programme.tandems.filter(
-            status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE, Tandem.Status.COMPLETED]
-        ).select_related("mentee__user", "mentor__user", "proposal")
-    )
-    partner: dict[int, tuple[str, str, str]] = {}
-    for tandem in tandems:
-        score = f"{tandem.proposal.score:.0f}" if tandem.proposal else ""
-        partner[tandem.mentee_id] = (
-            tandem.mentor.user.get_full_name(),
-            tandem.get_status_display(),
-            score,
-        )
-        partner.setdefault(tandem.mentor_id, ("", "", ""))
-        names = ", ".join(
-            filter(None, [partner[tandem.mentor_id][0], tandem.mentee.user.get_full_name()])
-        )
-        partner[tandem.mentor_id] = (names, tandem.get_status_display(), "")
-    audit.record(action="export.csv", by=request.user, target=f"programme {programme.pk}")
+    rows = services.programme_export(programme=programme, by=request.user)
     export = CsvDownload(f"mentoring-{programme.slug}.csv")
     export.row(
         [
@@ -300,17 +197,16 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
             _("Score"),
         ]
     )
-    for application in applications:
-        with_whom, tandem_status, score = partner.get(application.pk, ("", "", ""))
+    for row in rows:
         export.row(
             [
-                application.user.get_full_name(),
-                application.user.email,
-                application.get_role_display(),
-                application.get_status_display(),
-                with_whom,
-                tandem_status,
-                score,
+                row.name,
+                row.email,
+                row.role,
+                row.status,
+                row.tandem_with,
+                row.tandem_status,
+                row.score,
             ]
         )
     return export.response

@@ -164,7 +164,7 @@ def seed(*, home, manager, mentee_account, mentor_account) -> ProgrammePage:
     def submit(user, role, answers, capacity=None):
         application = services.application_submit(
             programme=programme,
-            user=user,
+            by=user,
             role=role,
             answers=answers,
             consent=True,
@@ -202,33 +202,33 @@ def seed(*, home, manager, mentee_account, mentor_account) -> ProgrammePage:
         if tandem.mentee_id == mentee_apps[0].pk:
             continue  # the demo mentee answers herself
         if index % 3 == 0:
-            services.tandem_respond(tandem=tandem, user=tandem.mentee.user, accept=True)
+            services.tandem_respond(tandem=tandem, by=tandem.mentee.user, accept=True)
             active.append(
-                services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=True)
+                services.tandem_respond(tandem=tandem, by=tandem.mentor.user, accept=True)
             )
         elif index % 3 == 1:
-            services.tandem_respond(tandem=tandem, user=tandem.mentee.user, accept=True)
+            services.tandem_respond(tandem=tandem, by=tandem.mentee.user, accept=True)
     if active:
         first = active[0]
         services.agreement_save(
             tandem=first,
-            user=first.mentee.user,
+            by=first.mentee.user,
             rhythm="fortnightly",
             rhythm_note="Dienstags, 17 Uhr, per Video",
             confidentiality=True,
         )
-        services.agreement_confirm(tandem=first, user=first.mentee.user)
-        services.agreement_confirm(tandem=first, user=first.mentor.user)
+        services.agreement_confirm(tandem=first, by=first.mentee.user)
+        services.agreement_confirm(tandem=first, by=first.mentor.user)
         goal = services.goal_add(
-            tandem=first, user=first.mentee.user, title="Die erste Teamsitzung souverän leiten"
+            tandem=first, by=first.mentee.user, title="Die erste Teamsitzung souverän leiten"
         )
-        services.goal_set_progress(goal=goal, user=first.mentee.user, progress=60)
+        services.goal_set_progress(goal=goal, by=first.mentee.user, progress=60)
         services.goal_add(
-            tandem=first, user=first.mentee.user, title="Ein Jahresgespräch vorbereiten"
+            tandem=first, by=first.mentee.user, title="Ein Jahresgespräch vorbereiten"
         )
     if len(active) > 1:
         services.tandem_end_early(
-            tandem=active[-1], user=active[-1].mentee.user, reason="Wechsel der Stelle"
+            tandem=active[-1], by=active[-1].mentee.user, reason="Wechsel der Stelle"
         )
     return page
 

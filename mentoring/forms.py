@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Criterion, Programme, Role
+from .models import Criterion, PairRule, Programme, Role
 from .services import CONSENT_REQUIRED
+from .sessions.forms import SESSION_LENGTH_CHOICES
 
 
 class ApplicationForm(forms.Form):
@@ -109,12 +110,82 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("New goal"), max_length=300)
 
 
-SESSION_LENGTH_CHOICES = [
-    (30, _("30 minutes")),
-    (45, _("45 minutes")),
-    (60, _("60 minutes")),
-    (90, _("90 minutes")),
-]
+CHOOSE_A_SUGGESTED_MENTOR = _("Please choose a mentor from your suggestions.")
+CHOOSE_A_GOAL = _("Please choose one of your goals.")
+PROGRESS_IN_PERCENT = _("Please enter a number between 0 and 100.")
+ACCEPT_OR_DECLINE = _("Please accept or decline.")
+CHOOSE_FROM_THE_LIST = _("Please choose an entry from the list.")
+
+
+def _id_field(message) -> forms.IntegerField:
+    """An object's id sent by a page (often a hidden field): anything but a positive number
+    gets ``message`` instead of reaching the database (where "abc" was a 500)."""
+    return forms.IntegerField(
+        min_value=1, error_messages=dict.fromkeys(("required", "invalid", "min_value"), message)
+    )
+
+
+class MentorRequestForm(forms.Form):
+    """A mentee asks one of the suggested mentors (the button on "My mentoring")."""
+
+    mentor = _id_field(CHOOSE_A_SUGGESTED_MENTOR)
+
+
+class GoalProgressForm(forms.Form):
+    goal = _id_field(CHOOSE_A_GOAL)
+    progress = forms.IntegerField(
+        label=_("Progress in percent"),
+        min_value=0,
+        max_value=100,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), PROGRESS_IN_PERCENT
+        ),
+    )
+
+
+class DecisionForm(forms.Form):
+    """Accept or decline (an application, a proposed tandem); a reason only for declining."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        error_messages=dict.fromkeys(("required", "invalid_choice"), ACCEPT_OR_DECLINE),
+    )
+    reason = forms.CharField(required=False, max_length=500)
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data["decision"] == "accept"
+
+
+class PauseForm(forms.Form):
+    paused = forms.TypedChoiceField(
+        choices=[("1", _("paused")), ("0", _("not paused"))],
+        coerce=lambda value: value == "1",
+        error_messages=dict.fromkeys(("required", "invalid_choice"), CHOOSE_FROM_THE_LIST),
+    )
+
+
+class EndTandemForm(forms.Form):
+    # The service says when the reason is missing (REASON_REQUIRED), for the API as well.
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class PairRuleForm(forms.Form):
+    """The programme management pins a pair or forbids it (buttons on the review and dashboard)."""
+
+    mentee = _id_field(CHOOSE_FROM_THE_LIST)
+    mentor = _id_field(CHOOSE_FROM_THE_LIST)
+    kind = forms.ChoiceField(
+        choices=PairRule.Kind.choices,
+        error_messages=dict.fromkeys(("required", "invalid_choice"), CHOOSE_FROM_THE_LIST),
+    )
+    reason = forms.CharField(required=False, max_length=300)
+    run = forms.CharField(required=False)  # where to go back to
+
+    def clean_run(self) -> int | None:
+        value = self.cleaned_data["run"]
+        # a broken "back to the run" is no reason to refuse the rule: back to the dashboard then
+        return int(value) if value.isascii() and value.isdigit() else None
 
 
 class ProgrammeAdminForm(WagtailAdminModelForm):

@@ -7,18 +7,20 @@ import time
 from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
 from cms.errors import ServiceError
 
-from . import matching
+from . import matching, selectors
 from .models import (
+    Agreement,
     Application,
     ConsentRecord,
     Criterion,
+    FeedbackResponse,
+    Goal,
     MatchingRun,
     PairRule,
     Programme,
@@ -28,8 +30,10 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .matching.criteria import Rule
-    from .matching.engine import Fairness
+    from cms.typing import User
+
+    from .matching.types import Fairness
+    from .selectors import ExportRow
 
 APPLICATIONS_CLOSED = _("Applications for this programme are not open.")
 CONSENT_REQUIRED = _("Please agree to the processing of your data for this programme.")
@@ -45,7 +49,6 @@ NOT_ACTIVE = _("Only an active tandem can be ended.")
 REASON_REQUIRED = _("Please give a reason.")
 FEEDBACK_TWICE = _("You have already given this feedback.")
 FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
-MIN_ANSWERS_FOR_AGGREGATES = 3
 NOT_A_MEMBER = _("You are not part of this tandem.")
 ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
 
@@ -92,7 +95,7 @@ def clean_answers(*, programme: Programme, role: str, answers: dict) -> dict:
 def application_submit(
     *,
     programme: Programme,
-    user,
+    by: User,
     role: str,
     answers: dict,
     motivation: str = "",
@@ -105,21 +108,21 @@ def application_submit(
     if not consent:
         raise MentoringError(CONSENT_REQUIRED, code="consent_required", field="consent")
     if (
-        Application.objects.filter(programme=programme, user=user, role=role)
+        Application.objects.filter(programme=programme, user=by, role=role)
         .exclude(status=Application.Status.WITHDRAWN)
         .exists()
     ):
         raise MentoringError(ALREADY_APPLIED, code="duplicate")
     cleaned = clean_answers(programme=programme, role=role, answers=answers)
     record = ConsentRecord.objects.create(
-        user=user,
+        user=by,
         purpose=consent_purpose(programme),
         document_version=programme.privacy_notice_version,
         action=ConsentRecord.Action.GIVEN,
     )
     return Application.objects.create(
         programme=programme,
-        user=user,
+        user=by,
         role=role,
         answers=cleaned,
         motivation=motivation.strip()[:5000],
@@ -151,7 +154,7 @@ def application_set_paused(*, application: Application, paused: bool) -> Applica
 
 
 @transaction.atomic
-def application_decide(*, application: Application, by, accept: bool) -> Application:
+def application_decide(*, application: Application, by: User, accept: bool) -> Application:
     application.status = Application.Status.ACCEPTED if accept else Application.Status.DECLINED
     application.decided_by = by
     application.decided_at = timezone.now()
@@ -162,108 +165,13 @@ def application_decide(*, application: Application, by, accept: bool) -> Applica
 # --- Matching -----------------------------------------------------------------------------------
 
 
-def engine_rule(criterion: Criterion) -> Rule | None:
-    """Managers state rules about the answers ("organisations must differ"); the engine states
-    them about the comparison's score. For the "different" comparison the two are inverted."""
-    return _translate_rule(criterion.kind, criterion.rule)
-
-
-def _translate_rule(kind: str, rule: str | None) -> Rule | None:
-    """The rule in the other wording (manager's <-> engine's); the same inversion both ways."""
-    if not rule:
-        return None
-    if kind == Criterion.Kind.DIFFERENT:
-        inverse: dict[str, Rule] = {"must_differ": "must_match", "must_match": "must_differ"}
-        return inverse[rule]
-    return cast("Rule", rule)  # the field's choices are the engine's rules
-
-
-def engine_criteria(programme: Programme) -> list[matching.ScoringCriterion]:
-    from .matching.site_kinds import load_hooked_kinds
-
-    load_hooked_kinds()  # kinds a site adds through the Wagtail hook register_tandem_matching_criteria
-    return [
-        matching.ScoringCriterion(key=c.key, kind=c.kind, weight=c.weight, rule=engine_rule(c))
-        for c in programme.criteria.all()
-    ]
-
-
-def _participants(programme: Programme):
-    """Accepted applicants who are still free: mentees without an open tandem, mentors with
-    free capacity (minus their open tandems)."""
-    applications = list(
-        programme.applications.filter(status=Application.Status.ACCEPTED).annotate(
-            open_as_mentor=Count(
-                "mentor_tandems", filter=Q(mentor_tandems__status__in=Tandem.OPEN_STATUSES)
-            ),
-            open_as_mentee=Count(
-                "mentee_tandems", filter=Q(mentee_tandems__status__in=Tandem.OPEN_STATUSES)
-            ),
-        )
-    )
-    mentees = [
-        matching.Person(id=a.pk, attributes=a.answers, waiting_since=a.submitted_at.timestamp())
-        for a in applications
-        if a.role == Role.MENTEE and not a.open_as_mentee
-    ]
-    mentors = []
-    for a in applications:
-        if a.role != Role.MENTOR:
-            continue
-        capacity = (a.capacity or programme.default_mentor_capacity) - a.open_as_mentor
-        if capacity > 0:
-            mentors.append(
-                matching.Person(id=a.pk, attributes=a.answers, capacity=capacity, paused=a.paused)
-            )
-    return mentees, mentors
-
-
-def _rules(programme: Programme) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    pinned: list[tuple[int, int]] = []
-    forbidden: list[tuple[int, int]] = []
-    for rule in programme.pair_rules.order_by("created_at", "pk"):  # the earlier pin wins
-        (pinned if rule.kind == PairRule.Kind.PINNED else forbidden).append(
-            (rule.mentee_id, rule.mentor_id)
-        )
-    return pinned, forbidden
-
-
-def _breakdown(items) -> list[dict]:
-    return [
-        {
-            "key": item.key,
-            "kind": item.kind,
-            "weight": item.weight,
-            "rule": _translate_rule(item.kind, item.rule),  # as the manager set it
-            "raw": round(item.raw, 4),
-            "contribution": round(item.contribution, 4),
-            "reason": item.reason,
-            "params": _plain(item.params),
-        }
-        for item in items
-    ]
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [
-            _plain(v)
-            for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)
-        ]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
 @transaction.atomic
-def matching_run(*, programme: Programme, by=None) -> MatchingRun:
+def matching_run(*, programme: Programme, by: User | None = None) -> MatchingRun:
     """Compute a draft proposal for everyone still free. Earlier drafts stay for comparison."""
-    mentees, mentors = _participants(programme)
-    pinned, forbidden = _rules(programme)
+    mentees, mentors = selectors.matching_participants(programme)
+    pinned, forbidden = selectors.pair_rules(programme)
     config = matching.MatchingConfig(
-        criteria=engine_criteria(programme),
+        criteria=selectors.engine_criteria(programme),
         pinned=pinned,
         forbidden=forbidden,
         fairness=cast("Fairness", programme.fairness),  # the field's choices are the options
@@ -284,7 +192,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
                     "key": c.key,
                     "kind": c.kind,
                     "weight": c.weight,
-                    "rule": _translate_rule(c.kind, c.rule),
+                    "rule": selectors.translate_rule(c.kind, c.rule),
                 }
                 for c in config.criteria
             ],
@@ -293,7 +201,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
             "forbidden": forbidden,
         },
         unmatched=[
-            {"mentee": u.mentee_id, "reason": str(u.reason), "details": _plain(u.details)}
+            {"mentee": u.mentee_id, "reason": str(u.reason), "details": selectors.plain(u.details)}
             for u in result.unmatched
         ],
         pin_issues=[
@@ -301,7 +209,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
                 "mentee": issue.mentee_id,
                 "mentor": issue.mentor_id,
                 "reason": str(issue.reason),
-                "details": _plain(issue.details),
+                "details": selectors.plain(issue.details),
             }
             for issue in result.pin_issues
         ],
@@ -314,7 +222,7 @@ def matching_run(*, programme: Programme, by=None) -> MatchingRun:
                 mentor_id=pair.mentor_id,
                 score=round(pair.score, 2),
                 raw_score=round(pair.raw_score, 4),
-                breakdown=_breakdown(pair.breakdown),
+                breakdown=selectors.stored_breakdown(pair.breakdown),
                 pinned=pair.pinned,
                 alternatives=[
                     {
@@ -360,7 +268,7 @@ def pair_forbid(
 
 
 @transaction.atomic
-def matching_publish(*, run: MatchingRun, by=None) -> list[Tandem]:
+def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem]:
     """Turn the reviewed draft into proposed tandems; both people are asked to accept."""
     run = MatchingRun.objects.select_for_update().get(pk=run.pk)
     if run.status != MatchingRun.Status.DRAFT:
@@ -400,13 +308,13 @@ def _notify_proposed(tandem_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def tandem_respond(*, tandem: Tandem, user, accept: bool, reason: str = "") -> Tandem:
+def tandem_respond(*, tandem: Tandem, by: User, accept: bool, reason: str = "") -> Tandem:
     """A member accepts or declines. Both accepted: active. A decline frees both and the pair
     is never proposed again."""
     tandem = Tandem.objects.select_for_update().select_related("mentee", "mentor").get(pk=tandem.pk)
-    if user.pk == tandem.mentee.user_id:
+    if by.pk == tandem.mentee.user_id:
         field = "mentee_response"
-    elif user.pk == tandem.mentor.user_id:
+    elif by.pk == tandem.mentor.user_id:
         field = "mentor_response"
     else:
         raise MentoringError(NOT_A_MEMBER, code="not_a_member")
@@ -430,55 +338,23 @@ def tandem_respond(*, tandem: Tandem, user, accept: bool, reason: str = "") -> T
     return tandem
 
 
-def best_mentors_for(*, programme: Programme, mentee_id: int) -> list[dict]:
-    """The mentee's best free mentors, best first, each with its explanation. Paused and full
-    mentors, pairs that break a hard rule and pairs declined before never appear."""
-    mentees, mentors = _participants(programme)
-    mentee = next((person for person in mentees if person.id == mentee_id), None)
-    if mentee is None:
-        return []
-    active = [person for person in mentors if not person.paused]
-    _pinned, forbidden = _rules(programme)
-    config = matching.MatchingConfig(
-        criteria=engine_criteria(programme),
-        forbidden=forbidden,
-        top_k=programme.suggestions_per_mentee,
-    )
-    result = matching.match([mentee], active, config)
-    mentor_ids = [pair.mentor_id for pair in result.pairs]
-    mentor_ids += [alt.mentor_id for alt in result.alternatives.get(mentee.id, [])]
-    by_id = {person.id: person for person in active}
-    best = []
-    for mentor_id in mentor_ids[: programme.suggestions_per_mentee]:
-        evaluation = matching.evaluate_pair(mentee, by_id[mentor_id], config)
-        best.append(
-            {
-                "mentor": mentor_id,
-                "score": round(evaluation.score, 2),
-                "breakdown": _breakdown(evaluation.breakdown),
-            }
-        )
-    return best
-
-
-def next_best_mentors(*, tandem: Tandem) -> list[dict]:
-    """After a decline: the mentee's best remaining mentors, for the manager."""
-    return best_mentors_for(programme=tandem.programme, mentee_id=tandem.mentee_id)
-
-
 # --- Feedback -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def feedback_submit(
-    *, tandem: Tandem, user, phase: str, satisfaction: int, goal_progress: int, comment: str = ""
-):
-    from .models import FeedbackResponse
-
+    *,
+    tandem: Tandem,
+    by: User,
+    phase: str,
+    satisfaction: int,
+    goal_progress: int,
+    comment: str = "",
+) -> FeedbackResponse:
     tandem = Tandem.objects.select_related("mentee", "mentor").get(pk=tandem.pk)
-    if user.pk == tandem.mentee.user_id:
+    if by.pk == tandem.mentee.user_id:
         role = Role.MENTEE
-    elif user.pk == tandem.mentor.user_id:
+    elif by.pk == tandem.mentor.user_id:
         role = Role.MENTOR
     else:
         raise MentoringError(NOT_A_MEMBER, code="not_a_member")
@@ -488,11 +364,11 @@ def feedback_submit(
         Tandem.Status.ENDED_EARLY,
     ):
         raise MentoringError(FEEDBACK_NOT_YET, code="not_active")
-    if FeedbackResponse.objects.filter(tandem=tandem, respondent=user, phase=phase).exists():
+    if FeedbackResponse.objects.filter(tandem=tandem, respondent=by, phase=phase).exists():
         raise MentoringError(FEEDBACK_TWICE, code="duplicate")
     response = FeedbackResponse(
         tandem=tandem,
-        respondent=user,
+        respondent=by,
         role=role,
         phase=phase,
         satisfaction=satisfaction,
@@ -504,43 +380,23 @@ def feedback_submit(
     return response
 
 
-def feedback_aggregates(*, programme: Programme, phase: str) -> dict | None:
-    """Averages per phase, or None while fewer than three answers exist (no single person can
-    be recognised in an average of one or two)."""
-    from django.db.models import Avg
-
-    from .models import FeedbackResponse
-
-    answers = FeedbackResponse.objects.filter(tandem__programme=programme, phase=phase)
-    result = answers.aggregate(
-        count=Count("pk"), satisfaction=Avg("satisfaction"), goal_progress=Avg("goal_progress")
-    )
-    if result["count"] < MIN_ANSWERS_FOR_AGGREGATES:
-        return None
-    return {
-        "count": result["count"],
-        "satisfaction": round(result["satisfaction"], 1),
-        "goal_progress": round(result["goal_progress"], 1),
-    }
-
-
 # --- Agreement and goals --------------------------------------------------------------------
 
 
-def _member_role(tandem: Tandem, user) -> str:
-    if user.pk == tandem.mentee.user_id:
+def _member_role(tandem: Tandem, by: User) -> str:
+    if by.pk == tandem.mentee.user_id:
         return Role.MENTEE
-    if user.pk == tandem.mentor.user_id:
+    if by.pk == tandem.mentor.user_id:
         return Role.MENTOR
     raise MentoringError(NOT_A_MEMBER, code="not_a_member")
 
 
 @transaction.atomic
-def agreement_save(*, tandem: Tandem, user, rhythm: str, rhythm_note: str, confidentiality: bool):
+def agreement_save(
+    *, tandem: Tandem, by: User, rhythm: str, rhythm_note: str, confidentiality: bool
+) -> Agreement:
     """Change the agreement; both members must confirm the new version."""
-    from .models import Agreement
-
-    _member_role(tandem, user)
+    _member_role(tandem, by)
     agreement, _created = Agreement.objects.select_for_update().get_or_create(tandem=tandem)
     agreement.rhythm, agreement.rhythm_note, agreement.confidentiality = (
         rhythm,
@@ -554,10 +410,8 @@ def agreement_save(*, tandem: Tandem, user, rhythm: str, rhythm_note: str, confi
 
 
 @transaction.atomic
-def agreement_confirm(*, tandem: Tandem, user):
-    from .models import Agreement
-
-    role = _member_role(tandem, user)
+def agreement_confirm(*, tandem: Tandem, by: User) -> Agreement:
+    role = _member_role(tandem, by)
     agreement, _created = Agreement.objects.select_for_update().get_or_create(tandem=tandem)
     if not agreement.confidentiality:
         raise MentoringError(CONFIDENTIALITY_REQUIRED, code="confidentiality_required")
@@ -567,10 +421,8 @@ def agreement_confirm(*, tandem: Tandem, user):
 
 
 @transaction.atomic
-def goal_add(*, tandem: Tandem, user, title: str):
-    from .models import Goal
-
-    _member_role(tandem, user)
+def goal_add(*, tandem: Tandem, by: User, title: str) -> Goal:
+    _member_role(tandem, by)
     title = " ".join(title.split())[:300]
     if not title:
         raise MentoringError(ANSWER_REQUIRED, field="title")
@@ -578,8 +430,8 @@ def goal_add(*, tandem: Tandem, user, title: str):
 
 
 @transaction.atomic
-def goal_set_progress(*, goal, user, progress: int):
-    _member_role(goal.tandem, user)
+def goal_set_progress(*, goal: Goal, by: User, progress: int) -> Goal:
+    _member_role(goal.tandem, by)
     goal.progress = max(0, min(100, int(progress)))
     goal.save(update_fields=["progress"])
     return goal
@@ -588,23 +440,13 @@ def goal_set_progress(*, goal, user, progress: int):
 # --- Mentees choose from suggestions ---------------------------------------------------------
 
 
-def mentee_suggestions(*, application: Application) -> list[dict]:
-    """The mentors a mentee may request in programmes where mentees choose."""
-    if (
-        application.programme.matching_mode == "manager"
-        or application.role != Role.MENTEE
-        or application.status != Application.Status.ACCEPTED
-    ):
-        return []
-    return best_mentors_for(programme=application.programme, mentee_id=application.pk)
-
-
 @transaction.atomic
 def mentee_request(*, application: Application, mentor: Application) -> Tandem:
     """The mentee asks a suggested mentor; the mentor then accepts or declines."""
     if application.programme.matching_mode == "manager":
         raise MentoringError(CHOOSING_NOT_OFFERED, code="not_offered")
-    if mentor.pk not in [s["mentor"] for s in mentee_suggestions(application=application)]:
+    suggested = selectors.mentee_suggestions(application=application)
+    if mentor.pk not in [s["mentor"] for s in suggested]:
         raise MentoringError(NOT_SUGGESTED, code="not_suggested")
     return Tandem.objects.create(
         programme=application.programme,
@@ -618,7 +460,7 @@ def mentee_request(*, application: Application, mentor: Application) -> Tandem:
 
 
 @transaction.atomic
-def tandem_end_early(*, tandem: Tandem, user, reason: str) -> Tandem:
+def tandem_end_early(*, tandem: Tandem, by: User, reason: str) -> Tandem:
     """A member (or the programme management) ends the tandem before the programme's end."""
     tandem = (
         Tandem.objects.select_for_update()
@@ -626,9 +468,9 @@ def tandem_end_early(*, tandem: Tandem, user, reason: str) -> Tandem:
         .get(pk=tandem.pk)
     )
     if (
-        user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id)
-        and not tandem.programme.managers.filter(pk=user.pk).exists()
-        and not user.is_superuser
+        by.pk not in (tandem.mentee.user_id, tandem.mentor.user_id)
+        and not tandem.programme.managers.filter(pk=by.pk).exists()
+        and not by.is_superuser
     ):
         raise MentoringError(NOT_A_MEMBER, code="not_a_member")
     if tandem.status != Tandem.Status.ACTIVE:
@@ -649,3 +491,12 @@ def programme_complete_tandems(*, programme: Programme) -> int:
     return Tandem.objects.filter(programme=programme, status=Tandem.Status.ACTIVE).update(
         status=Tandem.Status.COMPLETED, ended_at=timezone.now()
     )
+
+
+@transaction.atomic
+def programme_export(*, programme: Programme, by: User) -> list[ExportRow]:
+    """The programme's applications with their tandems for a download; the download is recorded
+    in the audit log (who took personal data out of the system, and when)."""
+    rows = selectors.programme_export_rows(programme=programme)
+    audit.record(action="export.csv", by=by, target=f"programme {programme.pk}")
+    return rows

@@ -7,10 +7,19 @@ from django.views.decorators.http import require_POST
 
 from cms.errors import add_to_form
 
-from . import services
-from .explain import criterion_reason
-from .forms import AgreementForm, ApplicationForm, FeedbackForm, GoalForm
-from .models import Agreement, Application, FeedbackResponse, Goal, ProgrammePage, Role, Tandem
+from . import selectors, services
+from .forms import (
+    AgreementForm,
+    ApplicationForm,
+    DecisionForm,
+    EndTandemForm,
+    FeedbackForm,
+    GoalForm,
+    GoalProgressForm,
+    MentorRequestForm,
+    PauseForm,
+)
+from .models import Application, FeedbackResponse, Goal, ProgrammePage, Role, Tandem
 
 
 @login_required
@@ -24,7 +33,7 @@ def apply(request: HttpRequest, page_id: int, role: str) -> HttpResponse:
         try:
             services.application_submit(
                 programme=programme,
-                user=request.user,
+                by=request.user,
                 role=role,
                 answers=form.answers(),
                 motivation=form.cleaned_data.get("motivation", ""),
@@ -55,44 +64,29 @@ def apply(request: HttpRequest, page_id: int, role: str) -> HttpResponse:
 
 @login_required
 def my_mentoring(request: HttpRequest) -> HttpResponse:
-    applications = (
-        Application.objects.filter(user=request.user)
-        .select_related("programme")
-        .order_by("-submitted_at")
+    return _my_mentoring_page(request)
+
+
+def _my_mentoring_page(
+    request: HttpRequest, *, request_error: tuple[int, str] | None = None
+) -> HttpResponse:
+    """ "My mentoring"; ``request_error`` is (application id, message) of a request form that
+    could not be sent, shown above that programme's suggestions."""
+    mine = selectors.my_mentoring(user=request.user)
+    shown_with_suggestions = request_error is not None and any(
+        application.pk == request_error[0] for application, _suggestions in mine.choosing
     )
-    tandems = Tandem.objects.filter(mentee__user=request.user) | Tandem.objects.filter(
-        mentor__user=request.user
-    )
-    tandems = tandems.select_related("programme", "mentee__user", "mentor__user").order_by(
-        "-created_at"
-    )
-    choosing = []
-    for application in applications:
-        suggestions = services.mentee_suggestions(application=application)
-        if suggestions:
-            mentors = {
-                a.pk: a
-                for a in Application.objects.filter(
-                    pk__in=[s["mentor"] for s in suggestions]
-                ).select_related("user")
-            }
-            criteria = {c.key: c for c in application.programme.criteria.all()}
-            for suggestion in suggestions:
-                suggestion["application"] = mentors[suggestion["mentor"]]
-                suggestion["reasons"] = [
-                    (
-                        criteria[item["key"]].asks("mentee")
-                        if item["key"] in criteria
-                        else item["key"],
-                        criterion_reason(item),
-                    )
-                    for item in suggestion["breakdown"]
-                ]
-            choosing.append((application, suggestions))
     return render(
         request,
         "mentoring/my_mentoring.html",
-        {"applications": applications, "tandems": tandems, "choosing": choosing},
+        {
+            "applications": mine.applications,
+            "tandems": mine.tandems,
+            "choosing": mine.choosing,
+            "request_error": request_error,
+            "page_error": request_error[1] if request_error and not shown_with_suggestions else "",
+        },
+        status=400 if request_error else 200,
     )
 
 
@@ -102,9 +96,12 @@ def mentee_request(request: HttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(
         Application, pk=application_id, user=request.user, role=Role.MENTEE
     )
+    form = MentorRequestForm(request.POST)
+    if not form.is_valid():
+        return _my_mentoring_page(request, request_error=(application.pk, form.errors["mentor"][0]))
     mentor = get_object_or_404(
         Application,
-        pk=request.POST.get("mentor"),
+        pk=form.cleaned_data["mentor"],
         programme=application.programme,
         role=Role.MENTOR,
     )
@@ -123,13 +120,13 @@ def tandem_respond(request: HttpRequest, tandem_id: int) -> HttpResponse:
     tandem = get_object_or_404(Tandem.objects.select_related("mentee", "mentor"), pk=tandem_id)
     if request.user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id):
         raise Http404
-    decision = request.POST.get("decision")
-    if decision not in {"accept", "decline"}:
-        return HttpResponseBadRequest(_("Please accept or decline."))
-    accept = decision == "accept"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors["decision"][0])
+    accept = form.accept
     try:
         services.tandem_respond(
-            tandem=tandem, user=request.user, accept=accept, reason=request.POST.get("reason", "")
+            tandem=tandem, by=request.user, accept=accept, reason=form.cleaned_data["reason"]
         )
     except services.MentoringError as error:
         messages.error(request, str(error.message))
@@ -158,7 +155,10 @@ def application_pause(request: HttpRequest, application_id: int) -> HttpResponse
     application = get_object_or_404(
         Application, pk=application_id, user=request.user, role=Role.MENTOR
     )
-    paused = request.POST.get("paused") == "1"
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors["paused"][0])
+    paused = form.cleaned_data["paused"]
     services.application_set_paused(application=application, paused=paused)
     messages.success(
         request,
@@ -182,7 +182,7 @@ def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(
-                tandem=tandem, user=request.user, phase=phase, **form.cleaned_data
+                tandem=tandem, by=request.user, phase=phase, **form.cleaned_data
             )
         except services.MentoringError as error:
             add_to_form(form, error)
@@ -208,7 +208,7 @@ def _my_tandem(request: HttpRequest, tandem_id: int) -> Tandem:
 def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
     """The tandem's own page: agreement both confirm, and goals with progress."""
     tandem = _my_tandem(request, tandem_id)
-    agreement = Agreement.objects.filter(tandem=tandem).first()
+    agreement = selectors.tandem_agreement(tandem=tandem)
     initial = (
         {
             "rhythm": agreement.rhythm,
@@ -218,48 +218,48 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
         if agreement
         else {}
     )
-    agreement_form = AgreementForm(
-        request.POST if request.POST.get("form") == "agreement" else None, initial=initial
-    )
-    goal_form = GoalForm(request.POST if request.POST.get("form") == "goal" else None)
+    action = request.POST.get("form") if request.method == "POST" else None
+    agreement_form = AgreementForm(request.POST if action == "agreement" else None, initial=initial)
+    goal_form = GoalForm(request.POST if action == "goal" else None)
+    progress_form = GoalProgressForm(request.POST if action == "progress" else None)
+    end_form = EndTandemForm(request.POST if action == "end" else None)
     if request.method == "POST":
-        action = request.POST.get("form")
         try:
             if action == "agreement" and agreement_form.is_valid():
                 services.agreement_save(
-                    tandem=tandem, user=request.user, **agreement_form.cleaned_data
+                    tandem=tandem, by=request.user, **agreement_form.cleaned_data
                 )
                 messages.success(
                     request, _("The agreement has been saved. Both of you please confirm it.")
                 )
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
             if action == "confirm":
-                services.agreement_confirm(tandem=tandem, user=request.user)
+                services.agreement_confirm(tandem=tandem, by=request.user)
                 messages.success(request, _("You have confirmed the agreement."))
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
             if action == "goal" and goal_form.is_valid():
                 services.goal_add(
-                    tandem=tandem, user=request.user, title=goal_form.cleaned_data["title"]
+                    tandem=tandem, by=request.user, title=goal_form.cleaned_data["title"]
                 )
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
-            if action == "end":
+            if action == "end" and end_form.is_valid():
                 services.tandem_end_early(
-                    tandem=tandem, user=request.user, reason=request.POST.get("reason", "")
+                    tandem=tandem, by=request.user, reason=end_form.cleaned_data["reason"]
                 )
                 messages.success(
                     request, _("The tandem has been ended. Thank you for your commitment.")
                 )
                 return redirect("mentoring:mine")
-            if action == "progress":
-                goal = get_object_or_404(Goal, pk=request.POST.get("goal"), tandem=tandem)
-                progress = request.POST.get("progress", "")
-                if not progress.isdigit():
-                    return HttpResponseBadRequest(_("Please enter a number between 0 and 100."))
-                services.goal_set_progress(goal=goal, user=request.user, progress=int(progress))
+            if action == "progress" and progress_form.is_valid():
+                goal = get_object_or_404(Goal, pk=progress_form.cleaned_data["goal"], tandem=tandem)
+                services.goal_set_progress(
+                    goal=goal, by=request.user, progress=progress_form.cleaned_data["progress"]
+                )
                 return redirect("mentoring:tandem", tandem_id=tandem.pk)
         except services.MentoringError as error:
             messages.error(request, str(error.message))
     is_mentee = request.user.pk == tandem.mentee.user_id
+    forms = (agreement_form, goal_form, progress_form, end_form)
     return render(
         request,
         "mentoring/tandem.html",
@@ -268,6 +268,7 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
             "agreement": agreement,
             "agreement_form": agreement_form,
             "goal_form": goal_form,
+            "progress_form": progress_form,
             "goals": list(tandem.goals.all()),
             "partner": tandem.mentor.user if is_mentee else tandem.mentee.user,
             "i_confirmed": bool(
@@ -275,4 +276,5 @@ def tandem_detail(request: HttpRequest, tandem_id: int) -> HttpResponse:
                 and (agreement.mentee_confirmed_at if is_mentee else agreement.mentor_confirmed_at)
             ),
         },
+        status=400 if any(form.errors for form in forms) else 200,
     )

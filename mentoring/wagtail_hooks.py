@@ -11,9 +11,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.personal import MeSection
 
 from . import admin_views
-from .admin_views import managed_programmes
 from .forms import ProgrammeAdminForm
 from .models import Programme
+from .selectors import managed_programmes
 
 
 class ManagedProgrammeOnly:

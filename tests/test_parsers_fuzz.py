@@ -267,7 +267,7 @@ def test_the_application_form_is_valid_or_not_never_broken(programme, fields, ex
         try:
             services.application_submit(
                 programme=programme,
-                user=UserFactory(),
+                by=UserFactory(),
                 role=role,
                 answers=form.answers(),
                 motivation=form.cleaned_data["motivation"],

@@ -134,7 +134,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tandem",
         }
@@ -248,15 +248,64 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work (django-tasks): "immediate" runs a task at once in the request (development),
+# "database" queues it in the database for `manage.py db_worker` (one machine), "rq" queues it in
+# Redis (REDIS_URL) for RQ workers: `manage.py rqworker --job-class django_tasks_rq.Job
+# --with-scheduler` (several machines; docs/deployment.md).
 TASK_BACKEND = env("TASK_BACKEND", "immediate")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }[TASK_BACKEND]
-    }
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    RQ_SHOW_ADMIN_LINK = False
+
+# Media on S3-compatible object storage (django-storages) when S3_BUCKET is set: public media
+# (images, public documents) in S3_BUCKET, served by the web server's /media/ location; the private
+# files (videos, captions, trainer kits) in S3_PRIVATE_BUCKET, never public: Django checks access,
+# then nginx fetches the object with a short-lived signed URL (X-Accel-Redirect, cms/files.py).
+# How access-checked files are sent (cms/files.py): "django", "x-accel-redirect" (nginx) or
+# "x-sendfile".
+TANDEM_FILE_DELIVERY = env("FILE_DELIVERY", "django")
+S3_BUCKET = env("S3_BUCKET")
+if S3_BUCKET:
+    _s3 = {
+        "endpoint_url": env("S3_ENDPOINT_URL") or None,
+        "access_key": env("S3_ACCESS_KEY_ID"),
+        "secret_key": env("S3_SECRET_ACCESS_KEY"),
+        "region_name": env("S3_REGION", "us-east-1"),
+        "signature_version": "s3v4",
+        "addressing_style": "path",
+        "file_overwrite": False,
+    }
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "bucket_name": S3_BUCKET,
+                "querystring_auth": False,
+                # Public media reach the browser through the site's own /media/ location.
+                "custom_domain": env("S3_MEDIA_DOMAIN") or None,
+                "url_protocol": env("S3_MEDIA_PROTOCOL", "https:"),
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "bucket_name": env("S3_PRIVATE_BUCKET", f"{S3_BUCKET}-private"),
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "default_acl": None,
+            },
+        },
+    }
 
 # Mentoring video sessions on the organisation's own Jitsi server (docs/jitsi.md).
 TANDEM_MENTORING_SESSIONS_ENABLED = env_bool("SESSIONS_ENABLED", True)

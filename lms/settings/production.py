@@ -14,7 +14,7 @@ MIDDLEWARE.insert(
 )
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 - media on object storage when S3_BUCKET is set (base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -33,16 +33,15 @@ if not SECURE_HSTS_PRELOAD:
 TANDEM_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 ALLAUTH_TRUSTED_PROXY_COUNT = TANDEM_TRUSTED_PROXY_COUNT
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT}
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-LANGUAGE_COOKIE_SECURE = True
+# Cookies only over HTTPS. SECURE_COOKIES=false only for the plain-HTTP loopback topology
+# (ops/topology.py), never on a server people reach.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool(
+    "SECURE_COOKIES", True
+)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 TASK_BACKEND = env("TASK_BACKEND", "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }[TASK_BACKEND]
-    }
-}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}  # noqa: F405
+if TASK_BACKEND == "rq" and "django_tasks_rq" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}  # noqa: F405
+    RQ_SHOW_ADMIN_LINK = False

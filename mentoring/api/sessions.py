@@ -6,12 +6,10 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -52,9 +50,14 @@ class MomentField(serializers.DateTimeField):
 
 
 class SlotQuerySerializer(serializers.Serializer):
-    start = MomentField(required=False)
-    end = MomentField(required=False)
-    length = serializers.IntegerField(required=False, min_value=15, max_value=240)
+    start = MomentField(required=False, help_text="default: now")
+    end = MomentField(required=False, help_text="default: start + 14 days")
+    length = serializers.IntegerField(
+        required=False,
+        min_value=15,
+        max_value=240,
+        help_text="minutes; default: the shortest offered",
+    )
 
 
 class SlotSerializer(serializers.Serializer):
@@ -194,9 +197,7 @@ class TandemSlotsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATETIME, description="default: now"),
-            OpenApiParameter("end", OpenApiTypes.DATETIME, description="default: start + 14 days"),
-            OpenApiParameter("length", int, description="minutes; default: the shortest offered"),
+            SlotQuerySerializer,  # its fields, with the bounds they check, are the query parameters
             OpenApiParameter("tz", str, description="IANA zone, e.g. Europe/Berlin"),
         ],
         responses={200: SlotListSerializer},
@@ -245,19 +246,8 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Session.objects.none()
-        user = self.request.user
-        queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-            "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
-        )
-        when = self.request.query_params.get("when")
-        now = timezone.now()
-        if when == "upcoming":
-            return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
-        if when == "past":
-            return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(
-                "-start", "-pk"
-            )
-        return queryset.order_by("start", "pk")
+        upcoming = {"upcoming": True, "past": False}.get(self.request.query_params.get("when", ""))
+        return selectors.member_sessions(self.request.user, upcoming=upcoming)
 
     @extend_schema(
         parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], required=False)]

@@ -1,12 +1,10 @@
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from .. import services
-from ..admin_views import managed_programmes
+from .. import selectors, services
 from ..models import Application, MatchingRun, Programme, Tandem
 from . import serializers as s
 
@@ -22,7 +20,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: s.MatchingRunSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def run(self, request, pk=None):
-        programme = get_object_or_404(managed_programmes(request.user), pk=pk)
+        programme = get_object_or_404(selectors.managed_programmes(request.user), pk=pk)
         run = services.matching_run(programme=programme, by=request.user)
         return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -37,7 +35,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        return Application.objects.filter(user=self.request.user).order_by("-submitted_at")
+        return selectors.member_applications(self.request.user)
 
     def get_serializer_class(self):
         return s.ApplicationCreateSerializer if self.action == "create" else s.ApplicationSerializer
@@ -46,7 +44,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def create(self, request, *args, **kwargs):
         data = s.ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        application = services.application_submit(user=request.user, **data.validated_data)
+        application = services.application_submit(by=request.user, **data.validated_data)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
@@ -61,9 +59,7 @@ class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MatchingRun.objects.none()
-        return MatchingRun.objects.filter(
-            programme__in=managed_programmes(self.request.user)
-        ).prefetch_related("proposals")
+        return selectors.managed_runs(self.request.user)
 
     @extend_schema(request=None, responses={200: s.TandemSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -84,16 +80,7 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Tandem.objects.none()
-        user = self.request.user
-        return (
-            Tandem.objects.filter(
-                Q(mentee__user=user)
-                | Q(mentor__user=user)
-                | Q(programme__in=managed_programmes(user))
-            )
-            .select_related("mentee__user", "mentor__user")
-            .distinct()
-        )
+        return selectors.visible_tandems(self.request.user)
 
     @extend_schema(request=s.TandemAnswerSerializer, responses={200: s.TandemSerializer})
     @action(detail=True, methods=["post"])
@@ -103,7 +90,7 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         tandem = services.tandem_respond(
             tandem=tandem,
-            user=request.user,
+            by=request.user,
             accept=data.validated_data["accept"],
             reason=data.validated_data.get("reason", ""),
         )

@@ -179,3 +179,31 @@ def availability_remove_exception(*, schedule: MentorSchedule, exception_id: int
         event_id = exception.event_id
         exception.delete()
         Event.objects.filter(pk=event_id).delete()
+
+
+SCHEDULE_SETTINGS = (
+    "time_zone",
+    "own_rules",
+    "session_lengths",
+    "buffer_before",
+    "buffer_after",
+    "min_notice_hours",
+    "horizon_days",
+    "max_per_day",
+    "max_per_week",
+)
+
+
+@transaction.atomic
+def schedule_update_settings(
+    *, schedule: MentorSchedule, changes: dict[str, object]
+) -> MentorSchedule:
+    """The mentor's zone and own booking rules (``changes`` holds some of SCHEDULE_SETTINGS)."""
+    unknown = set(changes) - set(SCHEDULE_SETTINGS)
+    if unknown:
+        raise ValueError(f"not a schedule setting: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(schedule, name, value)
+    schedule.full_clean(exclude=["user", "calendar"])
+    schedule.save(update_fields=list(changes))
+    return schedule

@@ -80,6 +80,25 @@ def _schedule_reminders(session: Session) -> None:
             transaction.on_commit(send_due_reminders.using(run_after=due).enqueue)
 
 
+#: The first key of the PostgreSQL advisory locks that serialise bookings per mentor (the second is
+#: the mentor's user id); any fixed number that no other advisory lock of the site uses.
+MENTOR_LOCK = 7213
+
+
+def _serialise_per_mentor(mentor_id: int) -> None:
+    """Hold the mentor's booking lock until the transaction ends, before limits are re-checked.
+
+    The exclusion constraints stop overlapping sessions, but not two bookings of different times
+    that each still see room under the per-day or per-week limit. PostgreSQL: a transaction-level
+    advisory lock per mentor, so the re-check sees every booking committed before it (READ
+    COMMITTED reads afresh per statement). SQLite: the IMMEDIATE transaction already holds the
+    database's write lock from its first statement on."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MENTOR_LOCK, mentor_id])
+
+
 def _is_overlap(error: IntegrityError) -> bool:
     text = str(error)
     return "no_overlap" in text or "exclusion" in text.lower()
@@ -88,7 +107,10 @@ def _is_overlap(error: IntegrityError) -> bool:
 def _check_free(
     *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
 ) -> selectors.BookingRules:
-    """The re-check inside the write transaction: the wanted slot is still among the bookable ones."""
+    """The re-check inside the write transaction: the wanted slot is still among the bookable ones.
+    ``start`` is in UTC, like the slots: Python never finds two aware datetimes of different zones
+    equal when one of them lies in a repeated or skipped hour (PEP 495), so a slot written in the
+    requester's zone on a night the clocks change would never be found among them."""
     if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
         raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
     end = start + timedelta(minutes=length)
@@ -134,6 +156,7 @@ def session_book(
     """Book a slot for the tandem. A retry with the same idempotency key returns the first booking."""
     ensure_enabled()
     now = now or timezone.now()
+    start = engine.utc(start)
     role = tandem_role(tandem, by)
     if tandem.status != Tandem.Status.ACTIVE:
         raise SessionError(TANDEM_NOT_ACTIVE, code="tandem_not_active")
@@ -144,8 +167,9 @@ def session_book(
             return _replay(earlier, tandem=tandem, start=start, length=length)
     try:
         with transaction.atomic():
-            # SQLite: the immediate transaction holds the write lock, so this re-check and the insert
-            # are one step. PostgreSQL: concurrent inserts are stopped by the exclusion constraints.
+            # The re-check and the insert are one step per mentor (limits per day and week); the
+            # exclusion constraints stop overlaps with the mentee's other tandems as well.
+            _serialise_per_mentor(tandem.mentor.user_id)
             rules = _check_free(tandem=tandem, start=start, length=length, now=now)
             proposed = role == "mentor" and rules.needs_confirmation
             session = Session.objects.create(
@@ -238,14 +262,17 @@ def session_reschedule(
     length: int | None = None,
     now: datetime | None = None,
 ) -> Session:
-    """Move a session to another free slot; the calendar entry keeps its UID, SEQUENCE goes up."""
+    """Move a session to another free slot; the calendar entry keeps its UID, SEQUENCE goes up.
+    Moving it to the time it already has changes nothing (no history entry, no e-mail)."""
     ensure_enabled()
     now = now or timezone.now()
+    start = engine.utc(start)
     reason = (reason or "").strip()
     if not reason:
         raise SessionError(REASON_REQUIRED, field="reason")
     try:
         with transaction.atomic():
+            _serialise_per_mentor(session.mentor_id)  # first, like a booking: one lock order
             session = _lock(session)
             tandem = session.tandem
             rules = selectors.booking_rules(
@@ -253,6 +280,10 @@ def session_reschedule(
             )
             _check_change_allowed(session, by, now, rules)
             length = length or int((session.end - session.start).total_seconds() // 60)
+            if (session.start, session.end) == (start, start + timedelta(minutes=length)):
+                # Already there (a repeated click, a retry, a concurrent identical move that won
+                # the lock first): nothing changes, so nobody is told and nothing is recorded.
+                return session
             _check_free(tandem=tandem, start=start, length=length, now=now, exclude=session)
             previous = (session.start, session.end)
             session.start, session.end = start, start + timedelta(minutes=length)

@@ -1,15 +1,26 @@
+from datetime import UTC
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cms.timezones import time_zone_choices
 
-from ..forms import SESSION_LENGTH_CHOICES
 from ..models import AvailabilityException, MentorSchedule
 from ..models.availability import WEEKDAYS
 from .availability import WindowInput
-from .errors import REASON_REQUIRED, WINDOW_ORDER
+from .booking import LENGTH_NOT_OFFERED
+from .errors import REASON_REQUIRED, WINDOW_ORDER, SessionError
 
 WINDOWS_PER_DAY = 3
+
+SESSION_LENGTH_CHOICES = [
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("60 minutes")),
+    (90, _("90 minutes")),
+]
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -23,6 +34,78 @@ class ReasonForm(forms.Form):
         max_length=500,
         error_messages={"required": REASON_REQUIRED},
     )
+
+
+CHOOSE_A_TIME = _("Please choose a time.")
+MOVE_REASON_REQUIRED = _("Please give a reason for moving the session.")
+
+
+class SlotField(forms.Field):
+    """A moment with its UTC offset, as the booking page writes its slots (ISO 8601), in UTC."""
+
+    default_error_messages = {"required": CHOOSE_A_TIME, "invalid": CHOOSE_A_TIME}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            moment = parse_datetime(str(value).strip())
+            if moment is not None and moment.utcoffset() is not None:
+                return moment.astimezone(UTC)  # fails for moments beyond the ends of the calendar
+        except (ValueError, OverflowError):
+            pass
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class BookingForm(forms.Form):
+    """Booking a slot of the booking page, or moving ``moving`` there (then with a reason). The key
+    makes a repeated submission (a double click, a reload) return the first booking."""
+
+    slot = SlotField()
+    length = forms.IntegerField(required=False, min_value=1, max_value=24 * 60)
+    reason = forms.CharField(
+        label=_("Reason (your tandem partner sees it)"),
+        max_length=500,
+        required=False,
+        error_messages={"required": REASON_REQUIRED},
+    )
+    key = forms.CharField(required=False)
+
+    def __init__(self, *args, moving=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moving = moving
+        self.fields["reason"].required = moving is not None
+        self.alternatives = []
+
+    def clean_length(self) -> int:
+        length = self.cleaned_data["length"]
+        if not length and self.moving is not None:
+            return int((self.moving.end - self.moving.start).total_seconds() // 60)
+        if not length:
+            raise ValidationError(LENGTH_NOT_OFFERED, code="length_not_offered")
+        return length
+
+    def clean_key(self) -> str:
+        return self.cleaned_data["key"][:64]  # as the services keep it
+
+    def add_service_error(self, error: SessionError) -> None:
+        """A refusal of the booking services, on the field it concerns; taken slots come with the
+        next free ones."""
+        field = {"start": "slot"}.get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, str(error.message))
+        self.alternatives = error.alternatives
+
+    def page_errors(self) -> list[str]:
+        """What the page says above the slots (the reason's own message is next to its field)."""
+        messages = [
+            str(message)
+            for name, errors in self.errors.items()
+            if name != "reason"
+            for message in errors
+        ]
+        if "reason" in self.errors:
+            messages.append(str(MOVE_REASON_REQUIRED))
+        return messages
 
 
 class AgendaForm(forms.Form):

@@ -119,7 +119,9 @@ def tandem_slots(
     now: datetime | None = None,
     exclude: Session | None = None,
 ) -> SlotQuery:
-    """Bookable slots for a tandem in [start, end): free for the mentor and for both members.
+    """Bookable slots for a tandem that start in [start, end) (a slot may end after ``end``, so
+    consecutive periods, such as the weeks of the booking page, show every slot exactly once): free
+    for the mentor and for both members.
     Four queries: the schedule, its windows, its exceptions, the members' sessions."""
     now = now or timezone.now()
     mentor_id, mentee_id = tandem.mentor.user_id, tandem.mentee.user_id
@@ -153,9 +155,7 @@ def tandem_slots(
         zone=rules.zone,
         booked_starts=[s.start for s in sessions if s.mentor_id == mentor_id],
     )
-    return SlotQuery(
-        rules, length, [slot for slot in found if slot.start >= start and slot.end <= end]
-    )
+    return SlotQuery(rules, length, [slot for slot in found if start <= slot.start < end])
 
 
 def next_free_slots(
@@ -180,12 +180,17 @@ def next_free_slots(
     return result.slots[:count]
 
 
-def member_sessions(user, *, upcoming: bool, now: datetime | None = None) -> QuerySet[Session]:
-    """A person's sessions (as mentor or mentee) with what lists show, in one query."""
+def member_sessions(
+    user, *, upcoming: bool | None, now: datetime | None = None
+) -> QuerySet[Session]:
+    """A person's sessions (as mentor or mentee) with what lists show, in one query: upcoming
+    ones first to last, past and cancelled ones last to first, or (``upcoming=None``) all."""
     now = now or timezone.now()
     queryset = Session.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-        "mentor", "mentee", "tandem__programme"
+        "mentor", "mentee", "tandem__programme", "tandem__mentor", "tandem__mentee"
     )
+    if upcoming is None:
+        return queryset.order_by("start", "pk")
     if upcoming:
         return queryset.filter(end__gt=now, status__in=Session.ACTIVE).order_by("start", "pk")
     return queryset.filter(Q(end__lte=now) | Q(status=Session.Status.CANCELLED)).order_by(

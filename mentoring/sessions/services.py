@@ -14,6 +14,7 @@ from .availability import (
     availability_remove_exception,
     availability_set_weekly,
     schedule_get_or_create,
+    schedule_update_settings,
 )
 from .booking import (
     KEY_REUSED,
@@ -89,6 +90,7 @@ __all__ = [
     "participant_id",
     "reminders_send_due",
     "schedule_get_or_create",
+    "schedule_update_settings",
     "session_book",
     "session_cancel",
     "session_confirm",

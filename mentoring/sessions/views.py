@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +28,7 @@ from ..models import Application, CalendarToken, Role, Session, SessionFeedback,
 from . import notifications, selectors, services
 from .forms import (
     AgendaForm,
+    BookingForm,
     ExceptionForm,
     NoteForm,
     ReasonForm,
@@ -127,9 +128,35 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _clock(local: datetime) -> str:
+    """The time of day; in the hour the clocks go back (which occurs twice) with its offset,
+    e.g. "02:00 (UTC+2)" and "02:00 (UTC+1)", so the two are told apart."""
+    text = local.strftime("%H:%M")
+    offset = local.utcoffset()
+    if offset is None or local.replace(fold=1 - local.fold).utcoffset() == offset:
+        return text
+    minutes = int(offset.total_seconds() // 60)
+    sign, hours, rest = "+" if minutes >= 0 else "-", abs(minutes) // 60, abs(minutes) % 60
+    return f"{text} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+
+
 def _slot_days(found, zone):
+    """The slots by day of the viewer's zone: (day, [(slot, local start, time of day), …])."""
     local = [(slot, slot.start.astimezone(zone)) for slot in found]
-    return [(day, list(items)) for day, items in groupby(local, key=lambda item: item[1].date())]
+    return [
+        (day, [(slot, moment, _clock(moment)) for slot, moment in items])
+        for day, items in groupby(local, key=lambda item: item[1].date())
+    ]
+
+
+def _session_to_move(request: HttpRequest, tandem: Tandem) -> Session | None:
+    value = request.GET.get("move") or request.POST.get("move")
+    if not value:
+        return None
+    try:
+        return get_object_or_404(Session, uuid=uuid.UUID(value), tandem=tandem)
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required
@@ -137,72 +164,62 @@ def _slot_days(found, zone):
 def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
     """Pick a slot, shown in the viewer's time zone; also the page for moving a session."""
     tandem = _tandem_for(request, tandem_id)
-    moving = None
-    if request.GET.get("move") or request.POST.get("move"):
+    moving = _session_to_move(request, tandem)
+    form = BookingForm(request.POST if request.method == "POST" else None, moving=moving)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
-            moving_id = uuid.UUID(request.GET.get("move") or request.POST.get("move"))
-        except ValueError:
-            raise Http404 from None
-        moving = get_object_or_404(Session, uuid=moving_id, tandem=tandem)
+            if moving is None:
+                session = services.session_book(
+                    tandem=tandem,
+                    start=data["slot"],
+                    length=data["length"],
+                    by=request.user,
+                    idempotency_key=data["key"],
+                ).session
+                messages.success(
+                    request,
+                    _("The session is proposed; your mentee confirms it.")
+                    if session.status == Session.Status.PROPOSED
+                    else _(
+                        "The session is booked. You will both get an e-mail with a calendar entry."
+                    ),
+                )
+            else:
+                session = services.session_reschedule(
+                    session=moving,
+                    start=data["slot"],
+                    by=request.user,
+                    length=data["length"],
+                    reason=data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("The session has been moved. You will both get an updated calendar entry."),
+                )
+            return redirect("mentoring:session", session_uuid=session.uuid)
+        except services.SessionError as error:
+            form.add_service_error(error)
+    return _booking_page(request, tandem=tandem, moving=moving, form=form)
+
+
+def _booking_page(
+    request: HttpRequest, *, tandem: Tandem, moving: Session | None, form: BookingForm
+) -> HttpResponse:
+    """A week of free slots from the chosen day (``from``) on, from today up to the longest
+    booking horizon (no page beyond it has a slot)."""
     zone = viewer_zone(request)
     now = timezone.now()
-    first_day = _parse(parse_date, request.GET.get("from")) or now.astimezone(zone).date()
     today = now.astimezone(zone).date()
-    # From today up to the longest booking horizon: no page beyond it has a slot.
+    first_day = _parse(parse_date, request.GET.get("from")) or today
     first_day = min(max(first_day, today), today + services.REACH)
     period_start = datetime.combine(first_day, time(0), tzinfo=zone)
     period_end = datetime.combine(first_day + timedelta(days=DAYS_SHOWN), time(0), tzinfo=zone)
-    try:
-        length = int(request.GET.get("length") or request.POST.get("length") or 0)
-    except ValueError:
-        length = 0
+    length = (
+        form.cleaned_data.get("length") if form.is_bound else _parse(int, request.GET.get("length"))
+    )
     if moving and not length:
         length = int((moving.end - moving.start).total_seconds() // 60)
-    error, alternatives, form = "", [], ReasonForm(request.POST or None)
-    if request.method == "POST":
-        wanted = _parse(parse_datetime, request.POST.get("slot"))
-        if wanted is None or timezone.is_naive(wanted):
-            error = _("Please choose a time.")
-        elif moving is not None and not form.is_valid():
-            error = _("Please give a reason for moving the session.")
-        else:
-            try:
-                if moving is None:
-                    booking = services.session_book(
-                        tandem=tandem,
-                        start=wanted,
-                        length=length,
-                        by=request.user,
-                        idempotency_key=request.POST.get("key", ""),
-                    )
-                    session = booking.session
-                    messages.success(
-                        request,
-                        _("The session is proposed; your mentee confirms it.")
-                        if session.status == Session.Status.PROPOSED
-                        else _(
-                            "The session is booked. You will both get an e-mail with a calendar "
-                            "entry."
-                        ),
-                    )
-                else:
-                    session = services.session_reschedule(
-                        session=moving,
-                        start=wanted,
-                        by=request.user,
-                        length=length,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(
-                        request,
-                        _(
-                            "The session has been moved. You will both get an updated "
-                            "calendar entry."
-                        ),
-                    )
-                return redirect("mentoring:session", session_uuid=session.uuid)
-            except services.SessionError as failure:
-                error, alternatives = str(failure.message), failure.alternatives
     result = selectors.tandem_slots(
         tandem=tandem,
         length=length or None,
@@ -213,7 +230,11 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
     )
     partner = tandem.mentee.user if request.user.pk == tandem.mentor.user_id else tandem.mentor.user
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
-    status = 409 if error and alternatives else (400 if error else 200)
+    errors = form.page_errors() if form.is_bound else []
+    alternatives = [
+        (slot, slot.start.astimezone(zone), _clock(slot.start.astimezone(zone)))
+        for slot in form.alternatives
+    ]
     return render(
         request,
         "mentoring/sessions/book.html",
@@ -229,16 +250,16 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
             "first_day": first_day,
             "previous_day": first_day - timedelta(days=DAYS_SHOWN),
             "next_day": first_day + timedelta(days=DAYS_SHOWN),
-            "can_go_back": first_day > now.astimezone(zone).date(),
+            "can_go_back": first_day > today,
             "last_day": first_day + timedelta(days=DAYS_SHOWN - 1),
-            "error": error,
-            "alternatives": [(slot, slot.start.astimezone(zone)) for slot in alternatives],
+            "errors": errors,
+            "alternatives": alternatives,
             "key": request.POST.get("key") or uuid.uuid4().hex,
             "form": form,
             "mentor_zone": result.rules.zone.key,
             "has_schedule": bool(result.rules.lengths),
         },
-        status=status,
+        status=409 if alternatives else (400 if errors else 200),
     )
 
 
@@ -384,7 +405,9 @@ def availability(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if action == "settings" and settings_form.is_valid():
-                settings_form.save()
+                services.schedule_update_settings(
+                    schedule=schedule, changes=settings_form.cleaned_data
+                )
                 messages.success(request, _("Your settings have been saved."))
                 return redirect("mentoring:availability")
             if action == "weekly" and weekly_form.is_valid():

@@ -55,7 +55,7 @@ def make_accepted_mentor(programme: Programme) -> Application:
     )
     application = services.application_submit(
         programme=programme,
-        user=mentor,
+        by=mentor,
         role="mentor",
         consent=True,
         capacity=1,
@@ -373,7 +373,7 @@ def test_enter_in_the_decline_reason_does_not_accept_the_tandem(
     application = services.application_decide(
         application=services.application_submit(
             programme=programme,
-            user=mentee,
+            by=mentee,
             role="mentee",
             consent=True,
             motivation="",

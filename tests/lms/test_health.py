@@ -8,7 +8,13 @@ def test_healthy(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "queue": "ok",
+            "storage": "ok",
+            "migrations": "ok",
+        },
     }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 

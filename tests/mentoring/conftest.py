@@ -77,7 +77,7 @@ def apply(
 ):
     application = services.application_submit(
         programme=programme,
-        user=user or UserFactory(),
+        by=user or UserFactory(),
         role=role,
         consent=True,
         capacity=capacity,

@@ -16,7 +16,8 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -24,8 +25,8 @@ from django.db import connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from mentoring.models import Session
-from mentoring.sessions import selectors
+from mentoring.models import Session, SessionChange
+from mentoring.sessions import selectors, services
 from tests.mentoring.conftest import make_active_tandem
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -138,3 +139,147 @@ def test_twenty_concurrent_retries_with_one_idempotency_key_give_one_session(boo
     sessions = list(Session.objects.filter(tandem=booking["tandem"]))
     assert len(sessions) == 1
     assert {r.json()["id"] for r in responses} == {str(sessions[0].uuid)}
+
+
+# --- Limits per day and week, and moves, under concurrency ---------------------------------------
+
+
+def _limited_tandem(*, per_day: int, per_week: int):
+    """Monday–Friday 9–17 in Berlin, at most ``per_day`` sessions a day, ``per_week`` a week."""
+    tandem = make_active_tandem()
+    programme = tandem.programme
+    programme.max_per_day, programme.max_per_week = per_day, per_week
+    programme.buffer_before = programme.buffer_after = 0
+    programme.save()
+    return tandem
+
+
+def _weekday_slots(tandem) -> list:
+    """Every free hour (on the hour) of Monday to Friday in the week after next, in the mentor's
+    zone (all of them beyond the minimum notice, whatever the day the test runs)."""
+    zone = ZoneInfo("Europe/Berlin")
+    today = timezone.now().astimezone(zone).date()
+    monday = today + timedelta(days=14 - today.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    found = selectors.tandem_slots(
+        tandem=tandem, length=LENGTH, start=start, end=start + timedelta(days=5)
+    ).slots
+    return [slot for slot in found if slot.start.astimezone(zone).minute == 0]
+
+
+def _post_together(url: str, token: str, bodies: list[dict]) -> list[requests.Response]:
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body: dict) -> requests.Response:
+        headers = {"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())}
+        barrier.wait(timeout=30)
+        return requests.post(url, json=body, headers=headers, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+def _per_day(tandem) -> Counter:
+    zone = ZoneInfo("Europe/Berlin")
+    return Counter(
+        session.start.astimezone(zone).date()
+        for session in Session.objects.filter(tandem=tandem, status__in=Session.ACTIVE)
+    )
+
+
+def test_concurrent_bookings_on_one_day_never_exceed_the_daily_limit(server_url):
+    tandem = _limited_tandem(per_day=2, per_week=50)
+    token = Token.objects.create(user=tandem.mentee.user).key
+    days = {}
+    for slot in _weekday_slots(tandem):
+        days.setdefault(slot.start.astimezone(ZoneInfo("Europe/Berlin")).date(), []).append(slot)
+    bodies = [
+        {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH}
+        for slots in days.values()
+        for slot in slots[:4]  # four different free hours a day, for each of five days
+    ]
+    responses = _post_together(f"{server_url}/api/v1/sessions/", token, bodies)
+
+    _no_server_errors(responses)
+    assert Counter(r.status_code for r in responses) == {201: 10, 409: len(bodies) - 10}
+    assert set(_per_day(tandem).values()) == {2}
+
+
+def test_concurrent_bookings_in_one_week_never_exceed_the_weekly_limit(server_url):
+    tandem = _limited_tandem(per_day=20, per_week=4)
+    token = Token.objects.create(user=tandem.mentee.user).key
+    bodies = [
+        {"tandem": tandem.pk, "start": slot.start.isoformat(), "length": LENGTH}
+        for slot in _weekday_slots(tandem)[::2]  # every other free hour, Monday to Friday
+    ][:CONCURRENCY]
+    responses = _post_together(f"{server_url}/api/v1/sessions/", token, bodies)
+
+    _no_server_errors(responses)
+    assert Counter(r.status_code for r in responses) == {201: 4, 409: len(bodies) - 4}
+    assert Session.objects.filter(tandem=tandem, status__in=Session.ACTIVE).count() == 4
+
+
+def test_concurrent_moves_onto_a_full_day_never_exceed_the_daily_limit(server_url):
+    tandem = _limited_tandem(per_day=2, per_week=50)
+    token = Token.objects.create(user=tandem.mentee.user).key
+    slots = _weekday_slots(tandem)
+    monday = slots[0].start.astimezone(ZoneInfo("Europe/Berlin")).date()
+    others = [s for s in slots if s.start.astimezone(ZoneInfo("Europe/Berlin")).date() != monday]
+    sessions = [
+        services.session_book(
+            tandem=tandem, start=slot.start, length=LENGTH, by=tandem.mentor.user
+        ).session
+        for slot in others[::4][:6]  # six sessions, two a day from Tuesday on, none on Monday
+    ]
+    assert max(_per_day(tandem).values()) <= 2 and monday not in _per_day(tandem)
+    barrier = threading.Barrier(len(sessions))
+    mondays = [s for s in slots if s.start.astimezone(ZoneInfo("Europe/Berlin")).date() == monday]
+
+    def move(pair) -> requests.Response:
+        session, slot = pair
+        barrier.wait(timeout=30)
+        return requests.post(
+            f"{server_url}/api/v1/sessions/{session.uuid}/reschedule/",
+            json={"start": slot.start.isoformat(), "reason": "Montag passt besser"},
+            headers={"Authorization": f"Token {token}"},
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        responses = list(pool.map(move, zip(sessions, mondays, strict=False)))
+
+    _no_server_errors(responses)
+    assert Counter(r.status_code for r in responses) == {200: 2, 409: len(sessions) - 2}
+    assert _per_day(tandem)[monday] == 2
+
+
+def test_ten_identical_concurrent_moves_change_the_session_once(server_url, mailoutbox):
+    tandem = make_active_tandem()
+    token = Token.objects.create(user=tandem.mentee.user).key
+    first, target = _weekday_slots(tandem)[0], _weekday_slots(tandem)[3]
+    session = services.session_book(
+        tandem=tandem, start=first.start, length=LENGTH, by=tandem.mentee.user
+    ).session
+    mailoutbox.clear()
+    barrier = threading.Barrier(10)
+
+    def move(_index) -> requests.Response:
+        barrier.wait(timeout=30)
+        return requests.post(
+            f"{server_url}/api/v1/sessions/{session.uuid}/reschedule/",
+            json={"start": target.start.isoformat(), "reason": "Später, bitte"},
+            headers={"Authorization": f"Token {token}"},
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(pool.map(move, range(10)))
+
+    _no_server_errors(responses)
+    assert {r.status_code for r in responses} == {200}, [r.text[:300] for r in responses]
+    session.refresh_from_db()
+    assert (session.start, session.sequence) == (target.start, 1)
+    assert session.changes.filter(kind=SessionChange.Kind.RESCHEDULED).count() == 1
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [tandem.mentor.user.email, tandem.mentee.user.email]
+    )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail import hooks
 
-from mentoring import services
+from mentoring import selectors, services
 from mentoring.explain import criterion_reason
 from mentoring.matching import CRITERION_KINDS
 from mentoring.matching.site_kinds import HOOK_NAME, load_hooked_kinds
@@ -89,7 +89,7 @@ def manager(programme_with_district):
 def apply(programme, role, organisation, topics, district):
     application = services.application_submit(
         programme=programme,
-        user=UserFactory(),
+        by=UserFactory(),
         role=role,
         consent=True,
         answers={
@@ -159,7 +159,7 @@ def test_suggestions_for_mentees_use_the_sites_kind_too(district_hook, programme
     mentee = apply(programme_with_district, "mentee", "KV Nord", ["Führung"], "Nord")
     far = apply(programme_with_district, "mentor", "KV Süd", ["Führung"], "Ost")
     near = apply(programme_with_district, "mentor", "KV Ost", ["Führung"], "Mitte")
-    best = services.best_mentors_for(programme=programme_with_district, mentee_id=mentee.pk)
+    best = selectors.best_mentors_for(programme=programme_with_district, mentee_id=mentee.pk)
     assert [entry["mentor"] for entry in best] == [near.pk, far.pk]
     [reason] = [
         criterion_reason(item) for item in best[0]["breakdown"] if item["key"] == "district"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from mentoring import services
+from mentoring import selectors, services
 from mentoring.models import Tandem
 from tests.factories import UserFactory
 
@@ -21,8 +21,8 @@ def active_tandems(programme, count: int) -> list[Tandem]:
     services.matching_publish(run=services.matching_run(programme=programme))
     tandems = list(Tandem.objects.select_related("mentee__user", "mentor__user"))
     for tandem in tandems:
-        services.tandem_respond(tandem=tandem, user=tandem.mentee.user, accept=True)
-        services.tandem_respond(tandem=tandem, user=tandem.mentor.user, accept=True)
+        services.tandem_respond(tandem=tandem, by=tandem.mentee.user, accept=True)
+        services.tandem_respond(tandem=tandem, by=tandem.mentor.user, accept=True)
     return tandems
 
 
@@ -31,40 +31,40 @@ def test_aggregates_only_from_three_answers(programme):
     for tandem, score in zip(tandems[:2], (5, 3), strict=True):
         services.feedback_submit(
             tandem=tandem,
-            user=tandem.mentee.user,
+            by=tandem.mentee.user,
             phase="midterm",
             satisfaction=score,
             goal_progress=score,
         )
-    assert services.feedback_aggregates(programme=programme, phase="midterm") is None
+    assert selectors.feedback_aggregates(programme=programme, phase="midterm") is None
     services.feedback_submit(
         tandem=tandems[2],
-        user=tandems[2].mentee.user,
+        by=tandems[2].mentee.user,
         phase="midterm",
         satisfaction=4,
         goal_progress=1,
     )
-    assert services.feedback_aggregates(programme=programme, phase="midterm") == {
+    assert selectors.feedback_aggregates(programme=programme, phase="midterm") == {
         "count": 3,
         "satisfaction": 4.0,
         "goal_progress": 3.0,
     }
-    assert services.feedback_aggregates(programme=programme, phase="final") is None
+    assert selectors.feedback_aggregates(programme=programme, phase="final") is None
 
 
 def test_only_members_once_per_phase_and_only_active_tandems(programme):
     tandem = active_tandems(programme, 1)[0]
     with pytest.raises(services.MentoringError) as error:
         services.feedback_submit(
-            tandem=tandem, user=UserFactory(), phase="final", satisfaction=3, goal_progress=3
+            tandem=tandem, by=UserFactory(), phase="final", satisfaction=3, goal_progress=3
         )
     assert error.value.code == "not_a_member"
     services.feedback_submit(
-        tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=3, goal_progress=3
+        tandem=tandem, by=tandem.mentor.user, phase="final", satisfaction=3, goal_progress=3
     )
     with pytest.raises(services.MentoringError) as error:
         services.feedback_submit(
-            tandem=tandem, user=tandem.mentor.user, phase="final", satisfaction=1, goal_progress=1
+            tandem=tandem, by=tandem.mentor.user, phase="final", satisfaction=1, goal_progress=1
         )
     assert error.value.code == "duplicate"
 

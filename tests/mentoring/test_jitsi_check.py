@@ -15,9 +15,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from mentoring.video import server
+from mentoring.video import diagnostics
+from mentoring.video.diagnostics import (
+    JitsiUnavailable,
+    check_server,
+    config_value,
+    strip_js_comments,
+)
 from mentoring.video.jitsi import JitsiServer, new_room_name, room_token
-from mentoring.video.server import JitsiUnavailable, check_server, config_value, strip_js_comments
 from tests.support.jitsi_standin import DEFAULT_CONFIG_JS, JitsiStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +200,7 @@ def test_nothing_listening_gives_a_clear_cannot_reach_error():
     assert "Cannot reach" in findings[0].message and "refused" in findings[0].message
     assert "TANDEM_MENTORING_JITSI_DOMAIN" in findings[0].fix
     with pytest.raises(JitsiUnavailable) as excinfo:
-        server.fetch(url, timeout=2)
+        diagnostics.fetch(url, timeout=2)
     assert excinfo.value.reason == "refused"
 
 
@@ -204,7 +209,7 @@ def test_public_test_servers_are_flagged(monkeypatch, host):
     def unreachable(url, **kwargs):
         raise requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
 
-    monkeypatch.setattr(server.session(), "get", unreachable)
+    monkeypatch.setattr(diagnostics.session(), "get", unreachable)
     findings = check_server(base_url=f"https://{host}", timeout=1)
     warnings = [finding for finding in findings if finding.level == "warning"]
     assert len(warnings) == 1 and "public server" in warnings[0].message
@@ -213,13 +218,13 @@ def test_public_test_servers_are_flagged(monkeypatch, host):
 
 def test_every_request_has_a_timeout(monkeypatch, standin):
     seen = []
-    original = server.session().get
+    original = diagnostics.session().get
 
     def spy(url, **kwargs):
         seen.append(kwargs.get("timeout"))
         return original(url, **kwargs)
 
-    monkeypatch.setattr(server.session(), "get", spy)
+    monkeypatch.setattr(diagnostics.session(), "get", spy)
     check(standin, timeout=3)
     assert seen and all(timeout == 3 for timeout in seen)
 

@@ -1,6 +1,6 @@
 """Sessions through the pages, the API and the endpoints the Jitsi server calls."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,6 +82,48 @@ def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
     body = response.content.decode()
     assert "nicht mehr frei" in body and "Noch frei" in body
     assert Session.objects.count() == 1
+
+
+def test_a_slot_across_the_viewers_midnight_is_on_one_of_the_two_weeks(client, db):
+    # Sydney 09:30–10:30 (summer time, UTC+11) is 23:30–00:30 in Berlin (UTC+1).
+    tandem = make_active_tandem(
+        mentor_zone="Australia/Sydney", windows=[(day, "09:30", "10:30") for day in range(7)]
+    )
+    login(client, tandem.mentee.user)
+    first_day = timezone.now().astimezone(BERLIN).date() + timedelta(days=2)
+    last_evening = datetime.combine(first_day + timedelta(days=6), time(23, 30), tzinfo=BERLIN)
+    offered = selectors.tandem_slots(
+        tandem=tandem,
+        length=60,
+        start=last_evening - timedelta(hours=1),
+        end=last_evening + timedelta(hours=2),
+    ).slots
+    assert [slot.start for slot in offered] == [last_evening]
+    url = reverse("mentoring:book", args=[tandem.pk])
+    shown = [
+        client.get(url, {"from": day.isoformat(), "tz": "Europe/Berlin", "length": 60})
+        .content.decode()
+        .count(f'value="{last_evening.isoformat()}"')
+        for day in (first_day, first_day + timedelta(days=7))
+    ]
+    assert shown == [1, 0]  # on the page of the day it starts
+
+
+def test_times_in_the_repeated_autumn_hour_show_their_offset(client, db):
+    tandem = make_active_tandem(mentor_zone="UTC", windows=[(6, "00:00", "02:00")])  # Sundays
+    schedule = tandem.mentor.user.mentor_schedule
+    schedule.own_rules, schedule.horizon_days, schedule.session_lengths = True, 365, [60]
+    schedule.save()
+    login(client, tandem.mentee.user)
+    page = client.get(
+        reverse("mentoring:book", args=[tandem.pk]),
+        {"from": "2027-10-25", "tz": "Europe/Berlin", "length": 60},
+    ).content.decode()
+    # 00:00, 00:30 and 01:00 UTC: 02:00 and 02:30 summer time, then 02:00 again in winter time.
+    assert "> 02:00 (UTC+2)</label>" in page
+    assert "> 02:30 (UTC+2)</label>" in page
+    assert "> 02:00 (UTC+1)</label>" in page
+    assert "> 02:00</label>" not in page
 
 
 def test_bad_slot_input_gets_a_message_not_an_error(client, tandem):

@@ -550,3 +550,22 @@ def test_programme_management_sees_counts_and_an_average_only_from_three_ratings
     assert stats["ratings"] == 2 and stats["average"] is None
     services.session_feedback_submit(session=held[2], by=tandem.mentee.user, rating=3, now=later)
     assert selectors.programme_session_stats(programme=tandem.programme, now=later)["average"] == 4
+
+
+def test_moving_a_session_to_the_time_it_has_changes_nothing_and_tells_nobody(tandem, oncommit):
+    session = book(tandem, at(4, 10))
+    mail.outbox.clear()
+    for start in (at(4, 10), at(4, 10).astimezone(UTC)):
+        same = oncommit(
+            services.session_reschedule,
+            session=session,
+            start=start,
+            by=tandem.mentor.user,
+            reason="Doppelklick",
+            now=NOW,
+        )
+        assert (same.start, same.sequence) == (at(4, 10), 0)
+    assert not session.changes.filter(kind=SessionChange.Kind.RESCHEDULED).exists()
+    assert mail.outbox == []
+    session.refresh_from_db()
+    assert session.sequence == 0

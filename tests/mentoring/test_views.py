@@ -276,7 +276,7 @@ def test_dashboard_suggests_the_next_best_mentor_after_a_decline(client, program
     services.matching_publish(run=services.matching_run(programme=programme))
     tandem = Tandem.objects.get()
     services.tandem_respond(
-        tandem=tandem, user=tandem.mentor.user, accept=False, reason="Keine Kapazität"
+        tandem=tandem, by=tandem.mentor.user, accept=False, reason="Keine Kapazität"
     )
     client.force_login(manager)
     html = client.get(
@@ -347,3 +347,30 @@ def test_review_page_explains_pairs_on_one_scale_in_german(client, programme, ma
     assert "<td>2</td>" in languages_row and must_match in languages_row  # weight and rule
     assert ">topics<" not in html and ">organisation<" not in html  # questions, not field keys
     assert "Wobei wünschen Sie Begleitung?" in html
+
+
+def test_a_request_with_a_mentor_that_is_no_number_is_explained_not_a_500(client, programme):
+    """Issue 13: ``mentor=abc`` in the request form answered 500."""
+    programme.matching_mode = "mentee_chooses"
+    programme.save()
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    apply(programme, "mentor", "KV Süd", ["Führung"])
+    client.force_login(mentee.user)
+    url = reverse("mentoring:request", kwargs={"application_id": mentee.pk})
+    response = client.post(url, {"mentor": "abc"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bitte wählen Sie eine:n Mentor:in aus Ihren Vorschlägen." in html
+    assert "Send request" not in html and "Anfrage senden" in html  # the suggestions stay
+    assert not Tandem.objects.exists()
+
+
+def test_a_pair_rule_with_ids_that_are_no_numbers_is_explained_not_a_500(
+    client, programme, manager
+):
+    mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
+    client.force_login(manager)
+    url = reverse("mentoring_pair_rule", kwargs={"programme_id": programme.pk})
+    response = client.post(url, {"mentee": mentee.pk, "mentor": "abc", "kind": "forbidden"})
+    assert response.status_code == 400
+    assert not programme.pair_rules.exists()

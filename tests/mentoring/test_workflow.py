@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from mentoring import services
+from mentoring import selectors, services
 from mentoring.models import Application, ConsentRecord, Criterion, MatchingRun, PairRule, Tandem
 from tests.factories import UserFactory
 
@@ -35,13 +35,13 @@ def test_application_needs_consent_and_valid_answers(programme):
     user = UserFactory()
     with pytest.raises(services.MentoringError) as error:
         services.application_submit(
-            programme=programme, user=user, role="mentee", answers={}, consent=False
+            programme=programme, by=user, role="mentee", answers={}, consent=False
         )
     assert error.value.code == "consent_required"
     with pytest.raises(services.MentoringError) as error:
         services.application_submit(
             programme=programme,
-            user=user,
+            by=user,
             role="mentee",
             consent=True,
             answers={"organisation": "KV Mond", "topics": ["Führung"], "languages": ["Deutsch"]},
@@ -52,7 +52,7 @@ def test_application_needs_consent_and_valid_answers(programme):
     with pytest.raises(services.MentoringError) as error:
         services.application_submit(
             programme=programme,
-            user=user,
+            by=user,
             role="mentee",
             consent=True,
             answers={"organisation": "KV Nord", "languages": ["Deutsch"]},
@@ -136,22 +136,22 @@ def test_publish_accept_and_decline(programme):
     tandem = Tandem.objects.get()
     first_mentor = tandem.mentor
     with pytest.raises(services.MentoringError):
-        services.tandem_respond(tandem=tandem, user=UserFactory(), accept=True)
-    services.tandem_respond(tandem=tandem, user=mentee.user, accept=True)
+        services.tandem_respond(tandem=tandem, by=UserFactory(), accept=True)
+    services.tandem_respond(tandem=tandem, by=mentee.user, accept=True)
     tandem = services.tandem_respond(
-        tandem=tandem, user=first_mentor.user, accept=False, reason="Keine Zeit"
+        tandem=tandem, by=first_mentor.user, accept=False, reason="Keine Zeit"
     )
     assert tandem.status == "declined"
     assert PairRule.objects.filter(mentee=mentee, mentor=first_mentor, kind="forbidden").exists()
-    suggestions = services.next_best_mentors(tandem=tandem)
+    suggestions = selectors.next_best_mentors(tandem=tandem)
     remaining = ({mentor.pk, other_mentor.pk} - {first_mentor.pk}).pop()
     assert [s["mentor"] for s in suggestions] == [remaining]
     rerun = services.matching_run(programme=programme)
     assert [(p.mentee_id, p.mentor_id) for p in rerun.proposals.all()] == [(mentee.pk, remaining)]
     services.matching_publish(run=rerun)
     second = Tandem.objects.get(status="proposed")
-    services.tandem_respond(tandem=second, user=mentee.user, accept=True)
-    second = services.tandem_respond(tandem=second, user=second.mentor.user, accept=True)
+    services.tandem_respond(tandem=second, by=mentee.user, accept=True)
+    second = services.tandem_respond(tandem=second, by=second.mentor.user, accept=True)
     assert second.status == "active" and second.started_at is not None
     assert MatchingRun.objects.filter(programme=programme, status="published").count() == 1
 
@@ -209,7 +209,7 @@ def test_mentee_chooses_from_explained_suggestions_and_mentor_accepts(programme)
     same_org = apply(programme, "mentor", "KV Nord", ["Führung", "Digitalisierung"])
     paused = apply(programme, "mentor", "KV Ost", ["Führung", "Digitalisierung"])
     services.application_set_paused(application=paused, paused=True)
-    suggestions = services.mentee_suggestions(application=mentee)
+    suggestions = selectors.mentee_suggestions(application=mentee)
     assert [s["mentor"] for s in suggestions] == [
         best.pk,
         second.pk,
@@ -224,16 +224,16 @@ def test_mentee_chooses_from_explained_suggestions_and_mentor_accepts(programme)
     tandem = services.mentee_request(application=mentee, mentor=second)
     assert (tandem.status, tandem.mentee_response) == ("proposed", "accepted")
     assert (
-        services.mentee_suggestions(application=mentee) == []
+        selectors.mentee_suggestions(application=mentee) == []
     )  # an open request: no more suggestions
-    tandem = services.tandem_respond(tandem=tandem, user=second.user, accept=True)
+    tandem = services.tandem_respond(tandem=tandem, by=second.user, accept=True)
     assert tandem.status == "active"
 
 
 def test_no_choosing_when_the_management_matches(programme):
     mentee = apply(programme, "mentee", "KV Nord", ["Führung"])
     mentor = apply(programme, "mentor", "KV Süd", ["Führung"])
-    assert services.mentee_suggestions(application=mentee) == []
+    assert selectors.mentee_suggestions(application=mentee) == []
     with pytest.raises(services.MentoringError) as error:
         services.mentee_request(application=mentee, mentor=mentor)
     assert error.value.code == "not_offered"

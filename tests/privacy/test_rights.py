@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cms import privacy
 from lms.models import ErasureRequest
-from mentoring.admin_views import services as mentoring_services
+from mentoring import selectors as mentoring_selectors
 from mentoring.models import Application, FeedbackResponse, Programme, Session, SessionNote, Tandem
 from mentoring.sessions import selectors as session_selectors
 from mentoring.sessions import services as session_services
@@ -83,7 +83,7 @@ def statistics(programme: Programme) -> dict:
             Tandem.objects.filter(programme=programme).values_list("status", flat=True)
         ),
         "feedback": [
-            mentoring_services.feedback_aggregates(programme=programme, phase=phase)
+            mentoring_selectors.feedback_aggregates(programme=programme, phase=phase)
             for phase in FeedbackResponse.Phase.values
         ],
         "sessions": session_selectors.programme_session_stats(

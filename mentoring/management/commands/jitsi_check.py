@@ -2,10 +2,14 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mentoring import conf
-from mentoring.video.server import Finding, base_url_from_settings, check_server, normalise_base_url
+from mentoring.video.diagnostics import (
+    Finding,
+    base_url_from_settings,
+    check_server,
+    normalise_base_url,
+)
 
 SETTINGS_HELP = (
     "TANDEM_MENTORING_JITSI_DOMAIN",
@@ -22,17 +26,22 @@ class Command(BaseCommand):
     # A diagnostic must run even when the system checks fail, e.g. mentoring.E001 (no Jitsi
     # server configured in production) - that is exactly when it is needed.
     requires_system_checks = []
-    help = gettext_lazy(
-        "Check the Jitsi Meet server configured in TANDEM_MENTORING_JITSI_* (or given with --url): "
-        "reachable, IFrame API served, privacy settings in config.js, health endpoint. Exits with "
-        "status 1 when an error is found."
-    )
+
+    # argparse formats help texts with re and %: they must be str, not lazy translations (a lazy
+    # one made --help crash with a TypeError), so they are translated when the parser is built.
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        return _(
+            "Check the Jitsi Meet server configured in TANDEM_MENTORING_JITSI_* (or given with "
+            "--url): reachable, IFrame API served, privacy settings in config.js, health endpoint. "
+            "Exits with status 1 when an error is found."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--url",
             default="",
-            help=gettext_lazy(
+            help=_(
                 "Base URL or domain of the Jitsi server, e.g. https://meet.example.org "
                 "(default: TANDEM_MENTORING_JITSI_SCHEME and TANDEM_MENTORING_JITSI_DOMAIN)."
             ),
@@ -40,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--health-url",
             default=None,
-            help=gettext_lazy(
+            help=_(
                 "Health endpoint, absolute or relative to the server (default: "
                 "TANDEM_MENTORING_JITSI_HEALTH_URL)."
             ),
@@ -49,9 +58,7 @@ class Command(BaseCommand):
             "--timeout",
             type=float,
             default=None,
-            help=gettext_lazy(
-                "Seconds to wait for each request (default: TANDEM_MENTORING_JITSI_TIMEOUT)."
-            ),
+            help=_("Seconds to wait for each request (default: TANDEM_MENTORING_JITSI_TIMEOUT)."),
         )
 
     def handle(

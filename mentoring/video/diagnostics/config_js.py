@@ -1,32 +1,18 @@
-"""Checks of the organisation's own Jitsi Meet server, over HTTP with ``requests``.
+"""Reading the Jitsi server's ``config.js`` (a heuristic) and the privacy findings drawn from it.
 
-Every request goes through one ``requests.Session`` and carries a timeout. Failures become
-:class:`JitsiUnavailable` with a human, translated message that says what went wrong (name not
-found, connection refused, timeout, TLS, HTTP status) instead of a traceback.
-
-:func:`check_server` returns :class:`Finding` objects for ``manage.py jitsi_check``. Reading
-``config.js`` is a *heuristic*: the file is JavaScript, not JSON, so it is scanned with regular
-expressions for ``key: value`` and ``config.key = value`` after comments are removed. The last
-assignment of a key wins, as in the browser. Settings made elsewhere (interface_config.js,
-overrides in the embedding page, prosody) are invisible here; docs/jitsi.md lists what the server
-itself must enforce.
+The file is JavaScript, not JSON, so it is scanned with regular expressions for ``key: value`` and
+``config.key = value`` after comments are removed. The last assignment of a key wins, as in the
+browser. Settings made elsewhere (interface_config.js, overrides in the embedding page, prosody)
+are invisible here; docs/jitsi.md lists what the server itself must enforce.
 """
 
 from __future__ import annotations
 
 import re
-import socket
-import ssl
-from dataclasses import dataclass
-from typing import Literal
-from urllib.parse import urljoin, urlsplit
 
-import requests
 from django.utils.translation import gettext as _
 
-from mentoring import conf
-
-Level = Literal["ok", "warning", "error"]
+from .findings import Finding
 
 # STUN/TURN and analytics hosts outside the organisation. meet.jit.si's relay is the default
 # in many copies of config.js; Google's STUN servers are the default in many WebRTC examples.
@@ -40,168 +26,6 @@ THIRD_PARTY_MEDIA_HOSTS = (
     "stun.stunprotocol.org",
     "stun.nextcloud.com",
 )
-
-_session = requests.Session()
-_session.headers["User-Agent"] = "Tandem-jitsi-check/1"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of a check: what was found and, unless it is fine, how to fix it."""
-
-    level: Level
-    message: str
-    fix: str = ""
-
-
-class JitsiUnavailable(Exception):
-    """The server could not be asked, or answered with an error status.
-
-    ``reason`` is one of "dns", "refused", "timeout", "tls", "http", "connection"; ``str()`` is
-    a translated sentence for people."""
-
-    def __init__(self, message: str, *, url: str, reason: str, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.url = url
-        self.reason = reason
-        self.status = status
-
-
-def session() -> requests.Session:
-    """The one session used for every request to the Jitsi server."""
-    return _session
-
-
-def base_url_from_settings() -> str:
-    """``<scheme>://<domain>`` from the TANDEM_MENTORING_JITSI_* settings, "" when unset."""
-    domain = str(conf.get("JITSI_DOMAIN") or "").strip().strip("/")
-    if not domain:
-        return ""
-    return normalise_base_url(domain, scheme=str(conf.get("JITSI_SCHEME") or "https"))
-
-
-def normalise_base_url(url_or_domain: str, *, scheme: str = "https") -> str:
-    """Accept "meet.example.org", "meet.example.org:8443" or a full URL; no trailing slash."""
-    value = url_or_domain.strip()
-    if "://" not in value:
-        value = f"{scheme}://{value}"
-    return value.rstrip("/")
-
-
-def fetch_external_api_url(base_url: str) -> str:
-    """Where the IFrame API script lives on the server."""
-    return f"{base_url.rstrip('/')}/external_api.js"
-
-
-def _causes(exc: BaseException) -> BaseException | None:
-    """The exception behind ``exc``: its cause, context, urllib3's ``.reason`` or first argument."""
-    for candidate in (
-        exc.__cause__,
-        exc.__context__,
-        getattr(exc, "reason", None),
-        exc.args[0] if exc.args else None,
-    ):
-        if isinstance(candidate, BaseException):
-            return candidate
-    return None
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc`` and everything behind it, outermost first (requests -> urllib3 -> socket/ssl)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not seen for seen in chain):
-        chain.append(current)
-        current = _causes(current)
-    return chain
-
-
-def _unavailable(exc: requests.RequestException, *, url: str, timeout: float) -> JitsiUnavailable:
-    host = urlsplit(url).hostname or url
-    chain = _chain(exc)
-    text = " ".join(str(item) for item in chain)
-    if isinstance(exc, requests.exceptions.SSLError) or any(
-        isinstance(e, ssl.SSLError) for e in chain
-    ):
-        innermost = chain[-1]
-        reason = str(getattr(innermost, "reason", "") or innermost) or innermost.__class__.__name__
-        return JitsiUnavailable(
-            _(
-                "Cannot reach %(url)s securely: the TLS connection failed (%(reason)s). Check the "
-                "certificate (valid, not expired, issued for %(host)s, complete chain)."
-            )
-            % {"url": url, "reason": reason[:200], "host": host},
-            url=url,
-            reason="tls",
-        )
-    if isinstance(exc, requests.exceptions.Timeout):
-        return JitsiUnavailable(
-            _(
-                "Cannot reach %(url)s: no answer within %(timeout)s seconds (timeout). Check the "
-                "firewall and that the server is running."
-            )
-            % {"url": url, "timeout": f"{timeout:g}"},
-            url=url,
-            reason="timeout",
-        )
-    if (
-        any(isinstance(e, socket.gaierror) for e in chain)
-        or "NameResolutionError" in text
-        or "Name or service not known" in text
-        or "getaddrinfo failed" in text
-        or "nodename nor servname" in text
-        or "Temporary failure in name resolution" in text
-    ):
-        return JitsiUnavailable(
-            _(
-                "Cannot reach %(url)s: the name %(host)s cannot be resolved (DNS). Check the spelling "
-                "of the domain and its DNS record."
-            )
-            % {"url": url, "host": host},
-            url=url,
-            reason="dns",
-        )
-    if (
-        any(isinstance(e, ConnectionRefusedError) for e in chain)
-        or "Connection refused" in text
-        or "actively refused" in text
-    ):
-        return JitsiUnavailable(
-            _(
-                "Cannot reach %(url)s: the connection was refused. Is the web server running and the "
-                "port open?"
-            )
-            % {"url": url},
-            url=url,
-            reason="refused",
-        )
-    return JitsiUnavailable(
-        _("Cannot reach %(url)s: %(reason)s") % {"url": url, "reason": str(chain[-1])[:200]},
-        url=url,
-        reason="connection",
-    )
-
-
-def fetch(url: str, *, timeout: float, allow_error_status: bool = False) -> requests.Response:
-    """GET ``url`` through the shared session with a timeout; raise :class:`JitsiUnavailable`
-    on network errors and, unless ``allow_error_status``, on a status of 400 or more."""
-    try:
-        response = _session.get(url, timeout=timeout, allow_redirects=True)
-    except requests.RequestException as exc:
-        raise _unavailable(exc, url=url, timeout=timeout) from exc
-    if response.status_code >= 400 and not allow_error_status:
-        raise JitsiUnavailable(
-            _("%(url)s answered with HTTP status %(status)s instead of 200.")
-            % {"url": url, "status": response.status_code},
-            url=url,
-            reason="http",
-            status=response.status_code,
-        )
-    return response
-
-
-# --- reading config.js (heuristic) --------------------------------------------------------------
 
 
 def strip_js_comments(source: str) -> str:
@@ -355,7 +179,7 @@ def _empty(raw: str | None) -> bool:
     return value in {"", "''", '""', "``", "[]", "{}", "null", "undefined", "false"}
 
 
-def _config_findings(source: str) -> list[Finding]:
+def config_findings(source: str) -> list[Finding]:
     text = strip_js_comments(source)
     findings: list[Finding] = []
 
@@ -594,161 +418,4 @@ def _config_findings(source: str) -> list[Finding]:
                 _("Remove %(setting)s from config.js.") % setting("e2ee: { disabled: true }"),
             )
         )
-    return findings
-
-
-# --- the check ------------------------------------------------------------------------------------
-
-
-def _is_public_test_server(host: str) -> str:
-    host = host.lower().rstrip(".")
-    for server in conf.PUBLIC_TEST_SERVERS:
-        if host == server or host.endswith("." + server):
-            return server
-    return ""
-
-
-def _looks_like_html(response: requests.Response) -> bool:
-    content_type = response.headers.get("Content-Type", "").lower()
-    start = response.text.lstrip()[:200].lower()
-    return "html" in content_type or start.startswith(("<!doctype", "<html", "<"))
-
-
-def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list[Finding]:
-    """Ask the Jitsi server at ``base_url`` whether it is usable for private mentoring sessions.
-
-    Checks that it answers, serves the IFrame API (JavaScript, not an error page), that
-    ``config.js`` keeps third parties, recording and transcription out (a heuristic reading of
-    JavaScript, see the module docstring), that the health endpoint answers 200 when given, and
-    warns about public test servers. Never raises for network problems: they become findings."""
-    base_url = base_url.rstrip("/")
-    parts = urlsplit(base_url)
-    host = parts.hostname or ""
-    findings: list[Finding] = []
-
-    public = _is_public_test_server(host)
-    if public:
-        findings.append(
-            Finding(
-                "warning",
-                _(
-                    "%(host)s is a public server: anyone can use it and its operator is not bound "
-                    "by your data processing agreement. Fine for a try-out, never for mentoring "
-                    "conversations."
-                )
-                % {"host": host},
-                _(
-                    "Set %(setting)s to your organisation's own Jitsi Meet server (see docs/jitsi.md)."
-                )
-                % {"setting": "TANDEM_MENTORING_JITSI_DOMAIN"},
-            )
-        )
-    if parts.scheme == "http" and host not in {"127.0.0.1", "localhost", "::1"}:
-        findings.append(
-            Finding(
-                "error",
-                _("%(url)s is reached without encryption (http).") % {"url": base_url},
-                _("Serve Jitsi over HTTPS and set %(setting)s.")
-                % {"setting": 'TANDEM_MENTORING_JITSI_SCHEME = "https"'},
-            )
-        )
-
-    api_url = fetch_external_api_url(base_url)
-    try:
-        response = fetch(api_url, timeout=timeout, allow_error_status=True)
-    except JitsiUnavailable as exc:
-        findings.append(
-            Finding(
-                "error",
-                exc.message,
-                _(
-                    "Check TANDEM_MENTORING_JITSI_DOMAIN and "
-                    "TANDEM_MENTORING_JITSI_SCHEME, DNS, firewall "
-                    "and the web server of the Jitsi host."
-                ),
-            )
-        )
-        return findings
-    findings.append(Finding("ok", _("The server at %(url)s answers.") % {"url": base_url}))
-    if response.status_code != 200:
-        findings.append(
-            Finding(
-                "error",
-                _("%(url)s answered with HTTP status %(status)s instead of the IFrame API.")
-                % {"url": api_url, "status": response.status_code},
-                _(
-                    "Install jitsi-meet-web and let the web server serve /external_api.js (it comes from "
-                    "jitsi-meet's libs folder)."
-                ),
-            )
-        )
-    elif _looks_like_html(response) or not any(
-        marker in response.text for marker in ("JitsiMeetExternalAPI", "jitsi_meet_external_api")
-    ):
-        findings.append(
-            Finding(
-                "error",
-                _(
-                    "%(url)s does not serve the Jitsi IFrame API (JavaScript) but an HTML page or "
-                    "something else."
-                )
-                % {"url": api_url},
-                _(
-                    "Check the web server (nginx) configuration of Jitsi: /external_api.js must be served "
-                    "from jitsi-meet's libs folder as application/javascript."
-                ),
-            )
-        )
-    else:
-        findings.append(Finding("ok", _("The IFrame API is served at %(url)s.") % {"url": api_url}))
-
-    config_url = f"{base_url}/config.js"
-    try:
-        config_response = fetch(config_url, timeout=timeout)
-    except JitsiUnavailable as exc:
-        findings.append(
-            Finding(
-                "error",
-                exc.message,
-                _(
-                    "Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js)."
-                ),
-            )
-        )
-    else:
-        if (
-            _looks_like_html(config_response)
-            and "config" not in strip_js_comments(config_response.text)[:2000]
-        ):
-            findings.append(
-                Finding(
-                    "error",
-                    _("%(url)s is an HTML page, not Jitsi's configuration.") % {"url": config_url},
-                    _(
-                        "Let the web server serve /config.js (Debian: /etc/jitsi/meet/<domain>-config.js)."
-                    ),
-                )
-            )
-        else:
-            findings.extend(_config_findings(config_response.text))
-
-    if health_url:
-        absolute = urljoin(base_url + "/", health_url)
-        try:
-            fetch(absolute, timeout=timeout)
-        except JitsiUnavailable as exc:
-            findings.append(
-                Finding(
-                    "error",
-                    _("Health check failed: %(reason)s") % {"reason": exc.message},
-                    _(
-                        "Check prosody, jicofo and the videobridge on the Jitsi host "
-                        "(systemctl status prosody jicofo jitsi-videobridge2)."
-                    ),
-                )
-            )
-        else:
-            findings.append(
-                Finding("ok", _("The health endpoint %(url)s answers 200.") % {"url": absolute})
-            )
     return findings
