@@ -12,4 +12,4 @@ class CmsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("privacy")
-        from . import checks  # noqa: F401
+        from . import audit, checks  # noqa: F401  (the audit log's retention rule; system checks)

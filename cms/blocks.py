@@ -1,9 +1,13 @@
 """StreamField blocks shared by every page type of the site and of the plugins."""
 
+from itertools import groupby
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from .privacy import purposes
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
@@ -140,10 +144,6 @@ class PersonalDataBlock(blocks.StaticBlock):
         description = _("What the site stores, why and how long – always up to date.")
 
     def get_context(self, value, parent_context=None):
-        from itertools import groupby
-
-        from .privacy import purposes
-
         context = super().get_context(value, parent_context=parent_context)
         context["groups"] = [
             (kind, list(rows)) for kind, rows in groupby(purposes(), key=lambda row: row[0])

@@ -1,4 +1,5 @@
-"""Settings of cms, the shared base of Tandem's plugins; read when used, with these defaults.
+"""Settings of cms, the shared base of Tandem's plugins; read when used, with these defaults
+(unset, ``None`` or ``""``: the default; see ``AppSettings``, which every app's ``conf`` uses).
 
 TANDEM_BASE_TEMPLATE            the site's base template that Tandem's pages extend, through
                                 tandem/base.html and the context processor
@@ -17,7 +18,37 @@ TANDEM_FILE_OBJECT_STORE_PREFIX the internal location that proxies the object st
                                 in object storage (default "/protected-object-store/")
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
+
+
+class AppSettings:
+    """An app's settings ``<prefix><NAME>``, read from Django's settings when asked (so
+    ``override_settings`` works), with documented defaults.
+
+    A setting that is absent, ``None`` or the empty string ``""`` counts as unset and gives its
+    default: an environment variable left empty in a deployment means "use the default", never "turn
+    this off". To turn something off, use its documented off value (``False``, ``0``, ``{}``).
+    A default may be a function without arguments, called when the default is needed (e.g. one made
+    from another setting)."""
+
+    def __init__(self, prefix: str, defaults: Mapping[str, Any]):
+        self.prefix = prefix
+        self.defaults = dict(defaults)
+
+    def is_set(self, name: str) -> bool:
+        if name not in self.defaults:
+            raise KeyError(f"{self.prefix}{name} is not a setting of this app")
+        return getattr(settings, f"{self.prefix}{name}", None) not in (None, "")
+
+    def get(self, name: str) -> Any:
+        if self.is_set(name):
+            return getattr(settings, f"{self.prefix}{name}")
+        default = self.defaults[name]
+        return default() if callable(default) else default
+
 
 DEFAULTS = {
     "BASE_TEMPLATE": "base.html",
@@ -29,12 +60,6 @@ DEFAULTS = {
     "FILE_OBJECT_STORE_PREFIX": "/protected-object-store/",
 }
 
-
-def get(name: str):
-    """``settings.TANDEM_<name>``, or its default when unset or empty."""
-    value = getattr(settings, f"TANDEM_{name}", None)
-    return DEFAULTS[name] if value in (None, "") else value
-
-
-def is_set(name: str) -> bool:
-    return getattr(settings, f"TANDEM_{name}", None) not in (None, "")
+cms_settings = AppSettings("TANDEM_", DEFAULTS)
+get = cms_settings.get
+is_set = cms_settings.is_set

@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from . import conf
 from .pages import PAGE_MODEL
 
 if TYPE_CHECKING:
@@ -143,8 +147,6 @@ def _value(instance: Model, name: str):
 
 def export_person(user) -> list[dict]:
     """Every exported personal field of the person, grouped by model, with context columns."""
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()._base_manager.get(pk=user.pk)
     sections = []
     for record in records():
@@ -186,8 +188,6 @@ def export_person(user) -> list[dict]:
 def erase_person(user) -> dict[str, int]:
     """Delete or anonymise everything the inventory lists for the person; returns counts per model
     (no personal data)."""
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()._base_manager.get(pk=user.pk)
     counts: dict[str, int] = {}
     for hook in _HOOKS:
@@ -241,8 +241,6 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
 
 
 def _declare_cms() -> None:
-    from django.utils.translation import gettext_lazy as _
-
     page_fields = (
         "id",
         "path",
@@ -345,8 +343,6 @@ def retention_rules() -> list[tuple[str, Callable]]:
 
 
 def retention_days(name: str, default: int) -> int:
-    from . import conf
-
     return int(conf.get("RETENTION").get(name, default))
 
 
@@ -362,8 +358,6 @@ APP_SUMMARIES = {
 
 def markdown(app_label: str) -> str:
     """PRIVACY.md of one app: what it stores, who sees it, how long, how it is exported and erased."""
-    from django.utils import translation
-
     with translation.override("en"):
         lines = [
             f"# Personal data in `{app_label}`",
@@ -438,16 +432,3 @@ def markdown(app_label: str) -> str:
 
 
 _declare_cms()
-
-
-@register_retention("audit log after one year")
-def _audit(*, now, dry_run: bool) -> int:
-    from datetime import timedelta
-
-    from .models import AuditEvent
-
-    old = AuditEvent.objects.filter(at__lt=now - timedelta(days=retention_days("AUDIT_DAYS", 365)))
-    count = old.count()
-    if not dry_run:
-        old.delete()
-    return count

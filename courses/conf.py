@@ -1,4 +1,5 @@
-"""Settings of the courses app, read lazily with documented defaults.
+"""Settings of the courses app, read lazily with documented defaults (unset, ``None`` or ``""``:
+the default; see ``cms.conf.AppSettings``).
 
 TANDEM_COURSES_VIDEO_MAX_UPLOAD_MB      largest learning video upload (default 2048)
 TANDEM_COURSES_WATCHED_THRESHOLD        share of a video that must really be watched (default 0.9)
@@ -20,22 +21,27 @@ from pathlib import Path
 
 from django.conf import settings
 
+from cms.conf import AppSettings
+
+
+def _private_media_root() -> Path:
+    return Path(getattr(settings, "BASE_DIR", ".")) / "private-media"
+
+
+def _site_name() -> str:
+    return getattr(settings, "WAGTAIL_SITE_NAME", "Tandem")
+
+
 DEFAULTS = {
     "VIDEO_MAX_UPLOAD_MB": 2048,
     "WATCHED_THRESHOLD": 0.9,
     "MAX_PLAYBACK_RATE": 2.0,
-    "PRIVATE_MEDIA_ROOT": None,
-    "CERTIFICATE_ISSUER": None,
+    "PRIVATE_MEDIA_ROOT": _private_media_root,
+    "CERTIFICATE_ISSUER": _site_name,
     "CERTIFICATE_RENDERER": "courses.certificates_pdf.certificate_pdf",
     "TRAINER_GROUP": "Trainer:innen",
     "YOUTUBE_THUMBNAIL_URL": "https://i.ytimg.com/vi/{id}/hqdefault.jpg",
 }
 
-
-def get(name: str):
-    value = getattr(settings, f"TANDEM_COURSES_{name}", DEFAULTS[name])
-    if name == "PRIVATE_MEDIA_ROOT" and value is None:
-        value = Path(getattr(settings, "BASE_DIR", ".")) / "private-media"
-    if name == "CERTIFICATE_ISSUER" and value is None:
-        value = getattr(settings, "WAGTAIL_SITE_NAME", "Tandem")
-    return value
+courses_settings = AppSettings("TANDEM_COURSES_", DEFAULTS)
+get = courses_settings.get

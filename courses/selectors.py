@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from cms.search import search_terms
 
 from .models import (
     Audience,
+    CaptionTrack,
     Certificate,
     ChapterPage,
     CourseFormat,
@@ -22,6 +24,8 @@ from .models import (
     LessonPage,
     LessonProgress,
     MultiplierQualification,
+    Quiz,
+    QuizAttempt,
     Topic,
     VideoProgress,
 )
@@ -324,3 +328,132 @@ def _descendant_of_any(pages) -> Q:
 
 def learner_certificates(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+
+
+# --- Page contexts (read by the page models' get_context) -------------------------------------
+
+
+def course_of(lesson: LessonPage) -> CoursePage:
+    """The lesson's course, looked up once per lesson object."""
+    course = getattr(lesson, "_tandem_course", None)
+    if course is None:
+        course = lesson._tandem_course = CoursePage.objects.ancestor_of(lesson).get()
+    return course
+
+
+def course_page_context(*, course: CoursePage, user) -> dict:
+    """What the course page shows ``user``: outline, progress, runs with free places,
+    certificate, trainer kit."""
+    trainers = list(course.trainers.all())
+    is_trainer = user.is_authenticated and (user.is_superuser or user in trainers)
+    enrolment = enrolment_for(user, course)
+    outline = course_outline(course)
+    can_view = can_view_lessons(user, course, enrolment, is_trainer=is_trainer)
+    progress = course_progress(user=user, course=course, outline=outline)
+    runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
+    if runs:
+        taken = dict(
+            Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
+            .values_list("run_id")
+            .annotate(n=Count("pk"))
+            .values_list("run_id", "n")
+        )
+        for run in runs:  # free places are shown next to each run on the course page
+            run.free_places = (  # type: ignore[attr-defined]
+                None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
+            )
+    certificate = (
+        Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
+        if user.is_authenticated
+        else None
+    )
+    kit_items = (
+        list(course.trainer_kit_items.all())
+        if can_use_trainer_kit(user, course, is_trainer=is_trainer)
+        else []
+    )
+    qualification = (
+        MultiplierQualification.objects.filter(
+            user=user, course=course, revoked_at__isnull=True
+        ).first()
+        if user.is_authenticated and course.is_multiplier_course
+        else None
+    )
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "can_view_lessons": can_view,
+        "progress": progress,
+        "runs": runs,
+        "certificate": certificate,
+        "kit_items": kit_items,
+        "qualification": qualification,
+        "is_trainer": is_trainer,
+        "topics": list(course.topics.all()),
+        "audiences": list(course.audiences.all()),
+        "trainers": trainers,
+    }
+
+
+@dataclass(frozen=True)
+class LessonAccess:
+    """Whether ``user`` may see a lesson; the page's serving turns a refusal into an answer."""
+
+    course: CoursePage
+    enrolment: Enrolment | None
+    allowed: bool
+
+    @property
+    def learning(self) -> bool:
+        return self.enrolment is not None and self.enrolment.status in Enrolment.LEARNING_STATUSES
+
+
+def lesson_access(*, lesson: LessonPage, user) -> LessonAccess:
+    course = course_of(lesson)
+    enrolment = enrolment_for(user, course)
+    return LessonAccess(
+        course=course, enrolment=enrolment, allowed=can_view_lessons(user, course, enrolment)
+    )
+
+
+def lesson_page_context(*, lesson: LessonPage, user) -> dict:
+    """What the lesson page shows ``user``: neighbours, progress, videos, quizzes and attempts."""
+    course = course_of(lesson)
+    outline = course_outline(course)
+    progress = course_progress(user=user, course=course, outline=outline)
+    index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
+    enrolment = enrolment_for(user, course)
+    learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
+    video_ids = lesson.video_ids()
+    quiz_ids = lesson.quiz_ids()
+    videos = {
+        video.pk: video
+        for video in LearningVideo.objects.filter(pk__in=video_ids)
+        .select_related("poster")
+        .prefetch_related(
+            Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk"))
+        )
+    }
+    attempts: dict[int, list[QuizAttempt]] = {}
+    if user.is_authenticated and quiz_ids:
+        for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
+            attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    state = progress.state_of(lesson)
+    return {
+        "course": course,
+        "progress": progress,
+        "lesson_state": state,
+        "enrolment": enrolment,
+        "learning": learning,
+        "previous_lesson": progress.lessons[index - 1].lesson if index > 0 else None,
+        "next_lesson": progress.lessons[index + 1].lesson
+        if index + 1 < len(progress.lessons)
+        else None,
+        "lesson_videos": videos,
+        "video_progress": video_progress_for(user, video_ids),
+        "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
+        "quiz_attempts": attempts,
+        "needs_mark_done": lesson.needs_mark_done(),
+        "requires_video": bool(lesson.required_videos()),
+        "requires_quiz": bool(lesson.required_quizzes()),
+    }

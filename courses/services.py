@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
+from cms.errors import ServiceError
 
 from . import conf
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     VideoProgress,
     VideoVisit,
 )
+from .selectors import course_of
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
 RUN_REQUIRED = _("Please choose a course run.")
@@ -47,13 +49,8 @@ MAX_INTERVALS_PER_REPORT = 200
 CREDIT_SLACK_SECONDS = 5.0
 
 
-class CourseError(Exception):
-    """A rule of the courses app was not met; ``message`` is shown to the person."""
-
-    def __init__(self, message, *, code: str = "invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
+class CourseError(ServiceError):
+    """A rule of the courses app was not met (see ``cms.errors``)."""
 
 
 # --- Enrolment ---------------------------------------------------------------------------
@@ -275,14 +272,6 @@ def video_progress_report(
 # --- Lessons and courses ------------------------------------------------------------------
 
 
-def course_of(lesson: LessonPage) -> CoursePage:
-    """The lesson's course, looked up once per lesson object."""
-    course = getattr(lesson, "_tandem_course", None)
-    if course is None:
-        course = lesson._tandem_course = CoursePage.objects.ancestor_of(lesson).get()
-    return course
-
-
 def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgress:
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
         user=user,
@@ -502,7 +491,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     )
     audit.record(
         action="certificate.revoked",
-        actor=by,
+        by=by,
         subject=certificate.user,
         target=f"certificate {certificate.pk}",
     )

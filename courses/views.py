@@ -7,13 +7,11 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,123 +37,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-# --- Page contexts -------------------------------------------------------------------------
-
-
-def course_page_context(course: CoursePage, request: HttpRequest) -> dict:
-    user = request.user
-    trainers = list(course.trainers.all())
-    is_trainer = user.is_authenticated and (user.is_superuser or user in trainers)
-    enrolment = selectors.enrolment_for(user, course)
-    outline = selectors.course_outline(course)
-    can_view = selectors.can_view_lessons(user, course, enrolment, is_trainer=is_trainer)
-    progress = selectors.course_progress(user=user, course=course, outline=outline)
-    runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
-    if runs:
-        taken = dict(
-            Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
-            .values_list("run_id")
-            .annotate(n=Count("pk"))
-            .values_list("run_id", "n")
-        )
-        for run in runs:
-            run.free_places = (
-                None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
-            )
-    certificate = (
-        Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
-        if user.is_authenticated
-        else None
-    )
-    kit_items = (
-        list(course.trainer_kit_items.all())
-        if selectors.can_use_trainer_kit(user, course, is_trainer=is_trainer)
-        else []
-    )
-    qualification = (
-        MultiplierQualification.objects.filter(
-            user=user, course=course, revoked_at__isnull=True
-        ).first()
-        if user.is_authenticated and course.is_multiplier_course
-        else None
-    )
-    return {
-        "course": course,
-        "enrolment": enrolment,
-        "can_view_lessons": can_view,
-        "progress": progress,
-        "runs": runs,
-        "certificate": certificate,
-        "kit_items": kit_items,
-        "qualification": qualification,
-        "is_trainer": is_trainer,
-        "topics": list(course.topics.all()),
-        "audiences": list(course.audiences.all()),
-        "trainers": trainers,
-    }
-
-
-def lesson_access_response(lesson: LessonPage, request: HttpRequest) -> HttpResponse | None:
-    """None when the visitor may see the lesson; otherwise the answer to give instead."""
-    course = services.course_of(lesson)
-    enrolment = selectors.enrolment_for(request.user, course)
-    if selectors.can_view_lessons(request.user, course, enrolment):
-        if enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES:
-            services.lesson_visit(user=request.user, lesson=lesson)
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return TemplateResponse(
-        request,
-        "courses/lesson_locked.html",
-        {"course": course, "lesson": lesson, "enrolment": enrolment},
-        status=403,
-    )
-
-
-def lesson_page_context(lesson: LessonPage, request: HttpRequest) -> dict:
-    user = request.user
-    course = services.course_of(lesson)
-    outline = selectors.course_outline(course)
-    progress = selectors.course_progress(user=user, course=course, outline=outline)
-    index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
-    enrolment = selectors.enrolment_for(user, course)
-    learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
-    video_ids = lesson.video_ids()
-    quiz_ids = lesson.quiz_ids()
-    videos = {
-        video.pk: video
-        for video in LearningVideo.objects.filter(pk__in=video_ids)
-        .select_related("poster")
-        .prefetch_related(
-            Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk"))
-        )
-    }
-    attempts = {}
-    if user.is_authenticated and quiz_ids:
-        for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
-            attempts.setdefault(attempt.quiz_id, []).append(attempt)
-    state = progress.state_of(lesson)
-    return {
-        "course": course,
-        "progress": progress,
-        "lesson_state": state,
-        "enrolment": enrolment,
-        "learning": learning,
-        "previous_lesson": progress.lessons[index - 1].lesson if index > 0 else None,
-        "next_lesson": progress.lessons[index + 1].lesson
-        if index + 1 < len(progress.lessons)
-        else None,
-        "lesson_videos": videos,
-        "video_progress": selectors.video_progress_for(user, video_ids),
-        "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
-        "quiz_attempts": attempts,
-        "needs_mark_done": lesson.needs_mark_done(),
-        "requires_video": bool(lesson.required_videos()),
-        "requires_quiz": bool(lesson.required_quizzes()),
-    }
-
 
 # --- Enrolment ------------------------------------------------------------------------------
 
@@ -505,7 +386,7 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def manage_course_export(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     outline, rows = _learner_rows(course, _selected_run(request, course))
-    audit.record(action="export.csv", actor=request.user, target=f"course {course.pk}")
+    audit.record(action="export.csv", by=request.user, target=f"course {course.pk}")
     export = CsvDownload(f"teilnehmende-{course.slug}.csv")
     export.row(
         [

@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.personal import MeSection
 
-from . import services
+from . import selectors, services
 from .forms import CaptionTrackForm, LearningVideoForm
 from .models import (
     Audience,
@@ -16,6 +18,7 @@ from .models import (
     CourseCataloguePage,
     LearningVideo,
     LessonPage,
+    LessonPageMixin,
     Quiz,
     Topic,
 )
@@ -144,3 +147,25 @@ def cache_thumbnails_of_external_videos(request, page):
             from .tasks import cache_external_thumbnails
 
             cache_external_thumbnails.enqueue(urls)
+
+
+@hooks.register("before_serve_page")
+def lesson_access(page, request, serve_args, serve_kwargs):
+    """Lessons are for the course's learners and trainers (as Wagtail's own view restrictions, a
+    hook before serving): others are sent to log in or shown why the lesson is locked (403). A
+    learner's visit is recorded."""
+    if not isinstance(page, LessonPageMixin):
+        return None
+    access = selectors.lesson_access(lesson=page, user=request.user)
+    if access.allowed:
+        if access.learning:
+            services.lesson_visit(user=request.user, lesson=page)
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return TemplateResponse(
+        request,
+        "courses/lesson_locked.html",
+        {"course": access.course, "lesson": page, "enrolment": access.enrolment},
+        status=403,
+    )

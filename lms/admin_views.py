@@ -1,17 +1,16 @@
 """Staff side of data protection: a programme manager (for people in their programmes) or a
 superuser asks for a person's erasure, e.g. after a request by phone or letter."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cms.mail import send_templated_mail, site_url
 from mentoring.models import Application
 from mentoring.selectors import managed_programmes
 
@@ -59,16 +58,12 @@ def erasure_for_person(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _tell(person, erasure) -> None:
-    with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
-        due = formats.date_format(timezone.localtime(erasure.due_at), "DATETIME_FORMAT")
-        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("me-privacy")
-        send_mail(
-            _("Your account will be deleted"),
-            _(
-                "Hello %(name)s,\n\nas requested, your account and your data will be deleted on %(due)s.\n"
-                "If you did not ask for this, or changed your mind, you can cancel here until then: %(url)s\n"
-            )
-            % {"name": person.get_full_name() or person.email, "due": due, "url": url},
-            None,
-            [person.email],
-        )
+    send_templated_mail(
+        template="lms/emails/erasure_requested",
+        to=person,
+        context={
+            "name": person.get_full_name() or person.email,
+            "erasure": erasure,
+            "url": site_url(reverse("me-privacy")),
+        },
+    )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cms.errors import ServiceError
+
 INVALID_INPUT = _("The input is not valid. Please check the marked fields.")
 
 
@@ -34,9 +36,23 @@ def error_body(*, status: int, code: str, detail: str, fields: dict | None = Non
     return body
 
 
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
-    """Every API error answers {"status", "code", "detail"[, "fields"]}."""
-    if isinstance(exc, Http404):
+    """Every API error answers {"status", "code", "detail"[, "fields"]}. A service's rule
+    (``cms.errors.ServiceError``) answers 409 for a conflict, else 400 like invalid input: with its
+    ``code`` when it is not about one field, and its message under ``fields``."""
+    if isinstance(exc, ServiceError):
+        if exc.is_conflict:
+            exc = Conflict(detail=str(exc.message), code=exc.code)
+        else:
+            exc = exceptions.ValidationError(
+                {exc.field or "non_field_errors": [str(exc.message)]}, code=exc.code
+            )
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

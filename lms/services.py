@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from cms import audit
+from cms.errors import ServiceError
 from cms.pseudonyms import keyed_id
 
 from .models import ErasureRequest, User
@@ -55,11 +56,8 @@ def _reference(user: User) -> str:
     return keyed_id(f"erasure:{user.pk}", length=32)
 
 
-class PrivacyError(Exception):
-    def __init__(self, message, *, code: str = "invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
+class PrivacyError(ServiceError):
+    """A rule of personal data export or erasure was not met (see ``cms.errors``)."""
 
 
 def personal_data_export(*, user: User) -> bytes:
@@ -83,7 +81,7 @@ def personal_data_export(*, user: User) -> bytes:
                 {"sections": sections, "exported_at": exported_at, "account": user},
             ),
         )
-    audit.record(action="privacy.export", actor=user, subject=user)
+    audit.record(action="privacy.export", by=user, subject=user)
     return buffer.getvalue()
 
 
@@ -104,7 +102,7 @@ def erasure_request(*, user: User, by: User | None = None, now=None) -> ErasureR
     )
     audit.record(
         action="privacy.erasure_requested",
-        actor=by or user,
+        by=by or user,
         subject=user,
         target=f"erasure {request.pk}",
     )
@@ -118,7 +116,7 @@ def erasure_cancel(*, user: User, now=None) -> int:
         user=user, cancelled_at__isnull=True, completed_at__isnull=True
     ).update(cancelled_at=now)
     if cancelled:
-        audit.record(action="privacy.erasure_cancelled", actor=user, subject=user)
+        audit.record(action="privacy.erasure_cancelled", by=user, subject=user)
     return cancelled
 
 

@@ -13,7 +13,7 @@ User = get_user_model()
 
 @receiver(user_logged_in)
 def _login(sender, request, user, **kwargs):
-    audit.record(action="auth.login", actor=user)
+    audit.record(action="auth.login", by=user)
 
 
 @receiver(user_login_failed)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from cms.errors import add_to_form
 from mentoring.models import Application, ConsentRecord
 
 from . import services
@@ -197,7 +198,7 @@ def me_privacy(request: HttpRequest) -> HttpResponse:
             try:
                 erasure = services.erasure_request(user=request.user)
             except services.PrivacyError as error:
-                form.add_error(None, str(error.message))
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,

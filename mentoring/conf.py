@@ -1,4 +1,5 @@
-"""Settings of the mentoring app, read lazily with documented defaults.
+"""Settings of the mentoring app, read lazily with documented defaults (unset, ``None`` or ``""``:
+the default; see ``cms.conf.AppSettings``).
 
 TANDEM_MENTORING_SESSIONS_ENABLED   tandems book video sessions (default True); in production this
                                     needs a configured video provider (system check mentoring.E001)
@@ -21,7 +22,7 @@ TANDEM_MENTORING_JITSI_JAAS_PRIVATE_KEY  JaaS option: the PEM private key (text 
 
 from pathlib import Path
 
-from django.conf import settings
+from cms.conf import AppSettings
 
 DEFAULTS = {
     "SESSIONS_ENABLED": True,
@@ -42,8 +43,11 @@ DEFAULTS = {
 PUBLIC_TEST_SERVERS = ("meet.jit.si", "8x8.vc", "jitsi.riot.im", "meet.ffmuc.net", "framatalk.org")
 
 
+mentoring_settings = AppSettings("TANDEM_MENTORING_", DEFAULTS)
+
+
 def get(name: str):
-    value = getattr(settings, f"TANDEM_MENTORING_{name}", DEFAULTS[name])
+    value = mentoring_settings.get(name)
     if name == "JITSI_JAAS_PRIVATE_KEY" and value and not str(value).lstrip().startswith("-----"):
         path = Path(value)
         value = path.read_text() if path.is_file() else ""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
+from cms.errors import ServiceError
 
 from . import matching, selectors
 from .models import (
@@ -52,12 +53,8 @@ NOT_A_MEMBER = _("You are not part of this tandem.")
 ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
 
 
-class MentoringError(Exception):
-    def __init__(self, message, *, code: str = "invalid", field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+class MentoringError(ServiceError):
+    """A rule of the mentoring app was not met (see ``cms.errors``)."""
 
 
 def consent_purpose(programme: Programme) -> str:
@@ -297,7 +294,7 @@ def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem
     transaction.on_commit(lambda: _notify_proposed(ids))
     audit.record(
         action="matching.published",
-        actor=by,
+        by=by,
         target=f"programme {run.programme_id}, run {run.pk}",
         tandems=len(ids),
     )
@@ -501,5 +498,5 @@ def programme_export(*, programme: Programme, by: User) -> list[ExportRow]:
     """The programme's applications with their tandems for a download; the download is recorded
     in the audit log (who took personal data out of the system, and when)."""
     rows = selectors.programme_export_rows(programme=programme)
-    audit.record(action="export.csv", actor=by, target=f"programme {programme.pk}")
+    audit.record(action="export.csv", by=by, target=f"programme {programme.pk}")
     return rows

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.errors import add_to_form
+
 from . import selectors, services
 from .forms import (
     AgreementForm,
@@ -39,10 +41,7 @@ def apply(request: HttpRequest, page_id: int, role: str) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
             )
         except services.MentoringError as error:
-            field = (
-                f"c_{error.field}" if error.field and f"c_{error.field}" in form.fields else None
-            )
-            form.add_error(field, str(error.message))
+            add_to_form(form, error, field_prefix="c_")
         else:
             messages.success(
                 request,
@@ -186,7 +185,7 @@ def feedback(request: HttpRequest, tandem_id: int, phase: str) -> HttpResponse:
                 tandem=tandem, by=request.user, phase=phase, **form.cleaned_data
             )
         except services.MentoringError as error:
-            form.add_error(None, str(error.message))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect("mentoring:mine")

@@ -36,10 +36,6 @@ def _page_id(value) -> int:
     return number
 
 
-def _raise_course_error(error: services.CourseError):
-    raise ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
-
-
 class CatalogueNegotiation(DefaultContentNegotiation):
     """The catalogue has a filter named ``format``; DRF must not read it as the output format."""
 
@@ -101,10 +97,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
             run = CourseRun.objects.filter(pk=data.validated_data["run"], course=course).first()
             if run is None:
                 raise ValidationError({"run": [str(services.RUN_NOT_OF_COURSE)]})
-        try:
-            enrolment = services.enrolment_request(user=request.user, course=course, run=run)
-        except services.CourseError as error:
-            _raise_course_error(error)
+        enrolment = services.enrolment_request(user=request.user, course=course, run=run)
         return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.EnrolmentSerializer})
@@ -114,10 +107,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         enrolment = selectors.enrolment_for(request.user, course)
         if enrolment is None:
             raise Http404
-        try:
-            enrolment = services.enrolment_leave(enrolment=enrolment)
-        except services.CourseError as error:
-            _raise_course_error(error)
+        enrolment = services.enrolment_leave(enrolment=enrolment)
         return Response(s.EnrolmentSerializer(enrolment).data)
 
 
@@ -179,17 +169,14 @@ class VideoProgressView(generics.GenericAPIView):
         lesson = None
         if data.validated_data.get("lesson"):
             lesson = LessonPage.objects.live().filter(pk=data.validated_data["lesson"]).first()
-        try:
-            progress = services.video_progress_report(
-                user=request.user,
-                video=video,
-                visit_id=data.validated_data["visit"],
-                intervals=data.validated_data["intervals"],
-                position=data.validated_data["position"],
-                lesson=lesson,
-            )
-        except services.CourseError as error:
-            _raise_course_error(error)
+        progress = services.video_progress_report(
+            user=request.user,
+            video=video,
+            visit_id=data.validated_data["visit"],
+            intervals=data.validated_data["intervals"],
+            position=data.validated_data["position"],
+            lesson=lesson,
+        )
         lesson_completed = None
         if lesson is not None:
             lesson_completed = LessonProgress.objects.filter(
@@ -231,12 +218,9 @@ class QuizAttemptView(generics.GenericAPIView):
             raise Http404
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attempt = services.quiz_submit(
-                user=request.user, quiz=quiz, answers=data.validated_data["answers"], lesson=lesson
-            )
-        except services.CourseError as error:
-            _raise_course_error(error)
+        attempt = services.quiz_submit(
+            user=request.user, quiz=quiz, answers=data.validated_data["answers"], lesson=lesson
+        )
         return Response(s.QuizAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 

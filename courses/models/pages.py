@@ -43,7 +43,7 @@ class CourseCatalogueMixin(models.Model):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import catalogue_courses, catalogue_filters
+        from ..selectors import catalogue_courses, catalogue_filters  # selectors import the models
 
         context = super().get_context(request, *args, **kwargs)
         filters = catalogue_filters(request.GET)
@@ -165,10 +165,10 @@ class CoursePage(CoursePageMixin, Page):  # noqa: DJ008 - __str__ comes from the
         verbose_name_plural = _("courses")
 
     def get_context(self, request, *args, **kwargs):
-        from ..views import course_page_context
+        from ..selectors import course_page_context  # selectors import the models
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_page_context(self, request))
+        context.update(course_page_context(course=self, user=request.user))
         return context
 
 
@@ -247,16 +247,11 @@ class LessonPageMixin(models.Model):
     class Meta:
         abstract = True
 
-    def serve(self, request, *args, **kwargs):
-        from ..views import lesson_access_response
-
-        return lesson_access_response(self, request) or super().serve(request, *args, **kwargs)
-
     def get_context(self, request, *args, **kwargs):
-        from ..views import lesson_page_context
+        from ..selectors import lesson_page_context  # selectors import the models
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_page_context(self, request))
+        context.update(lesson_page_context(lesson=self, user=request.user))
         return context
 
     def _required(self, block_type: str, key: str) -> list[int]:

@@ -173,11 +173,6 @@ def error_body(*, status: int, code: str, detail: str) -> dict:
     return {"status": status, "code": code, "detail": detail}
 
 
-def _raise(error: services.SessionError):
-    field = error.field or "non_field_errors"
-    raise ValidationError({field: [str(error.message)]}, code=error.code)
-
-
 def _conflict(error: services.SessionError, zone) -> Response:
     body = error_body(status=409, code=error.code, detail=str(error.message))
     body["alternatives"] = [
@@ -286,13 +281,9 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
             )
         except services.SessionError as error:
-            if error.code == "slot_unavailable":
-                return _conflict(error, _zone(request))
-            if error.code == "idempotency_key_reused":
-                return Response(
-                    error_body(status=409, code=error.code, detail=str(error.message)), status=409
-                )
-            _raise(error)
+            if error.code != "slot_unavailable":
+                raise
+            return _conflict(error, _zone(request))
         session = self.get_queryset().get(pk=booking.session.pk)
         return Response(
             SessionSerializer(session, context=self.get_serializer_context()).data,
@@ -310,9 +301,9 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 session=session, by=request.user, **data.validated_data
             )
         except services.SessionError as error:
-            if error.code == "slot_unavailable":
-                return _conflict(error, _zone(request))
-            _raise(error)
+            if error.code != "slot_unavailable":
+                raise
+            return _conflict(error, _zone(request))
         return Response(
             SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
         )
@@ -323,12 +314,9 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         session = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.session_cancel(
-                session=session, by=request.user, reason=data.validated_data["reason"]
-            )
-        except services.SessionError as error:
-            _raise(error)
+        services.session_cancel(
+            session=session, by=request.user, reason=data.validated_data["reason"]
+        )
         return Response(
             SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
         )
@@ -337,10 +325,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
         session = self.get_object()
-        try:
-            services.session_confirm(session=session, by=request.user)
-        except services.SessionError as error:
-            _raise(error)
+        services.session_confirm(session=session, by=request.user)
         return Response(
             SessionSerializer(self.get_object(), context=self.get_serializer_context()).data
         )

@@ -1,18 +1,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from .. import selectors, services
 from ..models import Application, MatchingRun, Programme, Tandem
 from . import serializers as s
-
-
-def _raise(error: services.MentoringError):
-    field = error.field or "non_field_errors"
-    raise ValidationError({field: [str(error.message)]}, code=error.code)
 
 
 @extend_schema(tags=["mentoring"])
@@ -50,10 +44,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def create(self, request, *args, **kwargs):
         data = s.ApplicationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            application = services.application_submit(by=request.user, **data.validated_data)
-        except services.MentoringError as error:
-            _raise(error)
+        application = services.application_submit(by=request.user, **data.validated_data)
         return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
@@ -74,10 +65,7 @@ class MatchingRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         run = self.get_object()
-        try:
-            tandems = services.matching_publish(run=run, by=request.user)
-        except services.MentoringError as error:
-            _raise(error)
+        tandems = services.matching_publish(run=run, by=request.user)
         return Response(s.TandemSerializer(tandems, many=True).data)
 
 
@@ -100,13 +88,10 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
         tandem = self.get_object()
         data = s.TandemAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tandem = services.tandem_respond(
-                tandem=tandem,
-                by=request.user,
-                accept=data.validated_data["accept"],
-                reason=data.validated_data.get("reason", ""),
-            )
-        except services.MentoringError as error:
-            _raise(error)
+        tandem = services.tandem_respond(
+            tandem=tandem,
+            by=request.user,
+            accept=data.validated_data["accept"],
+            reason=data.validated_data.get("reason", ""),
+        )
         return Response(s.TandemSerializer(tandem).data)

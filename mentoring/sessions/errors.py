@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.errors import ServiceError
+
 from .. import conf
 from ..models import Session, Tandem
 from . import slots as engine
@@ -16,7 +18,9 @@ NOT_YET_HELD = _("This is possible once the session has started.")
 WINDOW_ORDER = _("The end must be after the start.")
 
 
-class SessionError(Exception):
+class SessionError(ServiceError):
+    """A rule of sessions was not met; ``alternatives`` are free slots offered instead."""
+
     def __init__(
         self,
         message,
@@ -25,10 +29,7 @@ class SessionError(Exception):
         field: str | None = None,
         alternatives: list[engine.Slot] | None = None,
     ):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-        self.field = field
+        super().__init__(message, code=code, field=field)
         self.alternatives = alternatives or []
 
 

@@ -1,25 +1,21 @@
-"""E-mails about sessions, in each recipient's language and time zone, with calendar files:
+"""E-mails about sessions (templates ``mentoring/emails/session_*``), in each recipient's language
+and time zone, with calendar files:
 METHOD:REQUEST for a booked or moved session, METHOD:CANCEL for a cancelled one; one stable UID
 per session and SEQUENCE raised on every change, so calendar apps update the same entry."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.ics import CalendarEvent, invitation
+from cms.mail import Attachment, recipient_locale, send_templated_mail, site_url
 
 from ..models import Session
-
-
-def site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def session_uid(session: Session) -> str:
@@ -59,64 +55,48 @@ def calendar_event(session: Session, *, with_people: bool = True) -> CalendarEve
     )
 
 
-def local_time(moment, user) -> str:
-    zone = ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
-    local = moment.astimezone(zone)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
-
-
-SUBJECTS = {
-    "booked": lambda: _("Session booked: %(when)s"),
-    "confirmed": lambda: _("Session confirmed: %(when)s"),
-    "proposed": lambda: _("Please confirm a session: %(when)s"),
-    "rescheduled": lambda: _("Session moved to %(when)s"),
-    "cancelled": lambda: _("Session cancelled: %(when)s"),
-    "24h": lambda: _("Reminder: session tomorrow, %(when)s"),
-    "1h": lambda: _("Reminder: session in one hour, %(when)s"),
+# E-mail kinds with a calendar file: the entry is added or updated, or removed (CANCEL).
+CALENDAR_METHODS = {
+    "booked": "REQUEST",
+    "confirmed": "REQUEST",
+    "rescheduled": "REQUEST",
+    "cancelled": "CANCEL",
+}
+TEMPLATES = {
+    "booked": "session_booked",
+    "confirmed": "session_confirmed",
+    "proposed": "session_proposed",
+    "rescheduled": "session_rescheduled",
+    "cancelled": "session_cancelled",
+    "24h": "session_reminder_24h",
+    "1h": "session_reminder_1h",
 }
 
 
-def _send(session: Session, user, partner, kind: str, *, reason: str = "") -> int:
-    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
-        when = local_time(session.start, user)
-        details = site_url(reverse("mentoring:session", args=[session.uuid]))
-        lines = [_("Hello %(name)s,") % {"name": _name(user)}, ""]
-        lines.append(
-            {
-                "booked": _("your session with %(partner)s is booked."),
-                "confirmed": _("your session with %(partner)s is confirmed."),
-                "proposed": _("%(partner)s proposes a session. Please confirm or decline it."),
-                "rescheduled": _("your session with %(partner)s has been moved."),
-                "cancelled": _("your session with %(partner)s has been cancelled."),
-                "24h": _("your session with %(partner)s takes place tomorrow."),
-                "1h": _("your session with %(partner)s starts in one hour."),
-            }[kind]
-            % {"partner": _name(partner)}
-        )
-        lines += ["", _("When: %(when)s") % {"when": when}]
-        if reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": reason})
-        if kind != "cancelled":
-            lines.append(
-                _("The video room opens 10 minutes before the start: %(url)s")
-                % {"url": site_url(reverse("mentoring:session-join", args=[session.uuid]))}
-            )
-        lines += [
-            _("Details, agenda and changes: %(url)s") % {"url": details},
-            "",
-            _("Nothing in the video session is recorded."),
-            "",
-            _("Kind regards"),
-            session.tandem.programme.title,
-        ]
-        message = EmailMultiAlternatives(
-            SUBJECTS[kind]() % {"when": when}, "\n".join(lines), None, [user.email]
-        )
-        if kind in ("booked", "confirmed", "rescheduled", "cancelled"):
-            method = "CANCEL" if kind == "cancelled" else "REQUEST"
+def _send(session: Session, user, partner, kind: str, *, reason: str = "", now=None) -> int:
+    attachments = []
+    if kind in CALENDAR_METHODS:
+        method = CALENDAR_METHODS[kind]
+        with recipient_locale(user):
             ics = invitation(calendar_event(session), method=method)
-            message.attach("session.ics", ics, f"text/calendar; charset=utf-8; method={method}")
-        return message.send()
+        attachments.append(
+            Attachment("session.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+        )
+    return send_templated_mail(
+        template=f"mentoring/emails/{TEMPLATES[kind]}",
+        to=user,
+        context={
+            "session": session,
+            "name": _name(user),
+            "partner": _name(partner),
+            "reason": reason,
+            "join_url": site_url(reverse("mentoring:session-join", args=[session.uuid])),
+            "details_url": site_url(reverse("mentoring:session", args=[session.uuid])),
+            "programme": session.tandem.programme.title,
+            "now": now or timezone.now(),
+        },
+        attachments=attachments,
+    )
 
 
 def session_changed(session: Session, kind: str, by=None) -> int:
@@ -133,8 +113,9 @@ def session_changed(session: Session, kind: str, by=None) -> int:
     return sum(_send(session, user, partner, kind, reason=reason) for user, partner in pairs)
 
 
-def session_reminder(session: Session, kind: str) -> int:
+def session_reminder(session: Session, kind: str, *, now=None) -> int:
+    """Remind both members; the text names the day as seen at ``now`` (default: the clock)."""
     return sum(
-        _send(session, user, partner, kind)
+        _send(session, user, partner, kind, now=now)
         for user, partner in ((session.mentee, session.mentor), (session.mentor, session.mentee))
     )

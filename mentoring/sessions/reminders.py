@@ -48,7 +48,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             except IntegrityError:
                 continue
             try:
-                sent += notifications.session_reminder(session, kind)
+                sent += notifications.session_reminder(session, kind, now=now)
             except Exception:
                 claim.delete()
                 raise

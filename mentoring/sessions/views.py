@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.errors import add_to_form
 from cms.ics import feed
 from cms.ratelimit import rate_limit
 from cms.timezones import time_zone_choices
@@ -62,11 +63,6 @@ def _session_for(request: HttpRequest, session_uuid: uuid.UUID) -> Session:
     if session.member_role(request.user) is None:
         raise Http404
     return session
-
-
-def _error(form, error: services.SessionError) -> None:
-    field = error.field if error.field in getattr(form, "fields", {}) else None
-    form.add_error(field, str(error.message))
 
 
 @login_required
@@ -338,7 +334,7 @@ def session_detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpRespons
                 "feedback": feedback_form,
             }.get(action)
             if target is not None:
-                _error(target, error)
+                add_to_form(target, error)
             else:
                 messages.error(request, str(error.message))
     info = join_info(session=session, user=request.user, now=now)
@@ -431,7 +427,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The date exception has been removed."))
                 return redirect("mentoring:availability")
         except services.SessionError as error:
-            _error(
+            add_to_form(
                 {"weekly": weekly_form, "exception": exception_form}.get(action, settings_form),
                 error,
             )

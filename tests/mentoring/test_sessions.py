@@ -378,6 +378,25 @@ def test_reminders_go_out_once_a_day_and_an_hour_before(tandem):
     assert reminders(at(4, 9, 30)) == []
 
 
+def test_a_late_day_before_reminder_names_the_real_day_not_tomorrow(tandem):
+    """The day-before reminder may go out late (a worker was down): it then says "today" and the
+    time, in the recipient's own words, never "tomorrow"."""
+    book(tandem, at(4, 10))
+    mail.outbox.clear()
+    services.reminders_send_due(now=at(4, 8))  # two hours before: the day reminder is still due
+    to_mentor = next(m for m in mail.outbox if m.to == [tandem.mentor.user.email])
+    assert "heute um 10:00 Uhr" in to_mentor.subject and "heute um 10:00 Uhr" in to_mentor.body
+    assert "morgen" not in to_mentor.subject + to_mentor.body
+
+
+def test_an_on_time_day_before_reminder_names_the_day_and_time(tandem):
+    book(tandem, at(4, 10))
+    mail.outbox.clear()
+    services.reminders_send_due(now=at(3, 10, 5))
+    to_mentor = next(m for m in mail.outbox if m.to == [tandem.mentor.user.email])
+    assert "morgen, Dienstag, 4. Mai, um 10:00 Uhr" in to_mentor.body
+
+
 def test_no_reminder_for_cancelled_sessions_and_a_moved_one_reminds_of_its_new_time(tandem):
     cancelled = book(tandem, at(4, 10))
     services.session_cancel(session=cancelled, by=tandem.mentee.user, reason="krank", now=NOW)

@@ -59,7 +59,7 @@ def test_role_changes_exports_and_published_matches_are_recorded(client, setting
 
 
 def test_only_superusers_read_the_audit_log(client):
-    audit.record(action="auth.login", actor=UserFactory())
+    audit.record(action="auth.login", by=UserFactory())
     staff = UserFactory(is_staff=True)
     staff.groups.add(Group.objects.get(name="Redaktion"))
     client.force_login(staff)
