@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,12 +9,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.personal import MeSection
 
-from . import services
 from .forms import CaptionTrackForm, LearningVideoForm
 from .models import (
     Audience,
     ChapterPage,
-    CourseCataloguePage,
     LearningVideo,
     LessonPage,
     Quiz,
@@ -125,10 +124,12 @@ def hide_lessons_from_site_search(pages, request):
     return pages.not_type(LessonPage, ChapterPage)
 
 
-@hooks.register("after_create_page")
-def grant_trainers_on_new_catalogue(request, page):
-    if isinstance(page.specific, CourseCataloguePage):
-        services.catalogue_grant_trainers(catalogue=page)
+@hooks.register("register_permissions")
+def course_trainer_assignment_permission():
+    """Shown in the group editor: a course administrator role chooses every course's trainers."""
+    return Permission.objects.filter(
+        content_type__app_label="courses", codename="assign_course_trainers"
+    )
 
 
 @hooks.register("after_publish_page")
