@@ -1,10 +1,10 @@
 """Admin forms: uploads are checked by content, caption files validated and converted."""
 
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel
+
+from cms.panels import GrantingFieldPanel
 
 from . import conf
 from .captions import CaptionError, parse_captions, to_webvtt, validate_against_duration
@@ -110,17 +110,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return page
 
 
-class TrainersPanel(FieldPanel):
+class TrainersPanel(GrantingFieldPanel):
     """The trainers field; read-only for people who may not assign trainers."""
 
-    def format_value_for_display(self, value):
-        names = [user.get_full_name() or user.email for user in value.all()]
-        return ", ".join(names) or _("No trainers yet.")
-
-    class BoundPanel(FieldPanel.BoundPanel):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            if self.form is not None and self.bound_field is None:
-                self.read_only = True
-                self.heading = self.panel.heading or capfirst(self.panel.db_field.verbose_name)
-                self.help_text = TRAINERS_READ_ONLY
+    read_only_help_text = TRAINERS_READ_ONLY

@@ -27,6 +27,7 @@ staff = Personal(
 member = Personal(
     _("tandem member who did it"), _("history of the session"), TANDEM, export=False, erased=None
 )
+register(Record("mentoring.ProgrammeLogEntry", actors={"user": staff}))
 TANDEM_PEOPLE = ("tandem__mentee__user", "tandem__mentor__user")
 SESSION_PEOPLE = ("mentor", "mentee")
 

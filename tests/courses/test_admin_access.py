@@ -16,9 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(page, *, user, **changes) -> dict:
-    """The edit form's POST body as the admin would send it unchanged, with ``changes``."""
-    form_class = type(page).get_edit_handler().get_form_class()
-    form = form_class(instance=page, parent_page=page.get_parent(), for_user=user)
+    """The edit form's POST body (a page's or a snippet's) as the admin would send it unchanged,
+    with ``changes``."""
+    if hasattr(page, "get_parent"):
+        form_class = type(page).get_edit_handler().get_form_class()
+        form = form_class(instance=page, parent_page=page.get_parent(), for_user=user)
+    else:  # a snippet
+        form_class = type(page).snippet_viewset.get_edit_handler().get_form_class()
+        form = form_class(instance=page, for_user=user)
     data = {}
 
     def add(bound_form, prefix=""):
