@@ -8,4 +8,12 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from cms.pages import get_base_page_model
+
         from . import checks  # noqa: F401
+        from .permissions import CoursePagePermissionPolicy
+
+        # Trainers hold page permissions on the courses they train (courses/permissions.py).
+        register_permission_policy(get_base_page_model(), CoursePagePermissionPolicy())

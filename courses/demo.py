@@ -249,7 +249,6 @@ def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
                 intro="Schulungen für Haupt- und Ehrenamtliche – viele davon als Multiplikator:innen-Schulung.",
             ),
         )
-        services.catalogue_grant_trainers(catalogue=catalogue)
     topics = {
         name: Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
         for name, slug in (

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+
+from cms.panels import GrantingFieldPanel
 
 from . import conf
 from .captions import CaptionError, parse_captions, to_webvtt, validate_against_duration
@@ -65,3 +67,50 @@ class LearningVideoForm(WagtailAdminModelForm):
         self.instance.mime_type = mime_type
         self.instance.file_size = upload.size
         return upload
+
+
+TRAINERS_READ_ONLY = _(
+    "Only the course's owner (while training it), course administrators and superusers change "
+    "who trains a course."
+)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """The course in the admin. Who trains the course sees its learners' data, so the trainers
+    field is only in the form of people who may assign trainers (a POSTed value from anyone else is
+    ignored); its choices are the active members of the trainers' group."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "trainers" not in self.fields:
+            return
+        from . import selectors
+
+        if not selectors.can_assign_trainers(self.for_user, self.instance):
+            del self.fields["trainers"]
+        else:
+            self.fields["trainers"].queryset = selectors.eligible_trainers(self.instance)
+
+    def save(self, commit=True):
+        from . import services
+        from .permissions import forget_cached_permissions, is_trainer_staff
+
+        creating = self.instance.pk is None
+        page = super().save(commit=commit)
+        if creating and is_trainer_staff(self.for_user):
+            # Whoever of the trainers adds a course trains it (and owns it, as Wagtail makes the
+            # person who adds a page its owner), before it is published.
+            page.trainers.add(self.for_user)
+        elif "trainers" in self.fields and page.pk:
+            # Effective at once (also for a draft): a revision never changes the trainers.
+            services.course_trainers_set(
+                course=page, trainers=list(self.cleaned_data["trainers"]), by=self.for_user
+            )
+        forget_cached_permissions(self.for_user)
+        return page
+
+
+class TrainersPanel(GrantingFieldPanel):
+    """The trainers field; read-only for people who may not assign trainers."""
+
+    read_only_help_text = TRAINERS_READ_ONLY

@@ -44,6 +44,38 @@ def is_course_trainer(user, course: CoursePage) -> bool:
     return course.trainers.filter(pk=user.pk).exists()
 
 
+def eligible_trainers(course: CoursePage | None = None) -> QuerySet:
+    """Who may be chosen as a course's trainer: the active members of the trainers' group (and,
+    so that saving changes nothing unasked, whoever trains the course already)."""
+    from django.contrib.auth import get_user_model
+
+    from . import conf
+
+    eligible = Q(is_active=True, groups__name=conf.get("TRAINER_GROUP"))
+    if course is not None and course.pk:
+        eligible |= Q(pk__in=[trainer.pk for trainer in course.trainers.all()])
+    return (
+        get_user_model()
+        .objects.filter(pk__in=get_user_model().objects.filter(eligible).values("pk"))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def can_assign_trainers(user, course: CoursePage) -> bool:
+    """Who trains a course reads its learners' data, so choosing them stays with superusers,
+    course administrators (permission ``courses.assign_course_trainers``) and the course's owner
+    while she trains it. A new course's first trainers are chosen by whoever adds it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("courses.assign_course_trainers"):
+        return True
+    if course.pk is None:
+        return True
+    return course.owner_id == user.pk and any(
+        trainer.pk == user.pk for trainer in course.trainers.all()
+    )
+
+
 def enrolment_for(user, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None

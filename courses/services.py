@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -528,26 +529,29 @@ def certificate_correct_name(*, request: NameCorrectionRequest, by) -> Certifica
     return new
 
 
-# --- Admin permissions ----------------------------------------------------------------------
-
-CATALOGUE_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
+# --- Who trains a course --------------------------------------------------------------------
 
 
 @transaction.atomic
-def catalogue_grant_trainers(*, catalogue) -> None:
-    """Trainers may create, edit and publish the courses and lessons below a catalogue."""
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission
-
-    group = Group.objects.filter(name=conf.get("TRAINER_GROUP")).first()
-    if group is None:
-        return
-    page_model = type(catalogue).base_page_model
-    model_name = page_model._meta.model_name
-    for kind in CATALOGUE_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(
-            content_type__app_label=page_model._meta.app_label, codename=f"{kind}_{model_name}"
-        )
-        GroupPagePermission.objects.get_or_create(
-            group=group, page=catalogue, permission=permission
-        )
+def course_trainers_set(*, course: CoursePage, trainers: list, by) -> None:
+    """Make ``trainers`` the course's trainers, at once and outside its revisions (see
+    ``CoursePageMixin.with_content_json``). Callers check ``selectors.can_assign_trainers``."""
+    through = type(course).trainers.through
+    field = type(course)._meta.get_field("trainers")
+    course_column = field.m2m_field_name() + "_id"
+    user_column = field.m2m_reverse_field_name() + "_id"
+    current = set(
+        through.objects.filter(**{course_column: course.pk}).values_list(user_column, flat=True)
+    )
+    wanted = {trainer.pk for trainer in trainers}
+    removed, added = current - wanted, wanted - current
+    if removed:
+        through.objects.filter(**{course_column: course.pk, f"{user_column}__in": removed}).delete()
+    through.objects.bulk_create(
+        [through(**{course_column: course.pk, user_column: pk}) for pk in sorted(added)]
+    )
+    for kind, people in (("course.trainer_added", added), ("course.trainer_removed", removed)):
+        for pk in sorted(people):
+            audit.record(
+                action=kind, actor=by, subject=get_user_model()(pk=pk), target=f"course {course.pk}"
+            )

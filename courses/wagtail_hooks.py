@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,7 +16,6 @@ from .forms import CaptionTrackForm, LearningVideoForm
 from .models import (
     Audience,
     ChapterPage,
-    CourseCataloguePage,
     LearningVideo,
     LessonPage,
     LessonPageMixin,
@@ -128,10 +128,12 @@ def hide_lessons_from_site_search(pages, request):
     return pages.not_type(LessonPage, ChapterPage)
 
 
-@hooks.register("after_create_page")
-def grant_trainers_on_new_catalogue(request, page):
-    if isinstance(page.specific, CourseCataloguePage):
-        services.catalogue_grant_trainers(catalogue=page)
+@hooks.register("register_permissions")
+def course_trainer_assignment_permission():
+    """Shown in the group editor: a course administrator role chooses every course's trainers."""
+    return Permission.objects.filter(
+        content_type__app_label="courses", codename="assign_course_trainers"
+    )
 
 
 @hooks.register("after_publish_page")

@@ -188,8 +188,36 @@ class PairRuleForm(forms.Form):
         return int(value) if value.isascii() and value.isdigit() else None
 
 
+PROGRAMME_MANAGERS = "Programmleitung"  # the group made by migration 0005
+
+
+def may_name_managers(user) -> bool:
+    """Managers read the programme's applications: naming them stays with administrators."""
+    return bool(
+        user is not None
+        and user.is_active
+        and (user.is_superuser or user.has_perm("mentoring.add_programme"))
+    )
+
+
+def eligible_managers(programme: Programme | None = None):
+    """Who may be named: active members of the programme managers' group (and, so that saving
+    changes nothing unasked, whoever manages the programme already)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    eligible = Q(is_active=True, groups__name=PROGRAMME_MANAGERS)
+    if programme is not None and programme.pk:
+        eligible |= Q(pk__in=[manager.pk for manager in programme.managers.all()])
+    return User.objects.filter(pk__in=User.objects.filter(eligible).values("pk")).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
 class ProgrammeAdminForm(WagtailAdminModelForm):
-    """The programme in the admin: session lengths as checkboxes instead of raw JSON."""
+    """The programme in the admin: session lengths as checkboxes instead of raw JSON; the
+    managers field only for administrators, offering programme staff."""
 
     session_lengths = forms.TypedMultipleChoiceField(
         label=_("Session lengths"),
@@ -197,3 +225,11 @@ class ProgrammeAdminForm(WagtailAdminModelForm):
         choices=SESSION_LENGTH_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "managers" in self.fields:
+            if may_name_managers(self.for_user):
+                self.fields["managers"].queryset = eligible_managers(self.instance)
+            else:
+                del self.fields["managers"]

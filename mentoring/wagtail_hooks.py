@@ -12,7 +12,7 @@ from cms.personal import MeSection
 
 from . import admin_views
 from .forms import ProgrammeAdminForm
-from .models import Programme
+from .models import Programme, ProgrammeLogEntry
 from .selectors import managed_programmes
 
 
@@ -56,6 +56,12 @@ class ProgrammeViewSet(SnippetViewSet):
 
 
 register_snippet(ProgrammeViewSet)
+
+
+@hooks.register("register_log_actions")
+def programme_history(actions):
+    """Programmes' admin history in their own log entry model, scoped to each one's managers."""
+    actions.register_model(Programme, ProgrammeLogEntry)
 
 
 @hooks.register("register_admin_urls")

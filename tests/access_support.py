@@ -65,7 +65,6 @@ def _manager(programme, user):
 def build_world() -> SimpleNamespace:
     from cms.models import HomePage
     from cms.pages import get_base_page_model
-    from courses import services as course_services
     from courses.models import (
         Audience,
         CaptionTrack,
@@ -123,7 +122,6 @@ def build_world() -> SimpleNamespace:
 
     # --- Courses -------------------------------------------------------------------------------
     w.catalogue = _publish(w.home, CourseCataloguePage(title="Kurse", slug="kurse"))
-    course_services.catalogue_grant_trainers(catalogue=w.catalogue)  # as the admin hook does
     w.video = LearningVideo(
         title="Einführung", duration_seconds=100, mime_type="video/mp4", file_size=len(FAKE_MP4)
     )

@@ -176,10 +176,10 @@ CASES: list[Case] = [
     ),
     Case("wagtail_serve", E(200), url=lambda w: w.programme_page.url, variant="programme page"),
     # Lessons: a locked page (403, "enrol to see it") by design; the course outline is public.
-    # Trainers edit every course of the catalogue (page permissions), so they see its lessons.
+    # Editors edit every page, so they see its lessons; trainer B trains only course B.
     Case(
         "wagtail_serve",
-        page(403, **members(200, "learner", "trainer_b", "editor", "superuser")),
+        page(403, **members(200, "learner", "editor", "superuser")),
         url=lambda w: w.lesson_video.url,
         variant="lesson of course A",
     ),
@@ -191,12 +191,9 @@ A = lambda w: {"course_id": w.course_a.pk}  # noqa: E731
 B = lambda w: {"course_id": w.course_b.pk}  # noqa: E731
 CERT_A = lambda w: {"code": w.certificate_a.code}  # noqa: E731  learner's, course A
 CERT_B = lambda w: {"code": w.certificate_b.code}  # noqa: E731  the peer's, course B (trainer B's)
-LESSON_VIEWERS = (
-    "learner",
-    "trainer_b",
-    "editor",
-    "superuser",
-)  # enrolled, catalogue trainers, editors
+LESSON_VIEWERS = ("learner", "editor", "superuser")  # of course A: enrolled, editors
+# Trainers manage all learning videos in the admin (model permission), so they may watch them.
+VIDEO_VIEWERS = (*LESSON_VIEWERS, "trainer_b")
 
 CASES += [
     Case("courses:mine", page(200)),
@@ -239,12 +236,12 @@ CASES += [
     # Trainers manage all learning videos in the admin (model permission), so they may watch them.
     Case(
         "courses:video-file",
-        E(404, **members(200, *LESSON_VIEWERS)),
+        E(404, **members(200, *VIDEO_VIEWERS)),
         kwargs=lambda w: {"video_id": w.video.pk},
     ),
     Case(
         "courses:caption-track",
-        E(404, **members(200, *LESSON_VIEWERS)),
+        E(404, **members(200, *VIDEO_VIEWERS)),
         kwargs=lambda w: {"video_id": w.video.pk, "track_id": w.track.pk},
     ),
     Case(
@@ -638,6 +635,133 @@ CASES += [
     ),
 ]
 
+# --- Wagtail's page editor on Tandem's pages ----------------------------------------------------
+# Editors edit and publish every page; a course's trainers edit and publish that course (trainer B:
+# course B); nobody else. Staff without the right are sent back to the dashboard (302), others
+# to the login. Empty POSTs: whoever may edit gets the form back with its errors (200).
+
+EDITABLE = admin(302, editor=200, superuser=200)
+OWN_COURSE = admin(302, editor=200, trainer_b=200, superuser=200)
+ADMIN_PAGES = [
+    ("course A", lambda w: w.course_a, EDITABLE),
+    ("chapter of course A", lambda w: w.lesson_video.get_parent(), EDITABLE),
+    ("lesson of course A", lambda w: w.lesson_video, EDITABLE),
+    ("course B", lambda w: w.course_b, OWN_COURSE),
+    ("lesson of course B", lambda w: w.lesson_b, OWN_COURSE),
+    ("programme page", lambda w: w.programme_page, EDITABLE),
+    ("catalogue", lambda w: w.catalogue, EDITABLE),
+]
+for label, obj, expect in ADMIN_PAGES:
+    pid = lambda w, obj=obj: {"page_id": obj(w).pk}  # noqa: E731
+    CASES += [
+        Case("wagtailadmin_pages:edit", expect, kwargs=pid, variant=label),
+        # (an empty stream: Wagtail's StreamField answers 500 to a POST without its count)
+        Case(
+            "wagtailadmin_pages:edit",
+            expect,
+            kwargs=pid,
+            method="post",
+            data={"body-count": "0"},
+            variant=label,
+        ),
+        Case(
+            "wagtailadmin_pages:edit",
+            expect,
+            kwargs=pid,
+            method="post",
+            data={"body-count": "0", "action-publish": "1"},
+            variant=f"{label}, publish",
+        ),
+        Case("wagtailadmin_pages:unpublish", expect, kwargs=pid, variant=label),
+        Case("wagtailadmin_pages:copy", expect, kwargs=pid, variant=label),
+        Case("wagtailadmin_pages:set_privacy", expect, kwargs=pid, variant=label),
+        Case(
+            "wagtailadmin_pages:move",
+            expect,
+            kwargs=lambda w, obj=obj: {"page_to_move_id": obj(w).pk},
+            variant=label,
+        ),
+    ]
+# Deleting a page with children needs the bulk-delete right (editors); trainers delete lessons.
+CASES += [
+    Case(
+        "wagtailadmin_pages:delete",
+        EDITABLE,
+        kwargs=lambda w: {"page_id": w.course_b.pk},
+        variant="course B (with lessons)",
+    ),
+    Case(
+        "wagtailadmin_pages:delete",
+        OWN_COURSE,
+        kwargs=lambda w: {"page_id": w.lesson_b.pk},
+        variant="lesson of course B",
+    ),
+    Case(
+        "wagtailadmin_pages:delete",
+        EDITABLE,
+        kwargs=lambda w: {"page_id": w.lesson_quiz.pk},
+        variant="lesson of course A",
+    ),
+    # Adding pages: a chapter or lesson to a course (its trainers, editors); a course to the
+    # catalogue (every member of the trainers' group, editors).
+    Case(
+        "wagtailadmin_pages:add_subpage",
+        OWN_COURSE,
+        kwargs=lambda w: {"parent_page_id": w.course_b.pk},
+        variant="course B",
+    ),
+    Case(
+        "wagtailadmin_pages:add_subpage",
+        EDITABLE,
+        kwargs=lambda w: {"parent_page_id": w.course_a.pk},
+        variant="course A",
+    ),
+    Case(
+        "wagtailadmin_pages:add",
+        OWN_COURSE,
+        kwargs=lambda w: {
+            "content_type_app_name": "courses",
+            "content_type_model_name": "coursepage",
+            "parent_page_id": w.catalogue.pk,
+        },
+        variant="course in the catalogue",
+    ),
+    Case(
+        "wagtailadmin_pages:add",
+        OWN_COURSE,
+        kwargs=lambda w: {
+            "content_type_app_name": "courses",
+            "content_type_model_name": "lessonpage",
+            "parent_page_id": w.course_b.pk,
+        },
+        variant="lesson in course B",
+    ),
+    Case(
+        "wagtailadmin_pages:add",
+        EDITABLE,
+        kwargs=lambda w: {
+            "content_type_app_name": "courses",
+            "content_type_model_name": "lessonpage",
+            "parent_page_id": w.course_a.pk,
+        },
+        variant="lesson in course A",
+    ),
+    # Wagtail shows the move confirmation to every admin user; the move itself (POST) checks
+    # the rights on both pages (tests/courses/test_admin_access.py).
+    Case(
+        "wagtailadmin_pages:move_confirm",
+        admin(200),
+        kwargs=lambda w: {"page_to_move_id": w.lesson_b.pk, "destination_id": w.course_a.pk},
+        variant="lesson of course B into course A",
+    ),
+    Case(
+        "wagtailadmin_pages:move_confirm",
+        admin(200),
+        kwargs=lambda w: {"page_to_move_id": w.lesson_quiz.pk, "destination_id": w.course_b.pk},
+        variant="lesson of course A into course B",
+    ),
+]
+
 # --- API v1 -----------------------------------------------------------------------------------
 
 RUN_1 = lambda w: {"pk": w.r1.pk}  # noqa: E731
@@ -701,7 +825,7 @@ CASES += [
     ),
     *get_post(
         "courses-api:video-progress",
-        members(400, *LESSON_VIEWERS),
+        members(400, *VIDEO_VIEWERS),
         kwargs=lambda w: {"pk": w.video.pk},
         api_=True,
     ),
@@ -1051,3 +1175,47 @@ def test_roles_are_who_the_matrix_says(world, db):
     assert w.s1.tandem_id == w.t1.pk and w.s2.tandem_id == w.t2.pk and w.s1.status == "booked"
     assert w.users["learner"].multiplier_qualifications.filter(course=w.course_a).exists()
     assert not w.users["mentee"].is_staff and w.users["superuser"].is_superuser
+
+
+# --- Fields that grant access ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", LOGGED_IN)
+def test_fields_that_grant_access_change_only_by_who_may_grant_it(world, db, role):
+    """A full, valid admin POST from every role that tries to grant access: trainer A as a
+    trainer of course B (her learners' data), manager P2 as a manager of P1 (its applications),
+    and a view restriction on course B. Trainers and managers change only for superusers (no role
+    here owns course B or may create programmes); privacy for whoever may publish course B."""
+    from courses.models import CoursePage
+    from mentoring.models import Programme
+    from tests.courses.test_admin_access import form_data
+
+    w, admin_user = world, world.users["superuser"]
+    client = Client()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = w.sessions[role]
+    course = CoursePage.objects.get(pk=w.course_b.pk)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[course.pk]),
+        form_data(
+            course,
+            user=admin_user,
+            trainers=[w.users["trainer_b"], w.trainer_a],
+            action_publish="1",
+        ),
+    )
+    trainers = set(CoursePage.objects.get(pk=course.pk).trainers.all())
+    assert (w.trainer_a in trainers) == (role == "superuser"), trainers
+    programme = Programme.objects.get(pk=w.p1.pk)
+    client.post(
+        reverse("wagtailsnippets_mentoring_programme:edit", args=[programme.pk]),
+        form_data(
+            programme, user=admin_user, managers=[w.users["manager_p1"], w.users["manager_p2"]]
+        ),
+    )
+    managers = set(Programme.objects.get(pk=programme.pk).managers.all())
+    assert (w.users["manager_p2"] in managers) == (role == "superuser"), managers
+    client.post(
+        reverse("wagtailadmin_pages:set_privacy", args=[course.pk]), {"restriction_type": "login"}
+    )
+    restricted = course.get_view_restrictions().exists()
+    assert restricted == (role in ("trainer_b", "editor", "superuser"))

@@ -12,6 +12,7 @@ from cms.blocks import RICH_TEXT_FEATURES
 from cms.pages import get_base_page_model, page_parent_link
 
 from ..blocks import LessonBlocks
+from ..forms import CoursePageForm, TrainersPanel
 from ..storage import get_private_storage
 
 Page = get_base_page_model()
@@ -41,6 +42,11 @@ class CourseCatalogueMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        from ..permissions import CatalogueTrainerPermissionTester
+
+        return CatalogueTrainerPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import catalogue_courses, catalogue_filters  # selectors import the models
@@ -130,7 +136,7 @@ class CoursePageMixin(models.Model):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("trainers"),
+                TrainersPanel("trainers"),
                 FieldPanel("enrolment_mode"),
                 FieldPanel("lessons_public"),
                 FieldPanel("certificate_enabled"),
@@ -146,9 +152,17 @@ class CoursePageMixin(models.Model):
         index.FilterField("format"),
         index.FilterField("language"),
     ]
+    base_form_class = CoursePageForm
 
     class Meta:
         abstract = True
+
+    def with_content_json(self, content):
+        """Who trains a course is access to its learners' data, not content: a revision
+        (published later, scheduled or restored) never changes it; the form changes it at once."""
+        page = super().with_content_json(content)
+        page.trainers = list(self.trainers.all())
+        return page
 
 
 class CoursePage(CoursePageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
@@ -163,6 +177,7 @@ class CoursePage(CoursePageMixin, Page):  # noqa: DJ008 - __str__ comes from the
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        permissions = [("assign_course_trainers", _("Can choose the trainers of every course"))]
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import course_page_context  # selectors import the models

@@ -4,7 +4,7 @@ from .availability import AvailabilityKind, MentorSchedule, SessionRules
 from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
 from .pages import ProgrammePage, ProgrammePageMixin
-from .programmes import Criterion, Fairness, MatchingMode, Programme
+from .programmes import Criterion, Fairness, MatchingMode, Programme, ProgrammeLogEntry
 from .sessions import (
     CalendarToken,
     Session,
@@ -30,6 +30,7 @@ __all__ = [
     "MentorSchedule",
     "PairRule",
     "Programme",
+    "ProgrammeLogEntry",
     "ProgrammePage",
     "ProgrammePageMixin",
     "Proposal",

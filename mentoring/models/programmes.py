@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable
+from wagtail.models import BaseLogEntry, Orderable
+from wagtail.models.audit_log import ModelLogEntryManager
+
+from cms.panels import GrantingFieldPanel
 
 from .availability import SessionRules
 
@@ -52,6 +55,14 @@ class Fairness(models.TextChoices):
     NONE = "none", _("highest total score")
     LIFT_WEAKEST = "lift_weakest", _("lift the weakest pairs")
     WAITING_LONGEST = "waiting_longest", _("prefer people who have waited longest")
+
+
+class ManagersPanel(GrantingFieldPanel):
+    """A programme's managers read its applications: administrators name them."""
+
+    read_only_help_text = _(
+        "Administrators name a programme's managers (whoever may create programmes)."
+    )
 
 
 class Programme(SessionRules, ClusterableModel):
@@ -141,7 +152,7 @@ class Programme(SessionRules, ClusterableModel):
             ],
             heading=_("Sessions"),
         ),
-        FieldPanel("managers"),
+        ManagersPanel("managers"),
         FieldPanel("privacy_notice_version"),
         InlinePanel("criteria", heading=_("Matching questions and rules"), label=_("Criterion")),
     ]
@@ -257,3 +268,29 @@ class Criterion(Orderable):
             raise ValidationError(_("Ask mentees, mentors or both."))
         if not self.choice_list:
             raise ValidationError({"choices": _("Give at least one choice.")})
+
+
+class ProgrammeLogEntryManager(ModelLogEntryManager):
+    def viewable_by_user(self, user):
+        """The admin's site history: a manager sees the entries of her own programmes only."""
+        if user.is_superuser:
+            return self.all()
+        managed = Programme.objects.filter(managers=user).values_list("pk", flat=True)
+        return self.filter(object_id__in=[str(pk) for pk in managed])
+
+
+class ProgrammeLogEntry(BaseLogEntry):
+    """The admin history of programmes (Wagtail's log entry model for them, registered in
+    wagtail_hooks.py), kept apart from other models' so that it can be scoped per programme."""
+
+    object_id = models.CharField(max_length=255, db_index=True)
+
+    objects = ProgrammeLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("programme history entry")
+        verbose_name_plural = _("programme history entries")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_id}"

@@ -148,8 +148,6 @@ def test_trainer_builds_a_course_in_the_wagtail_admin(
     browser_session, site_settings, home_page, private_media, tmp_path
 ):
     catalogue = publish(home_page, CourseCataloguePage(title="Kurse", slug="kurse"))
-    # Created in code, so the admin's after_create_page hook did not run: grant as it would.
-    services.catalogue_grant_trainers(catalogue=catalogue)
     trainer = UserFactory(groups=["Trainer:innen"], first_name="Tanja", last_name="Trainerin")
     assert not trainer.is_superuser
     video_path, _length = make_video(tmp_path, seconds=3)
