@@ -6,10 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.models import ManyToManyField
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
@@ -537,7 +541,7 @@ def course_trainers_set(*, course: CoursePage, trainers: list, by) -> None:
     """Make ``trainers`` the course's trainers, at once and outside its revisions (see
     ``CoursePageMixin.with_content_json``). Callers check ``selectors.can_assign_trainers``."""
     through = type(course).trainers.through
-    field = type(course)._meta.get_field("trainers")
+    field = cast("ManyToManyField", type(course)._meta.get_field("trainers"))
     course_column = field.m2m_field_name() + "_id"
     user_column = field.m2m_reverse_field_name() + "_id"
     current = set(
@@ -553,5 +557,5 @@ def course_trainers_set(*, course: CoursePage, trainers: list, by) -> None:
     for kind, people in (("course.trainer_added", added), ("course.trainer_removed", removed)):
         for pk in sorted(people):
             audit.record(
-                action=kind, actor=by, subject=get_user_model()(pk=pk), target=f"course {course.pk}"
+                action=kind, by=by, subject=get_user_model()(pk=pk), target=f"course {course.pk}"
             )
