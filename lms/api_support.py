@@ -4,7 +4,7 @@ operation by ``AutoSchema``, the DEFAULT_SCHEMA_CLASS) and one pagination."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, parsers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 INVALID_INPUT = _("The input is not valid. Please check the marked fields.")
@@ -70,6 +70,42 @@ def exception_handler(exc, context):
         )
     response.data = body
     return response
+
+
+JSON_TOO_DEEP = _("The JSON body is nested too deeply (at most %(depth)d levels).")
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(data, limit: int) -> bool:
+    """Whether lists and objects in ``data`` nest deeper than ``limit`` (walked without recursion)."""
+    level, depth = [data], 0
+    while True:
+        containers = [value for value in level if isinstance(value, (list, dict))]
+        if not containers:
+            return False
+        depth += 1
+        if depth > limit:
+            return True
+        level = [
+            item
+            for value in containers
+            for item in (value.values() if isinstance(value, dict) else value)
+        ]
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with a bound on nesting: Python's decoder would overflow the stack on deeply
+    nested input (a RecursionError, a 500), and nothing in the API needs more than a few levels."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = exceptions.ParseError(JSON_TOO_DEEP % {"depth": MAX_JSON_DEPTH})
+        try:
+            data = super().parse(stream, media_type=media_type, parser_context=parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if _too_deep(data, MAX_JSON_DEPTH):
+            raise too_deep
+        return data
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -308,6 +308,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "lms.api_support.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "lms.api_support.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "lms.api_support.AutoSchema",
     "EXCEPTION_HANDLER": "lms.api_support.exception_handler",

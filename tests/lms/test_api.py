@@ -83,3 +83,23 @@ def test_english_error_messages_on_request(api, user):
     api.cookies["tandem_language"] = "en"
     response = api.patch("/api/v1/me/", {"language": "fr"}, format="json")
     assert response.json()["detail"] == "The input is not valid. Please check the marked fields."
+
+
+@pytest.mark.parametrize("depth", [100_000, 1_000, 65])
+def test_deeply_nested_json_is_refused_in_the_error_shape(api, user, depth):
+    api.force_authenticate(user)
+    body = "[" * depth + "]" * depth
+    response = api.generic("PATCH", "/api/v1/me/", body, content_type="application/json")
+    assert response.status_code == 400
+    answer = response.json()
+    assert set(answer) == {"status", "code", "detail"}
+    assert answer["status"] == 400 and answer["code"] == "parse_error"
+    assert "verschachtelt" in answer["detail"]
+
+
+def test_moderately_nested_json_is_still_read(api, user):
+    api.force_authenticate(user)
+    response = api.patch(
+        "/api/v1/me/", {"time_zone": "Europe/Vienna", "x": [[[[1]]]]}, format="json"
+    )
+    assert response.status_code == 200
