@@ -108,9 +108,57 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
+PAGE_INVALID = _("Please give a page number of 1 or more.")
+PAGE_SIZE_INVALID = _("Please give a page size from 1 to %(maximum)d.")
+
+
 class Pagination(pagination.PageNumberPagination):
+    """Pages of 25 (``page_size`` 1–100). A ``page`` or ``page_size`` that is no number in range
+    answers 400 with the field named; a page past the last one answers 404 (DRF took anything:
+    "abc", 0 and -1 alike, and quietly used its default for a wrong page size)."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
+
+    def _number(self, request, name: str, maximum: int | None, message: str) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        raw = raw.strip()
+        number = 0
+        if raw.isascii() and raw.isdigit():
+            number = int(raw) if len(raw) <= 18 else 10**18  # past every last page
+        if number < 1 or (maximum is not None and number > maximum):
+            raise exceptions.ValidationError({name: [message]}, code="invalid")
+        return number
+
+    def get_page_size(self, request):
+        size = self._number(
+            request,
+            self.page_size_query_param,
+            self.max_page_size,
+            str(PAGE_SIZE_INVALID % {"maximum": self.max_page_size}),
+        )
+        return size or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self._number(request, self.page_query_param, None, str(PAGE_INVALID)) or 1
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"type": "integer", "minimum": 1},
+            self.page_size_query_param: {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": self.max_page_size,
+            },
+        }
+        for parameter in parameters:
+            if parameter["name"] in bounds:
+                parameter["schema"] = bounds[parameter["name"]]
+        return parameters
 
 
 def only_public_api(endpoints):
