@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.PrivateResponsesMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "lms.middleware.UserTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
