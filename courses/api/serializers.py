@@ -97,8 +97,17 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _RunIdField(serializers.IntegerField):
+    """A run id or null; an empty form field is neither (the schema says integer or null)."""
+
+    def validate_empty_values(self, data):
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
 class EnrolmentRequestSerializer(serializers.Serializer):
-    run = serializers.IntegerField(required=False, allow_null=True)
+    run = _RunIdField(required=False, allow_null=True)
 
 
 class LessonSerializer(serializers.ModelSerializer):

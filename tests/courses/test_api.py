@@ -791,3 +791,11 @@ def test_a_nul_byte_in_a_catalogue_filter_finds_nothing_instead_of_failing(
     assert response.status_code == 200, response.content
     if name in ("topic", "audience"):
         assert response.json()["results"] == []  # no slug contains a NUL byte
+
+
+def test_an_empty_run_in_a_form_body_is_refused(course, learner):
+    client = APIClient()
+    client.force_authenticate(learner)
+    response = client.post(f"/api/v1/courses/{course.pk}/enrol/", {"run": ""}, format="multipart")
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["run"]
+    assert not Enrolment.objects.filter(user=learner).exists()
