@@ -100,6 +100,11 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 class _RunIdField(serializers.IntegerField):
     """A run id or null; an empty form field is neither (the schema says integer or null)."""
 
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist") and dictionary.get(self.field_name) == "":
+            return ""  # DRF would read an empty form field as null
+        return super().get_value(dictionary)
+
     def validate_empty_values(self, data):
         if data == "":
             self.fail("invalid")

@@ -793,9 +793,9 @@ def test_a_nul_byte_in_a_catalogue_filter_finds_nothing_instead_of_failing(
         assert response.json()["results"] == []  # no slug contains a NUL byte
 
 
-def test_an_empty_run_in_a_form_body_is_refused(course, learner):
+def test_an_enrolment_in_a_form_body_is_refused(course, learner):
     client = APIClient()
     client.force_authenticate(learner)
     response = client.post(f"/api/v1/courses/{course.pk}/enrol/", {"run": ""}, format="multipart")
-    assert response.status_code == 400 and list(response.json()["fields"]) == ["run"]
+    assert response.status_code == 415  # JSON only: a form cannot tell an empty run from none
     assert not Enrolment.objects.filter(user=learner).exists()
