@@ -80,3 +80,47 @@ def base_template_check(app_configs, **kwargs) -> list:
     except KeyError:  # no Django template engine named "django": nothing to check here
         pass
     return problems
+
+
+@register(Tags.security)
+def trusted_proxies_check(app_configs, **kwargs) -> list:
+    """X-Forwarded-For is believed only from declared proxies (cms.ratelimit.client_ip): a count
+    without them, or declared proxies without a count, is a set-up that does not do what it says."""
+    from .ratelimit import proxy_networks
+
+    count = int(conf.get("TRUSTED_PROXY_COUNT") or 0)
+    networks, invalid = proxy_networks()
+    problems: list[CheckMessage] = []
+    if invalid:
+        problems.append(
+            Error(
+                "TANDEM_TRUSTED_PROXIES contains entries that are no IP address or network: "
+                + ", ".join(repr(entry) for entry in invalid),
+                hint="List the addresses (e.g. 10.0.0.2) or networks (e.g. 10.0.0.0/24) of your "
+                "reverse proxies, separated by commas, in the environment variable TRUSTED_PROXIES.",
+                id="cms.E003",
+            )
+        )
+    if count > 0 and not networks:
+        problems.append(
+            Warning(
+                f"TANDEM_TRUSTED_PROXY_COUNT is {count}, but no reverse proxy is declared in "
+                "TANDEM_TRUSTED_PROXIES: X-Forwarded-For is ignored, and behind a proxy every "
+                "client counts under the proxy's address for the login lockout and rate limits.",
+                hint="Set TRUSTED_PROXIES to the addresses or networks your reverse proxies connect "
+                "from (e.g. TRUSTED_PROXIES=10.0.0.2), or TRUSTED_PROXY_COUNT=0 without a proxy.",
+                id="cms.W003",
+            )
+        )
+    if networks and count <= 0:
+        problems.append(
+            Warning(
+                "Reverse proxies are declared in TANDEM_TRUSTED_PROXIES, but "
+                "TANDEM_TRUSTED_PROXY_COUNT is 0: X-Forwarded-For is ignored, and every client "
+                "counts under the proxy's address for the login lockout and rate limits.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies that append to "
+                "X-Forwarded-For (usually 1).",
+                id="cms.W004",
+            )
+        )
+    return problems

@@ -10,6 +10,8 @@ TANDEM_RATE_LIMITS              per-view rate limits by scope, e.g. {"booking": 
                                 (default {}: no limits)
 TANDEM_TRUSTED_PROXY_COUNT      reverse proxies in front of the site whose X-Forwarded-For is
                                 believed (default 0)
+TANDEM_TRUSTED_PROXIES          addresses or networks of those proxies; X-Forwarded-For is
+                                believed only on connections from them (default [])
 TANDEM_FILE_DELIVERY            how protected files are sent: "django", "x-accel-redirect" or
                                 "x-sendfile" (default "django")
 TANDEM_FILE_INTERNAL_PREFIX     the internal location for X-Accel-Redirect
@@ -55,6 +57,7 @@ DEFAULTS = {
     "RETENTION": {},
     "RATE_LIMITS": {},
     "TRUSTED_PROXY_COUNT": 0,
+    "TRUSTED_PROXIES": [],
     "FILE_DELIVERY": "django",
     "FILE_INTERNAL_PREFIX": "/protected-media/",
     "FILE_OBJECT_STORE_PREFIX": "/protected-object-store/",

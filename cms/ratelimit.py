@@ -32,23 +32,47 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(number), PERIODS[period.strip()[0].lower()]
 
 
+def proxy_networks(
+    entries=None,
+) -> tuple[list[ipaddress.IPv4Network | ipaddress.IPv6Network], list[str]]:
+    """The declared reverse proxies (TANDEM_TRUSTED_PROXIES) as networks, and the entries that are
+    no address or network (the system check cms.E003 names them)."""
+    networks, invalid = [], []
+    for entry in conf.get("TRUSTED_PROXIES") if entries is None else entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            invalid.append(str(entry))
+    return networks, invalid
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or, behind TANDEM_TRUSTED_PROXY_COUNT reverse proxies,
-    the address the outermost of them saw (counted from the right of X-Forwarded-For). None when
-    there is no valid address (PostgreSQL's inet columns refuse anything else)."""
+    """The client's address: REMOTE_ADDR, or, on a connection from a declared reverse proxy
+    (TANDEM_TRUSTED_PROXIES) with TANDEM_TRUSTED_PROXY_COUNT proxies in front of the site, the
+    address the outermost of them saw (counted from the right of X-Forwarded-For). Without a
+    declared proxy the header is ignored: a client cannot choose the address its limits count under.
+    None when there is no valid address (PostgreSQL's inet columns refuse anything else)."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
     proxies = int(conf.get("TRUSTED_PROXY_COUNT") or 0)
+    if remote is None or proxies <= 0:
+        return str(remote) if remote is not None else None
+    networks, _invalid = proxy_networks()
+    if not any(remote in network for network in networks):
+        return str(remote)
     forwarded = [
         part.strip()
         for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if part.strip()
     ]
-    candidate = (
-        forwarded[-proxies]
-        if proxies > 0 and len(forwarded) >= proxies
-        else request.META.get("REMOTE_ADDR", "")
-    )
+    if len(forwarded) < proxies:
+        return str(remote)
+    address = _address(forwarded[-proxies])
+    return str(address) if address is not None else None
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return str(ipaddress.ip_address((candidate or "").strip()))
+        return ipaddress.ip_address((value or "").strip())
     except ValueError:
         return None
 

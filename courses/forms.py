@@ -39,10 +39,9 @@ class CaptionTrackForm(WagtailAdminModelForm):
                 self.add_error("webvtt", CAPTION_NEEDED)
             return cleaned
         try:
+            # The video's length is checked by LearningVideoForm: only it knows the length entered
+            # with the track (a new video has none stored yet, an edit may change it).
             document = parse_captions(source, filename=getattr(upload, "name", ""))
-            duration = getattr(getattr(self.instance, "video", None), "duration_seconds", None)
-            if duration:
-                validate_against_duration(document, duration)
         except CaptionError as error:
             self.add_error("source_file" if upload else "webvtt", error.as_validation_error())
             return cleaned
@@ -52,6 +51,30 @@ class CaptionTrackForm(WagtailAdminModelForm):
 
 
 class LearningVideoForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        duration = cleaned.get("duration_seconds")
+        formset = getattr(self, "formsets", {}).get("caption_tracks")
+        if duration and duration > 0 and formset is not None:
+            for form in formset.forms:
+                self._check_track_fits(form, duration)
+        return cleaned
+
+    @staticmethod
+    def _check_track_fits(form, duration: float) -> None:
+        """A track whose cues start after the end of the video is refused on its own row."""
+        if not form.is_valid() or form.cleaned_data.get("DELETE"):
+            return
+        webvtt = form.cleaned_data.get("webvtt")
+        if not webvtt:
+            return
+        try:
+            problems = validate_against_duration(parse_captions(webvtt), duration)
+        except CaptionError:
+            return  # already reported by the track's own form
+        if problems:
+            form.add_error("webvtt", CaptionError(problems).as_validation_error())
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "content_type"):  # unchanged existing file

@@ -186,7 +186,8 @@ def catalogue_filters(params) -> CatalogueFilters:
     def value(name: str, allowed=None) -> str:
         if allowed is not None and params.get(name) not in allowed:
             return ""
-        return (params.get(name) or "").strip()[:100]
+        # PostgreSQL refuses NUL in text; no slug has one, so the filter then matches nothing.
+        return (params.get(name) or "").strip()[:100].replace("\x00", "\ufffd")
 
     return CatalogueFilters(
         q=search_terms(params.get("q"), max_length=100),

@@ -41,6 +41,15 @@ logger = logging.getLogger(__name__)
 # --- Enrolment ------------------------------------------------------------------------------
 
 
+def _id(value: str) -> int | None:
+    """A row id from a form field, or None for anything no row can have (text, signs, ids past the
+    database's integer range)."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) < 2**31:
+        return int(value)
+    return None
+
+
 def _course_or_404(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live(), pk=course_id)
 
@@ -51,7 +60,11 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_or_404(course_id)
     run = None
     if request.POST.get("run"):
-        run = get_object_or_404(CourseRun, pk=request.POST["run"], course=course)
+        run_id = _id(request.POST["run"])
+        run = course.runs.filter(pk=run_id).first() if run_id is not None else None
+        if run is None:
+            messages.error(request, str(services.RUN_NOT_OF_COURSE))
+            return redirect(course.url)
     try:
         enrolment = services.enrolment_request(user=request.user, course=course, run=run)
     except services.CourseError as error:
@@ -307,8 +320,8 @@ def _managed_course(request: HttpRequest, course_id: int) -> CoursePage:
 
 
 def _selected_run(request: HttpRequest, course: CoursePage) -> CourseRun | None:
-    run_id = request.GET.get("run", "")
-    return course.runs.filter(pk=run_id).first() if run_id.isdigit() else None
+    run_id = _id(request.GET.get("run", ""))
+    return course.runs.filter(pk=run_id).first() if run_id is not None else None
 
 
 def _learner_rows(course: CoursePage, run: CourseRun | None = None):

@@ -4,7 +4,7 @@ operation by ``AutoSchema``, the DEFAULT_SCHEMA_CLASS) and one pagination."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, parsers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cms.errors import ServiceError
@@ -88,9 +88,93 @@ def exception_handler(exc, context):
     return response
 
 
+JSON_TOO_DEEP = _("The JSON body is nested too deeply (at most %(depth)d levels).")
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(data, limit: int) -> bool:
+    """Whether lists and objects in ``data`` nest deeper than ``limit`` (walked without recursion)."""
+    level, depth = [data], 0
+    while True:
+        containers = [value for value in level if isinstance(value, (list, dict))]
+        if not containers:
+            return False
+        depth += 1
+        if depth > limit:
+            return True
+        level = [
+            item
+            for value in containers
+            for item in (value.values() if isinstance(value, dict) else value)
+        ]
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with a bound on nesting: Python's decoder would overflow the stack on deeply
+    nested input (a RecursionError, a 500), and nothing in the API needs more than a few levels."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = exceptions.ParseError(JSON_TOO_DEEP % {"depth": MAX_JSON_DEPTH})
+        try:
+            data = super().parse(stream, media_type=media_type, parser_context=parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if _too_deep(data, MAX_JSON_DEPTH):
+            raise too_deep
+        return data
+
+
+PAGE_INVALID = _("Please give a page number of 1 or more.")
+PAGE_SIZE_INVALID = _("Please give a page size from 1 to %(maximum)d.")
+
+
 class Pagination(pagination.PageNumberPagination):
+    """Pages of 25 (``page_size`` 1–100). A ``page`` or ``page_size`` that is no number in range
+    answers 400 with the field named; a page past the last one answers 404 (DRF took anything:
+    "abc", 0 and -1 alike, and quietly used its default for a wrong page size)."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
+
+    def _number(self, request, name: str, maximum: int | None, message: str) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        raw = raw.strip()
+        number = 0
+        if raw.isascii() and raw.isdigit():
+            number = int(raw) if len(raw) <= 18 else 10**18  # past every last page
+        if number < 1 or (maximum is not None and number > maximum):
+            raise exceptions.ValidationError({name: [message]}, code="invalid")
+        return number
+
+    def get_page_size(self, request):
+        size = self._number(
+            request,
+            self.page_size_query_param,
+            self.max_page_size,
+            str(PAGE_SIZE_INVALID % {"maximum": self.max_page_size}),
+        )
+        return size or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self._number(request, self.page_query_param, None, str(PAGE_INVALID)) or 1
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"type": "integer", "minimum": 1},
+            self.page_size_query_param: {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": self.max_page_size,
+            },
+        }
+        for parameter in parameters:
+            if parameter["name"] in bounds:
+                parameter["schema"] = bounds[parameter["name"]]
+        return parameters
 
 
 def only_public_api(endpoints):

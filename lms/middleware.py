@@ -1,4 +1,4 @@
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import preferences, security
 
@@ -47,3 +47,34 @@ class StaffSecondFactorMiddleware:
             if not security.second_factor_exempt(request):
                 return security.second_factor_response(request)
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in person (a session or an
+    API token: DRF hands its user to the request) and on personal addresses reached by a secret in
+    the URL (calendar feeds), unless a view marked its answer ``public`` on purpose. Browsers and
+    shared caches then keep no copy of personal pages, files, API data or the video room's token."""
+
+    PERSONAL_BY_SECRET = {"mentoring:calendar-feed"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._personal(request) and not self._public(response):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _personal(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            return True
+        match = getattr(request, "resolver_match", None)
+        return match is not None and match.view_name in self.PERSONAL_BY_SECRET
+
+    @staticmethod
+    def _public(response) -> bool:
+        return "public" in {
+            part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")
+        }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.signals import password_reset
 from allauth.mfa.models import Authenticator
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -178,6 +179,16 @@ class SecurityHeadersMiddleware(CSPMiddleware):
 
 
 # --- Lockout after wrong passwords (django-axes) ------------------------------------------------
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter; its rate limits count per client address as the lockout does."""
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        address = _client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -406,6 +417,14 @@ class _RatesFromSettings:
             ) from missing
 
 
+class _ClientAddress:
+    """Anonymous requests count per client address as the lockout sees it (cms.ratelimit.client_ip:
+    X-Forwarded-For only from declared proxies), not by DRF's NUM_PROXIES."""
+
+    def get_ident(self, request):
+        return _client_ip(request) or "unknown"
+
+
 class _AtomicCounter:
     """DRF's throttles keep a list of request times and write it back after reading it: concurrent
     requests on several processes overwrite each other's entries and a limit lets through more
@@ -424,15 +443,17 @@ class _AtomicCounter:
         return getattr(self, "_wait", None) or None
 
 
-class AnonThrottle(_RatesFromSettings, _AtomicCounter, throttling.AnonRateThrottle):
+class AnonThrottle(_ClientAddress, _RatesFromSettings, _AtomicCounter, throttling.AnonRateThrottle):
     pass
 
 
-class UserThrottle(_RatesFromSettings, _AtomicCounter, throttling.UserRateThrottle):
+class UserThrottle(_ClientAddress, _RatesFromSettings, _AtomicCounter, throttling.UserRateThrottle):
     pass
 
 
-class WriteScopeThrottle(_RatesFromSettings, _AtomicCounter, throttling.ScopedRateThrottle):
+class WriteScopeThrottle(
+    _ClientAddress, _RatesFromSettings, _AtomicCounter, throttling.ScopedRateThrottle
+):
     """A view's ``throttle_scope`` (e.g. "booking"), counted for writes (POST, PUT, PATCH, DELETE)
     per person or client address; reading is limited by the anon and user rates only."""
 

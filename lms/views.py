@@ -188,7 +188,9 @@ def permission_denied(request, exception=None):
 @login_required
 def me_privacy(request: HttpRequest) -> HttpResponse:
     """Rights of the data subject: export (Art. 15/20) and erasure with a cool-off (Art. 17)."""
-    form = ErasureConfirmForm(request.POST if request.POST.get("action") == "erase" else None)
+    form = ErasureConfirmForm(
+        request.POST if request.POST.get("action") == "erase" else None, user=request.user
+    )
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
             services.erasure_cancel(user=request.user)

@@ -191,6 +191,7 @@ def make_environment(ports: dict[str, int]) -> dict[str, str]:
         "EMAIL_PORT": str(ports["smtp"]),
         "DEFAULT_FROM_EMAIL": "Tandem <noreply@tandem.test>",
         "TRUSTED_PROXY_COUNT": "1",
+        "TRUSTED_PROXIES": HOST,  # nginx, which overwrites X-Forwarded-For
         # Plain HTTP on loopback only: no TLS redirect, no HSTS, cookies without the Secure flag.
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",

@@ -1,7 +1,7 @@
 """Schemathesis against /api/v1/schema/: every operation, with a bounded number of generated
 requests, once anonymously and once with the API token of a person who is the mentee of an
 active tandem (with a booked session) and an enrolled learner, so that many answers carry real
-data. Checks: no server error, and status code, content type, headers and body as documented.
+data. Checks: all of schemathesis' checks but one (see CHECKS and KNOWN_GAPS).
 
 The schema is read in-process from the WSGI application (no network). Generated ids are mixed
 with the ids of the world's objects (own and other people's), so that requests reach past the
@@ -28,9 +28,16 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 
 from tests.conftest import fuzz_examples
@@ -53,12 +60,27 @@ schema = schemathesis.openapi.from_wsgi(
     "/api/v1/schema/?format=json", get_wsgi_application(), config=CONFIG
 )
 
+# schemathesis' checks: no server error; status codes, content types, headers and bodies as
+# documented; invalid input refused; missing required headers and unsupported methods refused;
+# authentication not ignored; deleted objects gone, created ones there.
+# Not yet: positive_data_acceptance (ST202). Business rules still answer 400 where the schema's
+# conventions want 404 or 409: a body naming a programme that does not exist (applications), a
+# session or tandem no longer in the state the action needs (not_proposed, answered), a start
+# outside the booking window (sessions), a slots range over 62 days. Those belong to the shared
+# error mapping and the mentoring API; add the check here once they answer 404/409.
+KNOWN_GAPS = [positive_data_acceptance]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
     response_headers_conformance,
+    negative_data_rejection,
+    missing_required_header,
+    unsupported_method,
+    ignored_auth,
+    use_after_free,
+    ensure_resource_availability,
 ]
 FUZZ = settings(
     max_examples=fuzz_examples(20),
@@ -181,6 +203,10 @@ def _reaches_the_api(case) -> bool:
 
 def _call(case, headers=None):
     checks = CHECKS if _reaches_the_api(case) else [not_a_server_error]
+    if headers and case.cookies:
+        # The token is the person's credential; a generated session cookie beside it would make
+        # schemathesis read the request as signed in by generated (invalid) credentials.
+        case.cookies = {}
     with transaction.atomic():
         case.call_and_validate(headers=headers, checks=checks)
         transaction.set_rollback(True)
@@ -258,6 +284,9 @@ EDGE_CASES = [
         400,
     ),
     ("GET", "/api/v1/courses/", lambda w: {"query": {"q": "Beratung\x00"}}, 200),
+    ("GET", "/api/v1/courses/", lambda w: {"query": {"topic": "a\x00b"}}, 200),
+    ("GET", "/api/v1/courses/", lambda w: {"query": {"page": 0}}, 400),
+    ("GET", "/api/v1/sessions/", lambda w: {"query": {"when": "AAA"}}, 400),
     ("GET", "/api/v1/courses/", lambda w: {"query": {"q": 'Beratung "Video'}}, 200),
     (
         "GET",

@@ -1,6 +1,7 @@
 """German first: every catalogue is complete, compiled, and in step with the source code."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,3 +95,53 @@ def test_catalogues_contain_every_string_in_the_code(tmp_path):
         assert not missing, (
             f"{catalogue}: strings not in the catalogue (run `make messages`): {missing}"
         )
+
+
+# Informal address ("du") in German: pronouns and the imperatives third-party catalogues start
+# their messages with. Tandem speaks "Sie"; locale_overrides/ replaces what Wagtail, DRF and allauth
+# say informally.
+INFORMAL = re.compile(
+    r"\b(du|dein\w*|dich|dir)\b"
+    r"|^(Bitte )?(Gib|Klicke|Wähle|Füge|Nutze|Lade|Melde|Bestätige|Stelle sicher|Prüfe|Lösche)\b"
+    r"|\. (Gib|Nutze|Prüfe|Wähle)\b",
+    re.IGNORECASE,
+)
+SERVED_SAMPLES = [
+    # Django REST framework: field validation in every API answer
+    "Ensure this field has no more than {max_length} characters.",
+    "Ensure this field has at least {min_length} characters.",
+    "Ensure this value is greater than or equal to {min_value}.",
+    "Ensure this value is less than or equal to {max_value}.",
+    "Datetime has wrong format. Use one of these formats instead: {format}.",
+    "Enter a valid email address.",
+    "Enter a valid URL.",
+    "The submitted data was not a file. Check the encoding type on the form.",
+    # Wagtail admin: what editors, trainers and programme managers read
+    "Please add some alt text for your image or mark it as decorative",
+    "Select a new parent page",
+    "Choose who can view the live version of this page",
+    "Delete %(snippet_type_name)s",
+    "Uploading…",
+    # allauth: login and account pages
+    "Please type your current password.",
+    "You have signed out.",
+    "Your password has been changed.",
+]
+
+
+def test_served_german_messages_say_sie(settings):
+    from django.utils import translation
+
+    with translation.override("de"):
+        informal = {
+            msgid: translation.gettext(msgid)
+            for msgid in SERVED_SAMPLES
+            if INFORMAL.search(translation.gettext(msgid))
+        }
+    assert informal == {}
+
+
+def test_the_override_catalogue_itself_says_sie():
+    po = polib.pofile(str(ROOT / "locale_overrides/de/LC_MESSAGES/django.po"))
+    informal = [entry.msgstr for entry in entries(po) if INFORMAL.search(entry.msgstr)]
+    assert informal == []

@@ -97,8 +97,22 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _RunIdField(serializers.IntegerField):
+    """A run id or null; an empty form field is neither (the schema says integer or null)."""
+
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist") and dictionary.get(self.field_name) == "":
+            return ""  # DRF would read an empty form field as null
+        return super().get_value(dictionary)
+
+    def validate_empty_values(self, data):
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
 class EnrolmentRequestSerializer(serializers.Serializer):
-    run = serializers.IntegerField(required=False, allow_null=True)
+    run = _RunIdField(required=False, allow_null=True)
 
 
 class LessonSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from .. import selectors, services
 from ..models import (
@@ -87,7 +88,17 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.EnrolmentRequestSerializer, responses={201: s.EnrolmentSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        # JSON only: a form body cannot tell an empty run from none (415 otherwise).
+        parser_classes=[
+            parser
+            for parser in api_settings.DEFAULT_PARSER_CLASSES
+            if parser.media_type == "application/json"
+        ],
+    )
     def enrol(self, request, pk=None):
         course = get_object_or_404(CoursePage.objects.live().public(), pk=_page_id(pk))
         data = s.EnrolmentRequestSerializer(data=request.data)

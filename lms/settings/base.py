@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.PrivateResponsesMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "lms.middleware.UserTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -175,9 +176,11 @@ ACCOUNT_SIGNUP_FORM_CLASS = "lms.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "lms.security.LoginForm"}
 # allauth's own limits, on top of the lockout below ("m" minutes, "h" hours; "ip" per address,
 # "key" per e-mail address). Site-wide numbers allow a whole training group behind one address.
+# Failed logins count per address only: a limit per e-mail address alone would let anyone lock a
+# person out from everywhere; per e-mail address and address the lockout (django-axes) counts.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
     "signup": "30/h/ip",
     "reset_password": "20/h/ip,3/h/key",
     "reset_password_from_key": "20/h/ip",
@@ -194,10 +197,13 @@ MFA_PASSKEY_LOGIN_ENABLED = (
 TANDEM_REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", True)
 TANDEM_MFA_STAFF_GROUPS = ["Redaktion", "Trainer:innen", "Programmleitung"]
 
-# Client addresses: how many reverse proxies in front of the site append to X-Forwarded-For. 0 uses
-# the connection's address (REMOTE_ADDR). The lockout, allauth and API limits all count per address.
+# Client addresses: the lockout, allauth's and the API's limits all count per address, and all read
+# it through cms.ratelimit.client_ip. X-Forwarded-For is believed only for a connection from one of
+# the declared reverse proxies (TRUSTED_PROXIES: addresses or networks) and only as far as
+# TRUSTED_PROXY_COUNT proxies append to it; otherwise the connection's address (REMOTE_ADDR) counts.
 TANDEM_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-ALLAUTH_TRUSTED_PROXY_COUNT = TANDEM_TRUSTED_PROXY_COUNT
+TANDEM_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+ACCOUNT_ADAPTER = "lms.security.AccountAdapter"
 
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one e-mail address from one client
 # address, logins for that combination are refused for the cool-off time (every login path goes
@@ -352,6 +358,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "lms.api_support.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "lms.api_support.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "lms.api_support.AutoSchema",
     "EXCEPTION_HANDLER": "lms.api_support.exception_handler",
@@ -368,7 +379,6 @@ REST_FRAMEWORK = {
         "booking": env("RATE_BOOKING", "30/hour"),
         "calendar_token": env("RATE_CALENDAR_TOKEN", "10/hour"),
     },
-    "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT,
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

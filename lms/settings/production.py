@@ -2,7 +2,7 @@
 system check error (lms.E001, lms.E002) stops the server and says what to set."""
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env, env_bool, env_int
+from .base import env, env_bool, env_int
 
 DEBUG = False
 TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
@@ -28,11 +28,8 @@ if not SECURE_HSTS_PRELOAD:
     # Preloading is a deliberate, hard-to-undo decision per domain; the warning is
     # silenced until an operator opts in with SECURE_HSTS_PRELOAD=true.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
-# Production runs behind a reverse proxy (SECURE_PROXY_SSL_HEADER); client addresses for the lockout
-# and rate limits come from its X-Forwarded-For. Set TRUSTED_PROXY_COUNT=0 without a proxy.
-TANDEM_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
-ALLAUTH_TRUSTED_PROXY_COUNT = TANDEM_TRUSTED_PROXY_COUNT
-REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT}
+# Behind a reverse proxy, declare it (TRUSTED_PROXIES, TRUSTED_PROXY_COUNT; see base.py): by default
+# no X-Forwarded-For is believed, so no client can choose the address its limits count under.
 # Cookies only over HTTPS. SECURE_COOKIES=false only for the plain-HTTP loopback topology
 # (ops/topology.py), never on a server people reach.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool(

@@ -21,6 +21,7 @@ from ..models import Session, Tandem
 from ..sessions import selectors, services
 from ..sessions.video import join_info
 
+WHEN_INVALID = _("Please choose “upcoming” or “past”.")
 MAX_PERIOD = timedelta(days=62)
 BAD_ZONE = _("Unknown time zone.")
 BAD_PERIOD = _("The period must end after it starts and span at most 62 days.")
@@ -253,6 +254,8 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], required=False)]
     )
     def list(self, request, *args, **kwargs):
+        if request.query_params.get("when") not in (None, "upcoming", "past"):
+            raise ValidationError({"when": [str(WHEN_INVALID)]})
         return super().list(request, *args, **kwargs)
 
     @extend_schema(

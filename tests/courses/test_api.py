@@ -780,3 +780,22 @@ def test_the_schema_documents_the_courses_api(api):
         "page",
         "page_size",
     } <= catalogue_parameters
+
+
+@pytest.mark.parametrize("name", ["topic", "audience", "q", "format", "language"])
+def test_a_nul_byte_in_a_catalogue_filter_finds_nothing_instead_of_failing(
+    api, catalogue, course, name
+):
+    Topic.objects.create(name="Recht", slug="recht")
+    response = api.get(f"/api/v1/courses/?{name}=a%00b")
+    assert response.status_code == 200, response.content
+    if name in ("topic", "audience"):
+        assert response.json()["results"] == []  # no slug contains a NUL byte
+
+
+def test_an_enrolment_in_a_form_body_is_refused(course, learner):
+    client = APIClient()
+    client.force_authenticate(learner)
+    response = client.post(f"/api/v1/courses/{course.pk}/enrol/", {"run": ""}, format="multipart")
+    assert response.status_code == 415  # JSON only: a form cannot tell an empty run from none
+    assert not Enrolment.objects.filter(user=learner).exists()

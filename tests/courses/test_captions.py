@@ -561,3 +561,63 @@ def test_property_sanitising_is_idempotent(text, start, end):
     assert sanitise_cue_text(cleaned, start, end) == cleaned
     assert "-->" not in cleaned
     assert all(line and line == line.strip(" \t") for line in cleaned.split("\n") if cleaned)
+
+
+# --- The check against the video's length, in the learning video's admin form. ---
+
+LATE_CUE = (
+    "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHallo.\n\n00:01:30.000 --> 00:01:32.000\nZu spät.\n"
+)
+
+
+def _video_form(*, instance=None, duration: float, webvtt: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.models import LearningVideo
+    from courses.wagtail_hooks import LearningVideoViewSet
+    from tests.courses.conftest import FAKE_MP4
+
+    existing = list(instance.caption_tracks.all()) if instance else []
+    data = {
+        "title": "Einführung",
+        "description": "",
+        "duration_seconds": str(duration),
+        "transcript": "",
+        "caption_tracks-TOTAL_FORMS": str(len(existing) or 1),
+        "caption_tracks-INITIAL_FORMS": str(len(existing)),
+        "caption_tracks-MIN_NUM_FORMS": "0",
+        "caption_tracks-MAX_NUM_FORMS": "1000",
+    }
+    for index, track in enumerate(existing or [None]):
+        data.update(
+            {
+                f"caption_tracks-{index}-id": str(track.pk) if track else "",
+                f"caption_tracks-{index}-language": "de",
+                f"caption_tracks-{index}-kind": "captions",
+                f"caption_tracks-{index}-label": "",
+                f"caption_tracks-{index}-webvtt": webvtt,
+                f"caption_tracks-{index}-ORDER": str(index + 1),
+            }
+        )
+    files = {} if instance else {"file": SimpleUploadedFile("v.mp4", FAKE_MP4, "video/mp4")}
+    form_class = LearningVideoViewSet().get_edit_handler().get_form_class()
+    return form_class(data, files, instance=instance or LearningVideo())
+
+
+@pytest.mark.django_db
+def test_a_cue_after_the_end_of_a_new_video_is_refused(private_media):
+    form = _video_form(duration=60, webvtt=LATE_CUE)
+    assert not form.is_valid()
+    errors = form.formsets["caption_tracks"].forms[0].errors
+    assert "after the end of the video" in str(errors) or "nach dem Ende" in str(errors)
+    assert _video_form(duration=120, webvtt=LATE_CUE).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_cue_after_the_end_is_refused_when_a_video_is_edited(video):
+    assert video.duration_seconds == 100
+    form = _video_form(instance=video, duration=100, webvtt=LATE_CUE)
+    assert form.is_valid(), form.errors  # 01:30 lies within 100 s
+    form = _video_form(instance=video, duration=60, webvtt=LATE_CUE)  # the video got shorter
+    assert not form.is_valid()
+    assert form.formsets["caption_tracks"].forms[0].errors

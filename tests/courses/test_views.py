@@ -356,3 +356,23 @@ def test_editors_who_see_the_lessons_see_their_videos_too(client, course, video)
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("name", ["topic", "audience", "q"])
+def test_a_nul_byte_in_the_catalogue_filters_is_no_error(client, course, name):
+    response = client.get(f"/kurse/?{name}=a%00b")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("run", ["abc", "1.5", "-1", "99999999999999999999"])
+def test_enrolling_with_a_run_that_is_no_run_says_so(client, course, learner, run):
+    from django.utils.translation import override
+
+    client.force_login(learner)
+    response = client.post(
+        reverse("courses:enrol", kwargs={"course_id": course.pk}), {"run": run}, follow=True
+    )
+    assert response.status_code == 200
+    with override("de"):
+        assert str(services.RUN_NOT_OF_COURSE) in response.content.decode()
+    assert not Enrolment.objects.filter(user=learner).exists()

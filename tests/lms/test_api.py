@@ -83,3 +83,76 @@ def test_english_error_messages_on_request(api, user):
     api.cookies["tandem_language"] = "en"
     response = api.patch("/api/v1/me/", {"language": "fr"}, format="json")
     assert response.json()["detail"] == "The input is not valid. Please check the marked fields."
+
+
+@pytest.mark.parametrize("depth", [100_000, 1_000, 65])
+def test_deeply_nested_json_is_refused_in_the_error_shape(api, user, depth):
+    api.force_authenticate(user)
+    body = "[" * depth + "]" * depth
+    response = api.generic("PATCH", "/api/v1/me/", body, content_type="application/json")
+    assert response.status_code == 400
+    answer = response.json()
+    assert set(answer) == {"status", "code", "detail"}
+    assert answer["status"] == 400 and answer["code"] == "parse_error"
+    assert "verschachtelt" in answer["detail"]
+
+
+def test_moderately_nested_json_is_still_read(api, user):
+    api.force_authenticate(user)
+    response = api.patch(
+        "/api/v1/me/", {"time_zone": "Europe/Vienna", "x": [[[[1]]]]}, format="json"
+    )
+    assert response.status_code == 200
+
+
+def _paginated_paths(api) -> list[str]:
+    schema = yaml.safe_load(api.get("/api/v1/schema/").content)
+    return [
+        path
+        for path, operations in schema["paths"].items()
+        if "{" not in path
+        and any(p["name"] == "page" for p in operations.get("get", {}).get("parameters", []))
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, status, field",
+    [
+        ("page=abc", 400, "page"),
+        ("page=0", 400, "page"),
+        ("page=-3", 400, "page"),
+        ("page=1.5", 400, "page"),
+        ("page=last", 400, "page"),
+        ("page=99999999999999999999999", 404, None),
+        ("page=2", 404, None),
+        ("page_size=-1", 400, "page_size"),
+        ("page_size=0", 400, "page_size"),
+        ("page_size=abc", 400, "page_size"),
+        ("page_size=101", 400, "page_size"),
+        ("page_size=99999999999999999999999", 400, "page_size"),
+    ],
+)
+def test_pagination_parameters_are_checked_on_every_list(api, user, query, status, field):
+    api.force_authenticate(user)
+    paths = _paginated_paths(api)
+    assert "/api/v1/courses/" in paths and "/api/v1/enrolments/" in paths
+    for path in paths:
+        response = api.get(f"{path}?{query}")
+        assert response.status_code == status, (path, response.content)
+        body = response.json()
+        if field:
+            assert body["code"] == "invalid" and list(body["fields"]) == [field], path
+        else:
+            assert body["code"] == "not_found", path
+
+
+def test_pagination_parameters_are_documented_with_their_bounds(api):
+    schema = yaml.safe_load(api.get("/api/v1/schema/").content)
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/courses/"]["get"]["parameters"]
+    }
+    assert parameters["page"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    for path in ("/api/v1/courses/", "/api/v1/enrolments/"):
+        answer = api.get(f"{path}?page=1&page_size=100")
+        assert answer.status_code in (200, 403)

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import override
 from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
@@ -108,3 +109,46 @@ def test_browser_language_is_ignored_german_first(client, home_page):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "de"
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_account_deletion_asks_for_the_current_password(client, user, home_page):
+    from lms.forms import ERASURE_WRONG_PASSWORD
+    from lms.models import ErasureRequest
+    from tests.factories import PASSWORD
+
+    client.force_login(user)
+    url = reverse("me-privacy")
+    for data in ({"confirm": "on"}, {"confirm": "on", "password": "falsch-geraten"}):
+        response = client.post(url, {"action": "erase", **data})
+        assert response.status_code == 400
+        assert not ErasureRequest.objects.exists()
+    with override("de"):
+        assert str(ERASURE_WRONG_PASSWORD) in response.content.decode()
+        assert "Passwort" in str(ERASURE_WRONG_PASSWORD)
+    response = client.post(url, {"action": "erase", "confirm": "on", "password": PASSWORD})
+    assert response.status_code == 302 and ErasureRequest.objects.filter(user=user).exists()
+
+
+def test_account_deletion_without_a_password_asks_for_a_fresh_login(client, home_page):
+    from lms.forms import ERASURE_LOGIN_AGAIN
+    from lms.models import ErasureRequest
+
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(user)
+    page = client.get(reverse("me-privacy")).content.decode()
+    assert 'name="password"' not in page
+    user.last_login = timezone.now() - timedelta(hours=1)
+    user.save(update_fields=["last_login"])
+    response = client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"})
+    assert response.status_code == 400 and not ErasureRequest.objects.exists()
+    with override("de"):
+        assert str(ERASURE_LOGIN_AGAIN) % {"minutes": 10} in response.content.decode()
+    client.force_login(user)  # a fresh login
+    response = client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"})
+    assert response.status_code == 302 and ErasureRequest.objects.filter(user=user).exists()

@@ -280,6 +280,19 @@ def test_lockout_counts_per_address_and_account(site_settings, only_the_lockout,
     assert attempt(colleague, user.email, PASSWORD).status_code == 302  # the account from elsewhere
 
 
+def test_strangers_cannot_lock_the_owner_out_with_the_default_limits(site_settings):
+    """allauth's limits and the lockout as configured: wrong passwords for her e-mail address from
+    many other addresses do not keep the owner out at her own address."""
+    user = UserFactory()
+    for number in range(12):
+        stranger = Client(REMOTE_ADDR=f"203.0.113.{number + 1}")
+        for _ in range(4):
+            attempt(stranger, user.email, "falsch-falsch")
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    response = attempt(owner, user.email, PASSWORD)
+    assert response.status_code == 302 and signed_in(owner)
+
+
 def test_with_allauths_limit_too_the_right_password_fails_with_a_message(client, site_settings):
     user = UserFactory()
     for _ in range(5):
@@ -410,14 +423,91 @@ def test_rate_parsing():
 def test_client_address_behind_trusted_proxies(rf, settings):
     from cms.ratelimit import client_ip
 
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    through_proxy = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     settings.TANDEM_TRUSTED_PROXY_COUNT = 0
-    assert client_ip(request) == "10.0.0.1"  # a spoofable header is ignored without a proxy
+    settings.TANDEM_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert client_ip(through_proxy) == "10.0.0.1"  # a spoofable header is ignored without a proxy
     settings.TANDEM_TRUSTED_PROXY_COUNT = 1
-    assert client_ip(request) == "203.0.113.9"  # what our proxy saw, not what the client claims
+    assert (
+        client_ip(through_proxy) == "203.0.113.9"
+    )  # what our proxy saw, not what the client claims
+    # A client that talks to the site directly cannot choose its address with the header.
+    direct = rf.get("/", REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert client_ip(direct) == "192.0.2.50"
+    settings.TANDEM_TRUSTED_PROXIES = []  # a count without declared proxies believes nobody
+    assert client_ip(through_proxy) == "10.0.0.1"
+
+
+def test_forged_forwarded_for_neither_escapes_throttles_nor_the_lockout(
+    settings, site_settings, only_the_lockout
+):
+    """With the production defaults, a client that sends a new X-Forwarded-For with every request
+    is still counted under its own address."""
+    settings.TANDEM_TRUSTED_PROXY_COUNT = _production_settings()["TANDEM_TRUSTED_PROXY_COUNT"]
+    rates(settings, anon="2/minute")
+    client = APIClient(REMOTE_ADDR="192.0.2.50")
+    for number in range(2):
+        forged = {"HTTP_X_FORWARDED_FOR": f"6.6.6.{number}"}
+        assert client.get("/api/v1/programmes/", **forged).status_code == 200
+    assert_throttled(client.get("/api/v1/programmes/", HTTP_X_FORWARDED_FOR="6.6.6.9"))
+
+    settings.AXES_FAILURE_LIMIT = 2
+    user = UserFactory()
+    browser = Client(REMOTE_ADDR="192.0.2.50")
+    for number in range(2):
+        browser.post(
+            "/accounts/login/",
+            {"login": user.email, "password": "falsch"},
+            HTTP_X_FORWARDED_FOR=f"6.6.7.{number}",
+        )
+    response = browser.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="6.6.7.9",
+    )
+    assert response.status_code == 429 and not signed_in(browser)
 
 
 # --- Cookies and sessions in production ---------------------------------------------------------
+
+
+def _production_settings(**env) -> dict:
+    """Values of the production settings module, read in a fresh process."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps("
+        "{name: getattr(s, name) for name in ['TANDEM_TRUSTED_PROXY_COUNT', 'TANDEM_TRUSTED_PROXIES']}))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "tandem.example.org",
+        **env,
+    }
+    for name in ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXIES"):
+        if name not in env:
+            environment.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_production_believes_no_forwarded_for_unless_a_proxy_is_declared():
+    assert _production_settings() == {
+        "TANDEM_TRUSTED_PROXY_COUNT": 0,
+        "TANDEM_TRUSTED_PROXIES": [],
+    }
+    assert _production_settings(TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="10.0.0.2, fd00::/64") == {
+        "TANDEM_TRUSTED_PROXY_COUNT": 1,
+        "TANDEM_TRUSTED_PROXIES": ["10.0.0.2", "fd00::/64"],
+    }
 
 
 def test_production_cookies_and_sessions():
@@ -448,4 +538,4 @@ def test_production_cookies_and_sessions():
     )
     assert secure and csrf and language and httponly and language_httponly
     assert age == 24 * 3600 and at_close is False
-    assert mfa is True and limit == 5 and proxies == 1
+    assert mfa is True and limit == 5 and proxies == 0

@@ -64,6 +64,40 @@ def test_production_check_deploy_is_clean_with_secrets():
     assert "no issues" in result.stdout
 
 
+DEPLOY = {
+    "SECRET_KEY": "x" * 20 + "-throwaway-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "tandem.example.org",
+    "JITSI_DOMAIN": "meet.example.org",
+    "JITSI_APP_ID": "tandem",
+    "JITSI_APP_SECRET": "s" * 48,
+}
+
+
+def test_a_proxy_count_without_declared_proxies_is_a_warning():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXY_COUNT="1", **DEPLOY
+    )
+    assert result.returncode != 0 and "cms.W003" in result.stderr
+    assert "TRUSTED_PROXIES" in result.stderr
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        TRUSTED_PROXY_COUNT="1",
+        TRUSTED_PROXIES="10.0.0.2",
+        **DEPLOY,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_declared_proxies_must_be_addresses():
+    result = manage("check", TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="proxy.example", **DEPLOY)
+    assert (
+        result.returncode != 0 and "cms.E003" in result.stderr and "proxy.example" in result.stderr
+    )
+
+
 def test_production_refuses_video_sessions_without_a_jitsi_server():
     result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tandem.example.org")
     assert (

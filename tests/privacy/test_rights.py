@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms import privacy
+from lms.demo import DEMO_PASSWORD
 from lms.models import ErasureRequest
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import Application, FeedbackResponse, Programme, Session, SessionNote, Tandem
@@ -134,7 +135,10 @@ def test_erasure_after_cool_off_leaves_no_name_or_email_and_keeps_the_statistics
         client.post(reverse("me-privacy"), {"action": "erase"}).status_code == 400
     )  # not confirmed
     assert (
-        client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"}).status_code == 302
+        client.post(
+            reverse("me-privacy"), {"action": "erase", "confirm": "on", "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
     )
     erasure = ErasureRequest.objects.get()
     assert erasure.due_at - erasure.requested_at >= timedelta(days=14) - timedelta(seconds=5)
@@ -157,7 +161,9 @@ def test_erasure_after_cool_off_leaves_no_name_or_email_and_keeps_the_statistics
 
 def test_the_person_can_cancel_during_the_cool_off(demo, client):
     client.force_login(demo)
-    client.post(reverse("me-privacy"), {"action": "erase", "confirm": "on"})
+    client.post(
+        reverse("me-privacy"), {"action": "erase", "confirm": "on", "password": DEMO_PASSWORD}
+    )
     page = client.get(reverse("me-privacy")).content.decode()
     assert "Mein Konto behalten" in page
     client.post(reverse("me-privacy"), {"action": "cancel"})
