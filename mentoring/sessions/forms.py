@@ -10,7 +10,7 @@ from cms.timezones import time_zone_choices
 from ..models import AvailabilityKind, MentorSchedule
 from ..models.availability import WEEKDAYS
 from .availability import WindowInput
-from .booking import LENGTH_NOT_OFFERED
+from .booking import LENGTH_NOT_OFFERED, OUT_OF_REACH
 from .errors import REASON_REQUIRED, WINDOW_ORDER, SessionError
 
 WINDOWS_PER_DAY = 3
@@ -50,11 +50,14 @@ class SlotField(forms.Field):
             return None
         try:
             moment = parse_datetime(str(value).strip())
-            if moment is not None and moment.utcoffset() is not None:
-                return moment.astimezone(UTC)  # fails for moments beyond the ends of the calendar
-        except (ValueError, OverflowError):
-            pass
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
+        except ValueError:
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # a moment beyond the ends of the calendar
+            raise ValidationError(OUT_OF_REACH, code="out_of_range") from None
 
 
 class BookingForm(forms.Form):
