@@ -469,8 +469,11 @@ def down() -> None:
                 os.killpg(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+    database = DATABASE
+    if (STATE / "env.json").exists():  # the database this topology was started with
+        database = json.loads((STATE / "env.json").read_text())["DATABASE_URL"].rsplit("/", 1)[1]
     subprocess.run(
-        ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"],
+        ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
         check=False,
     )
     shutil.rmtree(STATE, ignore_errors=True)

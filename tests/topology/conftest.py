@@ -1,7 +1,7 @@
 """The production topology on loopback (ops/topology.py): nginx, two gunicorn app servers,
 PostgreSQL, Redis, an RQ worker, SeaweedFS S3 and an SMTP sink. Started once for this folder
 (about a minute) and stopped afterwards; or, with TOPOLOGY_DIR pointing at a running topology
-(`make topology`), used as it is and left running."""
+(`TOPOLOGY_DIR=.topology` after `make topology`), used as it is and left running."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -75,35 +76,25 @@ class Topology:
 def topology():
     given = os.environ.get("TOPOLOGY_DIR")
     state = Path(given) if given else ROOT / ".topology-test"
-    started = False
-    if not (state / "env.json").exists():
-        environment = {
-            **os.environ,
-            "TOPOLOGY_DIR": str(state),
-            "TOPOLOGY_DATABASE": f"tandem_topology_test_{os.getpid()}",
-        }
-        environment.pop("DJANGO_SETTINGS_MODULE", None)
-        environment.pop("DATABASE_URL", None)
-        subprocess.run(
-            [sys.executable, str(ROOT / "ops" / "topology.py"), "up"],
-            env=environment,
-            check=True,
-            timeout=900,
-        )
-        started = True
+    ops = [sys.executable, str(ROOT / "ops" / "topology.py")]
+    environment = {
+        **os.environ,
+        "TOPOLOGY_DIR": str(state),
+        "TOPOLOGY_DATABASE": f"tandem_topology_test_{os.getpid()}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.pop("DATABASE_URL", None)
+    started = not given
+    if started:
+        # Our own folder: whatever an interrupted earlier run left there is stopped first.
+        subprocess.run([*ops, "down"], env=environment, check=False, timeout=120)
+        shutil.rmtree(state, ignore_errors=True)
+        subprocess.run([*ops, "up"], env=environment, check=True, timeout=900)
     yield Topology(
         state=state,
         env=json.loads((state / "env.json").read_text()),
         ports=json.loads((state / "ports.json").read_text()),
     )
     if started:
-        subprocess.run(
-            [sys.executable, str(ROOT / "ops" / "topology.py"), "down"],
-            env={
-                **os.environ,
-                "TOPOLOGY_DIR": str(state),
-                "TOPOLOGY_DATABASE": environment["TOPOLOGY_DATABASE"],
-            },
-            check=False,
-            timeout=120,
-        )
+        subprocess.run([*ops, "down"], env=environment, check=False, timeout=120)
+        shutil.rmtree(state, ignore_errors=True)

@@ -1,2 +1,0 @@
-6abe2c66
-{"lastIndex":4,"lastTerm":0,"peers":[{"name":"127.0.0.1:47433.37411","connectionString":"127.0.0.1:37411"}],"state":"eyJtYXhWb2x1bWVJZCI6MCwidG9wb2xvZ3lJZCI6ImU1MDAyZDlmLTFjZGQtNDk0My1iNTExLTg2ZWE5MjA3MTMxOCJ9","path":"/work/wt-topology/.topology-keep/weed/m47433/snapshot/0_4.ss"}
