@@ -111,6 +111,13 @@ def events_into_rows(apps, schema_editor):
             )
 
 
+def check_constraints_now(apps, schema_editor):
+    """PostgreSQL checks foreign keys at the end of the transaction; the rows just written would
+    then still be pending when the tables below are altered ("pending trigger events")."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -120,6 +127,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(rows_into_events, events_into_rows),
+        migrations.RunPython(check_constraints_now, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='availabilitywindow',
             name='event',
