@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from . import matching
 from .explain import (
     answer_rows,
+    criterion_label,
     criterion_reason,
     pair_rows,
     pin_issue_reason,
@@ -231,11 +232,6 @@ def mentee_suggestions(*, application: Application) -> list[dict]:
     return best_mentors_for(programme=application.programme, mentee_id=application.pk)
 
 
-def _question(criteria: dict[str, Criterion], key: str) -> str:
-    criterion = criteria.get(key)
-    return (criterion.asks("mentee") or key) if criterion is not None else key
-
-
 def explained_mentee_suggestions(*, application: Application) -> list[dict]:
     """:func:`mentee_suggestions` with each mentor's application and the reasons in words, as
     (question, text) pairs, for the mentee's own page."""
@@ -253,7 +249,7 @@ def explained_mentee_suggestions(*, application: Application) -> list[dict]:
             "application": by_pk[suggestion["mentor"]],
             "reasons": [
                 (
-                    criteria[item["key"]].asks("mentee")
+                    criterion_label(criteria[item["key"]])
                     if item["key"] in criteria
                     else item["key"],
                     criterion_reason(item),
