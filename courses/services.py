@@ -188,7 +188,8 @@ def _clean_intervals(raw, duration: float) -> list[list[float]]:
             raise CourseError(INVALID_INTERVALS)
         start, end = float(item[0]), float(item[1])
         if not (0 <= start < end) or end > duration + 1 or start != start or end != end:
-            raise CourseError(INVALID_INTERVALS)
+            # Well-formed numbers that are no interval of this video: a rule, not a syntax error.
+            raise CourseError(INVALID_INTERVALS, code="out_of_range")
         cleaned.append([start, min(end, duration)])
     return cleaned
 
@@ -233,7 +234,7 @@ def video_progress_report(
         or isinstance(position, bool)
         or not 0 <= position <= duration + 1
     ):
-        raise CourseError(INVALID_INTERVALS)
+        raise CourseError(INVALID_INTERVALS, code="out_of_range")
     now = timezone.now()
     visit, _created = VideoVisit.objects.select_for_update().get_or_create(
         user=user,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, parsers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cms.errors import ServiceError
+from cms.errors import UNPROCESSABLE_CODES, ServiceError
 
 INVALID_INPUT = _("The input is not valid. Please check the marked fields.")
 
@@ -41,10 +41,21 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def _leaf_codes(codes) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*(_leaf_codes(value) for value in codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*(_leaf_codes(value) for value in codes)) if codes else set()
+    return {str(codes)}
+
+
 def exception_handler(exc, context):
     """Every API error answers {"status", "code", "detail"[, "fields"]}. A service's rule
-    (``cms.errors.ServiceError``) answers 409 for a conflict, else 400 like invalid input: with its
-    ``code`` when it is not about one field, and its message under ``fields``."""
+    (``cms.errors.ServiceError``) answers 409 for a conflict (the object is not in the state the
+    action needs), 422 for well-formed input a rule refuses, else 400 like invalid input: with its
+    ``code`` when it is not about one field, and its message under ``fields``. Input that names an
+    object that does not exist (or is not one the person may use) answers 404 ``not_found`` with
+    the field; input whose every error is a refused rule answers 422 with that rule's code."""
     if isinstance(exc, ServiceError):
         if exc.is_conflict:
             exc = Conflict(detail=str(exc.message), code=exc.code)
@@ -61,6 +72,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         codes = exc.get_codes()
+        leaves = _leaf_codes(codes)
         # A rule that is not about one field (e.g. "closed") keeps its own code for clients.
         rule = (
             codes.get("non_field_errors") if isinstance(codes, dict) and len(codes) == 1 else None
@@ -70,6 +82,11 @@ def exception_handler(exc, context):
             if isinstance(rule, list) and len(rule) == 1 and isinstance(rule[0], str)
             else "invalid"
         )
+        if leaves == {"does_not_exist"}:
+            response.status_code, code = 404, "not_found"
+        elif leaves and leaves <= UNPROCESSABLE_CODES:
+            response.status_code = 422
+            code = leaves.pop() if len(leaves) == 1 else "unprocessable"
         body = error_body(
             status=response.status_code,
             code=code,
@@ -194,7 +211,9 @@ ERROR_SCHEMA = {
         "detail": {"type": "string", "description": "what went wrong, for people"},
         "fields": {
             "type": "object",
-            "description": "400 only: the messages per input field (nested input: nested the same way)",
+            "description": (
+                "400, 404 and 422: the messages per input field (nested input: nested the same way)"
+            ),
             "additionalProperties": {
                 "oneOf": [
                     {"type": "array", "items": {}},
@@ -211,8 +230,19 @@ ERRORS = {
         "Not signed in (`not_authenticated`), not allowed (`permission_denied`), a staff account without "
         "a second factor (`second_factor_required`: set one up at /accounts/2fa/)."
     ),
-    "404": "No such object, or not one of yours.",
+    "404": (
+        "No such object, or not one of yours (`not_found`; for an object named in the body, "
+        "`fields` names it)."
+    ),
+    "409": (
+        "The object is not in the state the action needs (see `code`, e.g. `answered`, "
+        "`not_proposed`, `closed`, `slot_unavailable`): reload it and decide again."
+    ),
     "415": "The body's media type is not supported.",
+    "422": (
+        "The input is well formed but a rule refuses it (see `code` and `fields`, e.g. "
+        "`out_of_range`: a time outside the booking period or a period longer than allowed)."
+    ),
     "429": (
         "Too many requests (`throttled`), or locked out after too many failed logins (`locked_out`): "
         "the `Retry-After` header, when present, says after how many seconds to try again."
@@ -250,6 +280,10 @@ def _auto_schema():
                 statuses.add("404")
             if "requestBody" in operation:
                 statuses.add("415")
+            if self.method not in ("GET", "HEAD"):
+                statuses.update({"409", "422"})
+            elif any(p["in"] == "query" for p in parameters):
+                statuses.add("422")
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
                 answer = {

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -22,6 +22,13 @@ from ..models import (
     Quiz,
 )
 from . import serializers as s
+
+# The parsers of the site that read JSON (the site's JSON parser refuses NUL and deep nesting).
+JSON_ONLY = [
+    parser
+    for parser in api_settings.DEFAULT_PARSER_CLASSES
+    if parser.media_type == "application/json"
+]
 
 
 def _page_id(value) -> int:
@@ -93,11 +100,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         permission_classes=[permissions.IsAuthenticated],
         # JSON only: a form body cannot tell an empty run from none (415 otherwise).
-        parser_classes=[
-            parser
-            for parser in api_settings.DEFAULT_PARSER_CLASSES
-            if parser.media_type == "application/json"
-        ],
+        parser_classes=JSON_ONLY,
     )
     def enrol(self, request, pk=None):
         course = get_object_or_404(CoursePage.objects.live().public(), pk=_page_id(pk))
@@ -106,8 +109,10 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         run = None
         if data.validated_data.get("run"):
             run = CourseRun.objects.filter(pk=data.validated_data["run"], course=course).first()
-            if run is None:
-                raise ValidationError({"run": [str(services.RUN_NOT_OF_COURSE)]})
+            if run is None:  # a run of another course is no run of this one: 404
+                raise ValidationError(
+                    {"run": [ErrorDetail(str(services.RUN_NOT_OF_COURSE), code="does_not_exist")]}
+                )
         enrolment = services.enrolment_request(user=request.user, course=course, run=run)
         return Response(s.EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
@@ -169,6 +174,8 @@ class VideoProgressView(generics.GenericAPIView):
 
     serializer_class = s.VideoProgressSerializer
     permission_classes = [permissions.IsAuthenticated]
+    # JSON only: the intervals are a list of pairs, which a form body cannot carry.
+    parser_classes = JSON_ONLY
 
     @extend_schema(responses={200: s.VideoProgressResultSerializer})
     def post(self, request, pk):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +32,7 @@ def _zone(request) -> zoneinfo.ZoneInfo:
         request.query_params.get("tz") or getattr(request.user, "time_zone", "") or "Europe/Berlin"
     )
     if name not in zoneinfo.available_timezones():
-        raise ValidationError({"tz": [str(BAD_ZONE)]})
+        raise ValidationError({"tz": [ErrorDetail(str(BAD_ZONE), code="unknown_time_zone")]})
     return zoneinfo.ZoneInfo(name)
 
 
@@ -211,7 +211,7 @@ class TandemSlotsView(APIView):
         start = params.validated_data.get("start") or timezone.now()
         end = params.validated_data.get("end") or start + timedelta(days=14)
         if end <= start or end - start > MAX_PERIOD:
-            raise ValidationError({"end": [str(BAD_PERIOD)]})
+            raise ValidationError({"end": [ErrorDetail(str(BAD_PERIOD), code="out_of_range")]})
         result = selectors.tandem_slots(
             tandem=tandem, length=params.validated_data.get("length"), start=start, end=end
         )

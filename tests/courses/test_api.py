@@ -340,10 +340,11 @@ def test_a_closed_course_refuses_with_the_german_message(course, learner):
     course.enrolment_mode = EnrolmentMode.CLOSED
     course.save()
     response = signed_in(learner).post(f"/api/v1/courses/{course.pk}/enrol/")
-    body = assert_error(response, 400, "closed")  # the service's own code reaches the client
+    # The course's state refuses it (409), with the service's own code and its German message.
+    body = assert_error(response, 409, "closed")
     message = german(services.ENROLMENT_CLOSED)
     assert message != "This course does not take new enrolments."  # really translated
-    assert body["fields"] == {"non_field_errors": [message]}
+    assert body["detail"] == message
     assert not Enrolment.objects.filter(user=learner).exists()
 
 
@@ -355,7 +356,8 @@ def test_a_run_of_another_course_is_refused(catalogue, course, learner):
     response = signed_in(learner).post(
         f"/api/v1/courses/{course.pk}/enrol/", {"run": foreign_run.pk}, format="json"
     )
-    body = assert_error(response, 400, "invalid")
+    # A run of another course is no run of this one: 404, naming the field.
+    body = assert_error(response, 404, "not_found")
     assert body["fields"] == {"run": [german(services.RUN_NOT_OF_COURSE)]}
     assert not Enrolment.objects.filter(user=learner).exists()
 
@@ -576,9 +578,9 @@ INVALID_PROGRESS_REPORTS = [
     ({"intervals": [["a", "b"]]}, "intervals"),
     ({"visit": None}, "visit"),
     ({"visit": "keine-uuid"}, "visit"),
-    ({"intervals": [[10, 5]]}, "non_field_errors"),  # checked by the service
-    ({"intervals": [[0, 500]]}, "non_field_errors"),  # longer than the video
 ]
+# Well-formed intervals that are no intervals of this video: refused by the service's rule (422).
+OUT_OF_RANGE_PROGRESS_REPORTS = [{"intervals": [[10, 5]]}, {"intervals": [[0, 500]]}]
 
 
 def test_invalid_progress_reports_are_refused_with_field_errors(course, learner, video):
@@ -592,6 +594,15 @@ def test_invalid_progress_reports_are_refused_with_field_errors(course, learner,
         assert response.status_code == 400, change
         body = assert_error(response, 400, "invalid")
         assert field in body["fields"], (change, body)
+    for change in OUT_OF_RANGE_PROGRESS_REPORTS:
+        payload = {"visit": str(uuid.uuid4()), "position": 5, **change}
+        body = assert_error(
+            client.post(progress_url(video), payload, format="json"), 422, "out_of_range"
+        )
+        assert body["fields"] == {"non_field_errors": [german(services.INVALID_INTERVALS)]}
+    # The intervals are pairs: a form body cannot carry them.
+    form = {"visit": str(uuid.uuid4()), "intervals": "0,5", "position": 5}
+    assert client.post(progress_url(video), form).status_code == 415
     assert not VideoProgress.objects.filter(user=learner).exists()
 
 
@@ -700,9 +711,9 @@ def test_the_attempt_limit_is_enforced(course, learner, quiz):
     ]
     assert numbers == [1, 2, 3]
     body = assert_error(
-        client.post(attempt_url(quiz), payload, format="json"), 400, "no_attempts_left"
+        client.post(attempt_url(quiz), payload, format="json"), 409, "no_attempts_left"
     )
-    assert body["fields"] == {"non_field_errors": [german(services.QUIZ_NO_ATTEMPTS_LEFT)]}
+    assert body["detail"] == german(services.QUIZ_NO_ATTEMPTS_LEFT)
     assert QuizAttempt.objects.filter(user=learner).count() == 3
 
 
