@@ -1051,8 +1051,8 @@ def test_access(world, db, case, role):
 
 # --- Coverage: every URL pattern is in the matrix or in the allow-list ---------------------------
 
-TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring")
-TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring")
+TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring", "video")
+TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring", "video")
 
 # Third-party patterns tested upstream (Wagtail, allauth, Django). Name prefixes; a pattern
 # without a name is listed by its route. Tandem's own patterns can never hide here: the check
