@@ -148,8 +148,8 @@ def members(status, *roles, **more):
 
 T1 = ("mentee", "mentor")
 BEARER = {"HTTP_AUTHORIZATION": f"Bearer {JITSI_BEARER}"}
-JITSI_ON = {"TANDEM_MENTORING_JITSI_API_TOKEN": JITSI_BEARER}
-JITSI_OFF = {"TANDEM_MENTORING_JITSI_API_TOKEN": ""}
+JITSI_ON = {"TANDEM_VIDEO_JITSI_API_TOKEN": JITSI_BEARER}
+JITSI_OFF = {"TANDEM_VIDEO_JITSI_API_TOKEN": ""}
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 
 # --- Site views (lms, cms) --------------------------------------------------------------------
@@ -409,6 +409,11 @@ for name, method, kwargs, with_bearer in [
     ("mentoring:jitsi-reservation-delete", "delete", RESERVATION_DELETE, 200),
     ("mentoring:jitsi-occupant-event", "post", OCCUPANT, 400),  # 400: no event in the body
     ("mentoring:jitsi-room-event", "post", ROOM, 200),
+    # the video app's own addresses of the same endpoints
+    ("video:jitsi-reservation", "post", None, 400),
+    ("video:jitsi-reservation-delete", "delete", RESERVATION_DELETE, 200),
+    ("video:jitsi-occupant-event", "post", OCCUPANT, 400),
+    ("video:jitsi-room-event", "post", ROOM, 200),
 ]:
     CASES += [
         Case(
@@ -1046,8 +1051,8 @@ def test_access(world, db, case, role):
 
 # --- Coverage: every URL pattern is in the matrix or in the allow-list ---------------------------
 
-TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring")
-TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring")
+TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring", "video")
+TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring", "video")
 
 # Third-party patterns tested upstream (Wagtail, allauth, Django). Name prefixes; a pattern
 # without a name is listed by its route. Tandem's own patterns can never hide here: the check
