@@ -14,11 +14,11 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
 from mentoring.models import Session, SessionChange
-from video.jitsi import new_room_name
 from tests.factories import PASSWORD
 from tests.mentoring.conftest import make_active_tandem
 from tests.support.jitsi_standin import JitsiStandIn
 from tests.support.prosody import prosody_verify
+from video.jitsi import new_room_name
 
 from .conftest import BrowserSession, screenshot_on_failure
 
