@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from cms.mail import send_templated_mail
 
@@ -22,7 +23,7 @@ def occupant_event_keep(*, kind: RoomKind, change: OccupantChange) -> OccupantEv
         breakout=change.breakout[:100],
         participant=change.participant[:128],
         joined=change.joined,
-        at=change.at,
+        at=change.at or timezone.now(),
     )
     return event
 

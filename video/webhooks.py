@@ -132,7 +132,7 @@ def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
     joined = event == "muc-occupant-joined"
     raw_room = str(body.get("room_name", ""))
     breakout = body.get("breakout_room_id") if body.get("is_breakout") else ""
-    change = OccupantChange(
+    occupant_change = OccupantChange(
         room=room_node(raw_room),
         breakout=room_node(str(breakout or "")),
         participant=str(occupant.get("id", "")),
@@ -141,13 +141,13 @@ def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
         raw_room=raw_room,
         name=str(occupant.get("name", "")),
     )
-    if not change.room:
+    if not occupant_change.room:
         return JsonResponse({"recorded": False})
-    kind, recorded = occupant_changed(change)
+    kind, recorded = occupant_changed(occupant_change)
     if recorded and kind is not None and kind.keep_events:
         from . import services  # the model only where a kind keeps events
 
-        services.occupant_event_keep(kind=kind, change=change)
+        services.occupant_event_keep(kind=kind, change=occupant_change)
     return JsonResponse({"recorded": recorded})
 
 
