@@ -947,7 +947,12 @@ CASES += [
         "mentoring-api:session-cancel", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"
     ),
     *get_post(
-        "mentoring-api:session-confirm", members(400, *T1), kwargs=S1_UUID, api_=True, variant="S1"
+        # S1 is booked, not proposed: confirming it is a conflict with its state (409).
+        "mentoring-api:session-confirm",
+        members(409, *T1),
+        kwargs=S1_UUID,
+        api_=True,
+        variant="S1",
     ),
     *get_post(
         "mentoring-api:session-join-token",
