@@ -119,7 +119,7 @@ def test_account_journey_on_a_phone(german_phone, site_settings):
         check(session, "new password")
         page.locator("input[name=password1]").fill("ein-neues-Passwort-8")
         page.locator("input[name=password2]").fill("ein-neues-Passwort-8")
-        page.locator("main form button[type=submit]").click()
+        page.get_by_role("button", name="Passwort ändern").click()
         page.wait_for_load_state("networkidle")
         check(session, "password changed")
 
