@@ -105,6 +105,10 @@ def test_account_journey_on_a_phone(german_phone, site_settings):
             .startswith("Europa – Berlin (")
         )
 
+        for path in ("/accounts/email/", "/accounts/password/change/", "/me/api-token/"):
+            session.visit(path)
+            check(session, path)
+
         page.get_by_role("button", name="Abmelden").click()
         page.wait_for_load_state("networkidle")
         session.visit("/accounts/password/reset/")
