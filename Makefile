@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# PORT goes to the settings too: without SITE_URL, links in e-mails lead to http://127.0.0.1:$(PORT).
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests are marked by tier (pure, db, pages, browser, fuzz; tests/conftest.py). `make test` runs
 # them all; MARKERS picks tiers, e.g. `make test MARKERS="pure"`; PYTEST_ARGS goes to pytest as is;

@@ -1,13 +1,145 @@
-"""Time zones people can choose (IANA names, without the legacy aliases)."""
+"""Time zones people can choose: the stored value is the IANA name ("Europe/Berlin"), the label is
+readable in the active language and grouped by region, e.g. "Europa – Berlin (MEZ, UTC+1)", with
+the zones most people here choose first.
+
+The city names and abbreviations come from the Unicode CLDR (Babel); legacy aliases ("Asia/Calcutta"
+beside "Asia/Kolkata", "US/…", "Etc/…") are left out so every place appears once. The UTC offset is
+the one in force today, so the label says what the clock shows now.
+"""
+
+from __future__ import annotations
 
 import zoneinfo
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
+
+from babel.core import get_global
+from babel.dates import get_timezone_location, get_timezone_name
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+REGIONS = {
+    "Europe": gettext_lazy("Europe"),
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("America"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic"),
+    "Australia": gettext_lazy("Australia"),
+    "Indian": gettext_lazy("Indian Ocean"),
+    "Pacific": gettext_lazy("Pacific"),
+    "Arctic": gettext_lazy("Arctic"),
+    "Antarctica": gettext_lazy("Antarctica"),
+}
+
+# Shown first: the German-speaking countries and the places many of the people here come from.
+COMMON_ZONES = (
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Bucharest",
+    "Europe/Athens",
+    "Europe/Kyiv",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Asia/Damascus",
+    "Asia/Kabul",
+    "Asia/Tehran",
+    "Africa/Cairo",
+    "America/New_York",
+)
 
 
 @cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [
-        (name, name.replace("_", " "))
-        for name in sorted(zoneinfo.available_timezones())
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
-    ]
+def _names() -> tuple[str, ...]:
+    """The IANA names of places, one per place (CLDR aliases of an available name left out)."""
+    aliases = get_global("zone_aliases")
+    names = {name for name in zoneinfo.available_timezones() if name.split("/", 1)[0] in REGIONS}
+    return tuple(
+        sorted(
+            name for name in names if not (aliases.get(name) in names and aliases.get(name) != name)
+        )
+    )
+
+
+def _offset(zone: zoneinfo.ZoneInfo, moment: datetime) -> str:
+    delta = moment.astimezone(zone).utcoffset()
+    minutes = int(delta.total_seconds() // 60) if delta is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _locale(language: str) -> str:
+    return language.split("-")[0] or "en"
+
+
+def _city(name: str, language: str) -> str:
+    try:
+        return get_timezone_location(name, locale=_locale(language), return_city=True)
+    except (LookupError, ValueError):
+        return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _abbreviation(name: str, language: str, moment: datetime) -> str:
+    """ "MEZ", "MESZ", "GMT" where the language has a common short name, else ""."""
+    try:
+        short = get_timezone_name(
+            moment.astimezone(zoneinfo.ZoneInfo(name)), "short", locale=_locale(language)
+        )
+    except (LookupError, ValueError):
+        return ""
+    return short if short.isalpha() and len(short) <= 5 else ""
+
+
+def time_zone_label(name: str, *, moment: datetime | None = None) -> str:
+    """ "Europa – Berlin (MEZ, UTC+1)" in the active language."""
+    language = translation.get_language() or "en"
+    moment = moment or timezone.now()
+    region = str(REGIONS.get(name.split("/", 1)[0], name.split("/", 1)[0]))
+    offset = _offset(zoneinfo.ZoneInfo(name), moment)
+    short = _abbreviation(name, language, moment)
+    when = f"{short}, {offset}" if short and short != offset else offset
+    return f"{region} – {_city(name, language)} ({when})"
+
+
+@lru_cache(maxsize=8)
+def _choices(language: str, day: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    moment = timezone.now()
+    with translation.override(language):
+        names = _names()
+        common = [name for name in COMMON_ZONES if name in names]
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (
+                _("Frequently chosen"),
+                [(name, time_zone_label(name, moment=moment)) for name in common],
+            )
+        ]
+        for region, title in REGIONS.items():
+            entries = [
+                (name, time_zone_label(name, moment=moment))
+                for name in names
+                if name.split("/", 1)[0] == region and name not in common
+            ]
+            entries.sort(key=lambda entry: entry[1].casefold())
+            if entries:
+                groups.append((str(title), entries))
+    return groups
+
+
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The choices for a time-zone field, grouped (``<optgroup>``), in the active language."""
+    language = translation.get_language() or "en"
+    return _choices(language, timezone.now().date().isoformat())
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is one of the choices."""
+    return name in _names()

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from cms.timezones import time_zone_choices as cms_time_zone_choices
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped by region, readable in the active language; the stored value is the IANA name."""
     return cms_time_zone_choices()
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from cms.errors import add_to_form
-from mentoring.models import Application, ConsentRecord
+from mentoring.models import Application, ConsentRecord, Programme
 
 from . import services
 from .api_support import error_body
@@ -185,6 +185,32 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+MENTORING_PURPOSE = "mentoring-programme:"
+
+
+def _consents_with_labels(user) -> list[ConsentRecord]:
+    """The person's consent history, each with ``purpose_label``: what the consent was for in
+    words ("Mentoring programme “…”"), never the internal key it is stored under."""
+    consents = list(ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-pk"))
+    slugs = {
+        consent.purpose.removeprefix(MENTORING_PURPOSE)
+        for consent in consents
+        if consent.purpose.startswith(MENTORING_PURPOSE)
+    }
+    titles = (
+        dict(Programme.objects.filter(slug__in=slugs).values_list("slug", "title")) if slugs else {}
+    )
+    for consent in consents:
+        slug = consent.purpose.removeprefix(MENTORING_PURPOSE)
+        if consent.purpose.startswith(MENTORING_PURPOSE):
+            consent.purpose_label = _("Mentoring programme “%(programme)s”") % {
+                "programme": titles.get(slug, slug)
+            }
+        else:
+            consent.purpose_label = _("Other purpose (%(purpose)s)") % {"purpose": consent.purpose}
+    return consents
+
+
 @login_required
 def me_privacy(request: HttpRequest) -> HttpResponse:
     """Rights of the data subject: export (Art. 15/20) and erasure with a cool-off (Art. 17)."""
@@ -218,9 +244,7 @@ def me_privacy(request: HttpRequest) -> HttpResponse:
             "form": form,
             "pending": pending,
             "cool_off_days": services.erasure_cool_off().days,
-            "consents": ConsentRecord.objects.filter(user=request.user).order_by(
-                "-recorded_at", "-pk"
-            ),
+            "consents": _consents_with_labels(request.user),
             "withdrawable": (
                 Application.objects.filter(user=request.user)
                 .exclude(status=Application.Status.WITHDRAWN)

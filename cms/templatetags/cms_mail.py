@@ -32,3 +32,40 @@ def spoken_when(moment: datetime, now: datetime | None = None) -> str:
     if local.date() == today + timedelta(days=1):
         return _("tomorrow, %(day)s, at %(time)s") % values
     return _("on %(day)s at %(time)s") % values
+
+
+def organisation_name(request=None) -> str:
+    """The organisation's name from the site settings (the request's site, else the default
+    site), "Tandem" when there are none: e-mails greet and sign with it, never with a host name."""
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return SiteSettings._meta.get_field("organisation_name").get_default()
+    return SiteSettings.for_site(site).organisation_name
+
+
+@register.simple_tag(name="organisation_name", takes_context=True)
+def organisation_name_tag(context) -> str:
+    return organisation_name(context.get("request"))
+
+
+@register.filter
+def on_site(url: str) -> str:
+    """The link ``url`` (absolute or a path) on the site's public address (SITE_URL): links
+    built from a request's host (allauth's) lead where the site really is."""
+    from urllib.parse import urlsplit
+
+    from cms.mail import site_url
+
+    parts = urlsplit(str(url))
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    if parts.fragment:
+        path += f"#{parts.fragment}"
+    return site_url(path)

@@ -55,3 +55,21 @@ def login_url() -> str:
     from django.shortcuts import resolve_url
 
     return resolve_url(settings.LOGIN_URL)
+
+
+@register.simple_tag
+def content_language(page) -> str:
+    """The language ``page``'s content is written in (for ``lang="…"`` on its container, so a
+    screen reader reads German content as German in the English interface too). Without
+    WAGTAIL_I18N_ENABLED every page is in the default content language; no query either way
+    when the page's locale is loaded."""
+    from django.conf import settings
+    from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
+
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and page is not None:
+        try:
+            return page.locale.language_code
+        except AttributeError:
+            pass
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    return code if code in get_content_languages() else settings.LANGUAGE_CODE

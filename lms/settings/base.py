@@ -328,7 +328,10 @@ TANDEM_VIDEO_JITSI_JAAS_KEY_ID = env("JITSI_JAAS_KEY_ID")
 TANDEM_VIDEO_JITSI_JAAS_PRIVATE_KEY = env("JITSI_JAAS_PRIVATE_KEY")
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Tandem")
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site: links in e-mails and the admin start with it. Without SITE_URL
+# it is the address `make run PORT=...` serves (runserver on 127.0.0.1, PORT default 8000).
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [

@@ -6,11 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from django.core import mail
 
 from cms.mail import Attachment, send_templated_mail, site_url
 
 ROOT = Path(__file__).resolve().parents[2]
+# E-mails sign with the organisation's name from the site settings (a database read).
+pytestmark = pytest.mark.django_db
 
 
 def erasure_mail(to, **options):

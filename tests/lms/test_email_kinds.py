@@ -1,0 +1,223 @@
+"""Every e-mail the project sends, of every kind: each link leads to the site's public address
+(SITE_URL) even when the request came in on another host or port, and the e-mail names the
+organisation (from the site settings), never a host name.
+
+The kinds are discovered: every ``<app>/emails/<kind>_subject.txt`` of the project and every
+allauth ``account/email/<kind>_subject.txt``. A new kind without a case in SENDERS fails here."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import allauth
+import pytest
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
+from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.cache import SessionStore
+from django.core import mail
+from django.test import RequestFactory, override_settings
+from wagtail.models import Site
+
+from cms.models import SiteSettings
+from tests.factories import UserFactory
+
+ROOT = Path(settings.BASE_DIR)
+SITE = "https://tandem.example.org:8811"
+ORGANISATION = "Musterverband e. V."
+REQUEST_HOST = "127.0.0.1:8811"  # where `make run PORT=8811` is reached; not the public address
+URL = re.compile(r"https?://[^\s<>\"')]+")
+
+
+def project_kinds() -> set[str]:
+    """``app/emails/kind`` of every e-mail template of the project's own template folders."""
+    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    folders += [ROOT / app / "templates" for app in ("lms", "cms", "courses", "mentoring")]
+    kinds = set()
+    for folder in folders:
+        for subject in folder.glob("**/emails/*_subject.txt"):
+            kinds.add(subject.relative_to(folder).as_posix().removesuffix("_subject.txt"))
+    return kinds
+
+
+def allauth_kinds() -> set[str]:
+    folders = [Path(allauth.__file__).parent / "templates", ROOT / "templates"]
+    return {
+        f"account/email/{subject.name.removesuffix('_subject.txt')}"
+        for folder in folders
+        for subject in (folder / "account" / "email").glob("*_subject.txt")
+    }
+
+
+# --- Senders: each sends its kind through the code that sends it on the site -------------------
+
+
+def _request():
+    request = RequestFactory().get("/", HTTP_HOST=REQUEST_HOST)
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+def _allauth(send):
+    def run(user):
+        request = _request()
+        with allauth_context.request_context(request):
+            send(request, user)
+
+    return run
+
+
+def _confirmation(signup: bool):
+    def send(request, user):
+        address = EmailAddress.objects.create(
+            user=user, email=f"neu-{signup}@example.org", primary=False, verified=False
+        )
+        address.send_confirmation(request, signup=signup)
+
+    return _allauth(send)
+
+
+def _reset(email_of):
+    def send(request, user):
+        form = ResetPasswordForm(data={"email": email_of(user)})
+        assert form.is_valid(), form.errors
+        form.save(request)
+
+    return _allauth(send)
+
+
+def _notification(kind: str, **context):
+    def send(request, user):
+        with override_settings(ACCOUNT_EMAIL_NOTIFICATIONS=True):
+            get_adapter(request).send_notification_mail(f"account/email/{kind}", user, context)
+
+    return _allauth(send)
+
+
+def _code(kind: str):
+    def send(request, user):
+        get_adapter(request).send_mail(f"account/email/{kind}", user.email, {"code": "K7Q-2PX"})
+
+    return _allauth(send)
+
+
+def _already_exists(request, user):
+    get_adapter(request).send_account_already_exists_mail(user.email)
+
+
+def _erasure(user):
+    from lms import admin_views, services
+
+    admin_views._tell(user, services.erasure_request(user=user))
+
+
+def _session(kind: str):
+    def send(user):
+        from mentoring.sessions import notifications, services
+        from tests.mentoring.conftest import make_active_tandem
+
+        tandem = make_active_tandem()
+        berlin = ZoneInfo("Europe/Berlin")
+        session = services.session_book(
+            tandem=tandem,
+            start=datetime(2027, 5, 4, 10, tzinfo=berlin),
+            length=60,
+            by=tandem.mentee.user,
+            now=datetime(2027, 5, 3, 6, tzinfo=berlin),
+        ).session
+        mail.outbox.clear()
+        if kind in ("24h", "1h"):
+            notifications.session_reminder(session, kind)
+        else:
+            notifications.session_changed(session, kind)
+
+    return send
+
+
+def _tandem_proposed(user):
+    from mentoring.notifications import tandem_proposed
+    from tests.mentoring.conftest import make_active_tandem
+
+    tandem = make_active_tandem()
+    mail.outbox.clear()
+    tandem_proposed(tandem)
+
+
+SENDERS = {
+    "account/email/account_already_exists": _allauth(_already_exists),
+    "account/email/email_changed": _notification(
+        "email_changed", from_email="alt@example.org", to_email="neu@example.org"
+    ),
+    "account/email/email_confirm": _notification("email_confirm"),
+    "account/email/email_confirmation": _confirmation(signup=False),
+    "account/email/email_confirmation_signup": _confirmation(signup=True),
+    "account/email/email_deleted": _notification("email_deleted", deleted_email="alt@example.org"),
+    "account/email/login_code": _code("login_code"),
+    "account/email/password_changed": _notification("password_changed"),
+    "account/email/password_reset": _notification("password_reset"),
+    "account/email/password_reset_code": _code("password_reset_code"),
+    "account/email/password_reset_key": _reset(lambda user: user.email),
+    "account/email/password_set": _notification("password_set"),
+    "account/email/unknown_account": _reset(lambda user: "niemand@example.org"),
+    "lms/emails/erasure_requested": _erasure,
+    "mentoring/emails/session_booked": _session("booked"),
+    "mentoring/emails/session_cancelled": _session("cancelled"),
+    "mentoring/emails/session_confirmed": _session("confirmed"),
+    "mentoring/emails/session_proposed": _session("proposed"),
+    "mentoring/emails/session_reminder_1h": _session("1h"),
+    "mentoring/emails/session_reminder_24h": _session("24h"),
+    "mentoring/emails/session_rescheduled": _session("rescheduled"),
+    "mentoring/emails/tandem_proposed": _tandem_proposed,
+}
+
+KINDS = sorted(project_kinds() | allauth_kinds())
+
+
+def test_the_kinds_are_found():
+    assert "account/email/password_reset_key" in KINDS
+    assert "mentoring/emails/session_booked" in KINDS
+    assert "lms/emails/erasure_requested" in KINDS
+
+
+@pytest.fixture
+def organisation(home_page):
+    settings_ = SiteSettings.for_site(Site.objects.get(root_page=home_page))
+    settings_.organisation_name = ORGANISATION
+    settings_.save()
+    return settings_
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_email_links_to_the_site_and_names_the_organisation(kind, language, organisation):
+    assert kind in SENDERS, f"New e-mail kind {kind!r}: add a case to SENDERS in {__file__}"
+    user = UserFactory(first_name="Lea", last_name="Muster", language=language)
+    mail.outbox.clear()
+    with override_settings(
+        SITE_URL=SITE,
+        WAGTAILADMIN_BASE_URL=SITE,
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "127.0.0.1"],
+        LANGUAGE_CODE=language,
+    ):
+        SENDERS[kind](user)
+    assert mail.outbox, f"{kind}: nothing was sent"
+    for message in mail.outbox:
+        texts = [message.subject, message.body] + [
+            content for content, _type in getattr(message, "alternatives", [])
+        ]
+        links = [link for text in texts for link in URL.findall(str(text))]
+        for link in links:
+            assert link.startswith(SITE + "/"), f"{kind}: {link} does not lead to {SITE}"
+        assert ORGANISATION in message.body, f"{kind}: the organisation is not named"
+        assert REQUEST_HOST not in message.body and "testserver" not in message.body
+    if kind.startswith("account/email/"):
+        body = mail.outbox[-1].body
+        greeting = "Hallo von" if language == "de" else "Hello from"
+        assert f"{greeting} {ORGANISATION}!" in body
