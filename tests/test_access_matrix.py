@@ -518,6 +518,56 @@ CASES += [
         kwargs=lambda w: {"token": w.video_revoked_token},
         variant="revoked",
     ),
+    Case("video-api:room-list", api(200), api=True),
+    Case(
+        "video-api:room-list",
+        api(403, trainer_b=201, superuser=201),
+        method="post",
+        api=True,
+        variant="create a room",
+        data=lambda w: {
+            "kind": "counselling",
+            "title": "Sprechstunde",
+            "dates": [{"start": "2027-05-04T10:00:00Z", "end": "2027-05-04T11:00:00Z"}],
+        },
+    ),
+    Case(
+        "video-api:room-detail",
+        api(**ROOM_PEOPLE),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        api=True,
+    ),
+    Case(
+        "video-api:room-detail",
+        api(trainer_b=200),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        method="patch",
+        api=True,
+        data={"title": "Teamrunde (neu)"},
+        variant="change the title",
+    ),
+    Case(
+        "video-api:room-invitations",
+        api(**ROOM_HOST),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        api=True,
+    ),
+    Case(
+        "video-api:room-invitations",
+        api(trainer_b=201),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        method="post",
+        api=True,
+        data={"days": 3},
+        variant="make a guest link",
+    ),
+    Case(
+        "video-api:room-revoke",
+        api(trainer_b=200),
+        kwargs=lambda w: {"uuid": w.video_room.uuid, "invitation_id": w.video_invitation.pk},
+        method="post",
+        api=True,
+    ),
 ]
 
 # --- Wagtail admin views Tandem registers ----------------------------------------------------

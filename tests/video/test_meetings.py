@@ -262,3 +262,34 @@ def test_the_room_list_needs_a_fixed_number_of_queries(client, db, django_assert
 
 
 QUERIES_ROOM_LIST = 15
+
+
+def test_the_api_creates_rooms_makes_guest_links_once_and_revokes_them(db, jitsi):
+    from rest_framework.test import APIClient
+
+    host, outsider = host_user(), UserFactory()
+    api = APIClient()
+    api.force_authenticate(outsider)
+    body = {
+        "kind": "counselling",
+        "title": "Sprechstunde",
+        "dates": [{"start": "2027-05-04T10:00:00Z", "end": "2027-05-04T11:00:00Z"}],
+    }
+    assert api.post("/api/v1/video-rooms/", body, format="json").status_code == 403
+    api.force_authenticate(host)
+    assert api.post("/api/v1/video-rooms/", {**body, "dates": []}, format="json").status_code == 400
+    made = api.post("/api/v1/video-rooms/", body, format="json")
+    assert made.status_code == 201 and made.json()["kind"] == "counselling"
+    uuid = made.json()["uuid"]
+    link = api.post(
+        f"/api/v1/video-rooms/{uuid}/invitations/", {"label": "K.", "days": 2}, format="json"
+    )
+    assert link.status_code == 201 and "/video/invite/" in link.json()["url"]
+    listed = api.get(f"/api/v1/video-rooms/{uuid}/invitations/").json()
+    assert listed[0]["state"] == "valid" and "url" not in listed[0]
+    revoked = api.post(f"/api/v1/video-rooms/{uuid}/invitations/{listed[0]['id']}/revoke/")
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+    api.force_authenticate(outsider)
+    assert api.get(f"/api/v1/video-rooms/{uuid}/").status_code == 404
+    schema = APIClient().get("/api/v1/schema/").content.decode()
+    assert "/api/v1/video-rooms/{uuid}/invitations/" in schema
