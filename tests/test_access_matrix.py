@@ -1148,6 +1148,8 @@ def test_access(world, db, case, role):
         expected == 302
         and role == "anon"
         and case.name not in ("set_language", "wagtailadmin_login_redirect")
+        and not case.name.startswith("video:guest")  # guests have no account: on to the room
+        and case.name != "video:invite"
     ):
         assert response["Location"].startswith(("/accounts/login/", "/admin/login/")), response[
             "Location"
