@@ -91,7 +91,7 @@ def join_info(
     except VideoProviderError as error:
         provider, problem = None, problem_for_administrators(error)
     host = provider.host() if provider else VideoHost()
-    base = {
+    base: dict[str, Any] = {
         "opens_at": seat.opens,
         "closes_at": seat.closes,
         "moderator": seat.moderator,
