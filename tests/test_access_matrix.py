@@ -465,6 +465,111 @@ for name, method, kwargs, with_bearer in [
         ),
     ]
 
+# --- Video rooms (team meetings, counselling) and guest links ------------------------------------
+
+ROOM = lambda w: {"room_uuid": w.video_room.uuid}  # noqa: E731
+ROOM_HOST = {"trainer_b": 200}
+ROOM_PEOPLE = {"trainer_b": 200, "manager_p1": 200}
+INVITATION = lambda w: {"room_uuid": w.video_room.uuid, "invitation_id": w.video_invitation.pk}  # noqa: E731
+CASES += [
+    Case("video:rooms", page(200)),
+    Case("video:room-create", page(403, trainer_b=200, superuser=200)),
+    Case("video:room", page(**ROOM_PEOPLE), kwargs=ROOM),
+    Case(
+        "video:room",
+        page(trainer_b=201),
+        kwargs=ROOM,
+        method="post",
+        data={"days": 3},
+        variant="make a guest link",
+    ),
+    Case("video:room-edit", page(**ROOM_HOST), kwargs=ROOM),
+    Case("video:room-join", page(**ROOM_PEOPLE), kwargs=ROOM),
+    Case("video:invitation-revoke", page(**ROOM_HOST), kwargs=INVITATION, variant="confirm"),
+    Case(
+        "video:invitation-revoke",
+        page(trainer_b=302),
+        kwargs=INVITATION,
+        method="post",
+        variant="revoke",
+    ),
+    Case("video:invite", E(200), kwargs=lambda w: {"token": w.video_token}, variant="valid link"),
+    Case(
+        "video:invite",
+        E(302),
+        kwargs=lambda w: {"token": w.video_token},
+        method="post",
+        data={"name": "Kim"},
+        variant="enter a name",
+    ),
+    Case(
+        "video:invite", E(410), kwargs=lambda w: {"token": w.video_revoked_token}, variant="revoked"
+    ),
+    Case("video:invite", E(404), kwargs=lambda w: {"token": "erfunden"}, variant="unknown"),
+    Case(
+        "video:guest-join",
+        E(302),
+        kwargs=lambda w: {"token": w.video_token},
+        variant="no name yet: to the invitation",
+    ),
+    Case(
+        "video:guest-join",
+        E(410),
+        kwargs=lambda w: {"token": w.video_revoked_token},
+        variant="revoked",
+    ),
+    Case("video-api:room-list", api(200), api=True),
+    Case(
+        "video-api:room-list",
+        api(403, trainer_b=201, superuser=201),
+        method="post",
+        api=True,
+        variant="create a room",
+        data=lambda w: {
+            "kind": "counselling",
+            "title": "Sprechstunde",
+            "dates": [{"start": "2027-05-04T10:00:00Z", "end": "2027-05-04T11:00:00Z"}],
+        },
+    ),
+    Case(
+        "video-api:room-detail",
+        api(**ROOM_PEOPLE),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        api=True,
+    ),
+    Case(
+        "video-api:room-detail",
+        api(trainer_b=200),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        method="patch",
+        api=True,
+        data={"title": "Teamrunde (neu)"},
+        variant="change the title",
+    ),
+    Case(
+        "video-api:room-invitations",
+        api(**ROOM_HOST),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        api=True,
+    ),
+    Case(
+        "video-api:room-invitations",
+        api(trainer_b=201),
+        kwargs=lambda w: {"uuid": w.video_room.uuid},
+        method="post",
+        api=True,
+        data={"days": 3},
+        variant="make a guest link",
+    ),
+    Case(
+        "video-api:room-revoke",
+        api(trainer_b=200),
+        kwargs=lambda w: {"uuid": w.video_room.uuid, "invitation_id": w.video_invitation.pk},
+        method="post",
+        api=True,
+    ),
+]
+
 # --- Wagtail admin views Tandem registers ----------------------------------------------------
 
 STAFF_200 = dict.fromkeys(STAFF + ("superuser",), 200)
@@ -1048,6 +1153,8 @@ def test_access(world, db, case, role):
         expected == 302
         and role == "anon"
         and case.name not in ("set_language", "wagtailadmin_login_redirect")
+        and not case.name.startswith("video:guest")  # guests have no account: on to the room
+        and case.name != "video:invite"
     ):
         assert response["Location"].startswith(("/accounts/login/", "/admin/login/")), response[
             "Location"

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import ManagementUtility, get_commands
 from django.utils import translation
 
-TANDEM_APPS = ("cms", "courses", "mentoring", "lms")
+TANDEM_APPS = ("cms", "courses", "mentoring", "video", "lms")
 TANDEM_COMMANDS = sorted(name for name, app in get_commands().items() if app in TANDEM_APPS)
 
 

@@ -17,6 +17,8 @@ from .rooms import OccupantChange, RoomKind
 
 def occupant_event_keep(*, kind: RoomKind, change: OccupantChange) -> OccupantEvent | None:
     """Keep a known occupant's join or leave for attendance; an exact repeat is kept once."""
+    if change.at is None:
+        return None
     event, _created = OccupantEvent.objects.get_or_create(
         kind=kind.name,
         room=change.room[:100],
