@@ -189,6 +189,10 @@ CASES: list[Case] = [
 
 A = lambda w: {"course_id": w.course_a.pk}  # noqa: E731
 B = lambda w: {"course_id": w.course_b.pk}  # noqa: E731
+RUN_A = lambda w: {"run_id": w.run_a.pk}  # noqa: E731
+RUN_B = lambda w: {"run_id": w.run_b.pk}  # noqa: E731  trainer B's course
+LIVE_A = lambda w: {"session_uuid": w.live_a.uuid}  # noqa: E731
+LIVE_B = lambda w: {"session_uuid": w.live_b.uuid}  # noqa: E731
 CERT_A = lambda w: {"code": w.certificate_a.code}  # noqa: E731  learner's, course A
 CERT_B = lambda w: {"code": w.certificate_b.code}  # noqa: E731  the peer's, course B (trainer B's)
 LESSON_VIEWERS = ("learner", "editor", "superuser")  # of course A: enrolled, editors
@@ -291,6 +295,53 @@ CASES += [
         variant="own course B",
     ),
     # Public by design: shows only name, course and date.
+    # Live sessions: the learner of course A's run (registered), trainers of the course only.
+    Case("courses:live-mine", page(200)),
+    Case("courses:live-manage", page(superuser=200), kwargs=RUN_A, variant="run of course A"),
+    Case(
+        "courses:live-manage",
+        page(trainer_b=200, superuser=200),
+        kwargs=RUN_B,
+        variant="own run B",
+    ),
+    Case("courses:live-session", page(learner=200, superuser=200), kwargs=LIVE_A, variant="A"),
+    Case(
+        "courses:live-session", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"
+    ),
+    *get_post("courses:live-register", {"learner": 302, "superuser": 302}, kwargs=LIVE_A),
+    *get_post("courses:live-unregister", {"learner": 302}, kwargs=LIVE_A),
+    Case("courses:live-edit", page(superuser=200), kwargs=LIVE_A, variant="course A"),
+    Case("courses:live-edit", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"),
+    *get_post("courses:live-cancel", {"superuser": 302}, kwargs=LIVE_A, data={"reason": "x"}),
+    *get_post(
+        "courses:live-cancel",
+        {"trainer_b": 302, "superuser": 302},
+        kwargs=LIVE_B,
+        data={"reason": "x"},
+        variant="own B",
+    ),
+    *get_post("courses:live-restore", {"superuser": 302}, kwargs=LIVE_A),
+    Case("courses:live-attendance", page(superuser=200), kwargs=LIVE_A, variant="course A"),
+    Case(
+        "courses:live-attendance",
+        page(trainer_b=200, superuser=200),
+        kwargs=LIVE_B,
+        variant="own B",
+    ),
+    Case("courses:live-attendance-export", page(superuser=200), kwargs=LIVE_A, variant="A"),
+    Case(
+        "courses:live-attendance-export",
+        page(trainer_b=200, superuser=200),
+        kwargs=LIVE_B,
+        variant="own B",
+    ),
+    *get_post("courses:live-attendance-compute", {"superuser": 302}, kwargs=LIVE_A),
+    *get_post(
+        "courses:live-attendance-correct",
+        {"superuser": 302},
+        kwargs=LIVE_A,
+        data=lambda w: {"user": w.users["learner"].pk, "minutes": "30", "reason": "Ton"},
+    ),
     Case("courses:certificate-verify", E(200), kwargs=CERT_A),
     Case(
         "courses:certificate-verify",
