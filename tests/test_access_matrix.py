@@ -193,6 +193,8 @@ RUN_A = lambda w: {"run_id": w.run_a.pk}  # noqa: E731
 RUN_B = lambda w: {"run_id": w.run_b.pk}  # noqa: E731  trainer B's course
 LIVE_A = lambda w: {"session_uuid": w.live_a.uuid}  # noqa: E731
 LIVE_B = lambda w: {"session_uuid": w.live_b.uuid}  # noqa: E731
+API_LIVE_A = lambda w: {"uuid": w.live_a.uuid}  # noqa: E731
+API_LIVE_B = lambda w: {"uuid": w.live_b.uuid}  # noqa: E731
 CERT_A = lambda w: {"code": w.certificate_a.code}  # noqa: E731  learner's, course A
 CERT_B = lambda w: {"code": w.certificate_b.code}  # noqa: E731  the peer's, course B (trainer B's)
 LESSON_VIEWERS = ("learner", "editor", "superuser")  # of course A: enrolled, editors
@@ -887,6 +889,59 @@ CASES += [
         kwargs=lambda w: {"pk": w.quiz.pk},
         api_=True,
         data=lambda w: {"lesson": w.lesson_quiz.pk},
+    ),
+    # Live sessions: learners of the run and trainers of the course; 404 for everyone else.
+    Case("courses-api:live-session-list", api(200), api=True),
+    Case(
+        "courses-api:live-session-detail",
+        api(learner=200, superuser=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        variant="A",
+    ),
+    Case(
+        "courses-api:live-session-detail",
+        api(trainer_b=200, superuser=200),
+        kwargs=API_LIVE_B,
+        api=True,
+        variant="own B",
+    ),
+    Case(
+        "courses-api:live-session-detail",
+        api(trainer_b=400, superuser=400),
+        kwargs=API_LIVE_B,
+        api=True,
+        method="put",
+        variant="PUT own B",
+    ),
+    *get_post("courses-api:live-session-cancel", {"superuser": 400}, kwargs=API_LIVE_A, api_=True),
+    *get_post(
+        "courses-api:live-session-registration",
+        {"learner": 201, "superuser": 400},
+        kwargs=API_LIVE_A,
+        api_=True,
+    ),
+    Case(
+        "courses-api:live-session-registration",
+        api(learner=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        method="delete",
+        variant="DELETE",
+    ),
+    Case(
+        "courses-api:live-session-attendance",
+        api(superuser=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        variant="A",
+    ),
+    Case(
+        "courses-api:live-session-attendance",
+        api(trainer_b=200, superuser=200),
+        kwargs=API_LIVE_B,
+        api=True,
+        variant="own B",
     ),
     Case("mentoring-api:programme-list", E(200), api=True),  # programmes are public
     Case("mentoring-api:programme-detail", E(200), kwargs=lambda w: {"pk": w.p1.pk}, api=True),
