@@ -15,9 +15,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.signals import password_reset
@@ -42,6 +39,7 @@ from rest_framework.settings import api_settings
 
 from cms import ratelimit
 from cms.ratelimit import client_ip as _client_ip
+from video.security import VIDEO_ROOM_FEATURES, video_origins, video_room_views
 
 from . import preferences
 
@@ -61,11 +59,9 @@ ADMIN_POLICY = {
 REDOC_POLICY = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 BROWSABLE_API_POLICY = {"style-src": [SELF, UNSAFE_INLINE]}
 PATH_POLICIES = {"redoc": REDOC_POLICY, "browsable_api": BROWSABLE_API_POLICY}
-VIDEO_ROOM_VIEW = "mentoring:session-join"
 
 # Powerful features nobody on the site needs; the video room gets the first group back for itself
 # and the organisation's Jitsi server.
-VIDEO_ROOM_FEATURES = ("camera", "microphone", "display-capture")
 DENIED_FEATURES = (
     *VIDEO_ROOM_FEATURES,
     "geolocation",
@@ -80,31 +76,6 @@ DENIED_FEATURES = (
     "xr-spatial-tracking",
     "browsing-topics",
 )
-
-_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
-
-
-def video_origins() -> tuple[str, ...]:
-    """``scheme://host[:port]`` the chosen video provider's client may use on the join page
-    (``origins()`` of ``mentoring.video.providers.get_video_provider()``; for the built-in Jitsi
-    TANDEM_MENTORING_JITSI_SCHEME and _DOMAIN). Values that are no plain origin are left out; no
-    provider (an unknown name, system check mentoring.E002) means none."""
-    from mentoring.video.providers import VideoProviderError, get_video_provider
-
-    try:
-        candidates = get_video_provider().origins()
-    except VideoProviderError:
-        return ()
-    origins: list[str] = []
-    for candidate in candidates:
-        try:
-            parts = urlsplit(str(candidate).strip())
-        except ValueError:
-            continue
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        if _ORIGIN.match(origin) and origin not in origins:
-            origins.append(origin)
-    return tuple(origins)
 
 
 def jitsi_origin() -> str:
@@ -126,7 +97,7 @@ def page_kind(request: HttpRequest, response: HttpResponse | None = None) -> str
         return "redoc"
     if getattr(getattr(response, "accepted_renderer", None), "format", "") == "api":
         return "browsable_api"
-    if name == VIDEO_ROOM_VIEW:
+    if name and name in video_room_views():
         return "video_room"
     return "site"
 

@@ -8,4 +8,11 @@ class MentoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from video.rooms import register_room_kind
+        from video.security import register_video_room_view
+
         from . import checks, install_checks  # noqa: F401
+        from .sessions.rooms import SessionRooms
+
+        register_room_kind(SessionRooms())
+        register_video_room_view("mentoring:session-join")

@@ -1,56 +1,19 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from . import conf
-from .video.jitsi import configured_server, is_public_test_server
-from .video.providers import (
-    HOOK,
+from video.jitsi import configured_server, is_public_test_server
+from video.providers import (
     JitsiProvider,
     UnknownVideoProvider,
     VideoProviderError,
-    chosen_name,
     get_video_provider,
-    registered_providers,
 )
 
+from . import conf
+
 E001 = "mentoring.E001"
-E002 = "mentoring.E002"
-E003 = "mentoring.E003"
 W001 = "mentoring.W001"
 W002 = "mentoring.W002"
-
-
-@register()
-def video_provider_check(app_configs, **kwargs) -> list:
-    """TANDEM_MENTORING_VIDEO_PROVIDER names a registered provider, and every hook registers one."""
-    try:
-        providers = registered_providers()
-    except VideoProviderError as error:
-        return [
-            Error(
-                str(error),
-                hint=f"Fix the function registered with the Wagtail hook {HOOK!r} "
-                "(docs/video-providers.md).",
-                id=E003,
-            )
-        ]
-    name = chosen_name()
-    if name in providers:
-        return []
-    registered = ", ".join(
-        f"{key} ({provider.label or type(provider).__name__})"
-        for key, provider in sorted(providers.items())
-    )
-    return [
-        Error(
-            f"TANDEM_MENTORING_VIDEO_PROVIDER names the video provider {name!r}, but none is registered under "
-            "that name.",
-            hint=f"Registered video providers: {registered}. Set TANDEM_MENTORING_VIDEO_PROVIDER to one of them "
-            f"(default 'jitsi'), or register yours with the Wagtail hook {HOOK!r} in a wagtail_hooks.py of an "
-            "installed app (docs/video-providers.md).",
-            id=E002,
-        )
-    ]
 
 
 @register(Tags.security)
@@ -64,9 +27,9 @@ def jitsi_server_check(app_configs, **kwargs) -> list:
     try:
         provider = get_video_provider()
     except UnknownVideoProvider:
-        return []  # mentoring.E002 says so
+        return []  # video.E002 says so
     except VideoProviderError:
-        return []  # mentoring.E003 says so
+        return []  # video.E003 says so
     if not isinstance(provider, JitsiProvider):
         return _other_provider_check(provider)
     server = configured_server()
@@ -105,7 +68,7 @@ def _other_provider_check(provider) -> list:
         return [
             Error(
                 f"Video sessions are enabled but the video provider {provider.name!r} is not configured.",
-                hint="Configure it (see its documentation), choose another one with TANDEM_MENTORING_VIDEO_PROVIDER, "
+                hint="Configure it (see its documentation), choose another one with TANDEM_VIDEO_PROVIDER, "
                 "or switch sessions off with SESSIONS_ENABLED=false.",
                 id=E001,
             )

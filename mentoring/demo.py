@@ -265,8 +265,9 @@ def _weekly(user) -> None:
 
 def _direct_session(tandem: Tandem, start, *, agenda: str = ""):
     """Demo sessions outside the booking rules (in the past, or in five minutes): written directly."""
+    from video.jitsi import new_room_name
+
     from .models import Session, SessionChange
-    from .video.jitsi import new_room_name
 
     session = Session.objects.create(
         tandem=tandem,

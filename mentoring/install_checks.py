@@ -8,6 +8,7 @@ NEEDS = {
     "cms": "Tandem's shared pages, blocks and site settings",
     "wagtail.snippets": "programmes are edited as snippets",
     "schedule": "mentors' availability (django-scheduler)",
+    "video": "the video rooms of the sessions: tokens, join page, the video server's endpoints",
 }
 
 

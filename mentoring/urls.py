@@ -1,8 +1,9 @@
 from django.urls import path
 
+from video import webhooks
+
 from . import views
 from .sessions import views as session_views
-from .sessions import webhooks
 
 app_name = "mentoring"
 
@@ -36,6 +37,8 @@ urlpatterns = [
         name="session-join",
     ),
     path("mentoring/availability/", session_views.availability, name="availability"),
+    # The video server's endpoints under their first addresses, for servers configured before the
+    # video app (its own: video.urls, /video/jitsi/...).
     path("mentoring/jitsi/conference", webhooks.reservation, name="jitsi-reservation"),
     path(
         "mentoring/jitsi/conference/<str:reservation_id>",

@@ -148,8 +148,8 @@ def members(status, *roles, **more):
 
 T1 = ("mentee", "mentor")
 BEARER = {"HTTP_AUTHORIZATION": f"Bearer {JITSI_BEARER}"}
-JITSI_ON = {"TANDEM_MENTORING_JITSI_API_TOKEN": JITSI_BEARER}
-JITSI_OFF = {"TANDEM_MENTORING_JITSI_API_TOKEN": ""}
+JITSI_ON = {"TANDEM_VIDEO_JITSI_API_TOKEN": JITSI_BEARER}
+JITSI_OFF = {"TANDEM_VIDEO_JITSI_API_TOKEN": ""}
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 
 # --- Site views (lms, cms) --------------------------------------------------------------------
@@ -462,6 +462,11 @@ for name, method, kwargs, with_bearer in [
     ("mentoring:jitsi-reservation-delete", "delete", RESERVATION_DELETE, 200),
     ("mentoring:jitsi-occupant-event", "post", OCCUPANT, 400),  # 400: no event in the body
     ("mentoring:jitsi-room-event", "post", ROOM, 200),
+    # the video app's own addresses of the same endpoints
+    ("video:jitsi-reservation", "post", None, 400),
+    ("video:jitsi-reservation-delete", "delete", RESERVATION_DELETE, 200),
+    ("video:jitsi-occupant-event", "post", OCCUPANT, 400),
+    ("video:jitsi-room-event", "post", ROOM, 200),
 ]:
     CASES += [
         Case(

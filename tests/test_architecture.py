@@ -1,4 +1,5 @@
-"""What the import contracts cannot see. Imports point one way (lms -> courses, mentoring -> cms)
+"""What the import contracts cannot see. Imports point one way (lms -> courses, mentoring -> video
+-> cms)
 and the layers inside each app hold: import-linter checks both (`lint-imports`, contracts in
 pyproject.toml, run by `make lint`). Left here: lazy references in strings, migrations, URL names
 in templates and the replaceable base template."""
@@ -11,9 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
-    "cms": {"lms", "courses", "mentoring"},
+    "cms": {"lms", "courses", "mentoring", "video"},
     "courses": {"lms", "mentoring"},
     "mentoring": {"lms", "courses"},
+    "video": {"lms", "courses", "mentoring"},
 }
 
 
@@ -28,7 +30,7 @@ def referenced_packages(path: Path) -> set[str]:
         and isinstance(node.value, str)
         and node.value.count(".") >= 1
         and " " not in node.value
-        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "cms"}
+        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "video", "cms"}
     }
 
 
@@ -71,8 +73,9 @@ def test_migrations_depend_only_downwards(app):
 # only for their own URLs and Wagtail's; the site's (e.g. "me") only with "as" and a fallback.
 OWN_URL_NAMES = {
     "cms": ("cms_", "wagtail"),
-    "courses": ("courses:", "courses-api:", "courses_", "wagtail"),
-    "mentoring": ("mentoring:", "mentoring-api:", "mentoring_", "wagtail"),
+    "courses": ("courses:", "courses-api:", "courses_", "video:", "wagtail"),
+    "mentoring": ("mentoring:", "mentoring-api:", "mentoring_", "video:", "wagtail"),
+    "video": ("video:", "video-api:", "video_", "wagtail"),
 }
 URL_TAG = re.compile(r"{%\s*url\s+['\"]([^'\"]+)['\"]([^%]*)%}")
 

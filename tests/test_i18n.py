@@ -11,7 +11,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_CATALOGUES = ["locale", "cms/locale", "courses/locale", "mentoring/locale"]
+SOURCE_CATALOGUES = ["locale", "cms/locale", "courses/locale", "mentoring/locale", "video/locale"]
 GERMAN = [
     ROOT / path / "de/LC_MESSAGES/django.po" for path in [*SOURCE_CATALOGUES, "locale_overrides"]
 ]

@@ -542,7 +542,7 @@ def _occupant_event(change: str, raw: bytes):
 def test_the_jitsi_webhook_answers_200_or_400(tandem, settings, data):
     from mentoring.sessions import services
 
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = BEARER
     with savepoint():
         session = _book(tandem)
         participants = [
@@ -563,7 +563,7 @@ def test_the_jitsi_webhook_believes_only_times_near_now(tandem, settings, report
     from mentoring.models import SessionAttendance
     from mentoring.sessions import services
 
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = BEARER
     session = _book(tandem)
     occupant = {"id": services.participant_id(session, session.mentee_id), "joined_at": reported}
     body = {
@@ -579,7 +579,7 @@ def test_the_jitsi_webhook_believes_only_times_near_now(tandem, settings, report
 
 
 def test_the_jitsi_webhook_ignores_an_unknown_non_ascii_occupant(tandem, settings):
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = BEARER
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = BEARER
     session = _book(tandem)
     body = {
         "event_name": "muc-occupant-joined",

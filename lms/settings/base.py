@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "mentoring",
+    "video",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -313,17 +314,18 @@ if S3_BUCKET:
         },
     }
 
-# Mentoring video sessions on the organisation's own Jitsi server (docs/jitsi.md).
+# Video rooms (mentoring sessions, team meetings, counselling) on the organisation's own Jitsi
+# server (docs/jitsi.md); the TANDEM_VIDEO_* settings belong to the video app (video/conf.py).
 TANDEM_MENTORING_SESSIONS_ENABLED = env_bool("SESSIONS_ENABLED", True)
-TANDEM_MENTORING_JITSI_DOMAIN = env("JITSI_DOMAIN")
-TANDEM_MENTORING_JITSI_APP_ID = env("JITSI_APP_ID")
-TANDEM_MENTORING_JITSI_APP_SECRET = env("JITSI_APP_SECRET")
-TANDEM_MENTORING_JITSI_AUDIENCE = env("JITSI_AUDIENCE", "jitsi")
-TANDEM_MENTORING_JITSI_SCHEME = env("JITSI_SCHEME", "https")
-TANDEM_MENTORING_JITSI_API_TOKEN = env("JITSI_API_TOKEN")
-TANDEM_MENTORING_JITSI_HEALTH_URL = env("JITSI_HEALTH_URL")
-TANDEM_MENTORING_JITSI_JAAS_KEY_ID = env("JITSI_JAAS_KEY_ID")
-TANDEM_MENTORING_JITSI_JAAS_PRIVATE_KEY = env("JITSI_JAAS_PRIVATE_KEY")
+TANDEM_VIDEO_JITSI_DOMAIN = env("JITSI_DOMAIN")
+TANDEM_VIDEO_JITSI_APP_ID = env("JITSI_APP_ID")
+TANDEM_VIDEO_JITSI_APP_SECRET = env("JITSI_APP_SECRET")
+TANDEM_VIDEO_JITSI_AUDIENCE = env("JITSI_AUDIENCE", "jitsi")
+TANDEM_VIDEO_JITSI_SCHEME = env("JITSI_SCHEME", "https")
+TANDEM_VIDEO_JITSI_API_TOKEN = env("JITSI_API_TOKEN")
+TANDEM_VIDEO_JITSI_HEALTH_URL = env("JITSI_HEALTH_URL")
+TANDEM_VIDEO_JITSI_JAAS_KEY_ID = env("JITSI_JAAS_KEY_ID")
+TANDEM_VIDEO_JITSI_JAAS_PRIVATE_KEY = env("JITSI_JAAS_PRIVATE_KEY")
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Tandem")
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from video.jitsi import new_room_name
+
 from ..models import Session, SessionChange, Tandem
-from ..video.jitsi import new_room_name
 from . import selectors
 from . import slots as engine
 from .errors import (

@@ -8,17 +8,18 @@ from django.test import override_settings
 from cms import conf as cms_conf
 from courses import conf as courses_conf
 from mentoring import conf as mentoring_conf
+from video import conf as video_conf
 
 
 @pytest.mark.parametrize("value", [None, ""])
 def test_an_empty_setting_counts_as_unset_in_every_app(settings, value):
     settings.TANDEM_FILE_DELIVERY = value
     settings.TANDEM_COURSES_TRAINER_GROUP = value
-    settings.TANDEM_MENTORING_JITSI_AUDIENCE = value
+    settings.TANDEM_VIDEO_JITSI_AUDIENCE = value
     assert cms_conf.get("FILE_DELIVERY") == "django"
     assert not cms_conf.is_set("FILE_DELIVERY")
     assert courses_conf.get("TRAINER_GROUP") == "Trainer:innen"
-    assert mentoring_conf.get("JITSI_AUDIENCE") == "jitsi"
+    assert video_conf.get("JITSI_AUDIENCE") == "jitsi"
 
 
 def test_an_unset_setting_gives_the_default(settings):

@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 
 from mentoring.models import Session, SessionChange
-from mentoring.video.jitsi import new_room_name
+from video.jitsi import new_room_name
 from tests.factories import PASSWORD
 from tests.mentoring.conftest import make_active_tandem
 from tests.support.jitsi_standin import JitsiStandIn

@@ -142,10 +142,10 @@ def _session_in_its_window(tandem):
 
 @pytest.fixture
 def jitsi(settings):
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_SCHEME = "https"
-    settings.TANDEM_MENTORING_JITSI_APP_ID = "tandem"
-    settings.TANDEM_MENTORING_JITSI_APP_SECRET = "s" * 40
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.org"
+    settings.TANDEM_VIDEO_JITSI_SCHEME = "https"
+    settings.TANDEM_VIDEO_JITSI_APP_ID = "tandem"
+    settings.TANDEM_VIDEO_JITSI_APP_SECRET = "s" * 40
     return JITSI
 
 
@@ -175,7 +175,7 @@ def test_video_room_allows_exactly_the_jitsi_server(client, site_settings, jitsi
 
 
 def test_video_room_without_a_server_adds_no_origin(client, site_settings, settings):
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = ""
     tandem = make_active_tandem(windows=[(day, "00:00", "23:59") for day in range(7)])
     session = _session_in_its_window(tandem)
     client.force_login(tandem.mentee.user)
@@ -188,10 +188,10 @@ def test_video_room_without_a_server_adds_no_origin(client, site_settings, setti
 
 
 def test_jitsi_origin_is_a_plain_origin_or_nothing(settings):
-    settings.TANDEM_MENTORING_JITSI_SCHEME = "https"
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "Meet.Example.org:8443"
+    settings.TANDEM_VIDEO_JITSI_SCHEME = "https"
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "Meet.Example.org:8443"
     assert security.jitsi_origin() == "https://meet.example.org:8443"
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org; script-src *"
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.org; script-src *"
     assert security.jitsi_origin() == ""
 
 

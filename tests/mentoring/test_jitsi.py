@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentoring.video.jitsi import JitsiServer, join_window, new_room_name, room_token
 from tests.support.prosody import prosody_verify
+from video.jitsi import JitsiServer, join_window, new_room_name, room_token
 
 SERVER = JitsiServer(domain="meet.musterverband.example", app_id="tandem", app_secret="geheim-" * 8)
 START = datetime(2027, 3, 28, 14, 0, tzinfo=UTC)

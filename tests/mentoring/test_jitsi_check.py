@@ -15,15 +15,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from mentoring.video import diagnostics
-from mentoring.video.diagnostics import (
+from tests.support.jitsi_standin import DEFAULT_CONFIG_JS, JitsiStandIn
+from video import diagnostics
+from video.diagnostics import (
     JitsiUnavailable,
     check_server,
     config_value,
     strip_js_comments,
 )
-from mentoring.video.jitsi import JitsiServer, new_room_name, room_token
-from tests.support.jitsi_standin import DEFAULT_CONFIG_JS, JitsiStandIn
+from video.jitsi import JitsiServer, new_room_name, room_token
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "standin-secret-" * 4
@@ -46,8 +46,8 @@ def standin():
 def configured(settings, standin):
     for name, value in standin.settings().items():
         setattr(settings, name, value)
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = "api-token-" * 4
-    settings.TANDEM_MENTORING_JITSI_TIMEOUT = 5
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = "api-token-" * 4
+    settings.TANDEM_VIDEO_JITSI_TIMEOUT = 5
     return standin
 
 
@@ -198,7 +198,7 @@ def test_nothing_listening_gives_a_clear_cannot_reach_error():
     findings = check_server(base_url=url, timeout=2, health_url="/about/health")
     assert [finding.level for finding in findings] == ["error"]
     assert "Cannot reach" in findings[0].message and "refused" in findings[0].message
-    assert "TANDEM_MENTORING_JITSI_DOMAIN" in findings[0].fix
+    assert "TANDEM_VIDEO_JITSI_DOMAIN" in findings[0].fix
     with pytest.raises(JitsiUnavailable) as excinfo:
         diagnostics.fetch(url, timeout=2)
     assert excinfo.value.reason == "refused"
@@ -213,7 +213,7 @@ def test_public_test_servers_are_flagged(monkeypatch, host):
     findings = check_server(base_url=f"https://{host}", timeout=1)
     warnings = [finding for finding in findings if finding.level == "warning"]
     assert len(warnings) == 1 and "public server" in warnings[0].message
-    assert "TANDEM_MENTORING_JITSI_DOMAIN" in warnings[0].fix
+    assert "TANDEM_VIDEO_JITSI_DOMAIN" in warnings[0].fix
 
 
 def test_every_request_has_a_timeout(monkeypatch, standin):
@@ -256,21 +256,21 @@ def test_command_fails_with_status_1_and_prints_the_fix(configured):
 
 
 def test_command_explains_how_to_configure_when_no_domain_is_set(settings):
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = ""
     with pytest.raises(CommandError) as excinfo:
         call_command("jitsi_check", stdout=StringIO())
     message = str(excinfo.value)
     for name in (
-        "TANDEM_MENTORING_JITSI_DOMAIN",
-        "TANDEM_MENTORING_JITSI_APP_ID",
-        "TANDEM_MENTORING_JITSI_APP_SECRET",
+        "TANDEM_VIDEO_JITSI_DOMAIN",
+        "TANDEM_VIDEO_JITSI_APP_ID",
+        "TANDEM_VIDEO_JITSI_APP_SECRET",
         "--url",
     ):
         assert name in message
 
 
 def test_command_options_override_the_settings(settings, standin):
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.invalid"
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.invalid"
     out = StringIO()
     call_command(
         "jitsi_check",
@@ -287,13 +287,13 @@ def test_command_options_override_the_settings(settings, standin):
 
 
 def test_command_warns_about_missing_token_settings(configured, settings):
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = ""
-    settings.TANDEM_MENTORING_JITSI_APP_SECRET = ""
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = ""
+    settings.TANDEM_VIDEO_JITSI_APP_SECRET = ""
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("jitsi_check", stdout=out)
-    assert "TANDEM_MENTORING_JITSI_APP_SECRET missing" in out.getvalue()
-    assert "WARNING: TANDEM_MENTORING_JITSI_API_TOKEN is empty" in out.getvalue()
+    assert "TANDEM_VIDEO_JITSI_APP_SECRET missing" in out.getvalue()
+    assert "WARNING: TANDEM_VIDEO_JITSI_API_TOKEN is empty" in out.getvalue()
 
 
 def test_command_line_exit_status_is_1_without_a_traceback():

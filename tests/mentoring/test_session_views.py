@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from rest_framework.test import APIClient
 from mentoring.checks import jitsi_server_check
 from mentoring.models import Session, SessionNote
 from mentoring.sessions import selectors, services
-from tests.factories import UserFactory
+from tests.factories import TOTP_SECRET, UserFactory
 from tests.support.jitsi_standin import JitsiStandIn
 from tests.support.prosody import prosody_verify
 
@@ -221,10 +222,21 @@ def start_now(session):
 
 
 def test_join_page_without_a_server_says_how_to_configure(client, tandem, settings):
+    """Issue 14: the mentee reads a plain message and a next step, never the operator's
+    instructions; staff read how to configure the server."""
     session = start_now(book_now(tandem))
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = ""
     login(client, tandem.mentee.user)
-    page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+    url = reverse("mentoring:session-join", args=[session.uuid])
+    page = client.get(url).content.decode()
+    assert "Der Videoraum ist noch nicht eingerichtet" in page and "Telefon" in page
+    assert "JITSI" not in page and "jitsi_check" not in page and "Umgebungsvariablen" not in page
+    operator = tandem.mentee.user
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    TOTP.activate(operator, TOTP_SECRET)
+    client.force_login(operator)
+    page = client.get(url).content.decode()
     assert "JITSI_DOMAIN" in page and "Umgebungsvariablen" in page and "jitsi_check" in page
 
 
@@ -280,9 +292,9 @@ def test_join_page_gives_each_member_a_token_for_this_room_only(client, tandem, 
 
 def test_public_test_server_is_flagged_on_the_join_page(client, tandem, settings):
     session = start_now(book_now(tandem))
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.jit.si"
-    settings.TANDEM_MENTORING_JITSI_APP_ID = "x"
-    settings.TANDEM_MENTORING_JITSI_APP_SECRET = "y" * 40
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.jit.si"
+    settings.TANDEM_VIDEO_JITSI_APP_ID = "x"
+    settings.TANDEM_VIDEO_JITSI_APP_SECRET = "y" * 40
     login(client, tandem.mentee.user)
     page = client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
     assert "öffentlicher Testserver" in page
@@ -452,7 +464,7 @@ QUERIES_SESSION_LIST = 2
 
 @pytest.fixture
 def jitsi_api(settings):
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = "prosody-secret"
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = "prosody-secret"
     return {"HTTP_AUTHORIZATION": "Bearer prosody-secret"}
 
 
@@ -500,7 +512,7 @@ def test_reservation_admits_only_booked_rooms_inside_their_window(client, tandem
 
 
 def test_jitsi_endpoints_are_off_without_a_token(client, tandem, settings):
-    settings.TANDEM_MENTORING_JITSI_API_TOKEN = ""
+    settings.TANDEM_VIDEO_JITSI_API_TOKEN = ""
     assert client.post(reverse("mentoring:jitsi-reservation"), {"name": "x"}).status_code == 404
 
 
@@ -537,16 +549,16 @@ def test_occupant_events_record_attendance(client, tandem, jitsi_api):
 
 def test_production_refuses_sessions_without_a_jitsi_server(settings):
     settings.TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = ""
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = ""
     assert [error.id for error in jitsi_server_check(None)] == ["mentoring.E001"]
     settings.TANDEM_MENTORING_SESSIONS_ENABLED = False
     assert jitsi_server_check(None) == []
     settings.TANDEM_MENTORING_SESSIONS_ENABLED = True
-    settings.TANDEM_MENTORING_JITSI_DOMAIN, settings.TANDEM_MENTORING_JITSI_APP_ID = (
+    settings.TANDEM_VIDEO_JITSI_DOMAIN, settings.TANDEM_VIDEO_JITSI_APP_ID = (
         "meet.jit.si",
         "a",
     )
-    settings.TANDEM_MENTORING_JITSI_APP_SECRET = "b" * 40
+    settings.TANDEM_VIDEO_JITSI_APP_SECRET = "b" * 40
     assert [error.id for error in jitsi_server_check(None)] == ["mentoring.W001"]
 
 

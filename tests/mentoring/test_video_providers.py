@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings as django_settings
 from django.template import engines
 from django.urls import reverse
@@ -24,11 +25,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from wagtail import hooks
 
-from mentoring.checks import E001, E002, E003, jitsi_server_check, video_provider_check
+from mentoring.checks import E001, jitsi_server_check
 from mentoring.models import Session
 from mentoring.sessions import selectors, services
 from mentoring.sessions.video import join_info
-from mentoring.video.providers import (
+from tests.factories import TOTP_SECRET
+from video.checks import E002, E003, video_provider_check
+from video.providers import (
     HOOK,
     JitsiProvider,
     RoomAccess,
@@ -163,10 +166,10 @@ def standin():
 def blueroom(settings, standin):
     """Blue Room registered through the hook (a class), configured and chosen."""
     settings.BLUEROOM_URL, settings.BLUEROOM_SECRET = standin.base_url, SECRET
-    settings.TANDEM_MENTORING_VIDEO_PROVIDER = "blueroom"
+    settings.TANDEM_VIDEO_PROVIDER = "blueroom"
     # Jitsi stays configured: the page must use the chosen provider, not the first configured one.
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.org"
+    settings.TANDEM_VIDEO_JITSI_APP_ID, settings.TANDEM_VIDEO_JITSI_APP_SECRET = (
         "tandem",
         "s" * 40,
     )
@@ -213,8 +216,7 @@ def policy(response) -> dict[str, set[str]]:
 
 def test_jitsi_is_built_in_and_the_default(settings):
     assert (
-        not hasattr(settings, "TANDEM_MENTORING_VIDEO_PROVIDER")
-        or settings.TANDEM_MENTORING_VIDEO_PROVIDER == "jitsi"
+        not hasattr(settings, "TANDEM_VIDEO_PROVIDER") or settings.TANDEM_VIDEO_PROVIDER == "jitsi"
     )
     provider = get_video_provider()
     assert isinstance(provider, JitsiProvider) and provider.name == "jitsi"
@@ -226,7 +228,7 @@ def test_a_provider_from_the_hook_is_selectable_by_the_setting(settings):
     with hooks.register_temporarily(HOOK, lambda: BlueRoomProvider):  # a class
         assert set(registered_providers()) == {"jitsi", "blueroom"}
         assert get_video_provider().name == "jitsi"  # registering alone changes nothing
-        settings.TANDEM_MENTORING_VIDEO_PROVIDER = "blueroom"
+        settings.TANDEM_VIDEO_PROVIDER = "blueroom"
         assert isinstance(get_video_provider(), BlueRoomProvider)
         assert video_provider_check(None) == []
     with pytest.raises(UnknownVideoProvider):  # gone with its hook
@@ -244,7 +246,7 @@ def test_a_hook_may_return_instances_and_replace_the_built_in_jitsi(settings):
 
 
 def test_the_check_explains_an_unknown_name_and_lists_the_registered_ones(settings):
-    settings.TANDEM_MENTORING_VIDEO_PROVIDER = "zoom"
+    settings.TANDEM_VIDEO_PROVIDER = "zoom"
     with hooks.register_temporarily(HOOK, lambda: BlueRoomProvider):
         [error] = video_provider_check(None)
         with pytest.raises(UnknownVideoProvider, match="zoom"):
@@ -256,7 +258,7 @@ def test_the_check_explains_an_unknown_name_and_lists_the_registered_ones(settin
         and HOOK in error.hint
     )
     settings.TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
-    assert jitsi_server_check(None) == []  # reported once, by mentoring.E002
+    assert jitsi_server_check(None) == []  # reported once, by video.E002
 
 
 @pytest.mark.parametrize("returned", [object(), "blueroom", type("Nameless", (VideoProvider,), {})])
@@ -270,7 +272,7 @@ def test_the_check_reports_a_hook_that_returns_no_provider(returned):
 
 def test_in_production_the_chosen_provider_must_be_configured(settings, blueroom):
     settings.TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.jit.si"  # Jitsi's warnings concern Jitsi only
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.jit.si"  # Jitsi's warnings concern Jitsi only
     assert jitsi_server_check(None) == []
     settings.BLUEROOM_SECRET = ""
     [error] = jitsi_server_check(None)
@@ -341,7 +343,7 @@ def test_before_the_window_the_shared_code_decides_and_the_provider_gives_nothin
     client, tandem, settings, standin
 ):
     settings.BLUEROOM_URL, settings.BLUEROOM_SECRET = standin.base_url, SECRET
-    settings.TANDEM_MENTORING_VIDEO_PROVIDER = "blueroom"
+    settings.TANDEM_VIDEO_PROVIDER = "blueroom"
     provider = BlueRoomProvider()
     with hooks.register_temporarily(HOOK, lambda: provider):
         session = booked(tandem, in_window=False)
@@ -375,9 +377,9 @@ def test_api_join_token_names_the_provider_and_gives_its_client(tandem, blueroom
 def test_an_unknown_provider_keeps_the_room_shut_and_tells_administrators(
     client, site_settings, tandem, settings
 ):
-    settings.TANDEM_MENTORING_VIDEO_PROVIDER = "zoom"
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+    settings.TANDEM_VIDEO_PROVIDER = "zoom"
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.org"
+    settings.TANDEM_VIDEO_JITSI_APP_ID, settings.TANDEM_VIDEO_JITSI_APP_SECRET = (
         "tandem",
         "s" * 40,
     )
@@ -386,18 +388,27 @@ def test_an_unknown_provider_keeps_the_room_shut_and_tells_administrators(
     response = client.get(reverse("mentoring:session-join", args=[session.uuid]))
     page = html.unescape(response.content.decode())
     assert response.status_code == 200 and "jitsi-room" not in page
+    assert "Der Videoraum ist noch nicht eingerichtet" in page and "„zoom“" not in page
+    assert "meet.example.org" not in response["Content-Security-Policy"]
+    operator = tandem.mentee.user  # staff read what to fix (issue 14)
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    TOTP.activate(operator, TOTP_SECRET)
+    client.force_login(operator)
+    page = html.unescape(
+        client.get(reverse("mentoring:session-join", args=[session.uuid])).content.decode()
+    )
     assert (
-        "TANDEM_MENTORING_VIDEO_PROVIDER" in page
+        "TANDEM_VIDEO_PROVIDER" in page
         and "„zoom“" in page
         and "Registrierte Videoanbieter: jitsi" in page
     )
-    assert "meet.example.org" not in response["Content-Security-Policy"]
     assert "camera=(self)" in response["Permissions-Policy"]
 
 
 def test_jitsi_join_page_without_a_setting_stays_as_before(client, tandem, settings):
-    settings.TANDEM_MENTORING_JITSI_DOMAIN = "meet.example.org"
-    settings.TANDEM_MENTORING_JITSI_APP_ID, settings.TANDEM_MENTORING_JITSI_APP_SECRET = (
+    settings.TANDEM_VIDEO_JITSI_DOMAIN = "meet.example.org"
+    settings.TANDEM_VIDEO_JITSI_APP_ID, settings.TANDEM_VIDEO_JITSI_APP_SECRET = (
         "tandem",
         "s" * 40,
     )

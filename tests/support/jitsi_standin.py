@@ -259,12 +259,12 @@ class JitsiStandIn:
     def settings(self) -> dict[str, object]:
         """The Tandem settings that point at this stand-in."""
         return {
-            "TANDEM_MENTORING_JITSI_DOMAIN": self.domain,
-            "TANDEM_MENTORING_JITSI_SCHEME": self.scheme,
-            "TANDEM_MENTORING_JITSI_APP_ID": self.app_id,
-            "TANDEM_MENTORING_JITSI_APP_SECRET": self.app_secret,
-            "TANDEM_MENTORING_JITSI_AUDIENCE": self.audience,
-            "TANDEM_MENTORING_JITSI_HEALTH_URL": self.health_url,
+            "TANDEM_VIDEO_JITSI_DOMAIN": self.domain,
+            "TANDEM_VIDEO_JITSI_SCHEME": self.scheme,
+            "TANDEM_VIDEO_JITSI_APP_ID": self.app_id,
+            "TANDEM_VIDEO_JITSI_APP_SECRET": self.app_secret,
+            "TANDEM_VIDEO_JITSI_AUDIENCE": self.audience,
+            "TANDEM_VIDEO_JITSI_HEALTH_URL": self.health_url,
         }
 
     def stop(self) -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-APPS_WITH_CATALOGUES = ["cms", "courses", "mentoring"]
+APPS_WITH_CATALOGUES = ["cms", "courses", "mentoring", "video"]
 LANGUAGES = ["de", "en"]
 
 
@@ -22,7 +22,7 @@ def working_directory(path: Path):
 
 class Command(BaseCommand):
     help = (
-        "Extract translatable strings into each plugin's own catalogue (cms/, courses/, "
+        "Extract translatable strings into each plugin's own catalogue (cms/, courses/, video/, "
         "mentoring/) and the site's catalogue (locale/), then compile them."
     )
 

@@ -1,10 +1,10 @@
-"""``python manage.py jitsi_check``: is the configured Jitsi Meet server fit for mentoring?"""
+"""``python manage.py jitsi_check``: is the configured Jitsi Meet server fit for the video rooms?"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from mentoring import conf
-from mentoring.video.diagnostics import (
+from video import conf
+from video.diagnostics import (
     Finding,
     base_url_from_settings,
     check_server,
@@ -12,13 +12,13 @@ from mentoring.video.diagnostics import (
 )
 
 SETTINGS_HELP = (
-    "TANDEM_MENTORING_JITSI_DOMAIN",
-    "TANDEM_MENTORING_JITSI_APP_ID",
-    "TANDEM_MENTORING_JITSI_APP_SECRET",
-    "TANDEM_MENTORING_JITSI_AUDIENCE",
-    "TANDEM_MENTORING_JITSI_SCHEME",
-    "TANDEM_MENTORING_JITSI_HEALTH_URL",
-    "TANDEM_MENTORING_JITSI_API_TOKEN",
+    "TANDEM_VIDEO_JITSI_DOMAIN",
+    "TANDEM_VIDEO_JITSI_APP_ID",
+    "TANDEM_VIDEO_JITSI_APP_SECRET",
+    "TANDEM_VIDEO_JITSI_AUDIENCE",
+    "TANDEM_VIDEO_JITSI_SCHEME",
+    "TANDEM_VIDEO_JITSI_HEALTH_URL",
+    "TANDEM_VIDEO_JITSI_API_TOKEN",
 )
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         return _(
-            "Check the Jitsi Meet server configured in TANDEM_MENTORING_JITSI_* (or given with "
+            "Check the Jitsi Meet server configured in TANDEM_VIDEO_JITSI_* (or given with "
             "--url): reachable, IFrame API served, privacy settings in config.js, health endpoint. "
             "Exits with status 1 when an error is found."
         )
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             default="",
             help=_(
                 "Base URL or domain of the Jitsi server, e.g. https://meet.example.org "
-                "(default: TANDEM_MENTORING_JITSI_SCHEME and TANDEM_MENTORING_JITSI_DOMAIN)."
+                "(default: TANDEM_VIDEO_JITSI_SCHEME and TANDEM_VIDEO_JITSI_DOMAIN)."
             ),
         )
         parser.add_argument(
@@ -51,14 +51,14 @@ class Command(BaseCommand):
             default=None,
             help=_(
                 "Health endpoint, absolute or relative to the server (default: "
-                "TANDEM_MENTORING_JITSI_HEALTH_URL)."
+                "TANDEM_VIDEO_JITSI_HEALTH_URL)."
             ),
         )
         parser.add_argument(
             "--timeout",
             type=float,
             default=None,
-            help=_("Seconds to wait for each request (default: TANDEM_MENTORING_JITSI_TIMEOUT)."),
+            help=_("Seconds to wait for each request (default: TANDEM_VIDEO_JITSI_TIMEOUT)."),
         )
 
     def handle(
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if not base_url:
             raise CommandError(
                 _(
-                    "No Jitsi server is configured. Set TANDEM_MENTORING_JITSI_DOMAIN to your organisation's "
+                    "No Jitsi server is configured. Set TANDEM_VIDEO_JITSI_DOMAIN to your organisation's "
                     "Jitsi Meet server (e.g. meet.example.org) together with %(settings)s, or pass --url. "
                     "See docs/jitsi.md."
                 )
@@ -112,7 +112,7 @@ class Command(BaseCommand):
     def _settings_findings(self) -> list[Finding]:
         findings = []
         missing = [
-            f"TANDEM_MENTORING_{name}"
+            f"TANDEM_VIDEO_{name}"
             for name in ("JITSI_APP_ID", "JITSI_APP_SECRET")
             if not conf.get(name)
         ]
@@ -129,7 +129,7 @@ class Command(BaseCommand):
             findings.append(
                 Finding(
                     "warning",
-                    _("TANDEM_MENTORING_JITSI_APP_SECRET is shorter than 32 characters."),
+                    _("TANDEM_VIDEO_JITSI_APP_SECRET is shorter than 32 characters."),
                     _("Use a long random secret, e.g. the output of: openssl rand -hex 32"),
                 )
             )
@@ -138,7 +138,7 @@ class Command(BaseCommand):
                 Finding(
                     "warning",
                     _(
-                        "TANDEM_MENTORING_JITSI_API_TOKEN is empty: the reservation and event endpoints "
+                        "TANDEM_VIDEO_JITSI_API_TOKEN is empty: the reservation and event endpoints "
                         "are off, so the server does not ask Tandem before opening a room."
                     ),
                     _(

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.utils.translation import gettext as _
 
-from mentoring import conf
+from video import conf
 
 from .client import JitsiUnavailable, fetch, fetch_external_api_url
 from .config_js import config_findings, strip_js_comments
@@ -54,7 +54,7 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
                 _(
                     "Set %(setting)s to your organisation's own Jitsi Meet server (see docs/jitsi.md)."
                 )
-                % {"setting": "TANDEM_MENTORING_JITSI_DOMAIN"},
+                % {"setting": "TANDEM_VIDEO_JITSI_DOMAIN"},
             )
         )
     if parts.scheme == "http" and host not in {"127.0.0.1", "localhost", "::1"}:
@@ -63,7 +63,7 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
                 "error",
                 _("%(url)s is reached without encryption (http).") % {"url": base_url},
                 _("Serve Jitsi over HTTPS and set %(setting)s.")
-                % {"setting": 'TANDEM_MENTORING_JITSI_SCHEME = "https"'},
+                % {"setting": 'TANDEM_VIDEO_JITSI_SCHEME = "https"'},
             )
         )
 
@@ -76,8 +76,8 @@ def check_server(*, base_url: str, timeout: float, health_url: str = "") -> list
                 "error",
                 exc.message,
                 _(
-                    "Check TANDEM_MENTORING_JITSI_DOMAIN and "
-                    "TANDEM_MENTORING_JITSI_SCHEME, DNS, firewall "
+                    "Check TANDEM_VIDEO_JITSI_DOMAIN and "
+                    "TANDEM_VIDEO_JITSI_SCHEME, DNS, firewall "
                     "and the web server of the Jitsi host."
                 ),
             )

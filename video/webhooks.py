@@ -1,6 +1,11 @@
 """Endpoints the Jitsi server (prosody) calls: room reservations (``mod_reservations``) and
-occupant events. Both require the shared bearer token ``TANDEM_MENTORING_JITSI_API_TOKEN``;
-without it configured they answer 404 (switched off)."""
+occupant events. Both require the shared bearer token ``TANDEM_VIDEO_JITSI_API_TOKEN``;
+without it configured they answer 404 (switched off).
+
+The answers come from the room kinds the apps registered (:mod:`video.rooms`): the kind that owns
+a room decides whether it may open now, for how long and for how many; occupant events go to it.
+Kinds with ``keep_events`` have their known events kept as :class:`video.models.OccupantEvent`
+for attendance intervals (:mod:`video.attendance`)."""
 
 from __future__ import annotations
 
@@ -16,12 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .. import conf
-from ..models import Session
-from ..video.jitsi import join_window
-from . import services
-
-MAX_OCCUPANTS = 2
+from . import conf, services
+from .rooms import OccupantChange, Refusal, occupant_changed, reservation_for, room_node
 
 
 def _authorised(request: HttpRequest) -> bool:
@@ -36,46 +37,33 @@ def _denied(message: str, status: int = 403) -> JsonResponse:
     return JsonResponse({"message": message}, status=status)
 
 
-def _room_node(value: str) -> str:
-    """``room@conference.example.org`` or ``tenant/room`` → ``room`` (lower case, as prosody keeps it)."""
-    return value.split("@", 1)[0].rsplit("/", 1)[-1].strip().lower()
-
-
-def _reservation_id(session: Session) -> int:
-    return session.pk
-
-
 @csrf_exempt
 @require_http_methods(["POST"])
 def reservation(request: HttpRequest) -> JsonResponse:
-    """Admit a room only for a booked session inside its window: answer its duration, at most two
-    occupants and the lobby. Everything else gets a 403 with a message."""
+    """Admit a room only when the kind that owns it says so, inside its window: answer its
+    duration, the occupant cap and the lobby. Everything else gets a 403 with a message."""
     if not _authorised(request):
         return _denied(_("Not authorised."), status=401)
-    name = _room_node(request.POST.get("name", ""))
+    name = room_node(request.POST.get("name", ""))
     if not name:
         return _denied(_("The room name is missing."), status=400)
-    session = Session.objects.filter(room_name=name).first()
     now = timezone.now()
-    if session is None:
-        return _denied(_("This room does not belong to a booked session."))
-    if session.status != Session.Status.BOOKED:
-        return _denied(_("This session is not booked (anymore)."))
-    opens, closes = join_window(session.start, session.end)
-    if not opens <= now < closes:
-        return _denied(
-            _("This room is only open from 10 minutes before until 15 minutes after the session.")
-        )
+    found = reservation_for(name, now=now)
+    if found is None:
+        return _denied(_("This room is not known to the platform."))
+    answer = found[1]
+    if isinstance(answer, Refusal):
+        return _denied(answer.message)
     return JsonResponse(
         {
-            "id": _reservation_id(session),
+            "id": answer.id,
             "name": name,
             # prosody closes the room at start_time + duration: count from now to the end of the window
             "start_time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "duration": int((closes - now).total_seconds()),
+            "duration": int((answer.closes - now).total_seconds()),
             "mail_owner": request.POST.get("mail_owner", ""),
-            "max_occupants": MAX_OCCUPANTS,
-            "lobby": True,
+            "max_occupants": answer.max_occupants,
+            "lobby": answer.lobby,
         },
         status=200,
     )
@@ -124,8 +112,9 @@ def _event_time(value) -> datetime:
 @csrf_exempt
 @require_http_methods(["POST"])
 def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
-    """Occupant joined/left events: record attendance of the session's members (identified by the
-    pseudonymous id in their token), so the tandem sees who came and no-shows are flagged."""
+    """Occupant joined/left events: the kind that owns the room records the attendance of the
+    people it knows (identified by the pseudonymous id in their token); known events are kept for
+    attendance intervals."""
     if not _authorised(request):
         return _denied(_("Not authorised."), status=401)
     try:
@@ -138,15 +127,26 @@ def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
     if change not in ("joined", "left") or event != f"muc-occupant-{change}":
         return _denied(_("Unknown event."), status=400)
     occupant = body.get("occupant") or {}
-    session = Session.objects.filter(room_name=_room_node(str(body.get("room_name", "")))).first()
-    if session is None or not isinstance(occupant, dict):
+    if not isinstance(occupant, dict):
         return JsonResponse({"recorded": False})
     joined = event == "muc-occupant-joined"
-    at = _event_time(occupant.get("joined_at") if joined else occupant.get("left_at"))
-    record = services.attendance_record(
-        session=session, participant=str(occupant.get("id", "")), joined=joined, at=at
+    raw_room = str(body.get("room_name", ""))
+    breakout = body.get("breakout_room_id") if body.get("is_breakout") else ""
+    change = OccupantChange(
+        room=room_node(raw_room),
+        breakout=room_node(str(breakout or "")),
+        participant=str(occupant.get("id", "")),
+        joined=joined,
+        at=_event_time(occupant.get("joined_at") if joined else occupant.get("left_at")),
+        raw_room=raw_room,
+        name=str(occupant.get("name", "")),
     )
-    return JsonResponse({"recorded": record is not None})
+    if not change.room:
+        return JsonResponse({"recorded": False})
+    kind, recorded = occupant_changed(change)
+    if recorded and kind is not None and kind.keep_events:
+        services.occupant_event_keep(kind=kind, change=change)
+    return JsonResponse({"recorded": recorded})
 
 
 @csrf_exempt

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import requests
 from django.utils.translation import gettext as _
 
-from mentoring import conf
+from video import conf
 
 _session = requests.Session()
 _session.headers["User-Agent"] = "Tandem-jitsi-check/1"
@@ -40,7 +40,7 @@ def session() -> requests.Session:
 
 
 def base_url_from_settings() -> str:
-    """``<scheme>://<domain>`` from the TANDEM_MENTORING_JITSI_* settings, "" when unset."""
+    """``<scheme>://<domain>`` from the TANDEM_VIDEO_JITSI_* settings, "" when unset."""
     domain = str(conf.get("JITSI_DOMAIN") or "").strip().strip("/")
     if not domain:
         return ""

@@ -1,8 +1,8 @@
 """Video providers: a registry, so a site adds a video service without forking Tandem.
 
-The shared code (:mod:`mentoring.sessions.video`) decides *who* may enter a session's room and
-*when*: its two members only, from ten minutes before the start until fifteen minutes after the
-end; cancelled, unconfirmed, early and late visits get no room. A provider decides *how*: the
+The room kind that owns a room (:mod:`video.rooms`; e.g. mentoring's sessions: their two members
+only, from ten minutes before the start until fifteen minutes after the end) decides *who* may
+enter and *when*, as a seat; :func:`video.join.join_info` asks the provider. A provider decides *how*: the
 room path and token of one participant, the client script the browser loads after the click on
 "Enter room", the origins the join page may contact (its Content-Security-Policy and
 Permissions-Policy) and the template of the client part.
@@ -10,8 +10,8 @@ Permissions-Policy) and the template of the client part.
 Jitsi Meet (``"jitsi"``, :class:`JitsiProvider`) is built in and the default. A site adds a
 provider with the Wagtail hook ``register_tandem_video_provider``: the hook function returns a
 :class:`VideoProvider` subclass or instance (or a list of them). A provider registered under
-the name of the built-in one replaces it. The setting ``TANDEM_MENTORING_VIDEO_PROVIDER`` names
-the provider in use; the system check ``mentoring.E002`` reports a name nobody registered.
+the name of the built-in one replaces it. The setting ``TANDEM_VIDEO_PROVIDER`` names
+the provider in use; the system check ``video.E002`` reports a name nobody registered.
 docs/video-providers.md has an example.
 """
 
@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from .. import conf
+from . import conf
 from .jitsi import configured_server, is_public_test_server, room_token
 
 HOOK = "register_tandem_video_provider"
@@ -47,13 +47,18 @@ class VideoHost:
 
 @dataclass(frozen=True)
 class Participant:
-    """One member of a session, as a provider sees them."""
+    """One participant of a meeting, as a provider sees them."""
 
-    id: str  # pseudonymous and stable within the session; never the e-mail address
+    id: str  # pseudonymous and stable within the room; never the e-mail address
     name: str  # display name
-    role: str  # "mentor" or "mentee"
-    moderator: bool  # the mentor moderates
-    user: Any = None  # the account, for providers that need more
+    role: str  # the room kind's word: "mentor", "mentee", "host", "guest", ...
+    moderator: bool  # owner affiliation: moderates, admits from the lobby
+    user: Any = None  # the account, for providers that need more (guests have none)
+    lobby_bypass: bool = False  # enters without waiting in the lobby
+
+    @property
+    def affiliation(self) -> str:
+        return "owner" if self.moderator else "member"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class VideoProvider:
     name: ClassVar[str] = ""  # lower-case letters, digits, "-" and "_"; the setting's value
     label: ClassVar[str] = ""  # the service's name for administrators, e.g. "Jitsi Meet"
     # The client part of the join page, rendered only while the room is open, with ``info`` (a
-    # JoinInfo), ``session``, ``user`` and ``LANGUAGE_CODE``: a template name (a compiled
+    # video.join.JoinInfo), ``user``, ``who_may_enter`` and ``LANGUAGE_CODE``: a template name (a compiled
     # template works too). Load scripts from the provider only after a click.
     template: ClassVar[Any] = ""
 
@@ -91,8 +96,9 @@ class VideoProvider:
         return (base,) if base else ()
 
     def join(self, *, session, participant: Participant, now: datetime) -> RoomAccess:
-        """The room for ``participant``; called only for a member, inside the session's join
-        window, when the provider is configured."""
+        """The room for ``participant``; called only for someone with a seat, inside its window,
+        when the provider is configured. ``session`` is a :class:`video.join.Meeting`:
+        ``room_name``, ``start``, ``end`` and the seat's window ``opens``–``closes``."""
         raise NotImplementedError
 
     def setup_hint(self) -> str:
@@ -108,11 +114,11 @@ class VideoProvider:
 
 
 class JitsiProvider(VideoProvider):
-    """The organisation's own Jitsi Meet server (or JaaS), see :mod:`mentoring.video.jitsi`."""
+    """The organisation's own Jitsi Meet server (or JaaS), see :mod:`video.jitsi`."""
 
     name = "jitsi"
     label = "Jitsi Meet"
-    template = "mentoring/video/jitsi.html"
+    template = "video/jitsi.html"
 
     def server(self):
         return configured_server()
@@ -148,13 +154,15 @@ class JitsiProvider(VideoProvider):
             start=session.start,
             end=session.end,
             now=now,
+            window=(session.opens, session.closes) if hasattr(session, "opens") else None,
+            lobby_bypass=participant.lobby_bypass,
         )
         return RoomAccess(room=server.room_path(session.room_name), token=token)
 
     def setup_hint(self) -> str:
         return _(
             "For the site's administrators: set the environment variables JITSI_DOMAIN, JITSI_APP_ID and "
-            "JITSI_APP_SECRET (the settings TANDEM_MENTORING_JITSI_DOMAIN, _APP_ID and _APP_SECRET; see "
+            "JITSI_APP_SECRET (the settings TANDEM_VIDEO_JITSI_DOMAIN, _APP_ID and _APP_SECRET; see "
             "docs/jitsi.md), restart the site and check the server with “python manage.py jitsi_check”."
         )
 
@@ -171,7 +179,7 @@ class UnknownVideoProvider(VideoProviderError):
         self.name, self.registered = name, registered
         super().__init__(
             f"No video provider is registered under the name {name!r} "
-            f"(TANDEM_MENTORING_VIDEO_PROVIDER); registered: {', '.join(registered)}."
+            f"(TANDEM_VIDEO_PROVIDER); registered: {', '.join(registered)}."
         )
 
 
@@ -183,7 +191,7 @@ def _providers_from(result) -> list[VideoProvider]:
         if not isinstance(provider, VideoProvider):
             raise VideoProviderError(
                 f"The hook {HOOK!r} returned {item!r}; it must return a VideoProvider "
-                "subclass or instance (mentoring.video.providers), or a list of them."
+                "subclass or instance (video.providers), or a list of them."
             )
         if not _NAME.match(provider.name or ""):
             raise VideoProviderError(
@@ -205,7 +213,7 @@ def registered_providers() -> dict[str, VideoProvider]:
 
 
 def chosen_name() -> str:
-    return str(conf.get("VIDEO_PROVIDER") or "").strip()
+    return str(conf.get("PROVIDER") or "").strip()
 
 
 def get_video_provider(name: str | None = None) -> VideoProvider:
@@ -222,7 +230,7 @@ def problem_for_administrators(error: VideoProviderError) -> str:
     """What the join page tells administrators when no provider can be used (translated)."""
     if isinstance(error, UnknownVideoProvider):
         return _(
-            "For the site's administrators: the setting TANDEM_MENTORING_VIDEO_PROVIDER names the video "
+            "For the site's administrators: the setting TANDEM_VIDEO_PROVIDER names the video "
             "provider “%(name)s”, which is not registered. Registered video providers: %(registered)s. "
             "See docs/video-providers.md and check the site with “python manage.py check”."
         ) % {"name": error.name, "registered": ", ".join(error.registered)}

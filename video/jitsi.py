@@ -23,7 +23,7 @@ ROOM_NAME_BYTES = 20  # 160 random bits
 
 @dataclass(frozen=True)
 class JitsiServer:
-    """Where the rooms live and how tokens are signed (``TANDEM_MENTORING_JITSI_*`` settings)."""
+    """Where the rooms live and how tokens are signed (``TANDEM_VIDEO_JITSI_*`` settings)."""
 
     domain: str
     app_id: str
@@ -51,7 +51,7 @@ class JitsiServer:
 
 
 def configured_server() -> JitsiServer:
-    from .. import conf
+    from . import conf
 
     return JitsiServer(
         domain=conf.get("JITSI_DOMAIN"),
@@ -65,7 +65,7 @@ def configured_server() -> JitsiServer:
 
 
 def is_public_test_server(domain: str) -> bool:
-    from .. import conf
+    from . import conf
 
     host = domain.lower().split(":")[0]
     return any(host == public or host.endswith("." + public) for public in conf.PUBLIC_TEST_SERVERS)
@@ -95,11 +95,20 @@ def room_token(
     start: datetime,
     end: datetime,
     now: datetime,
+    window: tuple[datetime, datetime] | None = None,
+    lobby_bypass: bool = False,
 ) -> str:
-    """A HS256 JWT for one participant of one session's room."""
+    """A HS256 JWT for one participant of one room: valid in ``window`` (default: from ten
+    minutes before ``start`` to fifteen after ``end``). ``context.user.affiliation`` is "owner"
+    for a moderator (mod_token_affiliation), "member" otherwise; ``lobby_bypass`` lets a member
+    skip the lobby (mod_token_lobby_bypass)."""
     if not server.configured:
         raise ValueError("the Jitsi server is not configured")
-    opens, closes = join_window(start, end)
+    if end <= start:
+        raise ValueError("a meeting must end after it starts")
+    opens, closes = window or join_window(start, end)
+    if closes <= opens:
+        raise ValueError("the window must close after it opens")
     if server.jaas:
         return _jaas_token(
             server=server,
@@ -111,6 +120,14 @@ def room_token(
             closes=closes,
             now=now,
         )
+    user = {
+        "id": user_id,
+        "name": display_name,
+        "moderator": moderator,
+        "affiliation": "owner" if moderator else "member",
+    }
+    if lobby_bypass:
+        user["lobby_bypass"] = True
     claims = {
         "iss": server.app_id,
         "aud": server.audience,
@@ -120,12 +137,7 @@ def room_token(
         "nbf": int(opens.timestamp()),
         "exp": int(closes.timestamp()),
         "context": {
-            "user": {
-                "id": user_id,
-                "name": display_name,
-                "moderator": moderator,
-                "affiliation": "owner" if moderator else "member",
-            },
+            "user": user,
             "features": {
                 "recording": False,
                 "livestreaming": False,
