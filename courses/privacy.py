@@ -199,6 +199,7 @@ register(
         other=(
             "id",
             "uuid",
+            "room_name",
             "run",
             "title",
             "start",

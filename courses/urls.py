@@ -56,6 +56,7 @@ urlpatterns = [
     path("courses/live/mine/", live.mine, name="live-mine"),
     path("courses/runs/<int:run_id>/live/", live.manage, name="live-manage"),
     path("courses/live/<uuid:session_uuid>/", live.detail, name="live-session"),
+    path("courses/live/<uuid:session_uuid>/join/", live.join, name="live-join"),
     path("courses/live/<uuid:session_uuid>/register/", live.register, name="live-register"),
     path("courses/live/<uuid:session_uuid>/unregister/", live.unregister, name="live-unregister"),
     path("courses/live/<uuid:session_uuid>/edit/", live.edit, name="live-edit"),

@@ -310,6 +310,8 @@ CASES += [
     Case(
         "courses:live-session", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"
     ),
+    Case("courses:live-join", page(learner=200, superuser=200), kwargs=LIVE_A, variant="A"),
+    Case("courses:live-join", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"),
     *get_post("courses:live-register", {"learner": 302, "superuser": 302}, kwargs=LIVE_A),
     *get_post("courses:live-unregister", {"learner": 302}, kwargs=LIVE_A),
     Case("courses:live-edit", page(superuser=200), kwargs=LIVE_A, variant="course A"),
@@ -933,6 +935,12 @@ CASES += [
         api=True,
         method="delete",
         variant="DELETE",
+    ),
+    Case(
+        "courses-api:live-session-join",
+        api(learner=200, superuser=200),
+        kwargs=API_LIVE_A,
+        api=True,
     ),
     Case(
         "courses-api:live-session-attendance",

@@ -79,6 +79,23 @@ class AttendanceSerializer(serializers.ModelSerializer):
         return attendance.user.get_full_name() or attendance.user.email
 
 
+class LiveJoinSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["open", "early", "closed", "cancelled", "unconfigured"]
+    )
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    moderator = serializers.BooleanField()
+    affiliation = serializers.ChoiceField(choices=["owner", "member"])
+    domain = serializers.CharField()
+    room = serializers.CharField(help_text="only when open")
+    jwt = serializers.CharField(source="token", help_text="only when open")
+    external_api_url = serializers.CharField(
+        help_text="the video provider's client script (Jitsi: external_api.js)"
+    )
+    provider = serializers.CharField(help_text="the video provider in use, e.g. jitsi")
+
+
 @extend_schema(tags=["courses"])
 class LiveSessionViewSet(
     mixins.ListModelMixin,
@@ -186,6 +203,24 @@ class LiveSessionViewSet(
             return Response(RegistrationSerializer(registration).data)
         registration = services.live_registration_create(session=session, user=request.user)
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: LiveJoinSerializer})
+    @action(detail=True, methods=["get"], url_path="join", url_name="join")
+    def join_token(self, request, uuid=None):
+        """A token for this session's room only: owner for its hosts, member for learners of the
+        run (registered ones enter directly, others wait in the lobby), inside the window only
+        (``state`` says why there is none)."""
+        from django.apps import apps
+
+        session = self.get_object()
+        if not apps.is_installed("video"):
+            raise Http404
+        from ..live.video import join_info
+
+        info = join_info(session=session, user=request.user)
+        if info is None:
+            raise Http404
+        return Response(LiveJoinSerializer(info).data)
 
     @extend_schema(responses={200: AttendanceSerializer(many=True)})
     @action(detail=True, methods=["get"])

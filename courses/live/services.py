@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from cms import audit
+from video.attendance import Event, intervals, seconds_within
 
 from .. import conf
 from ..models import (
@@ -28,7 +29,12 @@ from ..models import (
 )
 from ..services import CourseError, course_evaluate
 from . import selectors
-from .presence import OccupantEvent, presence_intervals, seconds_within, share_percent
+
+
+def share_percent(seconds: int, *, length_seconds: int) -> int:
+    """Share of the length in whole percent, rounded down (never more than 100)."""
+    return 0 if length_seconds <= 0 else min(100, seconds * 100 // length_seconds)
+
 
 NOT_A_TRAINER = _("Only the trainers of this course manage its live sessions.")
 TITLE_REQUIRED = _("Please enter a title.")
@@ -347,21 +353,21 @@ def live_attendance_compute(*, session: LiveSession, now: datetime | None = None
     if boolean and session.attendance_computed_at and session.attendance_computed_at >= session.end:
         return 0  # the events are gone; what was computed stands (corrections still apply)
     hosts = selectors.host_ids(session)
-    events: dict[int, list[OccupantEvent]] = {}
-    for event in session.occupant_events.all():
-        events.setdefault(event.user_id, []).append(
-            OccupantEvent(at=event.at, joined=event.joined, connection=event.connection)
+    events = [
+        Event(participant=str(user_id), joined=joined, at=at, room=connection)
+        for user_id, joined, at, connection in session.occupant_events.values_list(
+            "user_id", "joined", "at", "connection"
         )
-    people = set(events) | set(
+    ]
+    found = intervals(events, until=min(now, session.end))
+    people = {int(participant) for participant in found} | set(
         session.registrations.filter(status=REGISTERED).values_list("user_id", flat=True)
     )
     people -= hosts
     length = session.duration_minutes * 60
-    until = min(now, session.end)
     existing = {a.user_id: a for a in session.attendances.select_for_update()}
     for user_id in sorted(people):
-        intervals = presence_intervals(events.get(user_id, []), until=until)
-        seconds = seconds_within(intervals, start=session.start, end=session.end)
+        seconds = int(seconds_within(found.get(str(user_id), []), session.start, session.end))
         share = share_percent(seconds, length_seconds=length)
         attendance = existing.get(user_id) or LiveAttendance(session=session, user_id=user_id)
         if attendance.corrected_at is not None:

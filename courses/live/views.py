@@ -331,3 +331,25 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request, "courses/live/mine.html", {"rows": selectors.my_live_sessions(request.user)}
     )
+
+
+@login_required
+def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    """The live session's video room: hosts as owners, registered learners as members who enter
+    directly, other learners of the run wait in the lobby; the room only within its window."""
+    from django.apps import apps
+
+    session = _session(session_uuid)
+    _visible(request, session)
+    if not apps.is_installed("video"):
+        raise Http404
+    from .video import join_info
+
+    info = join_info(session=session, user=request.user)
+    if info is None:
+        raise Http404
+    return render(
+        request,
+        "courses/live/join.html",
+        {"session": session, "course": session.run.course, "info": info},
+    )

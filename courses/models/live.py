@@ -3,6 +3,8 @@ list and attendance from the video server's occupant events."""
 
 from __future__ import annotations
 
+import base64
+import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -10,6 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def new_room_name() -> str:
+    """An unguessable video room name of lower-case letters and digits (no personal data)."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=").lower()
 
 
 class LiveAttendanceRule(models.TextChoices):
@@ -26,6 +33,9 @@ class LiveSession(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    room_name = models.CharField(
+        _("video room"), max_length=64, unique=True, default=new_room_name, editable=False
+    )
     run = models.ForeignKey(
         "courses.CourseRun",
         on_delete=models.CASCADE,
