@@ -310,8 +310,9 @@ CASES += [
     Case(
         "courses:live-session", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"
     ),
-    Case("courses:live-join", page(learner=200, superuser=200), kwargs=LIVE_A, variant="A"),
-    Case("courses:live-join", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"),
+    # The room: its hosts and the run's learners only (superusers who host nothing get no seat).
+    Case("courses:live-join", page(learner=200), kwargs=LIVE_A, variant="A"),
+    Case("courses:live-join", page(trainer_b=200), kwargs=LIVE_B, variant="own B"),
     *get_post("courses:live-register", {"learner": 302, "superuser": 302}, kwargs=LIVE_A),
     *get_post("courses:live-unregister", {"learner": 302}, kwargs=LIVE_A),
     Case("courses:live-edit", page(superuser=200), kwargs=LIVE_A, variant="course A"),
@@ -938,7 +939,7 @@ CASES += [
     ),
     Case(
         "courses-api:live-session-join",
-        api(learner=200, superuser=200),
+        api(learner=200),
         kwargs=API_LIVE_A,
         api=True,
     ),
