@@ -308,6 +308,21 @@ def _ensure_mentoring(home: HomePage) -> None:
         NavigationItem.objects.create(settings=settings, page=page, sort_order=2)
 
 
+def _ensure_video() -> None:
+    from video import demo as video_demo
+
+    users = {
+        user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")
+    }
+    video_demo.seed(
+        host=users["programmleitung@musterverband.example"],
+        colleagues=[
+            users["trainerin@musterverband.example"],
+            users["redaktion@musterverband.example"],
+        ],
+    )
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     """Create the demo organisation; returns the accounts that were new."""
@@ -317,4 +332,5 @@ def seed_demo() -> list[DemoAccount]:
     created = _ensure_accounts()
     _ensure_courses(home)
     _ensure_mentoring(home)
+    _ensure_video()
     return created

@@ -284,4 +284,25 @@ def build_world() -> SimpleNamespace:
     w.r1 = mentoring_services.matching_run(programme=w.p1, by=w.users["manager_p1"])
     w.r2 = mentoring_services.matching_run(programme=w.p2, by=w.users["manager_p2"])
     w.calendar_token = session_services.calendar_token_get_or_create(user=w.users["mentee"]).token
+
+    # --- Video rooms: trainer_b hosts a team room with manager_p1 as colleague -------------------
+    from django.contrib.auth.models import Permission
+
+    from video import meetings
+
+    host = w.users["trainer_b"]
+    host.user_permissions.add(Permission.objects.get(codename="host_rooms"))
+    host = type(host).objects.get(pk=host.pk)
+    w.users["trainer_b"] = host
+    now = timezone.now()
+    w.video_room = meetings.room_create(
+        host=host,
+        kind="team",
+        title="Teamrunde",
+        dates=[(now + timedelta(minutes=5), now + timedelta(hours=1))],
+        colleagues=[w.users["manager_p1"]],
+    )
+    w.video_invitation, w.video_token = meetings.invitation_create(room=w.video_room, by=host)
+    revoked, w.video_revoked_token = meetings.invitation_create(room=w.video_room, by=host)
+    meetings.invitation_revoke(invitation=revoked, by=host)
     return w

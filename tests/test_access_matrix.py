@@ -521,6 +521,61 @@ for name, method, kwargs, with_bearer in [
         ),
     ]
 
+# --- Video rooms (team meetings, counselling) and guest links ------------------------------------
+
+ROOM = lambda w: {"room_uuid": w.video_room.uuid}  # noqa: E731
+ROOM_HOST = {"trainer_b": 200}
+ROOM_PEOPLE = {"trainer_b": 200, "manager_p1": 200}
+INVITATION = lambda w: {"room_uuid": w.video_room.uuid, "invitation_id": w.video_invitation.pk}  # noqa: E731
+CASES += [
+    Case("video:rooms", page(200)),
+    Case("video:room-create", page(403, trainer_b=200, superuser=200)),
+    Case("video:room", page(**ROOM_PEOPLE), kwargs=ROOM),
+    Case(
+        "video:room",
+        page(trainer_b=201),
+        kwargs=ROOM,
+        method="post",
+        data={"days": 3},
+        variant="make a guest link",
+    ),
+    Case("video:room-edit", page(**ROOM_HOST), kwargs=ROOM),
+    Case("video:room-join", page(**ROOM_PEOPLE), kwargs=ROOM),
+    Case("video:invitation-revoke", page(**ROOM_HOST), kwargs=INVITATION, variant="confirm"),
+    Case(
+        "video:invitation-revoke",
+        page(trainer_b=302),
+        kwargs=INVITATION,
+        method="post",
+        variant="revoke",
+    ),
+    Case("video:invite", E(200), kwargs=lambda w: {"token": w.video_token}, variant="valid link"),
+    Case(
+        "video:invite",
+        E(302),
+        kwargs=lambda w: {"token": w.video_token},
+        method="post",
+        data={"name": "Kim"},
+        variant="enter a name",
+    ),
+    Case(
+        "video:invite", E(410), kwargs=lambda w: {"token": w.video_revoked_token}, variant="revoked"
+    ),
+    Case("video:invite", E(404), kwargs=lambda w: {"token": "erfunden"}, variant="unknown"),
+    Case(
+        "video:guest-join",
+        E(302),
+        kwargs=lambda w: {"token": w.video_token},
+        variant="no name yet: to the invitation",
+    ),
+    Case(
+        "video:guest-join",
+        E(410),
+        kwargs=lambda w: {"token": w.video_revoked_token},
+        variant="revoked",
+    ),
+]
+
 # --- Wagtail admin views Tandem registers ----------------------------------------------------
 
 STAFF_200 = dict.fromkeys(STAFF + ("superuser",), 200)
@@ -1166,8 +1221,8 @@ def test_access(world, db, case, role):
 
 # --- Coverage: every URL pattern is in the matrix or in the allow-list ---------------------------
 
-TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring")
-TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring")
+TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring", "video")
+TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring", "video")
 
 # Third-party patterns tested upstream (Wagtail, allauth, Django). Name prefixes; a pattern
 # without a name is listed by its route. Tandem's own patterns can never hide here: the check

@@ -9,3 +9,10 @@ class VideoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401
+        from .meetings import MeetingRooms
+        from .rooms import register_room_kind
+        from .security import register_video_room_view
+
+        register_room_kind(MeetingRooms())
+        register_video_room_view("video:room-join")
+        register_video_room_view("video:guest-join")

@@ -23,7 +23,6 @@ from .providers import (
     problem_for_administrators,
 )
 from .rooms import Seat
-from .services import unconfigured_notify_operators
 
 
 @dataclass(frozen=True)
@@ -113,6 +112,8 @@ def join_info(
         return JoinInfo(state="closed", **base)
     if provider is None or not provider.is_configured():
         hint = problem or (provider.setup_hint() if provider else "")
+        from .services import unconfigured_notify_operators  # models load only when needed
+
         unconfigured_notify_operators(hint=hint)
         operator = is_operator(viewer if viewer is not None else seat.user)
         return JoinInfo(state="unconfigured", setup_hint=hint if operator else "", **base)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import webhooks
+from . import views, webhooks
 
 app_name = "video"
 
@@ -20,4 +20,16 @@ urlpatterns = [
         name="jitsi-occupant-event",
     ),
     path("video/jitsi/events/room/<str:change>", webhooks.room_event, name="jitsi-room-event"),
+    path("video/rooms/", views.room_list, name="rooms"),
+    path("video/rooms/new/", views.room_create, name="room-create"),
+    path("video/rooms/<uuid:room_uuid>/", views.room_detail, name="room"),
+    path("video/rooms/<uuid:room_uuid>/edit/", views.room_edit, name="room-edit"),
+    path("video/rooms/<uuid:room_uuid>/join/", views.room_join, name="room-join"),
+    path(
+        "video/rooms/<uuid:room_uuid>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("video/invite/<str:token>/", views.guest_invite, name="invite"),
+    path("video/invite/<str:token>/join/", views.guest_join, name="guest-join"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import conf, services
+from . import conf
 from .rooms import OccupantChange, Refusal, occupant_changed, reservation_for, room_node
 
 
@@ -145,6 +145,8 @@ def occupant_event(request: HttpRequest, change: str) -> JsonResponse:
         return JsonResponse({"recorded": False})
     kind, recorded = occupant_changed(change)
     if recorded and kind is not None and kind.keep_events:
+        from . import services  # the model only where a kind keeps events
+
         services.occupant_event_keep(kind=kind, change=change)
     return JsonResponse({"recorded": recorded})
 

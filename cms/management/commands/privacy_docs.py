@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms import privacy
 
-APPS = ("lms", "cms", "courses", "mentoring")
+APPS = ("lms", "cms", "courses", "mentoring", "video")
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, check: bool = False, **options):
         stale = []
-        for label in APPS:
+        for label in [label for label in APPS if apps.is_installed(label)]:
             path = Path(apps.get_app_config(label).path) / "PRIVACY.md"
             text = privacy.markdown(label)
             if check:

@@ -31,4 +31,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role:<38} {account.email}")
-        self.stdout.write("")
+        from video.demo import DEMO_GUEST_TOKEN
+
+        self.stdout.write(
+            f"\nVideo rooms: programmleitung@… hosts a team room and a counselling room; the "
+            f"counselling room's guest link: /video/invite/{DEMO_GUEST_TOKEN}/\n"
+        )
