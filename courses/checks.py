@@ -43,20 +43,4 @@ def courses_urls_check(app_configs, **kwargs) -> list:
     return []
 
 
-@register()
-def courses_video_check(app_configs, **kwargs) -> list:
-    """Live sessions need the video app for their rooms; the rest of courses works without it."""
-    from django.apps import apps
-
-    if apps.is_installed("video"):
-        return []
-    return [
-        Warning(
-            "Live sessions of course runs have no video rooms: the video app is not installed.",
-            hint='Add "video" to INSTALLED_APPS and include video.urls (docs/jitsi.md).',
-            id="courses.W003",
-        )
-    ]
-
-
 from . import certificate_checks  # noqa: E402,F401  (registers courses.E002)

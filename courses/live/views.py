@@ -257,6 +257,8 @@ def _visible(request: HttpRequest, session: LiveSession) -> tuple[bool, bool]:
 
 @login_required
 def detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    from django.apps import apps
+
     session = _session(session_uuid)
     manages, learner = _visible(request, session)
     rows = selectors.course_live_sessions(
@@ -275,6 +277,7 @@ def detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             "row": row,
             "manages": manages,
             "is_host": selectors.is_host(request.user, session),
+            "has_rooms": apps.is_installed("video"),
             "opens": opens,
             "closes": closes,
         },
