@@ -6,12 +6,18 @@ import pytest
 from django.core.management import ManagementUtility, get_commands
 from django.utils import translation
 
-TANDEM_APPS = ("cms", "courses", "mentoring", "lms")
+TANDEM_APPS = ("cms", "courses", "mentoring", "video", "lms")
 TANDEM_COMMANDS = sorted(name for name, app in get_commands().items() if app in TANDEM_APPS)
 
 
 def test_the_tandem_commands_are_found():
-    assert {"jitsi_check", "session_reminders", "seed_demo", "privacy_docs"} <= set(TANDEM_COMMANDS)
+    assert {
+        "jitsi_check",
+        "session_reminders",
+        "send_reminders",
+        "seed_demo",
+        "privacy_docs",
+    } <= set(TANDEM_COMMANDS)
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

@@ -459,7 +459,7 @@ def test_learner_sees_and_registers_on_the_course_page(client, run):
 def test_trainer_schedules_through_the_page(client, run, trainer):
     client.force_login(trainer)
     url = reverse("courses:live-manage", args=[run.pk])
-    assert "no live sessions yet" in client.get(url).content.decode()
+    assert "noch keine Live-Termine" in client.get(url).content.decode()  # the empty state
     bad = client.post(url, {"title": "A", "start": "nonsense", "duration_minutes": "60"})
     assert bad.status_code == 400
     start = timezone.localtime() + timedelta(days=5)
