@@ -106,14 +106,14 @@ def _rows(user, sessions: list[LiveSession], *, now: datetime) -> list[LiveSessi
             user=user, session__in=sessions, status__in=LiveSessionRegistration.OPEN_STATUSES
         )
     }
-    waiting = [r for r in registrations.values() if r.status == WAITLISTED]
+    waiting = [found for found in registrations.values() if found.status == WAITLISTED]
     ahead: dict[int, int] = {}
     if waiting:
         query = Q(pk__in=[])
-        for registration in waiting:
-            query |= Q(session_id=registration.session_id) & (
-                Q(created_at__lt=registration.created_at)
-                | Q(created_at=registration.created_at, pk__lt=registration.pk)
+        for waiter in waiting:
+            query |= Q(session_id=waiter.session_id) & (
+                Q(created_at__lt=waiter.created_at)
+                | Q(created_at=waiter.created_at, pk__lt=waiter.pk)
             )
         ahead = dict(
             LiveSessionRegistration.objects.filter(query, status=WAITLISTED)
