@@ -351,7 +351,7 @@ def retention_days(name: str, default: int) -> int:
 APP_SUMMARIES = {
     "lms": "Accounts: who you are, how you log in, your second factor and API token.",
     "cms": "Content pages and site settings; editors' names only as authors of pages.",
-    "courses": "Courses: enrolments, learning progress, quiz results, certificates and qualifications.",
+    "courses": 'Courses: enrolments, learning progress, quiz results, certificates and qualifications; live session registrations and attendance (with TANDEM_COURSES_LIVE_ATTENDANCE_MODE = "boolean" only whether a person attended: minutes and share are never stored and joins and leaves are deleted once the attendance is computed).',
     "mentoring": "Mentoring: applications, consent, matching, tandems, sessions, availability and feedback.",
     "video": "Video rooms: team meetings and counselling (time, host, invited guests' names, attendance), and the video server's join and leave events. Nothing of a meeting's content is recorded.",
 }

@@ -17,3 +17,14 @@ class CoursesConfig(AppConfig):
 
         # Trainers hold page permissions on the courses they train (courses/permissions.py).
         register_permission_policy(get_base_page_model(), CoursePagePermissionPolicy())
+
+        from django.apps import apps
+
+        if apps.is_installed("video"):  # live sessions get their rooms from the video app
+            from video.rooms import register_room_kind
+            from video.security import register_video_room_view
+
+            from .live.video import LiveSessionRooms
+
+            register_room_kind(LiveSessionRooms())
+            register_video_room_view("courses:live-join")

@@ -87,6 +87,12 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, language: str 
             _("Scope: %(hours)s hours · Completed on %(date)s") % {"hours": hours, "date": issued},
             size=13,
         )
+        if certificate.live_hours:
+            pdf.line_centered(
+                _("Including %(hours)s hours in live online sessions")
+                % {"hours": formats.number_format(certificate.live_hours, decimal_pos=1)},
+                size=13,
+            )
         if certificate.trainer_names:
             pdf.line_centered(
                 _("Trainers: %(names)s") % {"names": certificate.trainer_names}, size=13

@@ -15,6 +15,13 @@ TANDEM_COURSES_YOUTUBE_THUMBNAIL_URL    where the server fetches YouTube preview
                                         (default "https://i.ytimg.com/vi/{id}/hqdefault.jpg")
 TANDEM_COURSES_TRAINER_GROUP            group whose members may publish courses in every course
                                         catalogue (default "Trainer:innen")
+TANDEM_COURSES_LIVE_ATTENDANCE_MODE     "minutes" (minutes and share per person and live session)
+                                        or "boolean" (only whether a person attended; for
+                                        organisations whose works council requires it)
+                                        (default "minutes")
+TANDEM_COURSES_LIVE_JOIN_EARLY_MINUTES  how long before a live session's start the room opens
+                                        (default 15)
+TANDEM_COURSES_LIVE_JOIN_LATE_MINUTES   how long after its end the room stays open (default 15)
 """
 
 from pathlib import Path
@@ -41,6 +48,9 @@ DEFAULTS = {
     "CERTIFICATE_RENDERER": "courses.certificates_pdf.certificate_pdf",
     "TRAINER_GROUP": "Trainer:innen",
     "YOUTUBE_THUMBNAIL_URL": "https://i.ytimg.com/vi/{id}/hqdefault.jpg",
+    "LIVE_ATTENDANCE_MODE": "minutes",
+    "LIVE_JOIN_EARLY_MINUTES": 15,
+    "LIVE_JOIN_LATE_MINUTES": 15,
 }
 
 courses_settings = AppSettings("TANDEM_COURSES_", DEFAULTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -266,6 +267,7 @@ def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
         )
     }
     if CoursePage.objects.child_of(catalogue).exists():
+        live_sessions(learners=learners)
         return catalogue
 
     video = _video()
@@ -406,7 +408,62 @@ def seed(*, home, trainer, learners: dict) -> CourseCataloguePage:
     )
 
     _learning_stages(course, learners, video, quiz)
+    live_sessions(learners=learners)
     return catalogue
+
+
+LIVE_SOON = timedelta(minutes=10)
+
+
+def live_sessions(*, learners: dict) -> None:
+    """ "Datenschutz im Ehrenamt" gets two live sessions in its run: on every run one that starts
+    within minutes (so its room can be tried right after ``make run``) and one next week. The
+    learner halfway through the other course is enrolled in the run and registered for both."""
+    from django.utils import timezone
+
+    from .live import services as live_services
+    from .models import Enrolment, LiveSession
+
+    course = CoursePage.objects.filter(slug="datenschutz-im-ehrenamt").first()
+    run = course.runs.order_by("pk").first() if course else None
+    if run is None:
+        return
+    now = timezone.now()
+    sessions = run.live_sessions.filter(status=LiveSession.Status.SCHEDULED)
+    soon = sessions.filter(
+        start__gt=now - timedelta(minutes=30), start__lte=now + LIVE_SOON
+    ).first()
+    if soon is None:
+        soon = LiveSession.objects.create(
+            run=run,
+            title="Auftakt: Datenschutz live",
+            start=(now + LIVE_SOON).replace(second=0, microsecond=0),
+            duration_minutes=60,
+            created_by=run.trainer,
+        )
+    later = sessions.filter(title="Praxisfragen aus dem Verein").first()
+    if later is None:
+        later = LiveSession.objects.create(
+            run=run,
+            title="Praxisfragen aus dem Verein",
+            start=(now + timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0),
+            duration_minutes=90,
+            seats=8,
+            created_by=run.trainer,
+        )
+    learner = learners.get("halfway")
+    if learner is None:
+        return
+    if not Enrolment.objects.filter(user=learner, course=course).exists():
+        Enrolment.objects.create(
+            user=learner,
+            course=course,
+            run=run,
+            status=Enrolment.Status.ACTIVE,
+            decided_by=run.trainer,
+        )
+    for session in (soon, later):
+        live_services.live_registration_create(session=session, user=learner)
 
 
 def _learning_stages(course: CoursePage, learners: dict, video, quiz) -> None:

@@ -26,6 +26,8 @@ page_local = {
         "lessons_public",
         "certificate_enabled",
         "is_multiplier_course",
+        "live_attendance_rule",
+        "live_attendance_percent",
     ),
     "courses.ChapterPage": ("intro",),
     "courses.LessonPage": ("intro", "body", "estimated_minutes", "requires_mark_done"),
@@ -61,7 +63,7 @@ register(
             ),
         },
         actors={"revoked_by": staff},
-        other=("id", "course", "course_title", "hours", "revoked_at", "replaces"),
+        other=("id", "course", "course_title", "hours", "live_hours", "revoked_at", "replaces"),
         export_related={"course": "course_title"},
     ),
     Record(
@@ -192,6 +194,105 @@ register(
         export_related={"quiz": "quiz"},
     ),
     Record(
+        "courses.LiveSession",
+        actors={"created_by": staff},
+        other=(
+            "id",
+            "uuid",
+            "room_name",
+            "run",
+            "title",
+            "start",
+            "duration_minutes",
+            "seats",
+            "status",
+            "sequence",
+            "cancel_reason",
+            "created_at",
+            "attendance_computed_at",
+        ),
+    ),
+    Record(
+        "courses.LiveSessionRegistration",
+        subject=("user",),
+        title=_("live session registrations"),
+        personal={
+            "status": Personal(
+                _("registered or on the waiting list"),
+                _("seats and the waiting list of live sessions"),
+                WHILE_ACCOUNT,
+                erased=KEEP,
+            ),
+            "created_at": Personal(
+                _("registered on"),
+                _("order of the waiting list"),
+                WHILE_ACCOUNT,
+                erased=KEEP,
+            ),
+        },
+        other=("id", "session", "updated_at"),
+        export_related={"live session": "session__title"},
+    ),
+    Record(
+        "courses.LiveOccupantEvent",
+        subject=("user",),
+        erase=DELETE,
+        title=_("joins and leaves in live sessions"),
+        personal={
+            "joined": Personal(
+                _("joined or left the video room"),
+                _("computing attendance"),
+                _("until the attendance is computed (yes/no mode), else 90 days"),
+            ),
+            "at": Personal(
+                _("time of joining or leaving"),
+                _("computing attendance"),
+                _("until the attendance is computed (yes/no mode), else 90 days"),
+            ),
+            "connection": Personal(
+                _("connection in the video room"),
+                _("telling reconnects apart"),
+                _("until the attendance is computed (yes/no mode), else 90 days"),
+            ),
+        },
+        other=("id", "session", "event_id"),
+    ),
+    Record(
+        "courses.LiveAttendance",
+        subject=("user",),
+        title=_("live session attendance"),
+        personal={
+            "minutes": Personal(
+                _("minutes present (not kept in the yes/no mode)"),
+                _("completion and certificate"),
+                WHILE_ACCOUNT,
+                erased=KEEP,
+            ),
+            "share_percent": Personal(
+                _("share of the live session present (not kept in the yes/no mode)"),
+                _("completion and certificate"),
+                WHILE_ACCOUNT,
+                erased=KEEP,
+            ),
+            "attended": Personal(
+                _("attended"), _("completion and certificate"), WHILE_ACCOUNT, erased=KEEP
+            ),
+            "corrected_at": Personal(
+                _("corrected on"), _("traceability of corrections"), WHILE_ACCOUNT, erased=KEEP
+            ),
+            "correction_reason": Personal(
+                _("reason for a correction"), _("traceability of corrections"), WHILE_ACCOUNT
+            ),
+        },
+        actors={"corrected_by": staff},
+        other=("id", "session", "updated_at"),
+        export_related={"live session": "session__title"},
+    ),
+    Record(
+        "courses.LiveSessionReminder",
+        other=("id", "session", "kind", "session_start", "sent_at"),
+    ),
+    Record(
         "courses.Quiz",
         other=("id", "title", "introduction", "pass_mark", "max_attempts", "questions"),
     ),
@@ -222,6 +323,21 @@ register(
         other=("id", "sort_order", "video", "language", "kind", "label", "webvtt", "source_file"),
     ),
 )
+
+
+@register_retention("courses: joins and leaves in live sessions after 90 days")
+def _occupant_events(*, now, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from .models import LiveOccupantEvent
+
+    events = LiveOccupantEvent.objects.filter(
+        at__lt=now - timedelta(days=retention_days("LIVE_OCCUPANT_EVENT_DAYS", 90))
+    )
+    count = events.count()
+    if not dry_run:
+        events.delete()
+    return count
 
 
 @register_retention("courses: single viewings (the summary stays)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -23,6 +24,9 @@ from .models import (
     LearningVideo,
     LessonPage,
     LessonProgress,
+    LiveAttendance,
+    LiveAttendanceRule,
+    LiveSession,
     MultiplierQualification,
     Quiz,
     QuizAttempt,
@@ -361,6 +365,41 @@ def _descendant_of_any(pages) -> Q:
 
 def learner_certificates(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+
+
+# --- Live sessions in completion -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveStanding:
+    """How a learner stands with the live sessions of their run, for completion and the
+    certificate: whether the course's attendance rule is met and the hours attended."""
+
+    met: bool
+    hours: Decimal | None  # None when the run has no live sessions
+
+
+def live_standing(*, enrolment: Enrolment, course: CoursePage) -> LiveStanding:
+    """Two queries. Sessions that have not ended yet count as not attended: completion waits."""
+    if enrolment.run_id is None:
+        return LiveStanding(met=True, hours=None)
+    sessions = list(
+        LiveSession.objects.filter(
+            run_id=enrolment.run_id, status=LiveSession.Status.SCHEDULED
+        ).only("pk", "duration_minutes")
+    )
+    if not sessions:
+        return LiveStanding(met=True, hours=None)
+    attended = set(
+        LiveAttendance.objects.filter(
+            user_id=enrolment.user_id, session__in=sessions, attended=True
+        ).values_list("session_id", flat=True)
+    )
+    minutes = sum(session.duration_minutes for session in sessions if session.pk in attended)
+    met = course.live_attendance_rule == LiveAttendanceRule.NONE or all(
+        session.pk in attended for session in sessions
+    )
+    return LiveStanding(met=met, hours=(Decimal(minutes) / 60).quantize(Decimal("0.1")))
 
 
 # --- Page contexts (read by the page models' get_context) -------------------------------------

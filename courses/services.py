@@ -36,7 +36,7 @@ from .models import (
     VideoProgress,
     VideoVisit,
 )
-from .selectors import course_of
+from .selectors import course_of, live_standing
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
 RUN_REQUIRED = _("Please choose a course run.")
@@ -366,12 +366,17 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
     )
     if not lesson_ids or done != lesson_ids:
         return enrolment
+    standing = live_standing(enrolment=enrolment, course=course)
+    if not standing.met:
+        return enrolment
     if enrolment.status != Enrolment.Status.COMPLETED:
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
     certificate = (
-        certificate_issue(user=user, course=course) if course.certificate_enabled else None
+        certificate_issue(user=user, course=course, live_hours=standing.hours)
+        if course.certificate_enabled
+        else None
     )
     if course.is_multiplier_course:
         MultiplierQualification.objects.get_or_create(
@@ -466,7 +471,12 @@ def _trainer_names(course: CoursePage) -> str:
 
 @transaction.atomic
 def certificate_issue(
-    *, user, course: CoursePage, holder_name: str | None = None, replaces: Certificate | None = None
+    *,
+    user,
+    course: CoursePage,
+    holder_name: str | None = None,
+    replaces: Certificate | None = None,
+    live_hours: Decimal | None = None,
 ) -> Certificate:
     existing = Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
     if existing is not None:
@@ -477,6 +487,7 @@ def certificate_issue(
         holder_name=holder_name or user.get_full_name() or user.email,
         course_title=course.title,
         hours=Decimal(course.duration_hours),
+        live_hours=live_hours or None,
         trainer_names=_trainer_names(course),
         issued_at=timezone.now(),
         replaces=replaces,
@@ -523,7 +534,11 @@ def certificate_correct_name(*, request: NameCorrectionRequest, by) -> Certifica
     old = request.certificate
     certificate_revoke(certificate=old, by=by, reason=str(_("Reissued with a corrected name.")))
     new = certificate_issue(
-        user=old.user, course=old.course, holder_name=request.requested_name, replaces=old
+        user=old.user,
+        course=old.course,
+        holder_name=request.requested_name,
+        replaces=old,
+        live_hours=old.live_hours,
     )
     MultiplierQualification.objects.filter(user=old.user, course=old.course).update(
         certificate=new, revoked_at=None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .live import views as live
 
 app_name = "courses"
 
@@ -51,6 +52,31 @@ urlpatterns = [
         "courses/name-corrections/<int:request_id>/",
         views.name_correction_decide,
         name="name-correction",
+    ),
+    path("courses/live/mine/", live.mine, name="live-mine"),
+    path("courses/runs/<int:run_id>/live/", live.manage, name="live-manage"),
+    path("courses/live/<uuid:session_uuid>/", live.detail, name="live-session"),
+    path("courses/live/<uuid:session_uuid>/join/", live.join, name="live-join"),
+    path("courses/live/<uuid:session_uuid>/register/", live.register, name="live-register"),
+    path("courses/live/<uuid:session_uuid>/unregister/", live.unregister, name="live-unregister"),
+    path("courses/live/<uuid:session_uuid>/edit/", live.edit, name="live-edit"),
+    path("courses/live/<uuid:session_uuid>/cancel/", live.cancel, name="live-cancel"),
+    path("courses/live/<uuid:session_uuid>/restore/", live.restore, name="live-restore"),
+    path("courses/live/<uuid:session_uuid>/attendance/", live.attendance, name="live-attendance"),
+    path(
+        "courses/live/<uuid:session_uuid>/attendance.csv",
+        live.attendance_export,
+        name="live-attendance-export",
+    ),
+    path(
+        "courses/live/<uuid:session_uuid>/attendance/compute/",
+        live.attendance_compute,
+        name="live-attendance-compute",
+    ),
+    path(
+        "courses/live/<uuid:session_uuid>/attendance/correct/",
+        live.attendance_correct,
+        name="live-attendance-correct",
     ),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate-verify"),
 ]

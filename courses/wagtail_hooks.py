@@ -2,6 +2,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
@@ -171,3 +173,36 @@ def lesson_access(page, request, serve_args, serve_kwargs):
         {"course": access.course, "lesson": page, "enrolment": access.enrolment},
         status=403,
     )
+
+
+@hooks.register("register_me_section")
+def my_live_sessions_section(request):
+    """Upcoming live sessions the person registered for (or waits for), with their links."""
+    from .live.selectors import my_live_sessions
+
+    rows = my_live_sessions(request.user) if request.user.is_authenticated else []
+    if not rows:
+        return None
+    return MeSection(
+        title=_("My live sessions"),
+        url=reverse("courses:live-mine"),
+        order=11,
+        description=_("Dated live sessions of your course runs you registered for."),
+        links=[
+            (
+                f"{row.session.title} – {date_format(localtime(row.session.start), 'DATETIME_FORMAT')}",
+                reverse("courses:live-session", args=[row.session.uuid]),
+            )
+            for row in rows[:5]
+        ],
+    )
+
+
+@hooks.register("register_reminder_sweep")
+def live_session_sweep() -> int:
+    """Reminders before live sessions, and attendance once their room has closed."""
+    from .live.reminders import live_reminders_send_due
+    from .live.services import live_attendance_compute_due
+
+    live_attendance_compute_due()
+    return live_reminders_send_due()

@@ -207,6 +207,31 @@ def build_world() -> SimpleNamespace:
         user=w.peer, course=w.course_b, status=Enrolment.Status.REQUESTED
     )
 
+    # Live sessions: course A's run with the learner registered; course B's run (trainer B's).
+    from courses.models import CourseRun, LiveSession, LiveSessionRegistration
+
+    def _run(course):
+        return CourseRun.objects.create(
+            course=course,
+            title="Durchgang",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=30),
+            capacity=10,
+            enrolment_open=False,  # enrolling without choosing a run stays possible
+        )
+
+    w.run_a, w.run_b = _run(w.course_a), _run(w.course_b)
+    Enrolment.objects.filter(pk=w.enrolment_a.pk).update(run=w.run_a)
+    w.live_a = LiveSession.objects.create(
+        run=w.run_a, title="Auftakt", start=now + timedelta(days=2), duration_minutes=60
+    )
+    w.live_b = LiveSession.objects.create(
+        run=w.run_b, title="Moderation live", start=now + timedelta(days=2), duration_minutes=60
+    )
+    LiveSessionRegistration.objects.create(
+        session=w.live_a, user=learner, status=LiveSessionRegistration.Status.REGISTERED
+    )
+
     def certificate(user, course):
         return Certificate.objects.create(
             user=user,

@@ -189,6 +189,12 @@ CASES: list[Case] = [
 
 A = lambda w: {"course_id": w.course_a.pk}  # noqa: E731
 B = lambda w: {"course_id": w.course_b.pk}  # noqa: E731
+RUN_A = lambda w: {"run_id": w.run_a.pk}  # noqa: E731
+RUN_B = lambda w: {"run_id": w.run_b.pk}  # noqa: E731  trainer B's course
+LIVE_A = lambda w: {"session_uuid": w.live_a.uuid}  # noqa: E731
+LIVE_B = lambda w: {"session_uuid": w.live_b.uuid}  # noqa: E731
+API_LIVE_A = lambda w: {"uuid": w.live_a.uuid}  # noqa: E731
+API_LIVE_B = lambda w: {"uuid": w.live_b.uuid}  # noqa: E731
 CERT_A = lambda w: {"code": w.certificate_a.code}  # noqa: E731  learner's, course A
 CERT_B = lambda w: {"code": w.certificate_b.code}  # noqa: E731  the peer's, course B (trainer B's)
 LESSON_VIEWERS = ("learner", "editor", "superuser")  # of course A: enrolled, editors
@@ -291,6 +297,56 @@ CASES += [
         variant="own course B",
     ),
     # Public by design: shows only name, course and date.
+    # Live sessions: the learner of course A's run (registered), trainers of the course only.
+    Case("courses:live-mine", page(200)),
+    Case("courses:live-manage", page(superuser=200), kwargs=RUN_A, variant="run of course A"),
+    Case(
+        "courses:live-manage",
+        page(trainer_b=200, superuser=200),
+        kwargs=RUN_B,
+        variant="own run B",
+    ),
+    Case("courses:live-session", page(learner=200, superuser=200), kwargs=LIVE_A, variant="A"),
+    Case(
+        "courses:live-session", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"
+    ),
+    # The room: its hosts and the run's learners only (superusers who host nothing get no seat).
+    Case("courses:live-join", page(learner=200), kwargs=LIVE_A, variant="A"),
+    Case("courses:live-join", page(trainer_b=200), kwargs=LIVE_B, variant="own B"),
+    *get_post("courses:live-register", {"learner": 302, "superuser": 302}, kwargs=LIVE_A),
+    *get_post("courses:live-unregister", {"learner": 302}, kwargs=LIVE_A),
+    Case("courses:live-edit", page(superuser=200), kwargs=LIVE_A, variant="course A"),
+    Case("courses:live-edit", page(trainer_b=200, superuser=200), kwargs=LIVE_B, variant="own B"),
+    *get_post("courses:live-cancel", {"superuser": 302}, kwargs=LIVE_A, data={"reason": "x"}),
+    *get_post(
+        "courses:live-cancel",
+        {"trainer_b": 302, "superuser": 302},
+        kwargs=LIVE_B,
+        data={"reason": "x"},
+        variant="own B",
+    ),
+    *get_post("courses:live-restore", {"superuser": 302}, kwargs=LIVE_A),
+    Case("courses:live-attendance", page(superuser=200), kwargs=LIVE_A, variant="course A"),
+    Case(
+        "courses:live-attendance",
+        page(trainer_b=200, superuser=200),
+        kwargs=LIVE_B,
+        variant="own B",
+    ),
+    Case("courses:live-attendance-export", page(superuser=200), kwargs=LIVE_A, variant="A"),
+    Case(
+        "courses:live-attendance-export",
+        page(trainer_b=200, superuser=200),
+        kwargs=LIVE_B,
+        variant="own B",
+    ),
+    *get_post("courses:live-attendance-compute", {"superuser": 302}, kwargs=LIVE_A),
+    *get_post(
+        "courses:live-attendance-correct",
+        {"superuser": 302},
+        kwargs=LIVE_A,
+        data=lambda w: {"user": w.users["learner"].pk, "minutes": "30", "reason": "Ton"},
+    ),
     Case("courses:certificate-verify", E(200), kwargs=CERT_A),
     Case(
         "courses:certificate-verify",
@@ -946,6 +1002,65 @@ CASES += [
         kwargs=lambda w: {"pk": w.quiz.pk},
         api_=True,
         data=lambda w: {"lesson": w.lesson_quiz.pk},
+    ),
+    # Live sessions: learners of the run and trainers of the course; 404 for everyone else.
+    Case("courses-api:live-session-list", api(200), api=True),
+    Case(
+        "courses-api:live-session-detail",
+        api(learner=200, superuser=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        variant="A",
+    ),
+    Case(
+        "courses-api:live-session-detail",
+        api(trainer_b=200, superuser=200),
+        kwargs=API_LIVE_B,
+        api=True,
+        variant="own B",
+    ),
+    Case(
+        "courses-api:live-session-detail",
+        api(trainer_b=400, superuser=400),
+        kwargs=API_LIVE_B,
+        api=True,
+        method="put",
+        variant="PUT own B",
+    ),
+    *get_post("courses-api:live-session-cancel", {"superuser": 400}, kwargs=API_LIVE_A, api_=True),
+    *get_post(
+        "courses-api:live-session-registration",
+        {"learner": 201, "superuser": 400},
+        kwargs=API_LIVE_A,
+        api_=True,
+    ),
+    Case(
+        "courses-api:live-session-registration",
+        api(learner=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        method="delete",
+        variant="DELETE",
+    ),
+    Case(
+        "courses-api:live-session-join",
+        api(learner=200),
+        kwargs=API_LIVE_A,
+        api=True,
+    ),
+    Case(
+        "courses-api:live-session-attendance",
+        api(superuser=200),
+        kwargs=API_LIVE_A,
+        api=True,
+        variant="A",
+    ),
+    Case(
+        "courses-api:live-session-attendance",
+        api(trainer_b=200, superuser=200),
+        kwargs=API_LIVE_B,
+        api=True,
+        variant="own B",
     ),
     Case("mentoring-api:programme-list", E(200), api=True),  # programmes are public
     Case("mentoring-api:programme-detail", E(200), kwargs=lambda w: {"pk": w.p1.pk}, api=True),

@@ -11,7 +11,13 @@ TANDEM_COMMANDS = sorted(name for name, app in get_commands().items() if app in 
 
 
 def test_the_tandem_commands_are_found():
-    assert {"jitsi_check", "session_reminders", "seed_demo", "privacy_docs"} <= set(TANDEM_COMMANDS)
+    assert {
+        "jitsi_check",
+        "session_reminders",
+        "send_reminders",
+        "seed_demo",
+        "privacy_docs",
+    } <= set(TANDEM_COMMANDS)
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

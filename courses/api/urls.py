@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .live import LiveSessionViewSet
 
 app_name = "courses-api"
 
@@ -9,6 +10,7 @@ router = SimpleRouter()
 router.register("courses", views.CourseViewSet, basename="course")
 router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("live-sessions", LiveSessionViewSet, basename="live-session")
 
 urlpatterns = [
     path("", include(router.urls)),

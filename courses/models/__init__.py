@@ -1,5 +1,13 @@
 from .certificates import Certificate, MultiplierQualification, NameCorrectionRequest
 from .enrolment import CourseRun, Enrolment
+from .live import (
+    LiveAttendance,
+    LiveAttendanceRule,
+    LiveOccupantEvent,
+    LiveSession,
+    LiveSessionRegistration,
+    LiveSessionReminder,
+)
 from .pages import (
     ChapterPage,
     ChapterPageMixin,
@@ -33,6 +41,12 @@ __all__ = [
     "Enrolment",
     "EnrolmentMode",
     "LearningVideo",
+    "LiveAttendance",
+    "LiveAttendanceRule",
+    "LiveOccupantEvent",
+    "LiveSession",
+    "LiveSessionRegistration",
+    "LiveSessionReminder",
     "LessonPageMixin",
     "LessonPage",
     "LessonProgress",

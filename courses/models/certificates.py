@@ -34,6 +34,9 @@ class Certificate(models.Model):
     holder_name = models.CharField(_("name on the certificate"), max_length=300)
     course_title = models.CharField(_("course title"), max_length=255)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    live_hours = models.DecimalField(
+        _("hours in live sessions"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     trainer_names = models.CharField(_("trainers"), max_length=500, blank=True)
     issued_at = models.DateTimeField(_("issued"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

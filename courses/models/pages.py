@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -14,6 +15,7 @@ from cms.pages import get_base_page_model, page_parent_link
 from ..blocks import LessonBlocks
 from ..forms import CoursePageForm, TrainersPanel
 from ..storage import get_private_storage
+from .live import LiveAttendanceRule
 
 Page = get_base_page_model()
 
@@ -119,6 +121,21 @@ class CoursePageMixin(models.Model):
         default=False,
         help_text=_("Completing it qualifies learners as multipliers and unlocks the trainer kit."),
     )
+    live_attendance_rule = models.CharField(
+        _("live session attendance for completion"),
+        max_length=20,
+        choices=LiveAttendanceRule.choices,
+        default=LiveAttendanceRule.NONE,
+        help_text=_(
+            "Whether completion and the certificate require attending the live sessions of the "
+            "learner's course run."
+        ),
+    )
+    live_attendance_percent = models.PositiveSmallIntegerField(
+        _("required share of each live session in percent"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     content_panels = [
         FieldPanel("summary"),
@@ -141,6 +158,8 @@ class CoursePageMixin(models.Model):
                 FieldPanel("lessons_public"),
                 FieldPanel("certificate_enabled"),
                 FieldPanel("is_multiplier_course"),
+                FieldPanel("live_attendance_rule"),
+                FieldPanel("live_attendance_percent"),
             ],
             heading=_("Taking part"),
         ),

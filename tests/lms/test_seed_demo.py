@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -44,6 +46,14 @@ def test_seed_demo_is_idempotent_and_complete(client, settings, tmp_path):
         CoursePage.objects.count() == 2 and LearningVideo.objects.get().caption_tracks.count() == 3
     )
     assert Certificate.objects.filter(user__email="lernende@musterverband.example").exists()
+    from django.utils import timezone
+
+    from courses.models import LiveSession
+
+    live = LiveSession.objects.filter(run__course__slug="datenschutz-im-ehrenamt")
+    assert live.count() == 2
+    assert live.filter(start__lte=timezone.now() + timedelta(minutes=15)).count() == 1
+    assert live.filter(registrations__user__email="teilnehmerin@musterverband.example").count() == 2
     assert Application.objects.filter(role="mentee").count() == 12
     assert Application.objects.filter(role="mentor").count() == 6
     assert MatchingRun.objects.filter(status="published").count() == 1
