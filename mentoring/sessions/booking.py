@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Session, SessionChange, Tandem
 from ..video.jitsi import new_room_name
-from . import selectors
+from . import notifications, selectors
 from . import slots as engine
 from .errors import (
     NOT_ACTIVE,
@@ -23,7 +23,7 @@ from .errors import (
     tandem_role,
 )
 from .reminders import REMINDERS
-from .tasks import notify_session, send_due_reminders
+from .tasks import send_due_reminders
 
 TANDEM_NOT_ACTIVE = _("Sessions can be booked once both of you have accepted the tandem.")
 LENGTH_NOT_OFFERED = _("This session length is not offered.")
@@ -61,8 +61,12 @@ def _record(
 
 
 def _notify(session: Session, kind: str, by) -> None:
-    session_id, by_id = session.pk, getattr(by, "pk", None)
-    transaction.on_commit(lambda: notify_session.enqueue(session_id, kind, by_id))
+    """The e-mails about the change, recorded in the outbox in the change's own transaction: they
+    are sent after the commit, also when the mail server or the queue is down right now."""
+    fresh = Session.objects.select_related("mentor", "mentee", "tandem__programme").get(
+        pk=session.pk
+    )
+    notifications.session_changed(fresh, kind)
     if session.status == Session.Status.BOOKED:
         _schedule_reminders(session)
 
