@@ -33,6 +33,7 @@ import smtplib
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -113,8 +114,7 @@ def record(
         if key and OutgoingMail.objects.filter(key=key).exists():
             return None  # recorded before: the same mail is never recorded (or sent) twice
         raise
-    mail_id = mail.pk
-    transaction.on_commit(lambda: enqueue(mail_id))
+    transaction.on_commit(partial(enqueue, mail.pk))
     return mail
 
 
@@ -310,7 +310,7 @@ def retry(mail_ids: Iterable[int]) -> int:
         status=Status.PENDING, next_attempt_at=now, attempts=0, claimed_at=None
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: enqueue(pk))
+        transaction.on_commit(partial(enqueue, pk))
     return len(ids)
 
 
