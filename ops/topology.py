@@ -284,6 +284,8 @@ def up() -> None:
     install_missing_packages()
     for folder in ("pids", "logs", "nginx", "weed", "mail", "static"):
         (STATE / folder).mkdir(parents=True, exist_ok=True)
+    for folder in ("tmp", "new", "cur"):  # a Maildir: the sink answers 500 to every mail without
+        (STATE / "mail" / folder).mkdir(exist_ok=True)
     ports = {
         name: free_port()
         for name in (

@@ -3,8 +3,10 @@ kept in the session's history and announced to both members."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +26,8 @@ from .errors import (
 )
 from .reminders import REMINDERS
 from .tasks import send_due_reminders
+
+logger = logging.getLogger("tandem.mentoring")
 
 TANDEM_NOT_ACTIVE = _("Sessions can be booked once both of you have accepted the tandem.")
 LENGTH_NOT_OFFERED = _("This session length is not offered.")
@@ -81,7 +85,18 @@ def _schedule_reminders(session: Session) -> None:
     for _kind, before, _until in REMINDERS:
         due = session.start - before + timedelta(seconds=5)
         if due > now:
-            transaction.on_commit(send_due_reminders.using(run_after=due).enqueue)
+            transaction.on_commit(partial(_queue_sweep, due))
+
+
+def _queue_sweep(due: datetime) -> None:
+    """Queue the sweep for ``due``; with the queue (Redis) down, the booking still stands and the
+    periodic sweep (``manage.py session_reminders``) sends the reminders."""
+    try:
+        send_due_reminders.using(run_after=due).enqueue()
+    except Exception:  # noqa: BLE001 - the queue is unreachable right now
+        logger.warning(
+            "could not queue the reminder sweep for %s; the periodic sweep sends it", due
+        )
 
 
 #: The first key of the PostgreSQL advisory locks that serialise bookings per mentor (the second is
