@@ -468,7 +468,7 @@ def down() -> None:
     for pid_file in sorted(pids.glob("*.pid")):
         try:
             pid = int(pid_file.read_text())
-        except ValueError:
+        except (ValueError, FileNotFoundError):  # nginx removes its pid file as it quits
             continue
         while time.monotonic() < deadline:
             try:
