@@ -12,4 +12,5 @@ class CmsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("privacy")
-        from . import audit, checks  # noqa: F401  (the audit log's retention rule; system checks)
+        from . import audit, checks, outbox  # noqa: F401  (retention rules of the audit log and
+        # the outbox, the outbox's tasks; system checks)

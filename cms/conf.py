@@ -18,6 +18,14 @@ TANDEM_FILE_INTERNAL_PREFIX     the internal location for X-Accel-Redirect
                                 (default "/protected-media/")
 TANDEM_FILE_OBJECT_STORE_PREFIX the internal location that proxies the object store, for files
                                 in object storage (default "/protected-object-store/")
+TANDEM_OUTBOX_MAX_PENDING_AGE   seconds the oldest unsent e-mail may wait before /healthz/ answers
+                                503 (default 3600)
+TANDEM_OUTBOX_MAX_ATTEMPTS      sending attempts before an e-mail counts as failed for good while
+                                the mail server keeps failing temporarily (default 12)
+TANDEM_OUTBOX_RETRY_SECONDS     the first wait after a temporary failure; it doubles with every
+                                attempt, up to six hours (default 60)
+TANDEM_OUTBOX_STALE_SECONDS     an e-mail still "being sent" after this long (its worker died) is
+                                sent again by the next sweep (default 300)
 """
 
 from collections.abc import Mapping
@@ -61,6 +69,10 @@ DEFAULTS = {
     "FILE_DELIVERY": "django",
     "FILE_INTERNAL_PREFIX": "/protected-media/",
     "FILE_OBJECT_STORE_PREFIX": "/protected-object-store/",
+    "OUTBOX_MAX_PENDING_AGE": 3600,
+    "OUTBOX_MAX_ATTEMPTS": 12,
+    "OUTBOX_RETRY_SECONDS": 60,
+    "OUTBOX_STALE_SECONDS": 300,
 }
 
 cms_settings = AppSettings("TANDEM_", DEFAULTS)

@@ -9,8 +9,11 @@ one line. Every template gets ``recipient`` (the account, or None for a bare add
 ``site_url`` (the site's address without a trailing slash: links in e-mails are absolute).
 
 Nothing else in Tandem calls Django's ``send_mail`` or ``EmailMessage``: this is the choke point
-where mail can later be recorded in an outbox and sent by a worker. Attachments whose content
-depends on the language (a calendar file's title) are made inside ``recipient_locale(to)``.
+where every mail is recorded in the outbox (``cms.outbox``), in the transaction of the change that
+causes it, and sent by the worker after the commit, retried while the mail server fails. A ``key``
+(e.g. ``reminder:<session>:<kind>:<start>:<recipient>``) makes a mail idempotent: recorded and sent
+once however often it is asked for. Attachments whose content depends on the language (a calendar
+file's title) are made inside ``recipient_locale(to)``.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
+
+from . import outbox
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,6 @@ class Attachment:
 def site_url(path: str = "") -> str:
     """The absolute address of ``path`` on this site (WAGTAILADMIN_BASE_URL)."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _address(to: Any) -> str:
-    return to if isinstance(to, str) else to.email
 
 
 @contextmanager
@@ -82,14 +82,20 @@ def send_templated_mail(
     attachments: Sequence[Attachment] = (),
     language: str | None = None,
     time_zone: str | None = None,
+    key: str = "",
 ) -> int:
-    """Send the e-mail ``template`` to ``to`` (an account or an address); returns how many were
-    sent (1, or 0 when the backend dropped it silently)."""
+    """Record the e-mail ``template`` to ``to`` (an account or an address) in the outbox, to be sent
+    after the commit; returns how many were recorded (1, or 0 when the ``key`` was recorded before).
+    """
     with recipient_locale(to, language=language, time_zone=time_zone):
         subject, body, html = render_mail(template=template, to=to, context=context)
-    message = EmailMultiAlternatives(subject, body, None, [_address(to)])
-    if html:
-        message.attach_alternative(html, "text/html")
-    for attachment in attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    return message.send()
+    mail = outbox.record(
+        to=to,
+        subject=subject,
+        body=body,
+        html=html,
+        attachments=[(a.filename, a.content, a.mimetype) for a in attachments],
+        key=key,
+        template=template,
+    )
+    return 1 if mail is not None else 0

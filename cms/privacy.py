@@ -319,6 +319,60 @@ def _declare_cms() -> None:
             },
             other=("id", "at", "action", "target", "details"),
         ),
+        Record(
+            "cms.OutgoingMail",
+            subject=("recipient",),
+            erase=DELETE,
+            title=_("E-mails to you"),
+            personal={
+                "to_address": Personal(
+                    _("e-mail address the mail goes to"),
+                    _("sending the e-mail"),
+                    _("30 days after it was recorded, once sent or failed"),
+                ),
+                "subject": Personal(
+                    _("subject of the e-mail"),
+                    _("sending the e-mail"),
+                    _("30 days after it was recorded, once sent or failed"),
+                ),
+                "body": Personal(
+                    _("text of the e-mail (your name, dates, links)"),
+                    _("sending the e-mail"),
+                    _("30 days after it was recorded, once sent or failed"),
+                    export=False,
+                ),
+                "html": Personal(
+                    _("text of the e-mail (your name, dates, links)"),
+                    _("sending the e-mail"),
+                    _("30 days after it was recorded, once sent or failed"),
+                    export=False,
+                ),
+                "attachments": Personal(
+                    _("attachments of the e-mail (calendar entries)"),
+                    _("sending the e-mail"),
+                    _("30 days after it was recorded, once sent or failed"),
+                    export=False,
+                ),
+                "last_error": Personal(
+                    _("the mail server's answer, which may name the address"),
+                    _("finding out why an e-mail was not delivered"),
+                    _("30 days after it was recorded, once sent or failed"),
+                    export=False,
+                ),
+            },
+            other=(
+                "id",
+                "key",
+                "template",
+                "from_address",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "claimed_at",
+                "created_at",
+                "sent_at",
+            ),
+        ),
     )
 
 

@@ -1,15 +1,20 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.contrib.settings.registry import register_setting
 
-from .models import AuditEvent, SiteSettings
+from . import outbox
+from .models import AuditEvent, OutgoingMail, SiteSettings
 
 register_setting(SiteSettings, icon="cog")
 
@@ -43,9 +48,59 @@ class SuperuserMenuItem(MenuItem):
         return request.user.is_superuser
 
 
+def outbox_list(request):
+    """The outbox for superusers: every recorded e-mail, filtered by status, newest first."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    mails = OutgoingMail.objects.all()
+    status = request.GET.get("status", "")
+    if status in OutgoingMail.Status.values:
+        mails = mails.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(mails, 50).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "cms/admin/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": OutgoingMail.Status.choices,
+            "backlog": outbox.backlog(),
+        },
+    )
+
+
+def outbox_retry(request, pk: int):
+    """Send a mail that failed for good again, after a confirmation."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    mail = get_object_or_404(OutgoingMail, pk=pk)
+    if mail.status != OutgoingMail.Status.FAILED:
+        messages.warning(request, gettext("This e-mail has not failed; nothing to do."))
+        return redirect("cms_outbox")
+    if request.method == "POST":
+        with transaction.atomic():
+            outbox.retry([mail.pk])
+        messages.success(request, gettext("The e-mail is queued to be sent again."))
+        return redirect(f"{reverse('cms_outbox')}?status=failed")
+    return TemplateResponse(request, "cms/admin/outbox_retry.html", {"mail": mail})
+
+
 @hooks.register("register_admin_urls")
 def audit_log_urls():
-    return [path("audit-log/", audit_log, name="cms_audit_log")]
+    return [
+        path("audit-log/", audit_log, name="cms_audit_log"),
+        path("outbox/", outbox_list, name="cms_outbox"),
+        path("outbox/<int:pk>/retry/", outbox_retry, name="cms_outbox_retry"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def outbox_menu_item():
+    return SuperuserMenuItem(
+        _("Outgoing e-mails"), reverse("cms_outbox"), icon_name="mail", order=910
+    )
 
 
 @hooks.register("register_settings_menu_item")

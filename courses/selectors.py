@@ -121,18 +121,31 @@ def can_use_trainer_kit(user, course: CoursePage, *, is_trainer: bool | None = N
     ).exists()
 
 
-def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
-    """Courses whose live lessons show the video (Wagtail's reference index knows which)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ReferenceIndex
+def lessons_showing_video(video: LearningVideo) -> list[LessonPage]:
+    """Live lessons whose content shows the video, read from the lessons' own content (never from
+    Wagtail's reference index, which the worker rebuilds later: a learner can watch a video the
+    moment its lesson is published). PostgreSQL: JSON containment on the stream; elsewhere the
+    live lessons' streams are read (a small site on one machine)."""
+    from django.db import connection
+    from django.db.models import JSONField
+    from django.db.models.functions import Cast
 
-    references = ReferenceIndex.get_references_to(video).filter(
-        content_type=ContentType.objects.get_for_model(LessonPage)
-    )
-    lesson_ids = [int(pk) for pk in references.values_list("object_id", flat=True)]
+    lessons = LessonPage.objects.live()
+    if connection.vendor == "postgresql":
+        wanted = [{"type": "video", "value": {"video": video.pk}}]
+        return list(
+            lessons.annotate(stream=Cast("body", JSONField()))
+            .filter(stream__contains=wanted)
+            .only("path")
+        )
+    return [lesson for lesson in lessons.only("path", "body") if video.pk in lesson.video_ids()]
+
+
+def courses_using_video(video: LearningVideo) -> QuerySet[CoursePage]:
+    """Courses whose live lessons show the video."""
     ancestor_paths = {
         lesson.path[:length]
-        for lesson in LessonPage.objects.live().filter(pk__in=lesson_ids).only("path")
+        for lesson in lessons_showing_video(video)
         for length in range(4, len(lesson.path), 4)
     }
     return CoursePage.objects.filter(path__in=ancestor_paths)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.signals import password_reset
+from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from axes.backends import AxesStandaloneBackend
 from csp.constants import SELF, UNSAFE_INLINE
@@ -25,6 +26,7 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -37,7 +39,7 @@ from django.utils.translation import ngettext
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
-from cms import ratelimit
+from cms import outbox, ratelimit
 from cms.ratelimit import client_ip as _client_ip
 from video.security import VIDEO_ROOM_FEATURES, video_origins, video_room_views
 
@@ -153,7 +155,17 @@ class SecurityHeadersMiddleware(CSPMiddleware):
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter; its rate limits count per client address as the lockout does."""
+    """allauth's adapter; its rate limits count per client address as the lockout does, and its
+    e-mails (sign-up, verification, password reset, security notices) go through the outbox: recorded
+    with the account in the same transaction and sent by the worker, so these pages never fail
+    because the mail server is down and no account is left without its mail."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        values = {"request": request, "email": email, "current_site": get_current_site(request)}
+        values.update(context)
+        message = self.render_mail(template_prefix, email, values)
+        outbox.record_message(message, template=template_prefix)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         address = _client_ip(request)

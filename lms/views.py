@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from cms import outbox
 from cms.errors import add_to_form
 from mentoring.models import Application, ConsentRecord, Programme
 
@@ -29,7 +30,8 @@ from .models import ErasureRequest
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers: database, cache, task queue, media storage,
-    pending migrations."""
+    pending migrations, and the outbox: its backlog and the age of the oldest unsent e-mail (503
+    when it waits longer than TANDEM_OUTBOX_MAX_PENDING_AGE: mail is not going out)."""
     checks: dict[str, str] = {}
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -56,9 +58,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["migrations"] = "error"
     else:
         checks["migrations"] = "unknown"
+    body: dict = {}
+    if checks["database"] == "ok" and checks["migrations"] == "ok":
+        try:
+            backlog = outbox.backlog()
+            checks["outbox"] = "late" if backlog.pop("late") else "ok"
+            body["outbox"] = backlog
+        except Exception:  # noqa: BLE001
+            checks["outbox"] = "error"
+    else:
+        checks["outbox"] = "unknown"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", "checks": checks, **body},
+        status=200 if healthy else 503,
     )
 
 

@@ -291,7 +291,7 @@ def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem
         ]
     )
     ids = [tandem.pk for tandem in tandems]
-    transaction.on_commit(lambda: _notify_proposed(ids))
+    _notify_proposed(ids)
     audit.record(
         action="matching.published",
         by=by,
@@ -302,9 +302,11 @@ def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem
 
 
 def _notify_proposed(tandem_ids: list[int]) -> None:
+    """The "tandem proposed" e-mails, recorded in the outbox in the publishing transaction (sent
+    after the commit, also when the mail server or the queue is down right now)."""
     from .tasks import notify_tandems_proposed
 
-    notify_tandems_proposed.enqueue(tandem_ids)
+    notify_tandems_proposed.call(tandem_ids)
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ PostgreSQL database ``tandem_topology`` on the machine's cluster (127.0.0.1:5432
 redis-server (cache, rate limits, lockout counters, the RQ queue), SeaweedFS (``weed``: an
 S3-compatible object store for media and the private files), an SMTP sink (aiosmtpd, mails kept as
 a Maildir in .topology/mail), two gunicorn app servers, an RQ worker (django-tasks-rq) with RQ's
-scheduler, the periodic reminder sweep, and nginx in front (static files, X-Accel-Redirect to the
+scheduler, the periodic reminder sweep, the outbox sweep (``send_outbox --every 5``: mail whose
+task could not be queued, retries, mail of a worker that died), and nginx in front (static files, X-Accel-Redirect to the
 object store, client addresses). Production settings throughout (lms.settings.production).
 Only loopback addresses are used; nothing is reachable from outside the machine.
 """
@@ -140,6 +141,37 @@ def redis_argv(ports: dict[str, int]) -> list[str]:
     ]
 
 
+def smtp_argv(ports: dict[str, int]) -> list[str]:
+    """The SMTP sink: every accepted mail becomes one file in the Maildir .topology/mail."""
+    return [
+        sys.executable,
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        f"{HOST}:{ports['smtp']}",
+        "-c",
+        "aiosmtpd.handlers.Mailbox",
+        str(STATE / "mail"),
+    ]
+
+
+def worker_argv() -> list[str]:
+    return [
+        sys.executable,
+        "manage.py",
+        "rqworker",
+        "default",
+        "--job-class",
+        "django_tasks_rq.Job",
+        "--with-scheduler",
+    ]
+
+
+def outbox_argv() -> list[str]:
+    return [sys.executable, "manage.py", "send_outbox", "--every", "5"]
+
+
 def app_server_argv(ports: dict[str, int], name: str) -> list[str]:
     return [
         str(VENV_BIN / "gunicorn"),
@@ -190,6 +222,9 @@ def make_environment(ports: dict[str, int]) -> dict[str, str]:
         "EMAIL_HOST": HOST,
         "EMAIL_PORT": str(ports["smtp"]),
         "DEFAULT_FROM_EMAIL": "Tandem <noreply@tandem.test>",
+        # Short waits so that the fault tests see retries within seconds (production: defaults).
+        "OUTBOX_RETRY_SECONDS": "2",
+        "OUTBOX_STALE_SECONDS": "30",
         "TRUSTED_PROXY_COUNT": "1",
         "TRUSTED_PROXIES": HOST,  # nginx, which overwrites X-Forwarded-For
         # Plain HTTP on loopback only: no TLS redirect, no HSTS, cookies without the Secure flag.
@@ -249,6 +284,8 @@ def up() -> None:
     install_missing_packages()
     for folder in ("pids", "logs", "nginx", "weed", "mail", "static"):
         (STATE / folder).mkdir(parents=True, exist_ok=True)
+    for folder in ("tmp", "new", "cur"):  # a Maildir: the sink answers 500 to every mail without
+        (STATE / "mail" / folder).mkdir(exist_ok=True)
     ports = {
         name: free_port()
         for name in (
@@ -330,21 +367,7 @@ def up() -> None:
         full_env,
     )
     log(f"SMTP sink on {ports['smtp']} (Maildir {STATE / 'mail'})")
-    start(
-        "smtp",
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"{HOST}:{ports['smtp']}",
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-            str(STATE / "mail"),
-        ],
-        full_env,
-    )
+    start("smtp", smtp_argv(ports), full_env)
     wait_for_port(ports["redis"], "redis-server")
     wait_for_port(ports["s3"], "SeaweedFS S3", seconds=90)
     wait_for_port(ports["smtp"], "SMTP sink")
@@ -359,22 +382,11 @@ def up() -> None:
         log(f"gunicorn app server {i} on {ports[f'app{i}']}")
         start(f"app{i}", app_server_argv(ports, f"app{i}"), full_env)
     log("RQ worker (with RQ's scheduler for deferred tasks) and the reminder sweep")
-    start(
-        "worker",
-        [
-            sys.executable,
-            "manage.py",
-            "rqworker",
-            "default",
-            "--job-class",
-            "django_tasks_rq.Job",
-            "--with-scheduler",
-        ],
-        full_env,
-    )
+    start("worker", worker_argv(), full_env)
     start(
         "scheduler", [sys.executable, "manage.py", "session_reminders", "--every", "60"], full_env
     )
+    start("outbox", outbox_argv(), full_env)
     for i in range(1, APP_SERVERS + 1):
         wait_for_port(ports[f"app{i}"], f"gunicorn {i}")
 
@@ -456,7 +468,7 @@ def down() -> None:
     for pid_file in sorted(pids.glob("*.pid")):
         try:
             pid = int(pid_file.read_text())
-        except ValueError:
+        except (ValueError, FileNotFoundError):  # nginx removes its pid file as it quits
             continue
         while time.monotonic() < deadline:
             try:

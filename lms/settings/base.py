@@ -253,6 +253,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tandem <noreply@localhost>")
+# The outbox (cms.outbox): /healthz/ answers 503 when the oldest unsent e-mail waits longer than
+# OUTBOX_MAX_PENDING_AGE seconds; temporary failures are retried after OUTBOX_RETRY_SECONDS,
+# doubled each time, OUTBOX_MAX_ATTEMPTS times; a mail left "being sent" by a dead worker is sent
+# again after OUTBOX_STALE_SECONDS.
+TANDEM_OUTBOX_MAX_PENDING_AGE = env_int("OUTBOX_MAX_PENDING_AGE", 3600)
+TANDEM_OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+TANDEM_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+TANDEM_OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 300)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (django-tasks): "immediate" runs a task at once in the request (development),

@@ -3,8 +3,10 @@ kept in the session's history and announced to both members."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from video.jitsi import new_room_name
 
 from ..models import Session, SessionChange, Tandem
-from . import selectors
+from . import notifications, selectors
 from . import slots as engine
 from .errors import (
     NOT_ACTIVE,
@@ -24,7 +26,9 @@ from .errors import (
     tandem_role,
 )
 from .reminders import REMINDERS
-from .tasks import notify_session, send_due_reminders
+from .tasks import send_due_reminders
+
+logger = logging.getLogger("tandem.mentoring")
 
 TANDEM_NOT_ACTIVE = _("Sessions can be booked once both of you have accepted the tandem.")
 LENGTH_NOT_OFFERED = _("This session length is not offered.")
@@ -62,8 +66,12 @@ def _record(
 
 
 def _notify(session: Session, kind: str, by) -> None:
-    session_id, by_id = session.pk, getattr(by, "pk", None)
-    transaction.on_commit(lambda: notify_session.enqueue(session_id, kind, by_id))
+    """The e-mails about the change, recorded in the outbox in the change's own transaction: they
+    are sent after the commit, also when the mail server or the queue is down right now."""
+    fresh = Session.objects.select_related("mentor", "mentee", "tandem__programme").get(
+        pk=session.pk
+    )
+    notifications.session_changed(fresh, kind)
     if session.status == Session.Status.BOOKED:
         _schedule_reminders(session)
 
@@ -78,7 +86,18 @@ def _schedule_reminders(session: Session) -> None:
     for _kind, before, _until in REMINDERS:
         due = session.start - before + timedelta(seconds=5)
         if due > now:
-            transaction.on_commit(send_due_reminders.using(run_after=due).enqueue)
+            transaction.on_commit(partial(_queue_sweep, due))
+
+
+def _queue_sweep(due: datetime) -> None:
+    """Queue the sweep for ``due``; with the queue (Redis) down, the booking still stands and the
+    periodic sweep (``manage.py session_reminders``) sends the reminders."""
+    try:
+        send_due_reminders.using(run_after=due).enqueue()
+    except Exception:  # noqa: BLE001 - the queue is unreachable right now
+        logger.warning(
+            "could not queue the reminder sweep for %s; the periodic sweep sends it", due
+        )
 
 
 #: The first key of the PostgreSQL advisory locks that serialise bookings per mentor (the second is

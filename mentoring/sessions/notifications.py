@@ -73,7 +73,9 @@ TEMPLATES = {
 }
 
 
-def _send(session: Session, user, partner, kind: str, *, reason: str = "", now=None) -> int:
+def _send(
+    session: Session, user, partner, kind: str, *, reason: str = "", now=None, key: str = ""
+) -> int:
     attachments = []
     if kind in CALENDAR_METHODS:
         method = CALENDAR_METHODS[kind]
@@ -96,6 +98,7 @@ def _send(session: Session, user, partner, kind: str, *, reason: str = "", now=N
             "now": now or timezone.now(),
         },
         attachments=attachments,
+        key=key,
     )
 
 
@@ -113,9 +116,15 @@ def session_changed(session: Session, kind: str, by=None) -> int:
     return sum(_send(session, user, partner, kind, reason=reason) for user, partner in pairs)
 
 
+def reminder_key(session: Session, kind: str, user) -> str:
+    """The idempotency key of one reminder: per session, kind, start time and recipient."""
+    return f"reminder:{session.pk}:{kind}:{session.start.isoformat()}:{user.pk}"
+
+
 def session_reminder(session: Session, kind: str, *, now=None) -> int:
-    """Remind both members; the text names the day as seen at ``now`` (default: the clock)."""
+    """Remind both members, each once (recorded in the outbox with ``reminder_key``); the text names
+    the day as seen at ``now`` (default: the clock)."""
     return sum(
-        _send(session, user, partner, kind, now=now)
+        _send(session, user, partner, kind, now=now, key=reminder_key(session, kind, user))
         for user, partner in ((session.mentee, session.mentor), (session.mentor, session.mentee))
     )

@@ -19,10 +19,13 @@ REMINDERS = (
 
 
 def reminders_send_due(*, now: datetime | None = None) -> int:
-    """Send the reminders that are due, each exactly once: the claim (a unique row per session,
-    kind and start time) is written before sending and removed again if sending fails, so
-    concurrent workers and restarts never double-send, and a moved session is reminded of its
-    new time only. Reminders for a time already announced (booked within the period) are skipped."""
+    """Record the reminders that are due in the outbox, each exactly once; returns how many mails
+    were recorded. Per session, the claim (a unique row per session, kind and start time) and both
+    mails are written in one transaction, so a worker killed mid-sweep leaves each session either
+    reminded completely or not at all, and the outbox sends them (retried while the mail server
+    fails; its idempotency key per session, kind, start and recipient never lets a mail go twice).
+    A moved session is reminded of its new time only. Reminders for a time already announced
+    (booked within the period) are skipped."""
     now = now or timezone.now()
     sent = 0
     for kind, before, until in REMINDERS:
@@ -42,14 +45,10 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                 continue  # the booking e-mail just told them
             try:
                 with transaction.atomic():
-                    claim = SessionReminder.objects.create(
+                    SessionReminder.objects.create(
                         session=session, kind=kind, session_start=session.start
                     )
+                    sent += notifications.session_reminder(session, kind, now=now)
             except IntegrityError:
-                continue
-            try:
-                sent += notifications.session_reminder(session, kind, now=now)
-            except Exception:
-                claim.delete()
-                raise
+                continue  # another sweep claimed it first
     return sent

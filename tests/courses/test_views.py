@@ -1,10 +1,19 @@
 """What learners, trainers and outsiders get through the web pages and file views."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from courses import services
-from courses.models import Certificate, CoursePage, Enrolment, LessonPage, TrainerKitItem
+from courses.models import (
+    Certificate,
+    ChapterPage,
+    CoursePage,
+    Enrolment,
+    LearningVideo,
+    LessonPage,
+    TrainerKitItem,
+)
 from tests.factories import UserFactory
 
 from .conftest import FAKE_MP4, correct_answers, lessons_of, publish
@@ -376,3 +385,30 @@ def test_enrolling_with_a_run_that_is_no_run_says_so(client, course, learner, ru
     with override("de"):
         assert str(services.RUN_NOT_OF_COURSE) in response.content.decode()
     assert not Enrolment.objects.filter(user=learner).exists()
+
+
+def test_a_video_is_streamable_the_moment_its_lesson_is_published_without_the_reference_index(
+    client, course, video, learner
+):
+    """Issue 15: the access check read Wagtail's reference index, which the worker rebuilds later;
+    the lesson's own content decides now."""
+    from wagtail.models import ReferenceIndex
+
+    fresh = LearningVideo.objects.create(
+        title="Neu", duration_seconds=10, mime_type="video/mp4", file_size=len(FAKE_MP4)
+    )
+    fresh.file.save("neu.mp4", ContentFile(FAKE_MP4))
+    chapter = ChapterPage.objects.get(slug="grundlagen")
+    publish(chapter, LessonPage(title="Neu", slug="neu", body=[("video", {"video": fresh})]))
+    ReferenceIndex.objects.all().delete()  # not (re)built yet
+    url = reverse("courses:video-file", kwargs={"video_id": fresh.pk})
+    client.force_login(learner)
+    assert client.get(url).status_code == 404  # not enrolled
+    services.enrolment_request(user=learner, course=course)
+    response = client.get(url, HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == FAKE_MP4[:10]
+    assert client.get(reverse("courses:video-file", kwargs={"video_id": video.pk})).status_code in (
+        200,
+        206,
+    )

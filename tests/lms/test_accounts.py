@@ -12,17 +12,20 @@ User = get_user_model()
 pytestmark = pytest.mark.django_db
 
 
-def test_registration_requires_email_verification_then_logs_in(client, home_page):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "first_name": "Fatma",
-            "last_name": "Yilmaz",
-            "email": "fatma@example.org",
-            "password1": "ein-langes-Passwort-7",
-            "password2": "ein-langes-Passwort-7",
-        },
-    )
+def test_registration_requires_email_verification_then_logs_in(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Fatma",
+                "last_name": "Yilmaz",
+                "email": "fatma@example.org",
+                "password1": "ein-langes-Passwort-7",
+                "password2": "ein-langes-Passwort-7",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="fatma@example.org")
     assert (user.first_name, user.last_name, user.language) == ("Fatma", "Yilmaz", "de")
@@ -89,9 +92,12 @@ def test_email_is_unique_regardless_of_case(db):
         User.objects.create_user(email="ANNA@example.org", password="x")
 
 
-def test_password_reset_sends_mail_and_sets_new_password(client, home_page):
+def test_password_reset_sends_mail_and_sets_new_password(
+    client, home_page, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="reset@example.org")
-    response = client.post(reverse("account_reset_password"), {"email": "reset@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        response = client.post(reverse("account_reset_password"), {"email": "reset@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(

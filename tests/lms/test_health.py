@@ -14,7 +14,9 @@ def test_healthy(client):
             "queue": "ok",
             "storage": "ok",
             "migrations": "ok",
+            "outbox": "ok",
         },
+        "outbox": {"pending": 0, "oldest_pending_seconds": 0, "failed": 0},
     }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -358,9 +359,15 @@ def test_a_member_marks_that_the_partner_did_not_come(tandem):
 # --- Reminders ---------------------------------------------------------------------------------
 
 
+def send_reminders(now) -> None:
+    """The sweep, committed: the outbox sends what it recorded."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.reminders_send_due(now=now)
+
+
 def reminders(now) -> list[str]:
     mail.outbox.clear()
-    services.reminders_send_due(now=now)
+    send_reminders(now)
     return sorted(m.subject for m in mail.outbox)
 
 
@@ -383,7 +390,7 @@ def test_a_late_day_before_reminder_names_the_real_day_not_tomorrow(tandem):
     time, in the recipient's own words, never "tomorrow"."""
     book(tandem, at(4, 10))
     mail.outbox.clear()
-    services.reminders_send_due(now=at(4, 8))  # two hours before: the day reminder is still due
+    send_reminders(at(4, 8))  # two hours before: the day reminder is still due
     to_mentor = next(m for m in mail.outbox if m.to == [tandem.mentor.user.email])
     assert "heute um 10:00 Uhr" in to_mentor.subject and "heute um 10:00 Uhr" in to_mentor.body
     assert "morgen" not in to_mentor.subject + to_mentor.body
@@ -392,7 +399,7 @@ def test_a_late_day_before_reminder_names_the_real_day_not_tomorrow(tandem):
 def test_an_on_time_day_before_reminder_names_the_day_and_time(tandem):
     book(tandem, at(4, 10))
     mail.outbox.clear()
-    services.reminders_send_due(now=at(3, 10, 5))
+    send_reminders(at(3, 10, 5))
     to_mentor = next(m for m in mail.outbox if m.to == [tandem.mentor.user.email])
     assert "morgen, Dienstag, 4. Mai, um 10:00 Uhr" in to_mentor.body
 
@@ -424,6 +431,8 @@ def test_the_reminder_command_sends_due_reminders(tandem):
     session = book(tandem, at(4, 10))
     move_to(session, datetime.now(UTC) + timedelta(minutes=30))
     SessionChange.objects.filter(session=session).update(at=datetime.now(UTC) - timedelta(days=3))
+    call_command("send_outbox", stdout=StringIO())  # the booking's own mails
+    mail.outbox.clear()
     out = StringIO()
     call_command("session_reminders", stdout=out)
     assert "2" in out.getvalue() and len(mail.outbox) == 2

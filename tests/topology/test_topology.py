@@ -44,6 +44,7 @@ def test_health_through_nginx_names_every_part(topology):
         "queue": "ok",
         "storage": "ok",
         "migrations": "ok",
+        "outbox": "ok",
     }
 
 
