@@ -187,8 +187,12 @@ def _clean_intervals(raw, duration: float) -> list[list[float]]:
         ):
             raise CourseError(INVALID_INTERVALS)
         start, end = float(item[0]), float(item[1])
-        if not (0 <= start < end) or end > duration + 1 or start != start or end != end:
+        if not (0 <= start <= end) or end > duration + 1 or start != start or end != end:
             raise CourseError(INVALID_INTERVALS)
+        if start == end:
+            # Right after a seek the player's played ranges hold the new position as a range
+            # without length; it credits nothing and is no sign of a forged report.
+            continue
         cleaned.append([start, min(end, duration)])
     return cleaned
 
@@ -365,7 +369,8 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
     )
     if not lesson_ids or done != lesson_ids:
         return enrolment
-    if enrolment.status != Enrolment.Status.COMPLETED:
+    newly_completed = enrolment.status != Enrolment.Status.COMPLETED
+    if newly_completed:
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
@@ -378,7 +383,64 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
             course=course,
             defaults={"granted_at": timezone.now(), "certificate": certificate},
         )
+    if newly_completed:
+        enrolment_id = enrolment.pk
+        transaction.on_commit(lambda: course_completed_notify(enrolment_id=enrolment_id))
     return enrolment
+
+
+def _absolute(url: str | None) -> str:
+    from cms.mail import site_url
+
+    if not url:
+        return ""
+    return url if url.startswith(("http://", "https://")) else site_url(url)
+
+
+def course_completed_notify(*, enrolment_id: int) -> int:
+    """The "course complete" e-mail: congratulations, the certificate's download and verification
+    links and the course to take next. Sent after the commit that completed the course."""
+    from django.urls import reverse
+
+    from cms.mail import send_templated_mail, site_url
+
+    from .selectors import next_course_for, organisation_name
+
+    enrolment = (
+        Enrolment.objects.select_related("user", "course")
+        .filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED)
+        .first()
+    )
+    if enrolment is None:
+        return 0
+    course = enrolment.course
+    certificate = Certificate.objects.filter(
+        user=enrolment.user, course=course, revoked_at__isnull=True
+    ).first()
+    next_course = next_course_for(user=enrolment.user, course=course)
+    return send_templated_mail(
+        template="courses/emails/course_completed",
+        to=enrolment.user,
+        context={
+            "name": enrolment.user.get_full_name() or enrolment.user.email,
+            "course_title": course.title,
+            "complete_url": site_url(reverse("courses:complete", kwargs={"course_id": course.pk})),
+            "certificate": certificate,
+            "certificate_url": site_url(
+                reverse("courses:certificate-pdf", kwargs={"code": certificate.code})
+            )
+            if certificate
+            else "",
+            "verify_url": site_url(
+                reverse("courses:certificate-verify", kwargs={"code": certificate.code})
+            )
+            if certificate
+            else "",
+            "next_course_title": next_course.title if next_course else "",
+            "next_course_url": _absolute(next_course.url) if next_course else "",
+            "organisation": organisation_name(),
+        },
+    )
 
 
 # --- Quizzes --------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-from .certificates import Certificate, MultiplierQualification, NameCorrectionRequest
+from .certificates import (
+    Certificate,
+    MultiplierQualification,
+    NameCorrectionRequest,
+    normalise_certificate_code,
+)
 from .enrolment import CourseRun, Enrolment
 from .pages import (
     ChapterPage,
@@ -44,4 +49,5 @@ __all__ = [
     "TrainerKitItem",
     "VideoProgress",
     "VideoVisit",
+    "normalise_certificate_code",
 ]
