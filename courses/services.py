@@ -385,7 +385,10 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
         )
     if newly_completed:
         enrolment_id = enrolment.pk
-        transaction.on_commit(lambda: course_completed_notify(enrolment_id=enrolment_id))
+        # robust: a mail server that is down must not turn the learner's last step into an error.
+        transaction.on_commit(
+            lambda: course_completed_notify(enrolment_id=enrolment_id), robust=True
+        )
     return enrolment
 
 

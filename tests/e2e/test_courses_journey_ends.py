@@ -74,7 +74,7 @@ def test_learner_journey_with_the_keyboard_only(
         page.fill("input[name=login]", learner.email)
         page.fill("input[name=password]", PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
         with screenshot_on_failure(page, "keys-catalogue"):
             session.visit("/kurse/")
