@@ -24,6 +24,7 @@ from .certificates_pdf import render_certificate
 from .models import (
     CaptionTrack,
     Certificate,
+    CourseCataloguePage,
     CoursePage,
     CourseRun,
     Enrolment,
@@ -385,6 +386,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         "courses/my_courses.html",
         {
             "courses": selectors.learner_courses(request.user),
+            "catalogue": CourseCataloguePage.objects.live().public().order_by("path").first(),
             "certificates": list(selectors.learner_certificates(request.user)),
             "qualifications": list(
                 MultiplierQualification.objects.filter(

@@ -347,3 +347,10 @@ def test_my_courses_links_to_the_verification_form(client, course, video, quiz, 
     html = client.get(reverse("courses:mine")).content.decode()
     assert 'class="stacked-table"' in html and 'data-label="Aktionen"' in html
     assert reverse("courses:certificate-verify-form") in html
+
+
+def test_my_courses_without_a_course_points_to_the_catalogue(client, catalogue, learner):
+    client.force_login(learner)
+    html = client.get(reverse("courses:mine")).content.decode()
+    assert "Sie sind noch in keinen Kurs eingeschrieben." in html
+    assert f'href="{catalogue.url}">Einen Kurs im Katalog finden</a>' in html
