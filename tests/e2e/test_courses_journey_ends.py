@@ -55,13 +55,13 @@ def second_course(course):
     )
 
 
+@pytest.mark.usefixtures("private_media")
 def test_learner_journey_with_the_keyboard_only(
     browser,
     live_server,
     site_settings,
     home_page,
-    private_media,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     session, context = german_session(browser, live_server)
     page = session.page
@@ -157,13 +157,13 @@ def test_learner_journey_with_the_keyboard_only(
         context.close()
 
 
+@pytest.mark.usefixtures("private_media")
 def test_learner_journey_on_a_phone(
     browser,
     live_server,
     site_settings,
     home_page,
-    private_media,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     session, context = german_session(
         browser, live_server, viewport={"width": 375, "height": 740}, has_touch=True
