@@ -23,6 +23,7 @@ from fpdf import FPDF
 
 from . import conf
 from .models import Certificate
+from .selectors import organisation_name
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -68,14 +69,15 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, language: str 
     with translation.override(language):
         pdf = _CertificatePDF()
         pdf.set_title(pdf.safe(_("Certificate") + f" {certificate.code}"))
-        pdf.set_author(pdf.safe(str(conf.get("CERTIFICATE_ISSUER"))))
+        issuer = organisation_name()
+        pdf.set_author(pdf.safe(issuer))
         pdf.add_page()
         pdf.set_draw_color(11, 85, 99)
         pdf.set_line_width(1.2)
         pdf.rect(10, 10, 277, 190)
         pdf.set_text_color(29, 35, 39)
         pdf.set_y(28)
-        pdf.line_centered(str(conf.get("CERTIFICATE_ISSUER")), size=14)
+        pdf.line_centered(issuer, size=14)
         pdf.line_centered(_("Certificate of completion"), size=32, style="B", gap=10)
         pdf.line_centered(_("This certifies that"), size=14)
         pdf.line_centered(certificate.holder_name, size=26, style="B", gap=6)
@@ -101,7 +103,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, language: str 
         pdf.line_centered(
             _("Verification code: %(code)s") % {"code": certificate.code}, size=12, style="B", gap=2
         )
-        pdf.line_centered(_("Check it at %(url)s") % {"url": verify_url}, size=10)
+        pdf.line_centered(_("Check it at %(url)s") % {"url": verify_url}, size=10, gap=2)
+        pdf.line_centered(_("Issued by %(issuer)s") % {"issuer": issuer}, size=10)
         return bytes(pdf.output())
 
 

@@ -376,6 +376,116 @@ def _descendant_of_any(pages) -> Q:
     return query
 
 
+def _conf():
+    from . import conf
+
+    return conf
+
+
+def next_course_for(*, user, course: CoursePage) -> CoursePage | None:
+    """The course to suggest after ``course``: a live, public course of the same catalogue that
+    ``user`` has not taken, one sharing a topic first. Two queries."""
+    taken = Enrolment.objects.filter(user=user, status__in=Enrolment.OPEN_STATUSES).values(
+        "course_id"
+    )
+    parent_path = course.path[: -CoursePage.steplen]
+    candidates = (
+        CoursePage.objects.live()
+        .public()
+        .filter(path__startswith=parent_path, depth=course.depth)
+        .exclude(pk=course.pk)
+        .exclude(pk__in=taken)
+        .annotate(
+            shared_topics=Count(
+                "topics", filter=Q(topics__in=course.topics.values("pk")), distinct=True
+            )
+        )
+        .order_by("-shared_topics", "title")
+    )
+    return candidates.first()
+
+
+def organisation_name() -> str:
+    """Who issues certificates and signs e-mails: TANDEM_COURSES_CERTIFICATE_ISSUER when set,
+    else the organisation named in the default site's settings, else the site name."""
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    from . import conf
+
+    if conf.courses_settings.is_set("CERTIFICATE_ISSUER"):
+        return str(conf.get("CERTIFICATE_ISSUER"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        site_settings = SiteSettings.objects.filter(site=site).first()
+        if site_settings is not None and site_settings.organisation_name:
+            return site_settings.organisation_name
+    return str(conf.get("CERTIFICATE_ISSUER"))
+
+
+def catalogue_participation(user, courses) -> dict[int, dict]:
+    """For the catalogue cards: the learner's enrolment and percent done per course shown, in
+    three queries whatever the number of courses (none for anonymous visitors)."""
+    courses = list(courses)
+    if not user.is_authenticated or not courses:
+        return {}
+    enrolments = {
+        enrolment.course_id: enrolment
+        for enrolment in Enrolment.objects.filter(
+            user=user,
+            course__in=[course.pk for course in courses],
+            status__in=Enrolment.OPEN_STATUSES,
+        )
+    }
+    if not enrolments:
+        return {}
+    enrolled = [course for course in courses if course.pk in enrolments]
+    lessons = list(
+        LessonPage.objects.live().filter(_descendant_of_any(enrolled)).values_list("pk", "path")
+    )
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, completed_at__isnull=False, course__in=[c.pk for c in enrolled]
+        ).values_list("lesson_id", flat=True)
+    )
+    result = {}
+    for course in enrolled:
+        own = [pk for pk, path in lessons if path.startswith(course.path)]
+        completed = sum(1 for pk in own if pk in done)
+        result[course.pk] = {
+            "enrolment": enrolments[course.pk],
+            "percent": round(100 * completed / len(own)) if own else 0,
+        }
+    return result
+
+
+def lessons_visible_in_search(user) -> Q:
+    """Which lessons the site search may list to ``user``: those of courses whose lessons are
+    public, and, when signed in, of the courses she learns in or trains (as the lesson pages
+    themselves allow). Wagtail's page privacy is applied by the search itself (``public()``)."""
+    paths = list(
+        CoursePage.objects.live().filter(lessons_public=True).values_list("path", flat=True)
+    )
+    if user.is_authenticated:
+        if user.is_superuser:
+            return Q(pk__isnull=False)
+        course_ids = set(
+            Enrolment.objects.filter(user=user, status__in=Enrolment.LEARNING_STATUSES).values_list(
+                "course_id", flat=True
+            )
+        ) | set(
+            CoursePage.trainers.through.objects.filter(user_id=user.pk).values_list(
+                "coursepage_id", flat=True
+            )
+        )
+        paths += list(CoursePage.objects.filter(pk__in=course_ids).values_list("path", flat=True))
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return query
+
+
 def learner_certificates(user) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
 
@@ -477,6 +587,11 @@ def course_page_context(*, course: CoursePage, user) -> dict:
         "topics": list(course.topics.all()),
         "audiences": list(course.audiences.all()),
         "trainers": trainers,
+        "watched_percent_required": round(100 * float(_conf().get("WATCHED_THRESHOLD"))),
+        # Empty: the page names the organisation of its site settings (loaded for every page).
+        "certificate_issuer": str(_conf().get("CERTIFICATE_ISSUER"))
+        if _conf().courses_settings.is_set("CERTIFICATE_ISSUER")
+        else "",
     }
 
 

@@ -187,9 +187,13 @@ def _clean_intervals(raw, duration: float) -> list[list[float]]:
         ):
             raise CourseError(INVALID_INTERVALS)
         start, end = float(item[0]), float(item[1])
-        if not (0 <= start < end) or end > duration + 1 or start != start or end != end:
+        if not (0 <= start <= end) or end > duration + 1 or start != start or end != end:
             # Well-formed numbers that are no interval of this video: a rule, not a syntax error.
             raise CourseError(INVALID_INTERVALS, code="out_of_range")
+        if start == end:
+            # Right after a seek the player's played ranges hold the new position as a range
+            # without length; it credits nothing and is no sign of a forged report.
+            continue
         cleaned.append([start, min(end, duration)])
     return cleaned
 
@@ -369,7 +373,8 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
     standing = live_standing(enrolment=enrolment, course=course)
     if not standing.met:
         return enrolment
-    if enrolment.status != Enrolment.Status.COMPLETED:
+    newly_completed = enrolment.status != Enrolment.Status.COMPLETED
+    if newly_completed:
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = timezone.now()
         enrolment.save(update_fields=["status", "completed_at", "updated_at"])
@@ -384,7 +389,67 @@ def course_evaluate(*, user, course: CoursePage) -> Enrolment | None:
             course=course,
             defaults={"granted_at": timezone.now(), "certificate": certificate},
         )
+    if newly_completed:
+        # Recorded in the outbox in this transaction (cms.mail): sent by the worker after the
+        # commit, retried while the mail server is down, never lost with the completion.
+        course_completed_notify(enrolment_id=enrolment.pk)
     return enrolment
+
+
+def _absolute(url: str | None) -> str:
+    from cms.mail import site_url
+
+    if not url:
+        return ""
+    return url if url.startswith(("http://", "https://")) else site_url(url)
+
+
+def course_completed_notify(*, enrolment_id: int) -> int:
+    """The "course complete" e-mail: congratulations, the certificate's download and verification
+    links and the course to take next. Recorded in the outbox with the completion (once per
+    completion)."""
+    from django.urls import reverse
+
+    from cms.mail import send_templated_mail, site_url
+
+    from .selectors import next_course_for, organisation_name
+
+    enrolment = (
+        Enrolment.objects.select_related("user", "course")
+        .filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED)
+        .first()
+    )
+    if enrolment is None:
+        return 0
+    course = enrolment.course
+    certificate = Certificate.objects.filter(
+        user=enrolment.user, course=course, revoked_at__isnull=True
+    ).first()
+    next_course = next_course_for(user=enrolment.user, course=course)
+    return send_templated_mail(
+        template="courses/emails/course_completed",
+        to=enrolment.user,
+        context={
+            "name": enrolment.user.get_full_name() or enrolment.user.email,
+            "course_title": course.title,
+            "complete_url": site_url(reverse("courses:complete", kwargs={"course_id": course.pk})),
+            "certificate": certificate,
+            "certificate_url": site_url(
+                reverse("courses:certificate-pdf", kwargs={"code": certificate.code})
+            )
+            if certificate
+            else "",
+            "verify_url": site_url(
+                reverse("courses:certificate-verify", kwargs={"code": certificate.code})
+            )
+            if certificate
+            else "",
+            "next_course_title": next_course.title if next_course else "",
+            "next_course_url": _absolute(next_course.url) if next_course else "",
+            "organisation": organisation_name(),
+        },
+        key=f"course-completed:{enrolment.pk}:{enrolment.completed_at:%Y%m%d%H%M%S}",
+    )
 
 
 # --- Quizzes --------------------------------------------------------------------------------

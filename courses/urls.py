@@ -9,6 +9,7 @@ urlpatterns = [
     path("courses/mine/", views.my_courses, name="mine"),
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("courses/<int:course_id>/leave/", views.leave, name="leave"),
+    path("courses/<int:course_id>/complete/", views.course_complete, name="complete"),
     path("courses/<int:course_id>/manage/", views.manage_course, name="manage"),
     path(
         "courses/<int:course_id>/manage/export.csv",
@@ -78,5 +79,6 @@ urlpatterns = [
         live.attendance_correct,
         name="live-attendance-correct",
     ),
+    path("certificates/verify/", views.certificate_verify_form, name="certificate-verify-form"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate-verify"),
 ]

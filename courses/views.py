@@ -24,6 +24,7 @@ from .certificates_pdf import render_certificate
 from .models import (
     CaptionTrack,
     Certificate,
+    CourseCataloguePage,
     CoursePage,
     CourseRun,
     Enrolment,
@@ -34,6 +35,7 @@ from .models import (
     Quiz,
     QuizAttempt,
     TrainerKitItem,
+    normalise_certificate_code,
 )
 
 logger = logging.getLogger(__name__)
@@ -86,22 +88,50 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def leave(request: HttpRequest, course_id: int) -> HttpResponse:
+    """GET asks first (what leaving means for progress, place and waiting list); POST leaves."""
     course = _course_or_404(course_id)
     enrolment = selectors.enrolment_for(request.user, course)
     if enrolment is None:
-        raise Http404
+        if request.method == "POST":
+            raise Http404
+        messages.info(request, str(services.NOT_ENROLLED))
+        return redirect(course.url)
+    if request.method != "POST":
+        return render(
+            request,
+            "courses/leave_confirm.html",
+            {"course": course, "enrolment": enrolment},
+        )
     try:
         services.enrolment_leave(enrolment=enrolment)
     except services.CourseError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("You have left the course."))
+        messages.success(
+            request,
+            _("You have left the course. You can enrol again at any time.")
+            if enrolment.status in Enrolment.LEARNING_STATUSES
+            else _("Your enrolment has been withdrawn. You can enrol again at any time."),
+        )
     return redirect(course.url)
 
 
 # --- Lessons, quizzes, videos ---------------------------------------------------------------
+
+
+def _completed_now(user, course: CoursePage, was_completed: bool) -> bool:
+    enrolment = selectors.enrolment_for(user, course)
+    return (
+        not was_completed
+        and enrolment is not None
+        and enrolment.status == Enrolment.Status.COMPLETED
+    )
+
+
+def _is_completed(user, course: CoursePage) -> bool:
+    enrolment = selectors.enrolment_for(user, course)
+    return enrolment is not None and enrolment.status == Enrolment.Status.COMPLETED
 
 
 def _lesson_for_learner(request: HttpRequest, lesson_id: int) -> LessonPage:
@@ -115,13 +145,16 @@ def _lesson_for_learner(request: HttpRequest, lesson_id: int) -> LessonPage:
 @require_POST
 def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _lesson_for_learner(request, lesson_id)
+    course = services.course_of(lesson)
+    was_completed = _is_completed(request.user, course)
     try:
         services.lesson_mark_done(user=request.user, lesson=lesson)
     except services.CourseError as error:
         messages.error(request, str(error.message))
         return redirect(lesson.url)
+    if _completed_now(request.user, course, was_completed):
+        return redirect("courses:complete", course_id=course.pk)
     messages.success(request, _("Lesson marked as done."))
-    course = services.course_of(lesson)
     next_lesson = selectors.course_progress(user=request.user, course=course).next_lesson
     return redirect(next_lesson.url if next_lesson else course.url)
 
@@ -138,11 +171,18 @@ def quiz_submit(request: HttpRequest, lesson_id: int, quiz_id: int) -> HttpRespo
         for question in services.quiz_questions(quiz)
     }
     answers = {key: value for key, value in answers.items() if value}
+    course = services.course_of(lesson)
+    was_completed = _is_completed(request.user, course)
     try:
         attempt = services.quiz_submit(user=request.user, quiz=quiz, answers=answers, lesson=lesson)
     except services.CourseError as error:
         messages.error(request, str(error.message))
     else:
+        if attempt.passed and _completed_now(request.user, course, was_completed):
+            messages.success(
+                request, _("Passed with %(score)s %%.") % {"score": attempt.score_percent}
+            )
+            return redirect("courses:complete", course_id=course.pk)
         if attempt.passed:
             messages.success(
                 request, _("Passed with %(score)s %%.") % {"score": attempt.score_percent}
@@ -177,12 +217,25 @@ def caption_track(request: HttpRequest, video_id: int, track_id: int) -> HttpRes
     return response
 
 
+def _kit_download_name(item: TrainerKitItem) -> str:
+    """The material's title with the file's extension: the stored name carries the random suffix
+    the storage adds to keep uploads apart ("handout_a1B2c3D.pdf")."""
+    stored = item.file.name.rsplit("/", 1)[-1]
+    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else ""
+    title = " ".join(item.title.replace("/", " ").replace("\\", " ").split()) or stored
+    return (
+        f"{title}.{extension}"
+        if extension and not title.lower().endswith(f".{extension}")
+        else title
+    )
+
+
 @login_required
 def trainer_kit_file(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(TrainerKitItem.objects.select_related("course"), pk=item_id)
     if not selectors.can_use_trainer_kit(request.user, item.course):
         raise Http404
-    name = item.file.name.rsplit("/", 1)[-1]
+    name = _kit_download_name(item)
     return serve_file(
         request,
         file=item.file,
@@ -197,7 +250,9 @@ def trainer_kit_file(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("course"), code=normalise_certificate_code(code)
+    )
     if certificate.user_id != request.user.pk and not selectors.is_course_trainer(
         request.user, certificate.course
     ):
@@ -229,14 +284,39 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate showing only name, course and date."""
-    certificate = (
-        Certificate.objects.filter(code=code.upper()).select_related("replaced_by").first()
-    )
+    normalised = normalise_certificate_code(code)
+    if normalised != code and len(normalised) == 19:
+        return redirect("courses:certificate-verify", code=normalised)
+    certificate = Certificate.objects.filter(code=normalised).select_related("replaced_by").first()
     return render(
         request,
         "courses/certificate_verify.html",
-        {"certificate": certificate, "code": code},
+        {
+            "certificate": certificate,
+            "code": code[:40],
+            "issuer": selectors.organisation_name(),
+        },
         status=200 if certificate else 404,
+    )
+
+
+def certificate_verify_form(request: HttpRequest) -> HttpResponse:
+    """Public: a form to type a certificate's code, as printed or as people type it."""
+    typed = request.GET.get("code")
+    error = ""
+    if typed is not None:
+        normalised = normalise_certificate_code(typed)
+        if len(normalised) == 19:
+            return redirect("courses:certificate-verify", code=normalised)
+        error = _(
+            "A certificate code has 16 letters and digits, e.g. ABCD-EFGH-JKLM-NPQR. "
+            "Please check what you typed."
+        )
+    return render(
+        request,
+        "courses/certificate_verify_form.html",
+        {"typed": (typed or "")[:40], "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -244,7 +324,10 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def certificate_name_correction(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(
-        Certificate, code=code.upper(), user=request.user, revoked_at__isnull=True
+        Certificate,
+        code=normalise_certificate_code(code),
+        user=request.user,
+        revoked_at__isnull=True,
     )
     try:
         services.certificate_request_name_correction(
@@ -260,6 +343,39 @@ def certificate_name_correction(request: HttpRequest, code: str) -> HttpResponse
     return redirect("courses:mine")
 
 
+@login_required
+def course_complete(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The moment a course is finished: congratulations, the certificate to download and to have
+    verified, and the course to take next."""
+    course = _course_or_404(course_id)
+    enrolment = selectors.enrolment_for(request.user, course)
+    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+        return redirect(course.url)
+    certificate = (
+        Certificate.objects.filter(user=request.user, course=course, revoked_at__isnull=True)
+        .order_by("-issued_at")
+        .first()
+    )
+    qualification = (
+        MultiplierQualification.objects.filter(
+            user=request.user, course=course, revoked_at__isnull=True
+        ).first()
+        if course.is_multiplier_course
+        else None
+    )
+    return render(
+        request,
+        "courses/course_complete.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "certificate": certificate,
+            "qualification": qualification,
+            "next_course": selectors.next_course_for(user=request.user, course=course),
+        },
+    )
+
+
 # --- Personal area --------------------------------------------------------------------------
 
 
@@ -270,6 +386,7 @@ def my_courses(request: HttpRequest) -> HttpResponse:
         "courses/my_courses.html",
         {
             "courses": selectors.learner_courses(request.user),
+            "catalogue": CourseCataloguePage.objects.live().public().order_by("path").first(),
             "certificates": list(selectors.learner_certificates(request.user)),
             "qualifications": list(
                 MultiplierQualification.objects.filter(
@@ -332,7 +449,18 @@ def _learner_rows(course: CoursePage, run: CourseRun | None = None):
     enrolments = course.enrolments.select_related("user", "run").order_by("status", "created_at")
     if run is not None:
         enrolments = enrolments.filter(run=run)
+    # One row per learner: who left (or was declined) and enrolled again keeps the older
+    # enrolment as history, and the list shows her current one only.
     enrolments = list(enrolments)
+    latest: dict[int, Enrolment] = {}
+    for enrolment in enrolments:
+        current = latest.get(enrolment.user_id)
+        if current is None or (enrolment.created_at, enrolment.pk) > (
+            current.created_at,
+            current.pk,
+        ):
+            latest[enrolment.user_id] = enrolment
+    enrolments = [e for e in enrolments if latest[e.user_id] is e]
     done: dict[int, int] = {}
     for user_id in LessonProgress.objects.filter(
         course=course, lesson_id__in=lesson_ids, completed_at__isnull=False
@@ -449,7 +577,9 @@ def enrolment_decide(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("course"), code=normalise_certificate_code(code)
+    )
     if not selectors.is_course_trainer(request.user, certificate.course):
         raise Http404
     try:

@@ -126,8 +126,12 @@ def my_courses_section(request):
 
 @hooks.register("filter_site_search_pages")
 def hide_lessons_from_site_search(pages, request):
-    """Lessons belong to their course: the site search finds the course, never a lesson."""
-    return pages.not_type(LessonPage, ChapterPage)
+    """The site search lists a lesson only to those the course shows it to (its learners and
+    trainers, or everyone when its lessons are public); chapters only lead to their lessons."""
+    visible_lessons = pages.type(LessonPage).filter(
+        selectors.lessons_visible_in_search(request.user)
+    )
+    return pages.not_type(LessonPage, ChapterPage) | visible_lessons
 
 
 @hooks.register("register_permissions")

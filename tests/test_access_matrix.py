@@ -204,7 +204,11 @@ VIDEO_VIEWERS = (*LESSON_VIEWERS, "trainer_b")
 CASES += [
     Case("courses:mine", page(200)),
     *get_post("courses:enrol", dict.fromkeys(LOGGED_IN, 302), kwargs=A),
-    *get_post("courses:leave", {"learner": 302}, kwargs=A),
+    # Leaving asks first: GET is the question for who is enrolled, the course page for others.
+    Case("courses:leave", page(302, learner=200), kwargs=A),
+    Case("courses:leave", page(404, learner=302), kwargs=A, method="post"),
+    # The course-complete moment: only for a completed enrolment, the course page otherwise.
+    Case("courses:complete", page(302), kwargs=A),
     Case("courses:manage", page(superuser=200), kwargs=A, variant="course A"),
     Case("courses:manage", page(trainer_b=200, superuser=200), kwargs=B, variant="own course B"),
     Case("courses:manage-export", page(superuser=200), kwargs=A, variant="course A"),
@@ -347,6 +351,7 @@ CASES += [
         kwargs=LIVE_A,
         data=lambda w: {"user": w.users["learner"].pk, "minutes": "30", "reason": "Ton"},
     ),
+    Case("courses:certificate-verify-form", E(200)),
     Case("courses:certificate-verify", E(200), kwargs=CERT_A),
     Case(
         "courses:certificate-verify",

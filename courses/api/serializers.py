@@ -151,6 +151,9 @@ class VideoProgressResultSerializer(serializers.Serializer):
     position = serializers.FloatField()
     completed = serializers.BooleanField()
     lesson_completed = serializers.BooleanField(allow_null=True)
+    course_completed = serializers.BooleanField(
+        allow_null=True, help_text="The lesson's course is complete (null without a lesson)."
+    )
 
 
 class QuizSubmissionSerializer(serializers.Serializer):

@@ -195,10 +195,15 @@ class VideoProgressView(generics.GenericAPIView):
             position=data.validated_data["position"],
             lesson=lesson,
         )
-        lesson_completed = None
+        lesson_completed = course_completed = None
         if lesson is not None:
             lesson_completed = LessonProgress.objects.filter(
                 user=request.user, lesson=lesson, completed_at__isnull=False
+            ).exists()
+            course_completed = Enrolment.objects.filter(
+                user=request.user,
+                course=services.course_of(lesson),
+                status=Enrolment.Status.COMPLETED,
             ).exists()
         return Response(
             s.VideoProgressResultSerializer(
@@ -210,6 +215,7 @@ class VideoProgressView(generics.GenericAPIView):
                     "position": progress.position,
                     "completed": progress.completed_at is not None,
                     "lesson_completed": lesson_completed,
+                    "course_completed": course_completed,
                 }
             ).data
         )

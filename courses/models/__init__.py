@@ -1,4 +1,9 @@
-from .certificates import Certificate, MultiplierQualification, NameCorrectionRequest
+from .certificates import (
+    Certificate,
+    MultiplierQualification,
+    NameCorrectionRequest,
+    normalise_certificate_code,
+)
 from .enrolment import CourseRun, Enrolment
 from .live import (
     LiveAttendance,
@@ -58,4 +63,5 @@ __all__ = [
     "TrainerKitItem",
     "VideoProgress",
     "VideoVisit",
+    "normalise_certificate_code",
 ]

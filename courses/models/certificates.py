@@ -13,6 +13,15 @@ def new_certificate_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
+def normalise_certificate_code(value: str) -> str:
+    """A code as people type it (lower case, without dashes, with spaces) in its printed form
+    ``ABCD-EFGH-JKLM-NPQR``; anything that is not 16 code characters is returned cleaned only."""
+    raw = "".join(ch for ch in (value or "").upper() if ch.isascii() and ch.isalnum())
+    if len(raw) != 16:
+        return raw[:40]
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
 class Certificate(models.Model):
     """Proof of completion. Frozen at issue: later changes to the course do not alter it."""
 

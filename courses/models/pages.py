@@ -51,7 +51,11 @@ class CourseCatalogueMixin(models.Model):
         return CatalogueTrainerPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import catalogue_courses, catalogue_filters  # selectors import the models
+        from ..selectors import (  # selectors import the models
+            catalogue_courses,
+            catalogue_filters,
+            catalogue_participation,
+        )
 
         context = super().get_context(request, *args, **kwargs)
         filters = catalogue_filters(request.GET)
@@ -64,6 +68,7 @@ class CourseCatalogueMixin(models.Model):
                 "filters": filters,
                 "page_obj": page_obj,
                 "courses": page_obj.object_list,
+                "participation": catalogue_participation(request.user, page_obj.object_list),
                 "query_prefix": (query.urlencode() + "&") if query else "",
             }
         )

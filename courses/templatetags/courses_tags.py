@@ -66,3 +66,12 @@ def external_video(url: str):
     from ..embeds import parse_external_video
 
     return parse_external_video(url)
+
+
+@register.simple_tag
+def quiz_state(quiz, attempts) -> dict:
+    """Whether the learner may still submit: not after passing, not after the last attempt."""
+    attempts = list(attempts or [])
+    passed = any(attempt.passed for attempt in attempts)
+    exhausted = bool(quiz.max_attempts) and len(attempts) >= quiz.max_attempts
+    return {"passed": passed, "exhausted": exhausted and not passed, "closed": passed or exhausted}

@@ -536,6 +536,7 @@ def test_seeking_to_the_end_is_not_watching(course, learner, video):
         "position": 100.0,
         "completed": False,
         "lesson_completed": None,
+        "course_completed": None,
     }
 
 

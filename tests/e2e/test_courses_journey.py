@@ -313,8 +313,10 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(
         assert course_link.get_attribute("href") == course.url
         browser_session.visit(course.url)
         enrolment_box = page.locator("section.enrolment-box")
-        enrolment_box.get_by_role("button", name="Anmelden", exact=True).click()
-        expect(page.get_by_text("Sie sind angemeldet. Viel Freude beim Lernen!")).to_be_visible()
+        enrolment_box.get_by_role("button", name="In den Kurs einschreiben", exact=True).click()
+        expect(
+            page.get_by_text("Sie sind eingeschrieben. Viel Freude beim Lernen!")
+        ).to_be_visible()
         assert Enrolment.objects.get(user=learner, course=course).status == Enrolment.Status.ACTIVE
         start = enrolment_box.get_by_role("link", name="Kurs beginnen")
         assert start.get_attribute("href") == video_lesson.url
@@ -352,9 +354,8 @@ def test_learner_enrols_watches_passes_and_verifies_certificate(
         browser_session.check_page()
 
     with screenshot_on_failure(page, "learner-certificate"):
-        page.get_by_role("navigation", name="Kursinhalte").get_by_role(
-            "link", name="Digitale Beratung"
-        ).click()
+        # Passing the final quiz opened the course-complete page; back to the course from there.
+        page.locator("main").get_by_role("link", name="Digitale Beratung", exact=True).click()
         page.wait_for_url(browser_session.url(course.url))
         browser_session.check_page()
         assert (

@@ -21,10 +21,32 @@
   function playedIntervals(video) {
     var ranges = [];
     for (var i = 0; i < video.played.length; i++) {
-      var start = video.played.start(i), end = video.played.end(i);
-      if (end > start) { ranges.push([Math.round(start * 100) / 100, Math.round(end * 100) / 100]); }
+      // Rounded outwards to hundredths; a range that is still empty (the new position right
+      // after a seek) is left out.
+      var start = Math.floor(video.played.start(i) * 100) / 100;
+      var end = Math.ceil(video.played.end(i) * 100) / 100;
+      if (end > start) { ranges.push([start, end]); }
     }
     return ranges;
+  }
+
+  /* The lesson was completed by watching: say so where the page says what is missing, tick the
+     lesson in the outline and, when that finished the course, offer the way to the certificate,
+     without a reload. */
+  function showLessonCompleted(courseCompleted) {
+    var section = document.querySelector("[data-lesson-done]");
+    if (section) {
+      var pending = section.querySelector("[data-lesson-pending]");
+      var done = section.querySelector("[data-lesson-completed]");
+      if (pending && done) { pending.hidden = true; done.hidden = false; }
+      var course = section.querySelector("[data-course-completed]");
+      if (course && courseCompleted) { course.hidden = false; }
+    }
+    var lessonId = document.querySelector("video[data-lesson-id]");
+    lessonId = lessonId ? lessonId.dataset.lessonId : null;
+    var item = lessonId ? document.querySelector(".lesson-outline li[data-lesson-id='" + lessonId + "']") : null;
+    if (item && !item.classList.contains("is-done")) { item.classList.add("is-done"); }
+    document.dispatchEvent(new CustomEvent("tandem:lesson-completed", { detail: { courseCompleted: !!courseCompleted } }));
   }
 
   function setUp(video) {
@@ -57,7 +79,7 @@
           if (!data || !status) { return; }
           status.textContent = data.completed ? status.dataset.watchedLabel
             : data.watched_percent + " % " + status.dataset.percentLabel;
-          if (data.lesson_completed) { document.dispatchEvent(new CustomEvent("tandem:lesson-completed")); }
+          if (data.lesson_completed) { showLessonCompleted(data.course_completed); }
         }).catch(function () { /* offline: the next report carries the same intervals */ });
     }
 
@@ -84,7 +106,9 @@
     video.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey) { return; }
       switch (event.key) {
-        case "k": video.paused ? video.play() : video.pause(); break;
+        case "k": case " ": video.paused ? video.play() : video.pause(); break;
+        case "ArrowLeft": video.currentTime = Math.max(0, video.currentTime - 5); break;
+        case "ArrowRight": video.currentTime = Math.min(video.duration, video.currentTime + 5); break;
         case "j": video.currentTime = Math.max(0, video.currentTime - 10); break;
         case "l": video.currentTime = Math.min(video.duration, video.currentTime + 10); break;
         case "m": video.muted = !video.muted; break;
