@@ -22,6 +22,7 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("", include("courses.urls")),
     path("", include("mentoring.urls")),
+    path("", include("knowledge.urls")),
     # One login for everyone (allauth: verification, two factors, lockout); Wagtail's own login
     # form would be a second door.
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login_redirect"),

@@ -259,4 +259,20 @@ def build_world() -> SimpleNamespace:
     w.r1 = mentoring_services.matching_run(programme=w.p1, by=w.users["manager_p1"])
     w.r2 = mentoring_services.matching_run(programme=w.p2, by=w.users["manager_p2"])
     w.calendar_token = session_services.calendar_token_get_or_create(user=w.users["mentee"]).token
+
+    # --- Knowledge base ------------------------------------------------------------------------
+    # A members-only space: none of the roles belongs to it (its manager only owns it).
+    from knowledge import services as knowledge_services
+    from knowledge.models import KnowledgeArticlePage
+
+    w.kb_manager = UserFactory(first_name="Wiebke", last_name="Wikiteam")
+    w.kb_space = knowledge_services.space_create(
+        parent=w.home, title="Datenschutz", managers=[w.kb_manager]
+    )
+    article = KnowledgeArticlePage(
+        title="Löschfristen", slug="loeschfristen", summary="Wann wir löschen."
+    )
+    w.kb_space.add_child(instance=article)
+    article.save_revision().publish()
+    w.kb_article = KnowledgeArticlePage.objects.get(pk=article.pk)
     return w

@@ -11,9 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
-    "cms": {"lms", "courses", "mentoring"},
-    "courses": {"lms", "mentoring"},
-    "mentoring": {"lms", "courses"},
+    "cms": {"lms", "courses", "mentoring", "knowledge"},
+    "courses": {"lms", "mentoring", "knowledge"},
+    "mentoring": {"lms", "courses", "knowledge"},
+    "knowledge": {"lms", "courses", "mentoring"},
 }
 
 
@@ -28,7 +29,7 @@ def referenced_packages(path: Path) -> set[str]:
         and isinstance(node.value, str)
         and node.value.count(".") >= 1
         and " " not in node.value
-        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "cms"}
+        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "knowledge", "cms"}
     }
 
 
@@ -73,6 +74,7 @@ OWN_URL_NAMES = {
     "cms": ("cms_", "wagtail"),
     "courses": ("courses:", "courses-api:", "courses_", "wagtail"),
     "mentoring": ("mentoring:", "mentoring-api:", "mentoring_", "wagtail"),
+    "knowledge": ("knowledge:", "knowledge-api:", "wagtail"),
 }
 URL_TAG = re.compile(r"{%\s*url\s+['\"]([^'\"]+)['\"]([^%]*)%}")
 
