@@ -101,6 +101,16 @@ def space_of(page) -> KnowledgeSpacePage | None:
     return KnowledgeSpacePage.objects.ancestor_of(page).first()
 
 
+def requires_approval(page) -> bool:
+    """Whether changes of ``page`` (a space or an article) go through the space's approval."""
+    if page is None or not page.pk or not page.path:
+        return False
+    return KnowledgeSpacePage.objects.filter(
+        path__in=[page.path[:length] for length in range(4, len(page.path) + 1, 4)],
+        requires_approval=True,
+    ).exists()
+
+
 def has_role(space: KnowledgeSpacePage, user, *roles: str) -> bool:
     if user is None or not user.is_authenticated:
         return False

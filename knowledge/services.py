@@ -48,13 +48,15 @@ NOT_RESPONSIBLE = _("Only the responsible person or the space's managers can mar
 INACTIVE_ACCOUNT = _("This account is not active.")
 
 EDITING = ("add", "change")
-# Without approval, everyone who edits may publish; with approval, nobody but the workflow does:
-# an approver's own changes go through another approver (the four-eyes rule).
+# Without approval, everyone who edits may publish. With approval, editors may not; approvers and
+# managers keep the permission because Wagtail publishes an approved revision as its approver, but
+# the editor offers them no "Publish" of their own (wagtail_hooks: only the workflow publishes, and
+# the four-eyes task never lets them approve their own change).
 PAGE_PERMISSIONS = {
     SpaceRole.READER: (),
     SpaceRole.EDITOR: EDITING,
-    SpaceRole.APPROVER: EDITING,
-    SpaceRole.MANAGER: (*EDITING, "lock", "unlock"),
+    SpaceRole.APPROVER: (*EDITING, "publish"),
+    SpaceRole.MANAGER: (*EDITING, "publish", "lock", "unlock"),
 }
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 
@@ -121,7 +123,7 @@ def _sync_page_permissions(space: KnowledgeSpacePage) -> None:
     for role in SpaceRole:
         group_id = getattr(space, f"{role.value}s_group_id")
         wanted = set(PAGE_PERMISSIONS[role])
-        if not space.requires_approval and role != SpaceRole.READER:
+        if not space.requires_approval and role == SpaceRole.EDITOR:
             wanted.add("publish")
         existing = GroupPagePermission.objects.filter(group_id=group_id, page=space)
         for permission in existing.select_related("permission"):
