@@ -353,6 +353,7 @@ APP_SUMMARIES = {
     "cms": "Content pages and site settings; editors' names only as authors of pages.",
     "courses": "Courses: enrolments, learning progress, quiz results, certificates and qualifications.",
     "mentoring": "Mentoring: applications, consent, matching, tandems, sessions, availability and feedback.",
+    "knowledge": "Knowledge base: read confirmations of mandatory articles, reviews, responsible people.",
 }
 
 
