@@ -179,7 +179,7 @@ class KnowledgeArticlePage(Page):  # noqa: DJ008 - __str__ comes from the page m
         ),
     )
     # Kept from the live page, never from a revision (see with_content_json).
-    reading_version = models.PositiveIntegerField(default=1, editable=False)
+    reading_version = models.PositiveIntegerField(default=0, editable=False)  # 0: never published
     last_reviewed_at = models.DateField(_("last reviewed on"), null=True, editable=False)
     review_reminder_sent_for = models.DateField(null=True, editable=False)
 
