@@ -408,6 +408,7 @@ APP_SUMMARIES = {
     "courses": 'Courses: enrolments, learning progress, quiz results, certificates and qualifications; live session registrations and attendance (with TANDEM_COURSES_LIVE_ATTENDANCE_MODE = "boolean" only whether a person attended: minutes and share are never stored and joins and leaves are deleted once the attendance is computed).',
     "mentoring": "Mentoring: applications, consent, matching, tandems, sessions, availability and feedback.",
     "video": "Video rooms: team meetings and counselling (time, host, invited guests' names, attendance), and the video server's join and leave events. Nothing of a meeting's content is recorded.",
+    "knowledge": "Knowledge base: read confirmations of mandatory articles, reviews, responsible people.",
 }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("courses.api.urls")),
     path("", include("mentoring.api.urls")),
     path("", include("video.api.urls")),
+    path("", include("knowledge.api.urls")),
     path("me/", api_views.MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

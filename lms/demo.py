@@ -11,6 +11,7 @@ from wagtail.models import Site
 from cms.models import ContentPage, HomePage, NavigationItem, SiteSettings
 from cms.pages import get_base_page_model
 from courses import demo as courses_demo
+from knowledge import demo as knowledge_demo
 from mentoring import demo as mentoring_demo
 
 from .models import User
@@ -52,6 +53,12 @@ DEMO_ACCOUNTS = [
         "Programmleitung",
         "Programmleitung (programme manager)",
         ("Programmleitung",),
+    ),
+    DemoAccount(
+        "wikiteam@musterverband.example",
+        "Wiebke",
+        "Wikiteam",
+        "Wiki-Team (manages the knowledge spaces, no superuser)",
     ),
     DemoAccount("mentorin@musterverband.example", "Monika", "Mentorin", "Mentorin (mentor)"),
     DemoAccount("mentee@musterverband.example", "Mira", "Mentee", "Mentee"),
@@ -323,6 +330,28 @@ def _ensure_video() -> None:
     )
 
 
+def _ensure_knowledge(home: HomePage) -> None:
+    users = {
+        user.email: user for user in User.objects.filter(email__endswith="@musterverband.example")
+    }
+    spaces = knowledge_demo.seed(
+        home=home,
+        wiki_team=[
+            users["wikiteam@musterverband.example"],
+            users["redaktion@musterverband.example"],
+        ],
+        staff=[
+            users["trainerin@musterverband.example"],
+            users["programmleitung@musterverband.example"],
+            users["mentorin@musterverband.example"],
+        ],
+        editor=users["trainerin@musterverband.example"],
+    )
+    settings = SiteSettings.for_site(Site.objects.get(root_page=home))
+    if not settings.navigation_items.filter(page=spaces[0]).exists():
+        NavigationItem.objects.create(settings=settings, page=spaces[0], sort_order=3)
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     """Create the demo organisation; returns the accounts that were new."""
@@ -333,4 +362,5 @@ def seed_demo() -> list[DemoAccount]:
     _ensure_courses(home)
     _ensure_mentoring(home)
     _ensure_video()
+    _ensure_knowledge(home)
     return created

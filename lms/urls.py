@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("mentoring.urls")),
     path("", include("video.urls")),
+    path("", include("knowledge.urls")),
     # One login for everyone (allauth: verification, two factors, lockout); Wagtail's own login
     # form would be a second door.
     path("admin/login/", views.admin_login_redirect, name="wagtailadmin_login_redirect"),

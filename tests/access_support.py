@@ -305,4 +305,19 @@ def build_world() -> SimpleNamespace:
     w.video_invitation, w.video_token = meetings.invitation_create(room=w.video_room, by=host)
     revoked, w.video_revoked_token = meetings.invitation_create(room=w.video_room, by=host)
     meetings.invitation_revoke(invitation=revoked, by=host)
+    # --- Knowledge base ------------------------------------------------------------------------
+    # A members-only space: none of the roles belongs to it (its manager only owns it).
+    from knowledge import services as knowledge_services
+    from knowledge.models import KnowledgeArticlePage
+
+    w.kb_manager = UserFactory(first_name="Wiebke", last_name="Wikiteam")
+    w.kb_space = knowledge_services.space_create(
+        parent=w.home, title="Datenschutz", managers=[w.kb_manager]
+    )
+    article = KnowledgeArticlePage(
+        title="Löschfristen", slug="loeschfristen", summary="Wann wir löschen."
+    )
+    w.kb_space.add_child(instance=article)
+    article.save_revision().publish()
+    w.kb_article = KnowledgeArticlePage.objects.get(pk=article.pk)
     return w

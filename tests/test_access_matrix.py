@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
@@ -1197,6 +1198,52 @@ CASES += [
     Case("mentoring-api:calendar-token", api(200), method="post", api=True, variant="rotate"),
 ]
 
+# --- Knowledge base: a members-only space none of the roles belongs to ------------------------------
+KB_SPACE = lambda w: {"space_id": w.kb_space.pk}  # noqa: E731
+KB_ARTICLE = lambda w: {"article_id": w.kb_article.pk}  # noqa: E731
+CASES += [
+    Case("knowledge:manage", page(404, superuser=200), kwargs=KB_SPACE),
+    *get_post(
+        "knowledge:manage",
+        {"superuser": 302},
+        kwargs=KB_SPACE,
+        variant="settings",
+        data={"action": "settings", "visibility": "groups"},
+    )[1:],
+    # Not mandatory for anyone: the superuser is told so on the article (302).
+    *get_post("knowledge:confirm", {"superuser": 302}, kwargs=KB_ARTICLE),
+    *get_post("knowledge:reviewed", {"superuser": 302}, kwargs=KB_ARTICLE),
+    Case("knowledge:confirmations", page(404, superuser=200), kwargs=KB_ARTICLE),
+    Case("knowledge-api:space-list", E(200), api=True),
+    Case(
+        "knowledge-api:space-detail",
+        E(404, superuser=200),
+        kwargs=lambda w: {"pk": w.kb_space.pk},
+        api=True,
+    ),
+    Case("knowledge-api:article-list", E(200), api=True),
+    Case(
+        "knowledge-api:article-detail",
+        E(404, superuser=200),
+        kwargs=lambda w: {"pk": w.kb_article.pk},
+        api=True,
+    ),
+    *get_post(
+        "knowledge-api:confirmation",
+        {"superuser": 400},
+        kwargs=lambda w: {"pk": w.kb_article.pk},
+        api_=True,
+    ),
+    Case("knowledge-api:open-confirmations", api(200), api=True),
+    # Wagtail's group restriction sends everyone who is not a member to the login.
+    Case(
+        "wagtail_serve",
+        E(302, superuser=200),
+        url=lambda w: w.kb_article.url,
+        variant="article of a members-only space",
+    ),
+]
+
 
 def _params():
     seen = set()
@@ -1283,8 +1330,8 @@ def test_access(world, db, case, role):
 
 # --- Coverage: every URL pattern is in the matrix or in the allow-list ---------------------------
 
-TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring", "video")
-TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring", "video")
+TANDEM_PACKAGES = ("lms", "cms", "courses", "mentoring", "video", "knowledge")
+TANDEM_APP_LABELS = ("lms", "cms", "courses", "mentoring", "video", "knowledge")
 
 # Third-party patterns tested upstream (Wagtail, allauth, Django). Name prefixes; a pattern
 # without a name is listed by its route. Tandem's own patterns can never hide here: the check
@@ -1456,3 +1503,86 @@ def test_fields_that_grant_access_change_only_by_who_may_grant_it(world, db, rol
     )
     restricted = course.get_view_restrictions().exists()
     assert restricted == (role in ("trainer_b", "editor", "superuser"))
+
+
+# --- Knowledge spaces: the members of space A have no access of any kind to space B ---------------
+
+KB_ROLES = ("reader", "editor", "approver", "manager")
+
+
+@pytest.fixture
+def two_spaces(world, db):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from tests.knowledge.conftest import make_space, publish_article
+
+    space_a, people_a = make_space(world.home, "Arbeitshilfen")
+    space_b, people_b = make_space(world.home, "Kinderschutz")
+    article_b = publish_article(
+        space_b, title="Schutzkonzept Vertraulich", summary="Vertraulich Schutzkonzept"
+    )
+    document_b = get_document_model().objects.create(
+        title="Vertraulich Meldebogen",
+        collection=space_b.collection,
+        file=ContentFile(b"%PDF-1.4 meldebogen", name="meldebogen.pdf"),
+    )
+    publish_article(space_a, title="Leitfaden Vertraulich", summary="Vertraulich Leitfaden")
+    return SimpleNamespace(
+        a=space_a, people_a=people_a, b=space_b, article_b=article_b, document_b=document_b
+    )
+
+
+@pytest.mark.parametrize("role", KB_ROLES)
+def test_members_of_space_a_have_no_access_to_space_b(two_spaces, role):
+    w = two_spaces
+    person = getattr(w.people_a, role)
+    client = Client()
+    client.force_login(person)
+    api = APIClient()
+    api.force_authenticate(person)
+    # Pages: Wagtail's group restriction sends non-members to the login.
+    for page in (w.b, w.article_b):
+        response = client.get(page.url)
+        assert response.status_code == 302, (page.url, response.status_code)
+        assert "Vertraulich" not in response.text
+    # Documents: the collection's restriction, served by Django.
+    response = client.get(w.document_b.url)
+    assert response.status_code in (302, 403, 404) and b"meldebogen" not in b"".join(
+        getattr(response, "streaming_content", [response.content])
+    )
+    # Site search, the space's search, the API.
+    assert "Schutzkonzept" not in client.get("/search/", {"q": "Vertraulich"}).text
+    assert "Schutzkonzept" not in client.get(w.a.url, {"q": "Vertraulich"}).text
+    articles = api.get("/api/v1/knowledge/articles/", {"q": "Vertraulich"}).json()["results"]
+    assert [a["title"] for a in articles] == ["Leitfaden Vertraulich"]
+    all_articles = api.get("/api/v1/knowledge/articles/").json()["results"]
+    assert w.article_b.pk not in [a["id"] for a in all_articles]
+    assert api.get(f"/api/v1/knowledge/articles/{w.article_b.pk}/").status_code == 404
+    assert api.get(f"/api/v1/knowledge/spaces/{w.b.pk}/").status_code == 404
+    assert api.post(f"/api/v1/knowledge/articles/{w.article_b.pk}/confirmation/").status_code == 404
+    # Its management page and the article's actions.
+    assert client.get(f"/knowledge/spaces/{w.b.pk}/manage/").status_code == 404
+    assert client.post(f"/knowledge/articles/{w.article_b.pk}/reviewed/").status_code == 404
+    assert client.get(f"/knowledge/articles/{w.article_b.pk}/confirmations/").status_code == 404
+    # Sitemaps list public pages only (Wagtail's sitemap: live().public()).
+    from cms.pages import get_base_page_model
+
+    public = get_base_page_model().objects.live().public()
+    assert not public.filter(pk__in=[w.b.pk, w.article_b.pk]).exists()
+    # The admin's choosers and explorer (for those with admin access).
+    if role != "reader":
+        chooser = client.get(reverse("wagtailadmin_choose_page_child", args=[w.b.get_parent().pk]))
+        assert chooser.status_code == 200
+        assert "Kinderschutz" not in chooser.text
+        assert "Arbeitshilfen" in chooser.text
+        search = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Schutzkonzept"})
+        assert "Schutzkonzept" not in search.text
+        documents = client.get(reverse("wagtaildocs_chooser:choose"))
+        assert documents.status_code == 200 and "Meldebogen" not in documents.text
+        assert client.get(
+            reverse("wagtailadmin_pages:edit", args=[w.article_b.pk])
+        ).status_code in (
+            302,
+            403,
+        )

@@ -12,10 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
-    "cms": {"lms", "courses", "mentoring", "video"},
-    "courses": {"lms", "mentoring"},
-    "mentoring": {"lms", "courses"},
-    "video": {"lms", "courses", "mentoring"},
+    "cms": {"lms", "courses", "mentoring", "video", "knowledge"},
+    "courses": {"lms", "mentoring", "knowledge"},
+    "mentoring": {"lms", "courses", "knowledge"},
+    "video": {"lms", "courses", "mentoring", "knowledge"},
+    "knowledge": {"lms", "courses", "mentoring"},
 }
 
 
@@ -30,7 +31,7 @@ def referenced_packages(path: Path) -> set[str]:
         and isinstance(node.value, str)
         and node.value.count(".") >= 1
         and " " not in node.value
-        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "video", "cms"}
+        and node.value.split(".")[0] in {"lms", "courses", "mentoring", "video", "knowledge", "cms"}
     }
 
 
@@ -76,6 +77,7 @@ OWN_URL_NAMES = {
     "courses": ("courses:", "courses-api:", "courses_", "video:", "wagtail"),
     "mentoring": ("mentoring:", "mentoring-api:", "mentoring_", "video:", "wagtail"),
     "video": ("video:", "video-api:", "video_", "wagtail"),
+    "knowledge": ("knowledge:", "knowledge-api:", "wagtail"),
 }
 URL_TAG = re.compile(r"{%\s*url\s+['\"]([^'\"]+)['\"]([^%]*)%}")
 

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "courses",
     "mentoring",
     "video",
+    "knowledge",
     "wagtail.contrib.forms",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -355,6 +357,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
     "zip",
 ]
+# Documents are always served by Django, which checks the collection's view restriction (the
+# knowledge spaces' files), never by a redirect to the storage's address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -362,6 +367,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to a third party
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Pages restricted to signed-in people or groups (knowledge spaces) send visitors to the one
+# login, not to Wagtail's own form.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset runs through allauth for everyone
 
 REST_FRAMEWORK = {

@@ -7,7 +7,7 @@ from django.conf import settings
 from cms import privacy
 from cms.pages import get_base_page_model
 
-OWN_APPS = ("lms", "cms", "courses", "mentoring", "video")
+OWN_APPS = ("lms", "cms", "courses", "mentoring", "video", "knowledge")
 
 
 def local_fields(model) -> set[str]:

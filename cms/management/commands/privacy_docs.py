@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms import privacy
 
-APPS = ("lms", "cms", "courses", "mentoring", "video")
+# The apps with a PRIVACY.md: those of the plugin set a site has installed.
+APPS = tuple(privacy.APP_SUMMARIES)
 
 
 class Command(BaseCommand):
@@ -16,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, check: bool = False, **options):
         stale = []
-        for label in [label for label in APPS if apps.is_installed(label)]:
+        for label in APPS:
+            if not apps.is_installed(label):
+                continue
             path = Path(apps.get_app_config(label).path) / "PRIVACY.md"
             text = privacy.markdown(label)
             if check:
