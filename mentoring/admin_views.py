@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from cms.export import CsvDownload
 
-from . import selectors, services
-from .forms import DecisionForm, PairRuleForm
-from .models import Application, MatchingRun, PairRule, Programme
+from . import conf, selectors, services
+from .forms import DecisionForm, PairRuleForm, ProgrammeEndForm
+from .models import Application, MatchingRun, PairRule, Programme, ProgrammeEnding
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
@@ -212,13 +213,80 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
     return export.response
 
 
-@require_POST
-def complete_tandems(request: HttpRequest, programme_id: int) -> HttpResponse:
+def programme_end(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The "end the programme" step: what will happen to whom, then the confirmed action."""
     programme = _programme(request, programme_id)
-    count = services.programme_complete_tandems(programme=programme)
-    messages.success(
+    form = ProgrammeEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ending = services.programme_end(
+                programme=programme,
+                by=request.user,
+                early_reason=form.cleaned_data["early_reason"],
+            )
+        except services.MentoringError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            count = ending.tandems.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The programme has ended: %(count)s tandem was completed.",
+                    "The programme has ended: %(count)s tandems were completed.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("mentoring_ending", programme_id=programme.pk, ending_id=ending.pk)
+    preview = selectors.programme_end_preview(programme=programme)
+    return TemplateResponse(
         request,
-        ngettext("%(count)s tandem completed.", "%(count)s tandems completed.", count)
-        % {"count": count},
+        "mentoring/admin/programme_end.html",
+        {
+            "programme": programme,
+            "form": form,
+            "undo_days": conf.get("PROGRAMME_END_UNDO_DAYS"),
+            **preview,
+        },
+        status=400 if request.method == "POST" else 200,
     )
-    return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+def programme_ending(request: HttpRequest, programme_id: int, ending_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    ending = get_object_or_404(ProgrammeEnding, pk=ending_id, programme=programme)
+    undo_until = services.programme_end_undo_until(ending)
+    return TemplateResponse(
+        request,
+        "mentoring/admin/programme_ending.html",
+        {
+            "programme": programme,
+            "ending": ending,
+            "undo_until": undo_until,
+            "can_undo": not ending.undone_at and timezone.now() <= undo_until,
+            **selectors.programme_ending_detail(ending=ending),
+        },
+    )
+
+
+@require_POST
+def programme_ending_undo(request: HttpRequest, programme_id: int, ending_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    ending = get_object_or_404(ProgrammeEnding, pk=ending_id, programme=programme)
+    try:
+        reopened = services.programme_end_undo(ending=ending, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Undone: %(count)s tandem is active again. Its cancelled sessions stay cancelled;"
+                " both members were asked to book again.",
+                "Undone: %(count)s tandems are active again. Their cancelled sessions stay"
+                " cancelled; the members were asked to book again.",
+                len(reopened),
+            )
+            % {"count": len(reopened)},
+        )
+    return redirect("mentoring_ending", programme_id=programme.pk, ending_id=ending.pk)

@@ -18,6 +18,8 @@ TANDEM_MENTORING_JITSI_HEALTH_URL   optional health endpoint checked by ``jitsi_
 TANDEM_MENTORING_JITSI_TIMEOUT      seconds for every request to the server (default 5)
 TANDEM_MENTORING_JITSI_JAAS_KEY_ID  JaaS (8x8) option: API key id; with it tokens are signed RS256
 TANDEM_MENTORING_JITSI_JAAS_PRIVATE_KEY  JaaS option: the PEM private key (text or file path)
+TANDEM_MENTORING_PROGRAMME_END_UNDO_DAYS  days during which ending a programme's tandems can be
+                                    undone in the matching workspace (default 14)
 """
 
 from pathlib import Path
@@ -37,6 +39,7 @@ DEFAULTS = {
     "JITSI_TIMEOUT": 5.0,
     "JITSI_JAAS_KEY_ID": "",
     "JITSI_JAAS_PRIVATE_KEY": "",
+    "PROGRAMME_END_UNDO_DAYS": 14,
 }
 
 # Servers anyone can use: fine for a try-out, never for personal conversations.

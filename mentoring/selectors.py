@@ -5,9 +5,11 @@ here writes; writes are in ``services``, which may call these reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from . import matching
 from .explain import (
@@ -26,8 +28,10 @@ from .models import (
     MatchingRun,
     PairRule,
     Programme,
+    ProgrammeEnding,
     Proposal,
     Role,
+    Session,
     Tandem,
 )
 from .sessions import selectors as session_selectors
@@ -400,6 +404,40 @@ def run_review(*, run: MatchingRun) -> dict[str, Any]:
         "unmatched": unmatched,
         "pin_issues": pin_issues,
         "criteria": list(criteria.values()),
+    }
+
+
+# --- Ending the programme ----------------------------------------------------------------------
+
+
+def programme_end_preview(*, programme: Programme, now: datetime | None = None) -> dict[str, Any]:
+    """What ending the programme now would do: its active tandems, each with the number of its
+    future sessions that would be cancelled, and whether the programme's end date is reached."""
+    now = now or timezone.now()
+    future = Q(sessions__status__in=Session.ACTIVE, sessions__start__gt=now)
+    tandems = list(
+        programme.tandems.filter(status=Tandem.Status.ACTIVE)
+        .select_related("mentee__user", "mentor__user")
+        .annotate(future_sessions=Count("sessions", filter=future))
+        .order_by("mentor__user__last_name", "mentee__user__last_name", "pk")
+    )
+    return {
+        "tandems": tandems,
+        "future_sessions": sum(t.future_sessions for t in tandems),  # type: ignore[attr-defined]
+        "before_end": timezone.localdate(now) < programme.ends_on,
+        "endings": list(programme.endings.select_related("ended_by", "undone_by")[:10]),
+    }
+
+
+def programme_ending_detail(*, ending: ProgrammeEnding) -> dict[str, Any]:
+    """An ending with its tandems and the sessions it cancelled (to be rebooked after an undo)."""
+    return {
+        "tandems": list(
+            ending.tandems.select_related("mentee__user", "mentor__user").order_by("pk")
+        ),
+        "sessions": list(
+            ending.sessions.select_related("mentee", "mentor", "tandem").order_by("start", "pk")
+        ),
     }
 
 

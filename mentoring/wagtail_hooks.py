@@ -93,9 +93,19 @@ def mentoring_admin_urls():
             name="mentoring_export",
         ),
         path(
-            "mentoring/<int:programme_id>/complete/",
-            admin_views.complete_tandems,
-            name="mentoring_complete",
+            "mentoring/<int:programme_id>/end/",
+            admin_views.programme_end,
+            name="mentoring_programme_end",
+        ),
+        path(
+            "mentoring/<int:programme_id>/endings/<int:ending_id>/",
+            admin_views.programme_ending,
+            name="mentoring_ending",
+        ),
+        path(
+            "mentoring/<int:programme_id>/endings/<int:ending_id>/undo/",
+            admin_views.programme_ending_undo,
+            name="mentoring_ending_undo",
         ),
     ]
 

@@ -517,7 +517,32 @@ CASES += [
         variant="P1, applications of P2",
         data=lambda w: {"mentee": w.t2.mentee_id, "mentor": w.t2.mentor_id, "kind": "forbidden"},
     ),
-    *admin_post("mentoring_complete", dict.fromkeys(OWN_P1, 302), kwargs=P1, variant="P1"),
+    Case("mentoring_programme_end", admin(**dict.fromkeys(OWN_P1, 200)), kwargs=P1, variant="P1"),
+    Case(
+        "mentoring_programme_end",
+        admin(**dict.fromkeys(OWN_P1, 400)),
+        kwargs=P1,
+        method="post",
+        variant="P1, unconfirmed",
+    ),
+    Case(
+        "mentoring_ending",
+        admin(**dict.fromkeys(OWN_P1, 200)),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "ending_id": w.e1.pk},
+        variant="P1, ending of P1",
+    ),
+    Case(
+        "mentoring_ending",
+        admin(),
+        kwargs=lambda w: {"programme_id": w.p2.pk, "ending_id": w.e1.pk},
+        variant="P2, ending of P1",
+    ),
+    *admin_post(
+        "mentoring_ending_undo",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "ending_id": w.e1.pk},
+        variant="P1, ending of P1",
+    ),
 ]
 
 

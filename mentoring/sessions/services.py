@@ -33,6 +33,7 @@ from .booking import (
     session_cancel,
     session_confirm,
     session_reschedule,
+    sessions_cancel_with_tandem_end,
 )
 from .calendar_tokens import calendar_token_get_or_create, calendar_token_rotate
 from .errors import (
@@ -100,6 +101,7 @@ __all__ = [
     "session_mark_no_show",
     "session_note_save",
     "session_reschedule",
+    "sessions_cancel_with_tandem_end",
     "session_set_agenda",
     "sessions_flag_no_shows",
 ]
