@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -14,8 +15,14 @@ from django.views.decorators.http import require_POST
 from cms.export import CsvDownload
 
 from . import conf, selectors, services
-from .forms import DecisionForm, PairRuleForm, ProgrammeEndForm
-from .models import Application, MatchingRun, PairRule, Programme, ProgrammeEnding
+from .forms import (
+    DecisionForm,
+    ManualPairForm,
+    PairRuleForm,
+    ProgrammeEndForm,
+    RaiseCapacityForm,
+)
+from .models import Application, MatchingRun, PairRule, Programme, ProgrammeEnding, Tandem
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
@@ -80,6 +87,8 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
                 ]
             ),
             "histogram": score_histogram(scores),
+            "unmatched": selectors.unmatched_mentees(programme=programme),
+            "mentors": selectors.mentor_loads(programme=programme),
         },
     )
 
@@ -211,6 +220,116 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
             ]
         )
     return export.response
+
+
+def _mentee(programme: Programme, application_id: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("user"),
+        pk=application_id,
+        programme=programme,
+        role="mentee",
+        status=Application.Status.ACCEPTED,
+    )
+
+
+def _mentor(programme: Programme, application_id: int | None) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("user", "programme"),
+        pk=application_id,
+        programme=programme,
+        role="mentor",
+        status=Application.Status.ACCEPTED,
+    )
+
+
+@require_POST
+def mentee_pair(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    """Pair a mentee without a mentor by hand. A full mentor: the manager is asked first, either
+    to pair above her places or (with her consent) to give her one more place."""
+    programme = _programme(request, programme_id)
+    mentee = _mentee(programme, application_id)
+    form = ManualPairForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
+    mentor = _mentor(programme, form.cleaned_data["mentor"])
+    try:
+        if request.POST.get("add_place"):
+            mentor = services.mentor_add_place(
+                mentor=mentor, by=request.user, consented=bool(request.POST.get("consented"))
+            )
+        services.tandem_pair_by_hand(
+            mentee=mentee,
+            mentor=mentor,
+            by=request.user,
+            over_capacity=form.cleaned_data["over_capacity"],
+        )
+    except services.MentoringError as error:
+        if error.code in ("over_capacity", "consent_required"):
+            mentor = _mentor(programme, mentor.pk)
+            load = mentor.mentor_tandems.filter(status__in=Tandem.OPEN_STATUSES).count()
+            return TemplateResponse(
+                request,
+                "mentoring/admin/pair_confirm.html",
+                {
+                    "programme": programme,
+                    "mentee": mentee,
+                    "mentor": mentor,
+                    "load": load,
+                    "places": mentor.capacity or programme.default_mentor_capacity,
+                    "error": error.message if error.code == "consent_required" else "",
+                    "raise_form": RaiseCapacityForm(),
+                },
+                status=400 if error.code == "consent_required" else 200,
+            )
+        messages.error(request, str(error.message))
+        return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
+    messages.success(
+        request,
+        _("Proposed: %(mentee)s with %(mentor)s. Both are asked to accept.")
+        % {
+            "mentee": mentee.user.get_full_name() or mentee.user.email,
+            "mentor": mentor.user.get_full_name() or mentor.user.email,
+        },
+    )
+    return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+@require_POST
+def mentor_place(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    mentor = _mentor(programme, application_id)
+    form = RaiseCapacityForm({**request.POST.dict(), "mentor": mentor.pk})
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+    else:
+        try:
+            mentor = services.mentor_add_place(mentor=mentor, by=request.user, consented=True)
+        except services.MentoringError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(name)s now accompanies up to %(places)s mentees; she has been told.")
+                % {
+                    "name": mentor.user.get_full_name() or mentor.user.email,
+                    "places": mentor.capacity,
+                },
+            )
+    return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#mentor-places")
+
+
+@require_POST
+def mentee_wait(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    mentee = _mentee(programme, application_id)
+    services.mentee_waitlist(mentee=mentee, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is on the waiting list and has been told.")
+        % {"name": mentee.user.get_full_name() or mentee.user.email},
+    )
+    return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
 
 
 def programme_end(request: HttpRequest, programme_id: int) -> HttpResponse:

@@ -46,3 +46,18 @@ def programme_ending(tandem: Tandem, kind: str, ending) -> int:
             },
         )
     return sent
+
+
+def application_notice(application, kind: str) -> int:
+    """A mentor's extra place (with her consent) or a mentee's place on the waiting list."""
+    user = application.user
+    return send_templated_mail(
+        template=f"mentoring/emails/{kind}",
+        to=user,
+        context={
+            "name": user.get_full_name() or user.email,
+            "programme": application.programme.title,
+            "places": application.capacity,
+            "url": site_url(reverse("mentoring:mine")),
+        },
+    )

@@ -351,6 +351,7 @@ def programme_dashboard(*, programme: Programme) -> dict[str, Any]:
             )
     return {
         "applications": applications,
+        "pending": [a for a in applications if a.status == Application.Status.SUBMITTED],
         "counts": counts,
         "runs": runs,
         "published": published,
@@ -405,6 +406,45 @@ def run_review(*, run: MatchingRun) -> dict[str, Any]:
         "pin_issues": pin_issues,
         "criteria": list(criteria.values()),
     }
+
+
+# --- Mentees without a mentor: the next steps ---------------------------------------------------
+
+
+def mentor_loads(*, programme: Programme) -> list[Application]:
+    """The programme's accepted mentors, each with ``load`` (open tandems) and ``places`` (her
+    own answer, else the programme's default), fewest taken places first."""
+    mentors = list(
+        programme.applications.filter(role=Role.MENTOR, status=Application.Status.ACCEPTED)
+        .select_related("user")
+        .annotate(
+            load=Count("mentor_tandems", filter=Q(mentor_tandems__status__in=Tandem.OPEN_STATUSES))
+        )
+    )
+    for mentor in mentors:
+        mentor.places = mentor.capacity or programme.default_mentor_capacity  # type: ignore[attr-defined]
+    return sorted(
+        mentors,
+        key=lambda m: (m.load - m.places, m.user.last_name, m.pk),  # type: ignore[attr-defined]
+    )
+
+
+def unmatched_mentees(*, programme: Programme) -> list[dict[str, Any]]:
+    """Accepted mentees without an open tandem, each with the reason the latest run gave (if it
+    looked at her), so that the workspace can offer the next steps."""
+    mentees = list(
+        programme.applications.filter(role=Role.MENTEE, status=Application.Status.ACCEPTED)
+        .exclude(mentee_tandems__status__in=Tandem.OPEN_STATUSES)
+        .select_related("user")
+        .order_by("waiting_since", "submitted_at", "pk")
+    )
+    if not mentees:
+        return []
+    latest = programme.runs.exclude(status=MatchingRun.Status.DISCARDED).first()
+    reasons = {
+        entry["mentee"]: unmatched_reason(entry) for entry in (latest.unmatched if latest else [])
+    }
+    return [{"application": mentee, "reason": reasons.get(mentee.pk, "")} for mentee in mentees]
 
 
 # --- Ending the programme ----------------------------------------------------------------------

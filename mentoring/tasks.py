@@ -26,3 +26,17 @@ def notify_programme_ending(ending_id: int, kind: str) -> int:
         return 0
     tandems = ending.tandems.select_related("programme", "mentee__user", "mentor__user")
     return sum(notifications.programme_ending(tandem, kind, ending) for tandem in tandems)
+
+
+@task()
+def notify_application(application_id: int, kind: str) -> int:
+    """One e-mail about an application: ``places_raised`` (to a mentor), ``waiting_list`` (to a
+    mentee)."""
+    from .models import Application
+
+    application = (
+        Application.objects.select_related("programme", "user").filter(pk=application_id).first()
+    )
+    if application is None:
+        return 0
+    return notifications.application_notice(application, kind)

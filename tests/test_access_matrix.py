@@ -525,6 +525,32 @@ CASES += [
         method="post",
         variant="P1, unconfirmed",
     ),
+    *admin_post(
+        "mentoring_mentee_pair",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentee_id},
+        variant="P1, mentee of P1 (has a tandem: told, nothing changes)",
+        data=lambda w: {"mentor": w.t1.mentor_id},
+    ),
+    *admin_post(
+        "mentoring_mentee_pair",
+        {"superuser": 404},
+        kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
+        variant="P2, mentee of P1",
+        data=lambda w: {"mentor": w.t1.mentor_id},
+    ),
+    *admin_post(
+        "mentoring_mentee_wait",
+        {"superuser": 404},
+        kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
+        variant="P2, mentee of P1",
+    ),
+    *admin_post(
+        "mentoring_mentor_place",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentor_id},
+        variant="P1, mentor of P1, without consent (refused, nothing changes)",
+    ),
     Case(
         "mentoring_ending",
         admin(**dict.fromkeys(OWN_P1, 200)),
