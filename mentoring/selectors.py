@@ -270,8 +270,41 @@ class MyMentoring:
     """What a person sees on "My mentoring"."""
 
     applications: list[Application]
-    tandems: QuerySet[Tandem]
+    tandems: list[Tandem]
     choosing: list[tuple[Application, list[dict]]] = field(default_factory=list)
+
+
+def partner_profile(*, tandem: Tandem, user: User, criteria: dict[str, Criterion]) -> dict:
+    """What a member sees of the proposed partner before deciding: her role, her answers to the
+    programme's questions asked of her role, the short text she chose to share, and why the pair
+    was proposed (the matching run's explanation, or "proposed by the programme management")."""
+    mine_is_mentee = tandem.mentee.user_id == user.pk
+    partner = tandem.mentor if mine_is_mentee else tandem.mentee
+    answers = [
+        (criterion_label(criterion), _join_answer(partner.answers[key]))
+        for key, criterion in criteria.items()
+        if key in partner.answers and criterion.asks(partner.role)
+    ]
+    reasons: list[tuple[str, str]] = []
+    if tandem.proposal is not None:
+        reasons = [
+            (
+                criterion_label(criteria[item["key"]]) if item["key"] in criteria else item["key"],
+                criterion_reason(item),
+            )
+            for item in tandem.proposal.breakdown
+        ]
+    return {
+        "role": partner.get_role_display(),
+        "answers": answers,
+        "text": partner.shared_profile,
+        "reasons": reasons,
+        "fit": round(tandem.proposal.score) if tandem.proposal is not None else None,
+    }
+
+
+def _join_answer(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
 
 
 def my_mentoring(*, user: User) -> MyMentoring:
@@ -281,7 +314,19 @@ def my_mentoring(*, user: User) -> MyMentoring:
         suggestions = explained_mentee_suggestions(application=application)
         if suggestions:
             choosing.append((application, suggestions))
-    return MyMentoring(applications=applications, tandems=member_tandems(user), choosing=choosing)
+    tandems = list(member_tandems(user).select_related("proposal"))
+    criteria_of: dict[int, dict[str, Criterion]] = {}
+    for tandem in tandems:
+        if tandem.status != Tandem.Status.PROPOSED:
+            continue
+        if tandem.programme_id not in criteria_of:
+            criteria_of[tandem.programme_id] = {
+                c.key: c for c in Criterion.objects.filter(programme_id=tandem.programme_id)
+            }
+        tandem.partner_profile = partner_profile(  # type: ignore[attr-defined]
+            tandem=tandem, user=user, criteria=criteria_of[tandem.programme_id]
+        )
+    return MyMentoring(applications=applications, tandems=tandems, choosing=choosing)
 
 
 # --- Feedback and the tandem's page ------------------------------------------------------------
