@@ -11,6 +11,8 @@ class ApplicationForm(forms.Form):
     """Built from the programme's criteria: only what matching needs, plus a free-text motivation
     that people read and the engine never scores."""
 
+    required_css_class = "required"  # the label or legend of a required answer is marked
+
     shared_profile = forms.CharField(
         label=_("A few words about you for your tandem partner (optional)"),
         required=False,

@@ -227,6 +227,12 @@ register(
             "end_reason": Personal(_("reason for ending"), _("the programme management"), TANDEM),
             "started_at": Personal(_("started"), _("statistics"), TANDEM, erased=KEEP),
             "ended_at": Personal(_("ended"), _("statistics"), TANDEM, erased=KEEP),
+            "times_requested_at": Personal(
+                _("mentor asked to set times"),
+                _("telling the mentor once that her mentee wants to book"),
+                TANDEM,
+                erased=KEEP,
+            ),
         },
         other=(
             "id",

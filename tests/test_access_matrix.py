@@ -379,6 +379,12 @@ CASES += [
         variant="T1, moving a session of T2",
     ),
     Case("mentoring:session", page(**members(200, *T1)), kwargs=SESSION_1, variant="S1 of T1"),
+    Case(
+        "mentoring:session-calendar",
+        page(**members(200, *T1)),
+        kwargs=SESSION_1,
+        variant="S1 of T1",
+    ),
     Case("mentoring:session", page(t2_member=200), kwargs=SESSION_2, variant="S2 of T2"),
     Case(
         "mentoring:session",

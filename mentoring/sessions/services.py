@@ -16,6 +16,7 @@ from .availability import (
     availability_set_weekly,
     schedule_get_or_create,
     schedule_update_settings,
+    tandem_request_times,
 )
 from .booking import (
     KEY_REUSED,
@@ -86,6 +87,7 @@ __all__ = [
     "WindowInput",
     "attendance_record",
     "availability_add_exception",
+    "tandem_request_times",
     "availability_remove_exception",
     "availability_set_weekly",
     "calendar_token_get_or_create",
