@@ -209,7 +209,7 @@ def test_mentee_applies_manager_matches_both_accept(
         expect(pending.locator("tbody tr").filter(has_text="Marta Mentorin")).to_have_count(0)
         admin_submit(
             management,
-            mentee_row.get_by_role("button", name="Annehmen: Lea Lernwillig", exact=True),
+            mentee_row.get_by_role("button", name=re.compile(r"^Annehmen\b.*Lea Lernwillig$")),
         )
         expect(admin.get_by_text("Bewerbung angenommen.")).to_be_visible()
         application.refresh_from_db()
@@ -390,7 +390,7 @@ def test_enter_in_the_decline_reason_does_not_accept_the_tandem(
     browser_session.login(mentee.email, PASSWORD)
     browser_session.visit("/mentoring/mine/")
     card = tandem_card(page, programme.title)
-    card.get_by_text("Ablehnen", exact=True).click()  # the <summary> opening the decline part
+    card.get_by_text("Vorschlag mit Marta Mentorin ablehnen", exact=True).click()  # the <summary>
     reason = card.get_by_label(re.compile(r"^Grund"))
     reason.fill("Unsere Arbeitszeiten passen nicht zusammen.")
     with page.expect_navigation():
