@@ -508,7 +508,7 @@ def programme_end_preview(*, programme: Programme, now: datetime | None = None) 
     )
     return {
         "tandems": tandems,
-        "future_sessions": sum(t.future_sessions for t in tandems),  # type: ignore[attr-defined]
+        "future_sessions": sum(t.future_sessions for t in tandems),
         "before_end": timezone.localdate(now) < programme.ends_on,
         "endings": list(programme.endings.select_related("ended_by", "undone_by")[:10]),
     }
