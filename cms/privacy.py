@@ -21,6 +21,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
@@ -65,7 +66,7 @@ class Record:
     other: tuple[str, ...] = ()
     erase: str = ANONYMISE
     authored: str = ""
-    title: str = ""
+    title: str | Promise = ""  # lazily translated
     export_related: dict[str, str] = field(
         default_factory=dict
     )  # label -> lookup for context columns

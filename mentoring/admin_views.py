@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,9 +14,15 @@ from django.views.decorators.http import require_POST
 
 from cms.export import CsvDownload
 
-from . import selectors, services
-from .forms import DecisionForm, PairRuleForm
-from .models import Application, MatchingRun, PairRule, Programme
+from . import conf, selectors, services
+from .forms import (
+    DecisionForm,
+    ManualPairForm,
+    PairRuleForm,
+    ProgrammeEndForm,
+    RaiseCapacityForm,
+)
+from .models import Application, MatchingRun, PairRule, Programme, ProgrammeEnding, Tandem
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
@@ -79,6 +87,8 @@ def dashboard(request: HttpRequest, programme_id: int) -> HttpResponse:
                 ]
             ),
             "histogram": score_histogram(scores),
+            "unmatched": selectors.unmatched_mentees(programme=programme),
+            "mentors": selectors.mentor_loads(programme=programme),
         },
     )
 
@@ -212,13 +222,190 @@ def export_csv(request: HttpRequest, programme_id: int) -> HttpResponse:
     return export.response
 
 
+def _mentee(programme: Programme, application_id: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("user"),
+        pk=application_id,
+        programme=programme,
+        role="mentee",
+        status=Application.Status.ACCEPTED,
+    )
+
+
+def _mentor(programme: Programme, application_id: int | None) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("user", "programme"),
+        pk=application_id,
+        programme=programme,
+        role="mentor",
+        status=Application.Status.ACCEPTED,
+    )
+
+
 @require_POST
-def complete_tandems(request: HttpRequest, programme_id: int) -> HttpResponse:
+def mentee_pair(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    """Pair a mentee without a mentor by hand. A full mentor: the manager is asked first, either
+    to pair above her places or (with her consent) to give her one more place."""
     programme = _programme(request, programme_id)
-    count = services.programme_complete_tandems(programme=programme)
+    mentee = _mentee(programme, application_id)
+    form = ManualPairForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
+    mentor = _mentor(programme, form.cleaned_data["mentor"])
+    try:
+        if request.POST.get("add_place"):
+            mentor = services.mentor_add_place(
+                mentor=mentor, by=request.user, consented=bool(request.POST.get("consented"))
+            )
+        services.tandem_pair_by_hand(
+            mentee=mentee,
+            mentor=mentor,
+            by=request.user,
+            over_capacity=form.cleaned_data["over_capacity"],
+        )
+    except services.MentoringError as error:
+        if error.code in ("over_capacity", "consent_required"):
+            mentor = _mentor(programme, mentor.pk)
+            load = mentor.mentor_tandems.filter(status__in=Tandem.OPEN_STATUSES).count()
+            return TemplateResponse(
+                request,
+                "mentoring/admin/pair_confirm.html",
+                {
+                    "programme": programme,
+                    "mentee": mentee,
+                    "mentor": mentor,
+                    "load": load,
+                    "places": mentor.capacity or programme.default_mentor_capacity,
+                    "error": error.message if error.code == "consent_required" else "",
+                    "raise_form": RaiseCapacityForm(),
+                },
+                status=400 if error.code == "consent_required" else 200,
+            )
+        messages.error(request, str(error.message))
+        return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
     messages.success(
         request,
-        ngettext("%(count)s tandem completed.", "%(count)s tandems completed.", count)
-        % {"count": count},
+        _("Proposed: %(mentee)s with %(mentor)s. Both are asked to accept.")
+        % {
+            "mentee": mentee.user.get_full_name() or mentee.user.email,
+            "mentor": mentor.user.get_full_name() or mentor.user.email,
+        },
     )
     return redirect("mentoring_dashboard", programme_id=programme.pk)
+
+
+@require_POST
+def mentor_place(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    mentor = _mentor(programme, application_id)
+    form = RaiseCapacityForm({**request.POST.dict(), "mentor": mentor.pk})
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+    else:
+        try:
+            mentor = services.mentor_add_place(mentor=mentor, by=request.user, consented=True)
+        except services.MentoringError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(name)s now accompanies up to %(places)s mentees; she has been told.")
+                % {
+                    "name": mentor.user.get_full_name() or mentor.user.email,
+                    "places": mentor.capacity,
+                },
+            )
+    return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#mentor-places")
+
+
+@require_POST
+def mentee_wait(request: HttpRequest, programme_id: int, application_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    mentee = _mentee(programme, application_id)
+    services.mentee_waitlist(mentee=mentee, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is on the waiting list and has been told.")
+        % {"name": mentee.user.get_full_name() or mentee.user.email},
+    )
+    return redirect(reverse("mentoring_dashboard", args=[programme.pk]) + "#unmatched")
+
+
+def programme_end(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The "end the programme" step: what will happen to whom, then the confirmed action."""
+    programme = _programme(request, programme_id)
+    form = ProgrammeEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ending = services.programme_end(
+                programme=programme,
+                by=request.user,
+                early_reason=form.cleaned_data["early_reason"],
+            )
+        except services.MentoringError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            count = ending.tandems.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The programme has ended: %(count)s tandem was completed.",
+                    "The programme has ended: %(count)s tandems were completed.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("mentoring_ending", programme_id=programme.pk, ending_id=ending.pk)
+    preview = selectors.programme_end_preview(programme=programme)
+    return TemplateResponse(
+        request,
+        "mentoring/admin/programme_end.html",
+        {
+            "programme": programme,
+            "form": form,
+            "undo_days": conf.get("PROGRAMME_END_UNDO_DAYS"),
+            **preview,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def programme_ending(request: HttpRequest, programme_id: int, ending_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    ending = get_object_or_404(ProgrammeEnding, pk=ending_id, programme=programme)
+    undo_until = services.programme_end_undo_until(ending)
+    return TemplateResponse(
+        request,
+        "mentoring/admin/programme_ending.html",
+        {
+            "programme": programme,
+            "ending": ending,
+            "undo_until": undo_until,
+            "can_undo": not ending.undone_at and timezone.now() <= undo_until,
+            **selectors.programme_ending_detail(ending=ending),
+        },
+    )
+
+
+@require_POST
+def programme_ending_undo(request: HttpRequest, programme_id: int, ending_id: int) -> HttpResponse:
+    programme = _programme(request, programme_id)
+    ending = get_object_or_404(ProgrammeEnding, pk=ending_id, programme=programme)
+    try:
+        reopened = services.programme_end_undo(ending=ending, by=request.user)
+    except services.MentoringError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Undone: %(count)s tandem is active again. Its cancelled sessions stay cancelled;"
+                " both members were asked to book again.",
+                "Undone: %(count)s tandems are active again. Their cancelled sessions stay"
+                " cancelled; the members were asked to book again.",
+                len(reopened),
+            )
+            % {"count": len(reopened)},
+        )
+    return redirect("mentoring_ending", programme_id=programme.pk, ending_id=ending.pk)

@@ -11,6 +11,18 @@ class ApplicationForm(forms.Form):
     """Built from the programme's criteria: only what matching needs, plus a free-text motivation
     that people read and the engine never scores."""
 
+    required_css_class = "required"  # the label or legend of a required answer is marked
+
+    shared_profile = forms.CharField(
+        label=_("A few words about you for your tandem partner (optional)"),
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown to a person proposed to you as tandem partner, so that both of you can decide. "
+            "Leave it empty to share only your role and your answers."
+        ),
+    )
     motivation = forms.CharField(
         label=_("Your motivation"),
         required=False,
@@ -186,6 +198,38 @@ class PairRuleForm(forms.Form):
         value = self.cleaned_data["run"]
         # a broken "back to the run" is no reason to refuse the rule: back to the dashboard then
         return int(value) if value.isascii() and value.isdigit() else None
+
+
+class ProgrammeEndForm(forms.Form):
+    """Confirm ending the programme's active tandems; before its end date, with a reason."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read what will happen and want to end the programme now."),
+        error_messages={"required": _("Please confirm that you want to end the programme.")},
+    )
+    early_reason = forms.CharField(
+        label=_("Reason for ending before the programme's end date"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ManualPairForm(forms.Form):
+    """The programme management pairs an unmatched mentee by hand with any mentor."""
+
+    mentor = _id_field(CHOOSE_FROM_THE_LIST)
+    over_capacity = forms.BooleanField(required=False)
+
+
+class RaiseCapacityForm(forms.Form):
+    """One mentor gets one more place, with her consent."""
+
+    mentor = _id_field(CHOOSE_FROM_THE_LIST)
+    consented = forms.BooleanField(
+        label=_("The mentor has agreed to take one more mentee."),
+        error_messages={"required": _("Please confirm that the mentor has agreed.")},
+    )
 
 
 PROGRAMME_MANAGERS = "Programmleitung"  # the group made by migration 0005

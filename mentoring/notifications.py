@@ -23,3 +23,41 @@ def tandem_proposed(tandem: Tandem) -> int:
             },
         )
     return sent
+
+
+def programme_ending(tandem: Tandem, kind: str, ending) -> int:
+    """Thank both members at the programme's end with the link to the final feedback, or tell
+    them that the end was undone (their cancelled sessions are to be booked again)."""
+    sent = 0
+    cancelled = set(ending.sessions.filter(tandem=tandem).values_list("pk", flat=True))
+    for me, partner in ((tandem.mentee, tandem.mentor), (tandem.mentor, tandem.mentee)):
+        user = me.user
+        sent += send_templated_mail(
+            template=f"mentoring/emails/{kind}",
+            to=user,
+            context={
+                "name": user.get_full_name() or user.email,
+                "partner": partner.user.get_full_name(),
+                "programme": tandem.programme.title,
+                "cancelled": len(cancelled),
+                "feedback_url": site_url(reverse("mentoring:feedback", args=[tandem.pk, "final"])),
+                "tandem_url": site_url(reverse("mentoring:tandem", args=[tandem.pk])),
+                "book_url": site_url(reverse("mentoring:book", args=[tandem.pk])),
+            },
+        )
+    return sent
+
+
+def application_notice(application, kind: str) -> int:
+    """A mentor's extra place (with her consent) or a mentee's place on the waiting list."""
+    user = application.user
+    return send_templated_mail(
+        template=f"mentoring/emails/{kind}",
+        to=user,
+        context={
+            "name": user.get_full_name() or user.email,
+            "programme": application.programme.title,
+            "places": application.capacity,
+            "url": site_url(reverse("mentoring:mine")),
+        },
+    )

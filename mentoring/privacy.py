@@ -107,6 +107,14 @@ register(
             "motivation": Personal(
                 _("your motivation"), _("the programme management's decision"), PROGRAMME
             ),
+            "shared_profile": Personal(
+                _("short profile text for your tandem partner"),
+                _("shown to a person proposed to you as tandem partner (only if you wrote it)"),
+                PROGRAMME,
+            ),
+            "waiting_since": Personal(
+                _("on the waiting list since"), _("matching"), PROGRAMME, erased=KEEP
+            ),
             "capacity": Personal(
                 _("how many mentees you accompany"), _("matching"), PROGRAMME, erased=KEEP
             ),
@@ -162,6 +170,11 @@ register(
         other=("id", "programme", "mentee", "mentor", "kind", "created_at"),
     ),
     Record(
+        "mentoring.ProgrammeEnding",
+        actors={"ended_by": staff, "undone_by": staff},
+        other=("id", "programme", "ended_at", "early_reason", "undone_at"),
+    ),
+    Record(
         "mentoring.MatchingRun",
         actors={"created_by": staff},
         other=(
@@ -214,6 +227,12 @@ register(
             "end_reason": Personal(_("reason for ending"), _("the programme management"), TANDEM),
             "started_at": Personal(_("started"), _("statistics"), TANDEM, erased=KEEP),
             "ended_at": Personal(_("ended"), _("statistics"), TANDEM, erased=KEEP),
+            "times_requested_at": Personal(
+                _("mentor asked to set times"),
+                _("telling the mentor once that her mentee wants to book"),
+                TANDEM,
+                erased=KEEP,
+            ),
         },
         other=(
             "id",

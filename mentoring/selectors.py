@@ -5,9 +5,11 @@ here writes; writes are in ``services``, which may call these reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from . import matching
 from .explain import (
@@ -26,8 +28,10 @@ from .models import (
     MatchingRun,
     PairRule,
     Programme,
+    ProgrammeEnding,
     Proposal,
     Role,
+    Session,
     Tandem,
 )
 from .sessions import selectors as session_selectors
@@ -266,8 +270,41 @@ class MyMentoring:
     """What a person sees on "My mentoring"."""
 
     applications: list[Application]
-    tandems: QuerySet[Tandem]
+    tandems: list[Tandem]
     choosing: list[tuple[Application, list[dict]]] = field(default_factory=list)
+
+
+def partner_profile(*, tandem: Tandem, user: User, criteria: dict[str, Criterion]) -> dict:
+    """What a member sees of the proposed partner before deciding: her role, her answers to the
+    programme's questions asked of her role, the short text she chose to share, and why the pair
+    was proposed (the matching run's explanation, or "proposed by the programme management")."""
+    mine_is_mentee = tandem.mentee.user_id == user.pk
+    partner = tandem.mentor if mine_is_mentee else tandem.mentee
+    answers = [
+        (criterion_label(criterion), _join_answer(partner.answers[key]))
+        for key, criterion in criteria.items()
+        if key in partner.answers and criterion.asks(partner.role)
+    ]
+    reasons: list[tuple[str, str]] = []
+    if tandem.proposal is not None:
+        reasons = [
+            (
+                criterion_label(criteria[item["key"]]) if item["key"] in criteria else item["key"],
+                criterion_reason(item),
+            )
+            for item in tandem.proposal.breakdown
+        ]
+    return {
+        "role": partner.get_role_display(),
+        "answers": answers,
+        "text": partner.shared_profile,
+        "reasons": reasons,
+        "fit": round(tandem.proposal.score) if tandem.proposal is not None else None,
+    }
+
+
+def _join_answer(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
 
 
 def my_mentoring(*, user: User) -> MyMentoring:
@@ -277,7 +314,19 @@ def my_mentoring(*, user: User) -> MyMentoring:
         suggestions = explained_mentee_suggestions(application=application)
         if suggestions:
             choosing.append((application, suggestions))
-    return MyMentoring(applications=applications, tandems=member_tandems(user), choosing=choosing)
+    tandems = list(member_tandems(user).select_related("proposal"))
+    criteria_of: dict[int, dict[str, Criterion]] = {}
+    for tandem in tandems:
+        if tandem.status != Tandem.Status.PROPOSED:
+            continue
+        if tandem.programme_id not in criteria_of:
+            criteria_of[tandem.programme_id] = {
+                c.key: c for c in Criterion.objects.filter(programme_id=tandem.programme_id)
+            }
+        tandem.partner_profile = partner_profile(  # type: ignore[attr-defined]
+            tandem=tandem, user=user, criteria=criteria_of[tandem.programme_id]
+        )
+    return MyMentoring(applications=applications, tandems=tandems, choosing=choosing)
 
 
 # --- Feedback and the tandem's page ------------------------------------------------------------
@@ -347,6 +396,7 @@ def programme_dashboard(*, programme: Programme) -> dict[str, Any]:
             )
     return {
         "applications": applications,
+        "pending": [a for a in applications if a.status == Application.Status.SUBMITTED],
         "counts": counts,
         "runs": runs,
         "published": published,
@@ -400,6 +450,79 @@ def run_review(*, run: MatchingRun) -> dict[str, Any]:
         "unmatched": unmatched,
         "pin_issues": pin_issues,
         "criteria": list(criteria.values()),
+    }
+
+
+# --- Mentees without a mentor: the next steps ---------------------------------------------------
+
+
+def mentor_loads(*, programme: Programme) -> list[Application]:
+    """The programme's accepted mentors, each with ``load`` (open tandems) and ``places`` (her
+    own answer, else the programme's default), fewest taken places first."""
+    mentors = list(
+        programme.applications.filter(role=Role.MENTOR, status=Application.Status.ACCEPTED)
+        .select_related("user")
+        .annotate(
+            load=Count("mentor_tandems", filter=Q(mentor_tandems__status__in=Tandem.OPEN_STATUSES))
+        )
+    )
+    for mentor in mentors:
+        mentor.places = mentor.capacity or programme.default_mentor_capacity  # type: ignore[attr-defined]
+    return sorted(
+        mentors,
+        key=lambda m: (m.load - m.places, m.user.last_name, m.pk),  # type: ignore[attr-defined]
+    )
+
+
+def unmatched_mentees(*, programme: Programme) -> list[dict[str, Any]]:
+    """Accepted mentees without an open tandem, each with the reason the latest run gave (if it
+    looked at her), so that the workspace can offer the next steps."""
+    mentees = list(
+        programme.applications.filter(role=Role.MENTEE, status=Application.Status.ACCEPTED)
+        .exclude(mentee_tandems__status__in=Tandem.OPEN_STATUSES)
+        .select_related("user")
+        .order_by("waiting_since", "submitted_at", "pk")
+    )
+    if not mentees:
+        return []
+    latest = programme.runs.exclude(status=MatchingRun.Status.DISCARDED).first()
+    reasons = {
+        entry["mentee"]: unmatched_reason(entry) for entry in (latest.unmatched if latest else [])
+    }
+    return [{"application": mentee, "reason": reasons.get(mentee.pk, "")} for mentee in mentees]
+
+
+# --- Ending the programme ----------------------------------------------------------------------
+
+
+def programme_end_preview(*, programme: Programme, now: datetime | None = None) -> dict[str, Any]:
+    """What ending the programme now would do: its active tandems, each with the number of its
+    future sessions that would be cancelled, and whether the programme's end date is reached."""
+    now = now or timezone.now()
+    future = Q(sessions__status__in=Session.ACTIVE, sessions__start__gt=now)
+    tandems = list(
+        programme.tandems.filter(status=Tandem.Status.ACTIVE)
+        .select_related("mentee__user", "mentor__user")
+        .annotate(future_sessions=Count("sessions", filter=future))
+        .order_by("mentor__user__last_name", "mentee__user__last_name", "pk")
+    )
+    return {
+        "tandems": tandems,
+        "future_sessions": sum(t.future_sessions for t in tandems),
+        "before_end": timezone.localdate(now) < programme.ends_on,
+        "endings": list(programme.endings.select_related("ended_by", "undone_by")[:10]),
+    }
+
+
+def programme_ending_detail(*, ending: ProgrammeEnding) -> dict[str, Any]:
+    """An ending with its tandems and the sessions it cancelled (to be rebooked after an undo)."""
+    return {
+        "tandems": list(
+            ending.tandems.select_related("mentee__user", "mentor__user").order_by("pk")
+        ),
+        "sessions": list(
+            ending.sessions.select_related("mentee", "mentor", "tandem").order_by("start", "pk")
+        ),
     }
 
 

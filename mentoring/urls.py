@@ -32,6 +32,11 @@ urlpatterns = [
     path("mentoring/tandems/<int:tandem_id>/book/", session_views.book, name="book"),
     path("mentoring/sessions/<uuid:session_uuid>/", session_views.session_detail, name="session"),
     path(
+        "mentoring/sessions/<uuid:session_uuid>/calendar.ics",
+        session_views.session_calendar_file,
+        name="session-calendar",
+    ),
+    path(
         "mentoring/sessions/<uuid:session_uuid>/join/",
         session_views.session_join,
         name="session-join",

@@ -37,6 +37,7 @@ def apply(request: HttpRequest, page_id: int, role: str) -> HttpResponse:
                 role=role,
                 answers=form.answers(),
                 motivation=form.cleaned_data.get("motivation", ""),
+                shared_profile=form.cleaned_data.get("shared_profile", ""),
                 capacity=form.cleaned_data.get("capacity"),
                 consent=form.cleaned_data["consent"],
             )

@@ -93,9 +93,34 @@ def mentoring_admin_urls():
             name="mentoring_export",
         ),
         path(
-            "mentoring/<int:programme_id>/complete/",
-            admin_views.complete_tandems,
-            name="mentoring_complete",
+            "mentoring/<int:programme_id>/mentees/<int:application_id>/pair/",
+            admin_views.mentee_pair,
+            name="mentoring_mentee_pair",
+        ),
+        path(
+            "mentoring/<int:programme_id>/mentees/<int:application_id>/wait/",
+            admin_views.mentee_wait,
+            name="mentoring_mentee_wait",
+        ),
+        path(
+            "mentoring/<int:programme_id>/mentors/<int:application_id>/place/",
+            admin_views.mentor_place,
+            name="mentoring_mentor_place",
+        ),
+        path(
+            "mentoring/<int:programme_id>/end/",
+            admin_views.programme_end,
+            name="mentoring_programme_end",
+        ),
+        path(
+            "mentoring/<int:programme_id>/endings/<int:ending_id>/",
+            admin_views.programme_ending,
+            name="mentoring_ending",
+        ),
+        path(
+            "mentoring/<int:programme_id>/endings/<int:ending_id>/undo/",
+            admin_views.programme_ending_undo,
+            name="mentoring_ending_undo",
         ),
     ]
 

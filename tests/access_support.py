@@ -82,7 +82,7 @@ def build_world() -> SimpleNamespace:
         TrainerKitItem,
     )
     from mentoring import services as mentoring_services
-    from mentoring.models import ProgrammePage
+    from mentoring.models import ProgrammeEnding, ProgrammePage
     from mentoring.sessions import services as session_services
     from tests.conftest import ensure_wagtail_baseline
     from tests.mentoring.conftest import make_active_tandem, make_programme
@@ -283,6 +283,8 @@ def build_world() -> SimpleNamespace:
     w.s2 = _book(w.t2, w.users["t2_member"])
     w.r1 = mentoring_services.matching_run(programme=w.p1, by=w.users["manager_p1"])
     w.r2 = mentoring_services.matching_run(programme=w.p2, by=w.users["manager_p2"])
+    # an ending of P1 that concerned no tandem (so that t1 stays active for the other cases)
+    w.e1 = ProgrammeEnding.objects.create(programme=w.p1, ended_at=timezone.now())
     w.calendar_token = session_services.calendar_token_get_or_create(user=w.users["mentee"]).token
 
     # --- Video rooms: trainer_b hosts a team room with manager_p1 as colleague -------------------

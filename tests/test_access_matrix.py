@@ -441,6 +441,12 @@ CASES += [
         variant="T1, moving a session of T2",
     ),
     Case("mentoring:session", page(**members(200, *T1)), kwargs=SESSION_1, variant="S1 of T1"),
+    Case(
+        "mentoring:session-calendar",
+        page(**members(200, *T1)),
+        kwargs=SESSION_1,
+        variant="S1 of T1",
+    ),
     Case("mentoring:session", page(t2_member=200), kwargs=SESSION_2, variant="S2 of T2"),
     Case(
         "mentoring:session",
@@ -689,7 +695,58 @@ CASES += [
         variant="P1, applications of P2",
         data=lambda w: {"mentee": w.t2.mentee_id, "mentor": w.t2.mentor_id, "kind": "forbidden"},
     ),
-    *admin_post("mentoring_complete", dict.fromkeys(OWN_P1, 302), kwargs=P1, variant="P1"),
+    Case("mentoring_programme_end", admin(**dict.fromkeys(OWN_P1, 200)), kwargs=P1, variant="P1"),
+    Case(
+        "mentoring_programme_end",
+        admin(**dict.fromkeys(OWN_P1, 400)),
+        kwargs=P1,
+        method="post",
+        variant="P1, unconfirmed",
+    ),
+    *admin_post(
+        "mentoring_mentee_pair",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentee_id},
+        variant="P1, mentee of P1 (has a tandem: told, nothing changes)",
+        data=lambda w: {"mentor": w.t1.mentor_id},
+    ),
+    *admin_post(
+        "mentoring_mentee_pair",
+        {"superuser": 404},
+        kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
+        variant="P2, mentee of P1",
+        data=lambda w: {"mentor": w.t1.mentor_id},
+    ),
+    *admin_post(
+        "mentoring_mentee_wait",
+        {"superuser": 404},
+        kwargs=lambda w: {"programme_id": w.p2.pk, "application_id": w.t1.mentee_id},
+        variant="P2, mentee of P1",
+    ),
+    *admin_post(
+        "mentoring_mentor_place",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "application_id": w.t1.mentor_id},
+        variant="P1, mentor of P1, without consent (refused, nothing changes)",
+    ),
+    Case(
+        "mentoring_ending",
+        admin(**dict.fromkeys(OWN_P1, 200)),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "ending_id": w.e1.pk},
+        variant="P1, ending of P1",
+    ),
+    Case(
+        "mentoring_ending",
+        admin(),
+        kwargs=lambda w: {"programme_id": w.p2.pk, "ending_id": w.e1.pk},
+        variant="P2, ending of P1",
+    ),
+    *admin_post(
+        "mentoring_ending_undo",
+        dict.fromkeys(OWN_P1, 302),
+        kwargs=lambda w: {"programme_id": w.p1.pk, "ending_id": w.e1.pk},
+        variant="P1, ending of P1",
+    ),
 ]
 
 

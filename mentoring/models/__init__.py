@@ -1,6 +1,7 @@
 from .agreements import Agreement, Goal
 from .applications import Application, ConsentRecord, PairRule, Role
 from .availability import AvailabilityKind, MentorSchedule, SessionRules
+from .endings import ProgrammeEnding
 from .feedback import FeedbackResponse
 from .matching import MatchingRun, Proposal, Tandem
 from .pages import ProgrammePage, ProgrammePageMixin
@@ -30,6 +31,7 @@ __all__ = [
     "MentorSchedule",
     "PairRule",
     "Programme",
+    "ProgrammeEnding",
     "ProgrammeLogEntry",
     "ProgrammePage",
     "ProgrammePageMixin",

@@ -71,6 +71,21 @@ class Application(models.Model):
         help_text=_("Mentors only; empty means the programme's default."),
     )
     paused = models.BooleanField(_("paused"), default=False)
+    shared_profile = models.TextField(
+        _("short profile text for your tandem partner"),
+        blank=True,
+        max_length=600,
+        help_text=_(
+            "Optional. Only what you write here is shown to a proposed partner, next to your "
+            "role and your answers to the programme's questions."
+        ),
+    )
+    waiting_since = models.DateTimeField(
+        _("on the waiting list since"),
+        null=True,
+        blank=True,
+        help_text=_("Mentees only: waiting for a mentor's place to become free."),
+    )
     consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

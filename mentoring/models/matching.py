@@ -135,6 +135,12 @@ class Tandem(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=500, blank=True)
+    times_requested_at = models.DateTimeField(
+        _("mentor asked to set times"),
+        null=True,
+        blank=True,
+        help_text=_("When the mentee wanted to book before the mentor had set times (told once)."),
+    )
 
     objects = TandemQuerySet.as_manager()
 

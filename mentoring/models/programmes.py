@@ -86,7 +86,14 @@ class Programme(SessionRules, ClusterableModel):
         _("fairness"), max_length=20, choices=Fairness.choices, default=Fairness.NONE
     )
     default_mentor_capacity = models.PositiveSmallIntegerField(
-        _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("mentees per mentor"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "For mentors who left “mentees at most” empty in their application. A mentor's own "
+            "answer always wins; to give one mentor more places, use “Raise places” in the "
+            "matching workspace (with her consent)."
+        ),
     )
     suggestions_per_mentee = models.PositiveSmallIntegerField(
         _("suggestions per mentee"),

@@ -8,7 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cms.db import PostgresExclusionConstraint, TsTzRange
 
@@ -109,6 +111,28 @@ class Session(models.Model):
     @property
     def active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        """The status as people read it: a booked session that has ended is no longer
+        "booked" but held, missed by someone, or simply past (when nobody's presence is known)."""
+        if self.status == self.Status.CANCELLED or not self.is_past:
+            return str(self.get_status_display())
+        if self.status == self.Status.PROPOSED:
+            return str(pgettext_lazy("session", "past, never confirmed"))
+        if self.mentor_no_show and self.mentee_no_show:
+            return str(pgettext_lazy("session", "past, neither came"))
+        if self.mentor_no_show:
+            return str(pgettext_lazy("session", "past, the mentor did not come"))
+        if self.mentee_no_show:
+            return str(pgettext_lazy("session", "past, the mentee did not come"))
+        if self.mentor_joined_at and self.mentee_joined_at:
+            return str(pgettext_lazy("session", "held"))
+        return str(pgettext_lazy("session", "past"))
 
     def member_role(self, user) -> str | None:
         if user.pk == self.mentor_id:

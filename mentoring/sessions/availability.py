@@ -260,3 +260,18 @@ def schedule_update_settings(
             )
         occurrence.save(update_fields=["start", "end", "original_start", "original_end"])
     return schedule
+
+
+def tandem_request_times(*, tandem, now: datetime | None = None) -> bool:
+    """The mentee wanted to book, but the mentor has set no times: tell the mentor, once per
+    tandem (visiting the page again sends nothing). True when the notice was queued now."""
+    from ..models import Tandem
+    from .tasks import notify_times_requested
+
+    claimed = Tandem.objects.filter(pk=tandem.pk, times_requested_at__isnull=True).update(
+        times_requested_at=now or timezone.now()
+    )
+    if claimed:
+        tandem_id = tandem.pk
+        transaction.on_commit(lambda: notify_times_requested.enqueue(tandem_id))
+    return bool(claimed)

@@ -347,3 +347,26 @@ def session_cancel(*, session: Session, by, reason: str, now: datetime | None = 
     _record(session, SessionChange.Kind.CANCELLED, by, reason)
     _notify(session, SessionChange.Kind.CANCELLED, by)
     return session
+
+
+@transaction.atomic
+def sessions_cancel_with_tandem_end(
+    *, tandems: list[Tandem], by, reason: str, now: datetime | None = None
+) -> list[Session]:
+    """Cancel the future sessions of tandems that end (the programme ended): unlike a member's
+    cancellation, no change cut-off applies (an ended tandem cannot meet); each member gets the
+    usual cancellation notice with its calendar update."""
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.select_for_update()
+        .filter(tandem__in=tandems, status__in=Session.ACTIVE, start__gt=now)
+        .order_by("start", "pk")
+    )
+    for session in sessions:
+        session.status = Session.Status.CANCELLED
+        session.cancelled_at, session.cancelled_by, session.cancel_reason = now, by, reason[:500]
+        session.sequence += 1
+        session.save()
+        _record(session, SessionChange.Kind.CANCELLED, by, reason)
+        _notify(session, SessionChange.Kind.CANCELLED, by)
+    return sessions

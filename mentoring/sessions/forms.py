@@ -146,6 +146,7 @@ class SessionFeedbackForm(forms.Form):
 
 
 class ScheduleSettingsForm(forms.ModelForm):
+    required_css_class = "required"
     time_zone = TimeZoneField(
         label=_("time zone"),
         help_text=_("Your availability is kept in this zone, also across daylight saving changes."),
@@ -230,6 +231,7 @@ class WeeklyForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
+    required_css_class = "required"
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=AvailabilityKind.choices,

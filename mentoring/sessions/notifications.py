@@ -128,3 +128,17 @@ def session_reminder(session: Session, kind: str, *, now=None) -> int:
         _send(session, user, partner, kind, now=now, key=reminder_key(session, kind, user))
         for user, partner in ((session.mentee, session.mentor), (session.mentor, session.mentee))
     )
+
+
+def times_requested(tandem) -> int:
+    mentor, mentee = tandem.mentor.user, tandem.mentee.user
+    return send_templated_mail(
+        template="mentoring/emails/times_requested",
+        to=mentor,
+        context={
+            "name": _name(mentor),
+            "partner": _name(mentee),
+            "programme": tandem.programme.title,
+            "url": site_url(reverse("mentoring:availability")),
+        },
+    )

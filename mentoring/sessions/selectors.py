@@ -148,6 +148,21 @@ def weekly_windows(schedule: MentorSchedule, *, current: bool = True) -> list[We
     )
 
 
+def mentor_has_times(user_id: int) -> bool:
+    """Whether a mentor has published any time to book: a current weekly window or an extra
+    available date still ahead."""
+    schedule = mentor_schedule(user_id)
+    if schedule is None:
+        return False
+    if weekly_windows(schedule):
+        return True
+    today = timezone.localdate(timezone=schedule.zone)
+    return any(
+        exception.kind == AvailabilityKind.AVAILABLE and exception.date_until >= today
+        for exception in date_exceptions(schedule, since=today)
+    )
+
+
 def _date_exception(event: Event, zone: ZoneInfo) -> DateException:
     start, end = _local(event.start, zone), _local(event.end, zone)
     if event.rule is not None and event.end_recurring_period is not None:

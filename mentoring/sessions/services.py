@@ -16,6 +16,7 @@ from .availability import (
     availability_set_weekly,
     schedule_get_or_create,
     schedule_update_settings,
+    tandem_request_times,
 )
 from .booking import (
     KEY_REUSED,
@@ -33,6 +34,7 @@ from .booking import (
     session_cancel,
     session_confirm,
     session_reschedule,
+    sessions_cancel_with_tandem_end,
 )
 from .calendar_tokens import calendar_token_get_or_create, calendar_token_rotate
 from .errors import (
@@ -85,6 +87,7 @@ __all__ = [
     "WindowInput",
     "attendance_record",
     "availability_add_exception",
+    "tandem_request_times",
     "availability_remove_exception",
     "availability_set_weekly",
     "calendar_token_get_or_create",
@@ -100,6 +103,7 @@ __all__ = [
     "session_mark_no_show",
     "session_note_save",
     "session_reschedule",
+    "sessions_cancel_with_tandem_end",
     "session_set_agenda",
     "sessions_flag_no_shows",
 ]

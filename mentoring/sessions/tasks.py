@@ -25,3 +25,16 @@ def send_due_reminders() -> int:
     and no-show flags for sessions that ended."""
     sessions_flag_no_shows()
     return reminders_send_due()
+
+
+@task()
+def notify_times_requested(tandem_id: int) -> int:
+    """The mentor is asked to set bookable times (her mentee tried to book)."""
+    from ..models import Tandem
+
+    tandem = (
+        Tandem.objects.select_related("programme", "mentor__user", "mentee__user")
+        .filter(pk=tandem_id)
+        .first()
+    )
+    return notifications.times_requested(tandem) if tandem else 0

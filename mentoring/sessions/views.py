@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.errors import add_to_form
-from cms.ics import feed
+from cms.ics import feed, invitation
 from cms.ratelimit import rate_limit
 from cms.timezones import time_zone_choices
 
@@ -106,6 +106,19 @@ def calendar_rotate(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your subscription address is ready."))
     return redirect("mentoring:sessions")
+
+
+@login_required
+def session_calendar_file(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    """One session as a calendar file to add by hand (the e-mails carry the same entry)."""
+    session = _session_for(request, session_uuid)
+    event = notifications.calendar_event(session)
+    method = "CANCEL" if session.status == Session.Status.CANCELLED else "REQUEST"
+    response = HttpResponse(
+        invitation(event, method=method), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tandem-{session.start:%Y-%m-%d}.ics"'
+    return response
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -228,7 +241,11 @@ def _booking_page(
         now=now,
         exclude=moving,
     )
-    partner = tandem.mentee.user if request.user.pk == tandem.mentor.user_id else tandem.mentor.user
+    is_mentor = request.user.pk == tandem.mentor.user_id
+    partner = tandem.mentee.user if is_mentor else tandem.mentor.user
+    no_times = not result.slots and not selectors.mentor_has_times(tandem.mentor.user_id)
+    if no_times and not is_mentor:
+        services.tandem_request_times(tandem=tandem)  # the mentor is told once, not per visit
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
     errors = form.page_errors() if form.is_bound else []
     alternatives = [
@@ -258,6 +275,8 @@ def _booking_page(
             "form": form,
             "mentor_zone": result.rules.zone.key,
             "has_schedule": bool(result.rules.lengths),
+            "no_times": no_times,
+            "is_mentor": is_mentor,
         },
         status=409 if alternatives else (400 if errors else 200),
     )

@@ -202,14 +202,15 @@ def test_mentee_applies_manager_matches_both_accept(
     management.login(manager.email, PASSWORD)
     with screenshot_on_failure(admin, "manager-dashboard"):
         admin_open(management, f"/admin/mentoring/{programme.pk}/")
-        applications = admin.locator("table.listing").filter(
-            has=admin.get_by_role("columnheader", name="Entscheidung")
-        )
-        mentee_row = applications.locator("tbody tr").filter(has_text="Lea Lernwillig")
+        # Pending decisions come first, in their own table; decided ones are not in it.
+        pending = admin.get_by_role("table", name="Bewerbungen, die auf Ihre Entscheidung warten")
+        mentee_row = pending.locator("tbody tr").filter(has_text="Lea Lernwillig")
         expect(mentee_row).to_contain_text(MOTIVATION)
-        mentor_row = applications.locator("tbody tr").filter(has_text="Marta Mentorin")
-        expect(mentor_row.get_by_role("button")).to_have_count(0)  # already decided
-        admin_submit(management, mentee_row.get_by_role("button", name="Annehmen", exact=True))
+        expect(pending.locator("tbody tr").filter(has_text="Marta Mentorin")).to_have_count(0)
+        admin_submit(
+            management,
+            mentee_row.get_by_role("button", name=re.compile(r"^Annehmen\b.*Lea Lernwillig$")),
+        )
         expect(admin.get_by_text("Bewerbung angenommen.")).to_be_visible()
         application.refresh_from_db()
         assert (
@@ -279,7 +280,8 @@ def test_mentee_applies_manager_matches_both_accept(
         expect(card).to_contain_text(
             "Die Programmleitung schlägt dieses Tandem vor. Sind Sie einverstanden?"
         )
-        submit(mentee_again.page, "Annehmen")
+        expect(card).to_contain_text("Warum dieses Paar vorgeschlagen wurde")
+        submit(mentee_again.page, "Vorschlag mit Marta Mentorin annehmen")
         mentee_again.page.wait_for_url(mentee_again.url("/mentoring/mine/"))
         mentee_again.check_page()
         expect(
@@ -300,7 +302,7 @@ def test_mentee_applies_manager_matches_both_accept(
         mentor_session.visit("/mentoring/mine/")
         card = tandem_card(mentor_session.page, programme.title)
         expect(card).to_contain_text("Ihr:e Mentee: Lea Lernwillig")
-        submit(mentor_session.page, "Annehmen")
+        submit(mentor_session.page, "Vorschlag mit Lea Lernwillig annehmen")
         mentor_session.page.wait_for_url(mentor_session.url("/mentoring/mine/"))
         mentor_session.check_page()
         card = tandem_card(mentor_session.page, programme.title)
@@ -388,7 +390,7 @@ def test_enter_in_the_decline_reason_does_not_accept_the_tandem(
     browser_session.login(mentee.email, PASSWORD)
     browser_session.visit("/mentoring/mine/")
     card = tandem_card(page, programme.title)
-    card.get_by_text("Ablehnen", exact=True).click()  # the <summary> opening the decline part
+    card.get_by_text("Vorschlag mit Marta Mentorin ablehnen", exact=True).click()  # the <summary>
     reason = card.get_by_label(re.compile(r"^Grund"))
     reason.fill("Unsere Arbeitszeiten passen nicht zusammen.")
     with page.expect_navigation():
