@@ -16,13 +16,32 @@ def test_every_apps_error_is_a_service_error():
 
 
 def test_a_rule_about_the_whole_request_answers_400_with_its_code():
-    response = exception_handler(ServiceError("Closed.", code="closed"), {})
+    response = exception_handler(ServiceError("No second factor.", code="mfa_missing"), {})
     assert response.status_code == 400
     assert response.data == {
         "status": 400,
-        "code": "closed",
+        "code": "mfa_missing",
         "detail": str(INVALID_INPUT),
-        "fields": {"non_field_errors": ["Closed."]},
+        "fields": {"non_field_errors": ["No second factor."]},
+    }
+
+
+def test_a_state_that_refuses_the_action_answers_409_with_its_code():
+    response = exception_handler(ServiceError("Closed.", code="closed"), {})
+    assert response.status_code == 409
+    assert response.data == {"status": 409, "code": "closed", "detail": "Closed."}
+
+
+def test_a_rule_refusing_well_formed_input_answers_422_with_the_field():
+    response = exception_handler(
+        ServiceError("Outside the booking period.", code="out_of_range", field="start"), {}
+    )
+    assert response.status_code == 422
+    assert response.data == {
+        "status": 422,
+        "code": "out_of_range",
+        "detail": str(INVALID_INPUT),
+        "fields": {"start": ["Outside the booking period."]},
     }
 
 
