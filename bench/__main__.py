@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ["bench.pages", "bench.matching", "bench.slots"]
+BENCHMARKS = ["bench.pages", "bench.matching", "bench.matching_service", "bench.slots"]
 
 
 def main() -> int:
