@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ["bench.pages", "bench.matching", "bench.slots"]
+BENCHMARKS = ["bench.pages", "bench.matching", "bench.matching_service", "bench.slots"]
 
 
 def main() -> int:
@@ -38,11 +38,17 @@ def main() -> int:
 
 
 def print_table(rows) -> None:
-    headers = ["benchmark", "size", "p50", "p95", "max", "queries", "peak memory", "note"]
+    """The table, each row with its target and "met"/"missed", then one summary line."""
+    headers = ["benchmark", "size", "p50", "p95", "max", "queries", "peak memory", "target", ""]
+    headers.append("note")
     table = [headers] + [
         [
-            str(getattr(row, field))
-            for field in ("name", "size", "p50", "p95", "max", "queries", "memory", "note")
+            *(
+                str(getattr(row, field))
+                for field in ("name", "size", "p50", "p95", "max", "queries", "memory", "target")
+            ),
+            "-" if row.met is None else ("met" if row.met else "missed"),
+            row.note,
         ]
         for row in rows
     ]
@@ -51,6 +57,9 @@ def print_table(rows) -> None:
         print(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
         if index == 0:
             print("-+-".join("-" * width for width in widths))
+    met = sum(1 for row in rows if row.met is True)
+    missed = sum(1 for row in rows if row.met is False)
+    print(f"targets: {met} met, {missed} missed")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,26 @@ class Row:
     queries: str
     memory: str = "-"
     note: str = ""
+    target: str = "-"
+    met: bool | None = None  # None: the row has no target of its own
+
+
+def within(row: Row, target: str, met: bool) -> Row:
+    """The row with its target and whether it was met."""
+    row.target, row.met = target, met
+    return row
 
 
 def measure(
-    name: str, size: str, action: Callable[[], object], *, repeat: int = 100, note: str = ""
+    name: str,
+    size: str,
+    action: Callable[[], object],
+    *,
+    repeat: int = 100,
+    note: str = "",
+    p95_ms: float | None = None,
 ) -> Row:
+    """Time ``action``; with ``p95_ms`` the row's target is a p95 at most that long."""
     action()  # warm caches, as a running server would have them
     with CaptureQueriesContext(connection) as queries:
         result = action()
@@ -40,13 +55,16 @@ def measure(
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     durations.sort()
+    p95 = durations[int(len(durations) * 0.95) - 1]
     return Row(
         name=name,
         size=size,
         p50=f"{statistics.median(durations):.1f} ms",
-        p95=f"{durations[int(len(durations) * 0.95) - 1]:.1f} ms",
+        p95=f"{p95:.1f} ms",
         max=f"{durations[-1]:.1f} ms",
         queries=str(query_count),
         memory=f"{peak / 1024 / 1024:.1f} MiB",
         note=note,
+        target="-" if p95_ms is None else f"p95 ≤ {p95_ms:g} ms",
+        met=None if p95_ms is None else p95 <= p95_ms,
     )

@@ -228,7 +228,12 @@ def as_set(value: object) -> frozenset:
     """Read an attribute as a set: ``None``/``""`` -> empty, a string -> one element."""
     if value is None or value == "":
         return _EMPTY
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    kind = type(value)
+    if kind is str:  # the common cases first: the abstract Iterable check is slow
+        return frozenset((value,))
+    if kind not in _COLLECTIONS and (
+        isinstance(value, str | bytes) or not isinstance(value, Iterable)
+    ):
         return frozenset((value,))
     members = frozenset(value)
     if None in members or "" in members:
@@ -238,13 +243,19 @@ def as_set(value: object) -> frozenset:
 
 _EMPTY: frozenset = frozenset()
 _MISSING = frozenset((None, ""))
+_COLLECTIONS = frozenset((list, tuple, set, frozenset))
 
 
 def _scalar(value: object) -> Hashable | None:
     """Read an attribute as one comparable value; collections become sets, missing -> None."""
     if value is None or value == "":
         return None
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    if kind not in _COLLECTIONS and (
+        isinstance(value, str | bytes) or not isinstance(value, Iterable)
+    ):
         return value
     members = as_set(value)
     return members or None

@@ -34,15 +34,15 @@ the earlier one wins), and the remaining mentees are solved as above: the optimu
 assignments containing the kept pins.
 
 Measured choice (2-core VM, ``bench/matching.py`` cohort of 10,000 mentees × 4,000 mentors,
-7,694 slots, 7 criteria): the cross-mentoring rules leave ~97 % of pairs feasible, so the
-problem is dense. The dense path builds the cost matrix block by block straight into the
-orientation scipy solves without copying (rows = the smaller side, C order, float64,
-minimisation): one ~610 MB allocation; the whole run takes ~7 s (scoring ~2.5 s, of which
-~1.5 s is first-touching the matrix's pages in this VM; solve ~4.3 s) at ~0.8 GB peak RSS.
-A sparse graph of the feasible (mentee, slot) pairs plus one "unmatched" dummy per mentee
-for :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching` (LAPJVsp) has 75 million
-edges: 10.6 s to build, 33 s to solve, 4.0 GB peak — same optimum, far slower. The sparse
-solver only pays off when hard rules exclude most pairs. 1,000 mentees take ~0.1 s.
+7,694 slots, 7 criteria): the cross-mentoring rules leave ~97 % of pairs feasible, so a dense
+slot-expanded matrix is ~610 MB and ``linear_sum_assignment`` on it takes ~4.5 s. The default
+solver (:mod:`mentoring.matching.solver`) instead solves a sparse candidate graph (each mentee's
+best mentors, each mentor's best mentees) with LAPJVsp and proves the result optimal for the
+*whole* problem with LP duals: mentor prices from a Bellman–Ford pass, every feasible pair
+priced against them; violating pairs join the graph and the graph is solved again (two
+solves on that cohort, ~0.5 s each, about 5 s CPU end to end at ~0.5 GB). The dense solver
+stays as the reference (``match(..., solver="dense")``) and as the fallback should the
+certificate ever fail to build.
 
 Fairness options (never trade cardinality — BIG dominates — and never touch hard rules):
 
@@ -72,9 +72,9 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import date
+from typing import Literal
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .criteria import get_criterion_kind
 from .problem import (
@@ -86,27 +86,41 @@ from .problem import (
 )
 from .reasons import build_result
 from .scoring import Block, Tally, contiguous_blocks, score_block
+from .solver import DenseSolver, SparseSolver
 from .types import MatchingConfig, MatchResult, PairEvaluation, Person, ScoreMatrix
 
 __all__ = ["evaluate_pair", "match", "score_matrix"]
 
 
 def match(
-    mentees: Sequence[Person], mentors: Sequence[Person], config: MatchingConfig
+    mentees: Sequence[Person],
+    mentors: Sequence[Person],
+    config: MatchingConfig,
+    *,
+    solver: Literal["sparse", "dense"] = "sparse",
 ) -> MatchResult:
     """Propose the optimal matching: most matched mentees first, then the highest total score.
 
-    See the module docstring for the algorithm. Raises ``ValueError`` for duplicate ids and
-    unknown criterion kinds.
+    See the module docstring for the algorithm. ``solver`` picks how the optimum is found
+    (both are exact; ``"dense"`` is the reference, for checks and small inputs). Raises
+    ``ValueError`` for duplicate ids and unknown criterion kinds.
     """
+    if solver not in ("sparse", "dense"):
+        raise ValueError("solver must be 'sparse' or 'dense'")
     clock = Clock()
     problem = Problem.build(mentees, mentors, config)
     pins, pin_issues = resolve_pins(problem)
     remaining = remaining_capacity(problem, pins)
     pool = unpinned_active_mentees(problem, pins)
-    slot_mentor = np.repeat(np.arange(len(problem.mentors)), np.minimum(remaining, len(pool)))
+    places = np.minimum(remaining, len(pool))
+    slot_mentor = np.repeat(np.arange(len(problem.mentors)), places)
     objective = _Objective(problem, pool, n_slots=len(slot_mentor))
-    costs = _CostMatrix(len(pool), slot_mentor)
+    if solver == "sparse":
+        collector: SparseSolver | DenseSolver = SparseSolver(
+            len(pool), places, objective.big, objective.max_term
+        )
+    else:
+        collector = DenseSolver(len(pool), slot_mentor, objective.big)
     tally = Tally(problem, remaining)
     clock.lap("prepare")
     for rows in contiguous_blocks(len(problem.mentees), len(problem.mentors), len(slot_mentor)):
@@ -115,11 +129,17 @@ def match(
         in_pool = problem.mentee_in(pool, rows)
         if in_pool.any():
             first = int(np.searchsorted(pool, rows[in_pool][0]))
-            costs.write(first, objective.values(block, in_pool))
+            collector.add(first, objective.terms(block, in_pool))
     clock.lap("score")
+    if isinstance(collector, SparseSolver):
+        chosen = collector.solve(lambda positions: _rescore(problem, objective, pool[positions]))
+        if chosen is None:  # no certificate (floating-point trouble): solve densely instead
+            chosen = _solve_dense(problem, objective, pool, slot_mentor)
+    else:
+        chosen = collector.solve()
     assignment = dict(pins)
-    for pool_position, slot in costs.solve():
-        assignment[int(pool[pool_position])] = int(slot_mentor[slot])
+    for pool_position in np.flatnonzero(chosen >= 0).tolist():
+        assignment[int(pool[pool_position])] = int(chosen[pool_position])
     clock.lap("solve")
     result = build_result(
         problem,
@@ -133,6 +153,21 @@ def match(
     )
     clock.lap("explain")  # result.stats.seconds is this same dict, so it sees the last lap
     return result
+
+
+def _rescore(problem: Problem, objective: _Objective, mentees: np.ndarray) -> np.ndarray:
+    """Exact objective terms of some pool mentees against every mentor (−inf: infeasible)."""
+    block = score_block(problem, np.asarray(mentees, dtype=np.intp))
+    return objective.terms(block, np.ones(len(mentees), dtype=bool))
+
+
+def _solve_dense(
+    problem: Problem, objective: _Objective, pool: np.ndarray, slot_mentor: np.ndarray
+) -> np.ndarray:
+    dense = DenseSolver(len(pool), slot_mentor, objective.big)
+    for rows in contiguous_blocks(len(pool), len(problem.mentors), len(slot_mentor)):
+        dense.add(int(rows[0]), _rescore(problem, objective, pool[rows]))
+    return dense.solve()
 
 
 def evaluate_pair(mentee: Person, mentor: Person, config: MatchingConfig) -> PairEvaluation:
@@ -179,17 +214,19 @@ class _Objective:
             scale = config.waiting_bonus_share * (self.max_score if self.max_score > 0 else 1.0)
             self.bonus = scale * _waiting_weights(problem.mentees, pool)
             max_term += scale
+        self.max_term = max_term
         self.big = min(len(pool), n_slots) * max_term + 1.0
 
-    def values(self, block: Block, in_pool: np.ndarray) -> np.ndarray:
-        """Objective of the pool rows of ``block`` against every mentor; 0 where infeasible."""
+    def terms(self, block: Block, in_pool: np.ndarray) -> np.ndarray:
+        """Objective term u of the pool rows of ``block`` against every mentor; −inf where
+        infeasible."""
         raw = block.raw[in_pool]
         term = raw
         if self.fairness == "lift_weakest" and self.max_score > 0:
             shortfall = self.max_score - raw
             term = self.max_score - shortfall * shortfall / self.max_score
         term = term + self.bonus[block.rows[in_pool], None]
-        return np.where(block.feasible[in_pool], self.big + term, 0.0)
+        return np.where(block.feasible[in_pool], term, -np.inf)
 
 
 def _waiting_weights(mentees: Sequence[Person], pool: np.ndarray) -> np.ndarray:
@@ -208,42 +245,6 @@ def _ordinal(value: float | date | None) -> float | None:
     if value is None:
         return None
     return float(value.toordinal()) if isinstance(value, date) else float(value)
-
-
-class _CostMatrix:
-    """The slot-expanded cost matrix, stored with rows = the smaller side so that scipy
-    solves it in place (no transposed or negated copy)."""
-
-    def __init__(self, n_pool: int, slot_mentor: np.ndarray) -> None:
-        self.slot_mentor = slot_mentor
-        self.transposed = n_pool > len(slot_mentor)
-        shape = (len(slot_mentor), n_pool) if self.transposed else (n_pool, len(slot_mentor))
-        self.matrix = np.empty(
-            shape
-        )  # every cell is written: all pool mentees pass through write()
-
-    def write(self, first_pool_position: int, objective: np.ndarray) -> None:
-        """Store the costs of consecutive pool mentees, given their objective per mentor."""
-        end = first_pool_position + len(objective)
-        if self.transposed:
-            # expand a contiguous mentor × mentee copy row-wise: ~7× faster than writing
-            # the transpose of a mentee × slot expansion
-            by_mentor = np.ascontiguousarray(objective.T)
-            np.negative(by_mentor, out=by_mentor)
-            self.matrix[:, first_pool_position:end] = by_mentor[self.slot_mentor]
-        else:
-            self.matrix[first_pool_position:end] = -objective[:, self.slot_mentor]
-
-    def solve(self) -> list[tuple[int, int]]:
-        """Feasible (pool position, slot) pairs of a minimum-cost assignment."""
-        if self.matrix.size == 0:
-            return []
-        rows, columns = linear_sum_assignment(self.matrix)
-        chosen = self.matrix[rows, columns] < 0
-        rows, columns = rows[chosen].tolist(), columns[chosen].tolist()
-        if self.transposed:
-            rows, columns = columns, rows
-        return list(zip(rows, columns, strict=True))
 
 
 class Clock:

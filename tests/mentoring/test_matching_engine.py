@@ -2,9 +2,11 @@
 
 Pure Python, no database: the engine works on plain dataclasses."""
 
+import contextlib
 import random
 from collections import Counter
 from dataclasses import dataclass, replace
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -23,6 +25,7 @@ from mentoring.matching import (
     match,
     register_criterion_kind,
     score_matrix,
+    solver,
     unregister_criterion_kind,
 )
 from tests.support.matching_cohorts import cross_mentoring_criteria, generate_cohort
@@ -894,3 +897,91 @@ def test_reference_solvers_and_synthetic_cohorts_stay_out_of_the_package():
         text = source.read_text(encoding="utf-8")
         assert "tests.support" not in text and "def greedy_baseline" not in text, source
     assert not (package / "matching" / "synthetic.py").exists()
+
+
+# --- the sparse solver and its optimality certificate ----------------------------------------
+
+
+@contextlib.contextmanager
+def few_candidates(per_mentee=1, per_mentor=0):
+    """Shrink the sparse solver's candidate graph so that its first solution is usually wrong
+    and the certificate has to find the missing pairs; records the rounds each solve took."""
+    rounds = []
+    original = solver.SparseSolver.solve
+
+    def recording(self, rescore):
+        chosen = original(self, rescore)
+        rounds.append((self.rounds, self.fallback))
+        return chosen
+
+    with (
+        mock.patch.object(solver, "PER_MENTEE", per_mentee),
+        mock.patch.object(solver, "PER_MENTOR", per_mentor),
+        mock.patch.object(solver.SparseSolver, "solve", recording),
+    ):
+        yield rounds
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances())
+def test_sparse_solver_with_a_starved_candidate_graph_still_equals_brute_force(instance):
+    config = plain(instance)
+    count, total = brute_force_optimum(instance.mentees, instance.mentors, config)
+    with few_candidates() as rounds:
+        result = match(instance.mentees, instance.mentors, config)
+    assert (result.matched_count, result.total_score) == (count, pytest.approx(total, abs=1e-9))
+    assert not any(fallback for _rounds, fallback in rounds)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scored_instances())
+def test_sparse_and_dense_solvers_agree_on_random_score_tables(instance):
+    dense = match(instance.mentees, instance.mentors, instance.config, solver="dense")
+    with few_candidates(per_mentee=1, per_mentor=1):
+        sparse = match(instance.mentees, instance.mentors, instance.config)
+    assert sparse.matched_count == dense.matched_count
+    assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
+    if instance.config.fairness == "none":
+        count, total = brute_force_optimum(instance.mentees, instance.mentors, instance.config)
+        assert (sparse.matched_count, sparse.total_score) == (count, pytest.approx(total, abs=1e-9))
+
+
+def _objective(result, mentees, config):
+    """The solver's objective of a result: the pairs' terms (fairness included)."""
+    if config.fairness == "lift_weakest":
+        top = config.max_pair_score
+        return sum(top - (top - pair.raw_score) ** 2 / top for pair in result.pairs)
+    return result.total_score
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+@pytest.mark.parametrize("fairness", ["none", "lift_weakest"])
+@pytest.mark.parametrize("mentor_ratio", [0.3, 0.4, 1.2])
+def test_sparse_and_dense_solvers_agree_on_realistic_cohorts(seed, fairness, mentor_ratio):
+    """Rounds of the certificate are needed here (one candidate per mentee), and the optimum
+    still equals the dense solver's, with pins and bans."""
+    cohort = generate_cohort(250, seed=seed, mentor_ratio=mentor_ratio)
+    config = MatchingConfig(
+        cross_mentoring_criteria(),
+        fairness=fairness,
+        pinned=[(cohort.mentees[0].id, cohort.mentors[0].id)],
+        forbidden=[(m.id, cohort.mentors[1].id) for m in cohort.mentees[:40]],
+    )
+    dense = match(cohort.mentees, cohort.mentors, config, solver="dense")
+    with few_candidates() as rounds:
+        sparse = match(cohort.mentees, cohort.mentors, config)
+    assert rounds and rounds[0][0] > 1 and not rounds[0][1]  # the certificate did the work
+    assert sparse.matched_count == dense.matched_count
+    assert _objective(sparse, cohort.mentees, config) == pytest.approx(
+        _objective(dense, cohort.mentees, config), abs=1e-6
+    )
+    default = match(cohort.mentees, cohort.mentors, config)  # the default candidate graph
+    assert default.matched_count == dense.matched_count
+    assert _objective(default, cohort.mentees, config) == pytest.approx(
+        _objective(dense, cohort.mentees, config), abs=1e-6
+    )
+
+
+def test_unknown_solver_is_rejected():
+    with pytest.raises(ValueError, match="solver"):
+        match([], [], MatchingConfig([]), solver="magic")
