@@ -235,7 +235,7 @@ def as_set(value: object) -> frozenset:
         isinstance(value, str | bytes) or not isinstance(value, Iterable)
     ):
         return frozenset((value,))
-    members = frozenset(value)
+    members = frozenset(value)  # type: ignore[call-overload]  # an iterable, checked above
     if None in members or "" in members:
         members = members - _MISSING
     return members

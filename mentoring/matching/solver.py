@@ -145,7 +145,7 @@ class SparseSolver:
             if duals is None:
                 break
             prices, surplus = duals
-            suspects = self._suspects(prices, surplus, self.margin + self.near)
+            suspects = self._suspects(prices, surplus, float(self.margin + self.near))
             if not len(suspects):
                 return self._mentors(assigned)
             new_rows, new_columns, new_terms = self._violations(suspects, rescore, prices, surplus)
