@@ -59,3 +59,12 @@ def refuse_bulk_publishing_past_the_workflow(request, action_type, objects, acti
         )
         return redirect("wagtailadmin_home")
     return None
+
+
+@hooks.register("register_reminder_sweep")
+def review_sweep() -> int:
+    """Review reminders to the owners of articles that are due (each once per due date); run by
+    ``manage.py send_reminders`` beside the other apps' sweeps."""
+    from . import services
+
+    return services.review_reminders_send()

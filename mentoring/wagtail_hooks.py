@@ -153,3 +153,13 @@ def my_sessions_section(request):
         order=21,
         description=_("Book, move and join video sessions with your tandem partner."),
     )
+
+
+@hooks.register("register_reminder_sweep")
+def session_sweep() -> int:
+    """Session reminders (24 h and 1 h before, each exactly once) and no-shows flagged; run by
+    ``manage.py send_reminders`` beside the other apps' sweeps."""
+    from .sessions import services as session_services
+
+    session_services.sessions_flag_no_shows()
+    return session_services.reminders_send_due()

@@ -383,9 +383,7 @@ def up() -> None:
         start(f"app{i}", app_server_argv(ports, f"app{i}"), full_env)
     log("RQ worker (with RQ's scheduler for deferred tasks) and the reminder sweep")
     start("worker", worker_argv(), full_env)
-    start(
-        "scheduler", [sys.executable, "manage.py", "session_reminders", "--every", "60"], full_env
-    )
+    start("scheduler", [sys.executable, "manage.py", "send_reminders", "--every", "60"], full_env)
     start("outbox", outbox_argv(), full_env)
     for i in range(1, APP_SERVERS + 1):
         wait_for_port(ports[f"app{i}"], f"gunicorn {i}")
