@@ -102,12 +102,13 @@ class ConfirmationView(generics.GenericAPIView):
 
 
 @extend_schema(tags=["knowledge"], responses={200: s.ArticleSerializer(many=True)})
-class OpenConfirmationsView(generics.GenericAPIView):
-    """Mandatory articles the caller still has to confirm."""
+class OpenConfirmationsView(generics.ListAPIView):
+    """Mandatory articles the caller still has to confirm (paginated like every list)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.ArticleSerializer
 
-    def get(self, request):
-        articles = selectors.open_confirmations(request.user)
-        return Response(self.get_serializer(articles, many=True).data)
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return KnowledgeArticlePage.objects.none()
+        return selectors.open_confirmations(self.request.user)

@@ -30,11 +30,11 @@ def test_the_api_lists_searches_and_confirms(space_a):
     assert [a["title"] for a in found["results"]] == ["Leitlinie Daten"]
     assert found["results"][0]["space"] == space.pk
     open_ = api.get("/api/v1/knowledge/confirmations/open/").json()
-    assert [a["id"] for a in open_] == [article.pk]
+    assert [a["id"] for a in open_["results"]] == [article.pk]
     response = api.post(f"/api/v1/knowledge/articles/{article.pk}/confirmation/")
     version = KnowledgeArticlePage.objects.get(pk=article.pk).reading_version
     assert response.status_code == 201 and response.json()["version"] == version == 2
-    assert api.get("/api/v1/knowledge/confirmations/open/").json() == []
+    assert api.get("/api/v1/knowledge/confirmations/open/").json()["results"] == []
     assert api.get("/api/v1/knowledge/articles/", {"space": "abc"}).status_code == 404
 
 
