@@ -225,6 +225,8 @@ def test_a_trainer_who_creates_a_course_trains_and_owns_it(client, catalogue, pe
         "format": "self_paced",
         "language": "de",
         "enrolment_mode": "open",
+        "live_attendance_rule": "none",
+        "live_attendance_percent": "80",
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "trainer_kit_items-TOTAL_FORMS": "0",
