@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_CATALOGUES = ["locale", "cms/locale", "courses/locale", "mentoring/locale", "video/locale"]
 GERMAN = [
-    ROOT / path / "de/LC_MESSAGES/django.po" for path in [*SOURCE_CATALOGUES, "locale_overrides"]
+    ROOT / path / "de/LC_MESSAGES/django.po"
+    for path in [*SOURCE_CATALOGUES, "knowledge/locale", "locale_overrides"]
 ]
 
 
@@ -145,3 +146,22 @@ def test_the_override_catalogue_itself_says_sie():
     po = polib.pofile(str(ROOT / "locale_overrides/de/LC_MESSAGES/django.po"))
     informal = [entry.msgstr for entry in entries(po) if INFORMAL.search(entry.msgstr)]
     assert informal == []
+
+
+def test_one_english_text_reads_the_same_in_every_german_catalogue():
+    """Django merges the apps' catalogues; when two say different things for one text, which one a
+    person reads depends on the order of INSTALLED_APPS (a cancelled form once said "Bitte geben
+    Sie einen Grund an." instead of mentoring's own words). locale_overrides is meant to win."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    differing = []
+    for path in GERMAN:
+        if "locale_overrides" in str(path):
+            continue
+        for entry in entries(polib.pofile(str(path))):
+            if not entry.msgstr or "fuzzy" in entry.flags:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            first = seen.setdefault(key, (entry.msgstr, str(path.relative_to(ROOT))))
+            if first[0] != entry.msgstr:
+                differing.append((entry.msgid, first, (entry.msgstr, str(path.relative_to(ROOT)))))
+    assert not differing, differing
