@@ -307,6 +307,16 @@ def build_world() -> SimpleNamespace:
     w.video_invitation, w.video_token = meetings.invitation_create(room=w.video_room, by=host)
     revoked, w.video_revoked_token = meetings.invitation_create(room=w.video_room, by=host)
     meetings.invitation_revoke(invitation=revoked, by=host)
+    # --- A mail that failed for good, for the outbox's retry page --------------------------------
+    from cms.models import OutgoingMail
+
+    w.failed_mail = OutgoingMail.objects.create(
+        key="access-matrix-failed",
+        to_address="niemand@example.org",
+        subject="Erinnerung",
+        status=OutgoingMail.Status.FAILED,
+        last_error="550 mailbox unavailable",
+    )
     # --- Knowledge base ------------------------------------------------------------------------
     # A members-only space: none of the roles belongs to it (its manager only owns it).
     from knowledge import services as knowledge_services

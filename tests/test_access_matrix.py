@@ -840,6 +840,20 @@ for model, obj, roles in [
 # The audit log (cms): superusers only; Wagtail turns the view's PermissionDenied into the
 # usual redirect to the dashboard for other staff.
 CASES += [Case("cms_audit_log", admin(302, superuser=200))]
+# The outbox (cms): superusers only, like the audit log; retrying a mail asks first (GET) and
+# queues it again (POST, back to the listing).
+FAILED_MAIL = lambda w: {"pk": w.failed_mail.pk}  # noqa: E731
+CASES += [
+    Case("cms_outbox", admin(302, superuser=200)),
+    Case("cms_outbox_retry", admin(302, superuser=200), kwargs=FAILED_MAIL),
+    Case(
+        "cms_outbox_retry",
+        admin(302, superuser=302),
+        kwargs=FAILED_MAIL,
+        method="post",
+        variant="confirmed",
+    ),
+]
 # Erasure on request: the manager of the person's programme and superusers; others 404.
 CASES += [
     Case(

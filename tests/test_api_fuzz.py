@@ -184,6 +184,10 @@ def world(django_db_setup, django_db_blocker, connection_kept_open):
                     "sessions": [str(w.s1.uuid), str(w.s2.uuid)],
                     "tandems": [w.t1.pk, w.t2.pk],
                     "videos": [w.video.pk],
+                    # knowledge/spaces/{id}/, knowledge/articles/{id}/...: pages of both kinds
+                    "knowledge": [w.kb_space.pk, w.kb_article.pk],
+                    "live-sessions": [str(w.live_a.uuid), str(w.live_b.uuid)],
+                    "video-rooms": [str(w.video_room.uuid)],
                 }
             )
             yield w
