@@ -42,8 +42,10 @@ CONFLICT_CODES = frozenset(
 )
 # Codes answered with HTTP 422: the input is well formed (the schema allows it) but a rule of the
 # domain refuses it, e.g. a moment outside the booking period, a period longer than allowed, a time
-# zone name that does not exist.
-UNPROCESSABLE_CODES = frozenset({"out_of_range", "length_not_offered", "unknown_time_zone"})
+# zone name that does not exist, an application without the answers its programme asks for.
+UNPROCESSABLE_CODES = frozenset(
+    {"out_of_range", "length_not_offered", "unknown_time_zone", "answer_required"}
+)
 
 
 class ServiceError(Exception):

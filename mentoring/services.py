@@ -72,7 +72,7 @@ def clean_answers(*, programme: Programme, role: str, answers: dict) -> dict:
     """Answers to the criteria asked of this role, checked against the offered choices.
     Raises MentoringError naming the criterion key as ``field``."""
     if not isinstance(answers, dict):
-        raise MentoringError(ANSWER_REQUIRED)
+        raise MentoringError(ANSWER_REQUIRED, code="answer_required")
     cleaned: dict[str, object] = {}
     for criterion in programme.criteria.all():
         if not criterion.asks(role):
@@ -82,7 +82,7 @@ def clean_answers(*, programme: Programme, role: str, answers: dict) -> dict:
         values = [v for v in values if isinstance(v, str) and v.strip()]
         if not values:
             if criterion.required:
-                raise MentoringError(ANSWER_REQUIRED, field=criterion.key)
+                raise MentoringError(ANSWER_REQUIRED, field=criterion.key, code="answer_required")
             continue
         if any(v not in criterion.choice_list for v in values):
             raise MentoringError(ANSWER_NOT_A_CHOICE, field=criterion.key)

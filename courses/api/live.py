@@ -10,13 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..live import selectors, services
 from ..models import CourseRun, Enrolment, LiveAttendance, LiveSession, LiveSessionRegistration
 from .serializers import MAX_ID
 
 RUN_REQUIRED = _("Please choose a course run.")
+RUN_INVALID = _("A course run is named by its number.")
 
 
 class LiveSessionSerializer(serializers.ModelSerializer):
@@ -110,6 +113,12 @@ class LiveSessionViewSet(
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
+    # JSON only: lists and nulls (dates, colleagues, seats) cannot travel in a form body.
+    parser_classes = [
+        parser
+        for parser in api_settings.DEFAULT_PARSER_CLASSES
+        if parser.media_type == "application/json"
+    ]
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     queryset = LiveSession.objects.none()  # typed path parameters in the schema
 
@@ -127,10 +136,10 @@ class LiveSessionViewSet(
             if user.is_superuser
             else LiveSession.objects.filter(pk__in=LiveSession.objects.filter(visible).values("pk"))
         )
-        run = self.request.query_params.get("run", "")
-        if run:
+        if "run" in self.request.query_params:
+            run = self.request.query_params.get("run", "")
             if not (run.isascii() and run.isdigit() and 0 < int(run) <= MAX_ID):
-                return LiveSession.objects.none()
+                raise ValidationError({"run": [str(RUN_INVALID)]})
             sessions = sessions.filter(run_id=int(run))
         return selectors.with_counts(sessions).order_by("start", "pk")
 

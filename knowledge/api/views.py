@@ -53,9 +53,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = KnowledgeArticlePage.objects.none()
 
     def _space(self):
-        raw = self.request.query_params.get("space")
-        if not raw:
+        if "space" not in self.request.query_params:
             return None
+        raw = self.request.query_params.get("space", "")  # given but empty: no such space (404)
         return get_object_or_404(selectors.readable_spaces(self.request.user), pk=_id(raw))
 
     def get_queryset(self):
