@@ -60,6 +60,12 @@ class LiveSessionWriteSerializer(serializers.Serializer):
     seats = serializers.IntegerField(min_value=1, max_value=100000, required=False, allow_null=True)
 
 
+class LiveSessionCreateSerializer(LiveSessionWriteSerializer):
+    """A new live session names its run; a change keeps it."""
+
+    run = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
@@ -138,9 +144,14 @@ class LiveSessionViewSet(
         )
         if "run" in self.request.query_params:
             run = self.request.query_params.get("run", "")
-            if not (run.isascii() and run.isdigit() and 0 < int(run) <= MAX_ID):
+            try:
+                number = int(run) if run.isascii() else None
+            except ValueError:
+                number = None
+            if number is None:
                 raise ValidationError({"run": [str(RUN_INVALID)]})
-            sessions = sessions.filter(run_id=int(run))
+            # A number that names no run (0, negative, past every id) simply matches nothing.
+            sessions = sessions.filter(run_id=number) if 0 < number <= MAX_ID else sessions.none()
         return selectors.with_counts(sessions).order_by("start", "pk")
 
     def _managed(self) -> LiveSession:
@@ -153,15 +164,11 @@ class LiveSessionViewSet(
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=LiveSessionWriteSerializer, responses={201: LiveSessionSerializer})
+    @extend_schema(request=LiveSessionCreateSerializer, responses={201: LiveSessionSerializer})
     def create(self, request, *args, **kwargs):
-        data = LiveSessionWriteSerializer(data=request.data)
+        data = LiveSessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "run" not in values:
-            raise serializers.ValidationError(
-                {"run": [serializers.Field.default_error_messages["required"]]}
-            )
         run = get_object_or_404(CourseRun, pk=values.pop("run"))
         if not selectors.can_manage_run(request.user, run):
             raise Http404

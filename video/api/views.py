@@ -26,8 +26,20 @@ class DateSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
 
 
+class DateListField(serializers.ListField):
+    """At least one date; a list field so that the schema says so (minItems)."""
+
+    child = DateSerializer()
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=1, **kwargs)
+
+    def to_representation(self, data):
+        return super().to_representation(data.all() if hasattr(data, "all") else data)
+
+
 class RoomSerializer(serializers.ModelSerializer):
-    dates = DateSerializer(many=True)
+    dates = DateListField()
     colleagues = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=get_user_model().objects.filter(is_active=True)
     )
