@@ -152,3 +152,14 @@ def user(db):
 @pytest.fixture
 def editor(db):
     return UserFactory(groups=["Redaktion"])
+
+
+@pytest.fixture(autouse=True)
+def _cache_starts_empty():
+    """Each test starts with an empty cache: rate limits, lockouts and "once a day" notices that an
+    earlier test counted must not refuse this one (a sign-up once got no verification mail because
+    an earlier test had used up allauth's limit)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -121,6 +121,6 @@ def test_profile_offers_grouped_readable_zones_and_stores_iana(client, user, hom
 
 def test_required_fields_are_marked_for_eyes_and_screen_readers(client, site_settings):
     html = client.get(reverse("account_signup")).content.decode()
-    label = re.search(r'<label for="id_first_name">(.*?)</label>', html, re.S).group(1)
+    label = re.search(r'<label for="id_first_name"[^>]*>(.*?)</label>', html, re.S).group(1)
     assert '<span class="required-marker" aria-hidden="true"> *</span>' in label
     assert '<span class="visually-hidden"> (Pflichtfeld)</span>' in label
