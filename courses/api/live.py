@@ -12,7 +12,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
+
+from cms.api import json_only_parsers
 
 from ..live import selectors, services
 from ..models import CourseRun, Enrolment, LiveAttendance, LiveSession, LiveSessionRegistration
@@ -120,11 +121,7 @@ class LiveSessionViewSet(
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
     # JSON only: lists and nulls (dates, colleagues, seats) cannot travel in a form body.
-    parser_classes = [
-        parser
-        for parser in api_settings.DEFAULT_PARSER_CLASSES
-        if parser.media_type == "application/json"
-    ]
+    parser_classes = json_only_parsers()
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     queryset = LiveSession.objects.none()  # typed path parameters in the schema
 

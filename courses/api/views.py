@@ -8,7 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
+
+from cms.api import json_only_parsers
 
 from .. import selectors, services
 from ..models import (
@@ -23,12 +24,8 @@ from ..models import (
 )
 from . import serializers as s
 
-# The parsers of the site that read JSON (the site's JSON parser refuses NUL and deep nesting).
-JSON_ONLY = [
-    parser
-    for parser in api_settings.DEFAULT_PARSER_CLASSES
-    if parser.media_type == "application/json"
-]
+# The site's JSON parsers (they refuse NUL and deep nesting).
+JSON_ONLY = json_only_parsers()
 
 
 def _page_id(value) -> int:

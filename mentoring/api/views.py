@@ -3,7 +3,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
+
+from cms.api import json_only_parsers
 
 from .. import selectors, services
 from ..models import Application, MatchingRun, Programme, Tandem
@@ -34,11 +35,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     queryset = Application.objects.none()
     # JSON only: the answers are an object and the capacity may be null; a form body carries
     # neither (415 otherwise).
-    parser_classes = [
-        parser
-        for parser in api_settings.DEFAULT_PARSER_CLASSES
-        if parser.media_type == "application/json"
-    ]
+    parser_classes = json_only_parsers()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -15,7 +15,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
+
+from cms.api import json_only_parsers
 
 from .. import meetings
 from ..models import RoomInvitation, VideoRoom
@@ -95,11 +96,7 @@ class VideoRoomViewSet(
     serializer_class = RoomSerializer
     permission_classes = [permissions.IsAuthenticated]
     # JSON only: lists and nulls (dates, colleagues, seats) cannot travel in a form body.
-    parser_classes = [
-        parser
-        for parser in api_settings.DEFAULT_PARSER_CLASSES
-        if parser.media_type == "application/json"
-    ]
+    parser_classes = json_only_parsers()
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-f-]{36}"
 
