@@ -18,6 +18,14 @@ class CoursesConfig(AppConfig):
         # Trainers hold page permissions on the courses they train (courses/permissions.py).
         register_permission_policy(get_base_page_model(), CoursePagePermissionPolicy())
 
+        from .forms import CoursePageForm
+        from .models.pages import CoursePageMixin
+
+        # The course's admin form limits who may change the trainers. Attached here, before any
+        # edit handler is built or checked, because models never import forms (pyproject's
+        # import contracts); every course page model, swapped ones too, inherits it.
+        CoursePageMixin.base_form_class = CoursePageForm
+
         from django.apps import apps
 
         if apps.is_installed("video"):  # live sessions get their rooms from the video app

@@ -4,8 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
-from cms.panels import GrantingFieldPanel
-
 from . import conf
 from .captions import CaptionError, parse_captions, to_webvtt, validate_against_duration
 
@@ -92,12 +90,6 @@ class LearningVideoForm(WagtailAdminModelForm):
         return upload
 
 
-TRAINERS_READ_ONLY = _(
-    "Only the course's owner (while training it), course administrators and superusers change "
-    "who trains a course."
-)
-
-
 class CoursePageForm(WagtailAdminPageForm):
     """The course in the admin. Who trains the course sees its learners' data, so the trainers
     field is only in the form of people who may assign trainers (a POSTed value from anyone else is
@@ -131,9 +123,3 @@ class CoursePageForm(WagtailAdminPageForm):
             )
         forget_cached_permissions(self.for_user)
         return page
-
-
-class TrainersPanel(GrantingFieldPanel):
-    """The trainers field; read-only for people who may not assign trainers."""
-
-    read_only_help_text = TRAINERS_READ_ONLY

@@ -8,7 +8,7 @@ Group page permissions (e.g. the editors' on the whole site) apply as Wagtail de
 
 Built on Wagtail's public extension points: a page permission policy registered for the base page
 model (``wagtail.permissions.register_permission_policy``) and ``permissions_for_user`` on the
-catalogue page."""
+catalogue page (its tester is in ``courses.models.pages``)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import conf
+from .roles import is_trainer_staff
+
+__all__ = ["CoursePagePermissionPolicy", "forget_cached_permissions", "is_trainer_staff"]
 
 COURSE_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
 
@@ -35,15 +36,6 @@ class CourseGrant:
     @property
     def page_id(self) -> int:
         return self.page.pk
-
-
-def is_trainer_staff(user) -> bool:
-    """A member of the trainers' group: may add courses and be chosen as a course's trainer."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name=conf.get("TRAINER_GROUP")).exists()
-    )
 
 
 def forget_cached_permissions(user) -> None:
@@ -112,19 +104,3 @@ class CoursePagePermissionPolicy(PagePermissionPolicy):
             pages |= super().explorable_instances(user)
         root = self.explorable_root_instance(user)
         return pages.filter(path__startswith=root.path) if root else pages
-
-
-class CatalogueTrainerPermissionTester(PagePermissionTester):
-    """On a catalogue (and only there, not inherited by its courses) members of the trainers'
-    group may add a course and publish it right away."""
-
-    def __init__(self, user, page):
-        super().__init__(user, page)
-        self.adds_courses = is_trainer_staff(user)
-        if self.adds_courses and not user.is_superuser:
-            self.permissions = self.permissions | {"add"}
-
-    def can_publish_subpage(self):
-        return super().can_publish_subpage() or (
-            self.adds_courses and self.user.is_active and self.can_add_subpage()
-        )

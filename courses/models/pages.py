@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PagePermissionTester
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.pages import get_base_page_model, page_parent_link
 
 from ..blocks import LessonBlocks
-from ..forms import CoursePageForm, TrainersPanel
+from ..panels import TrainersPanel
+from ..roles import is_trainer_staff
 from ..storage import get_private_storage
 from .live import LiveAttendanceRule
 
@@ -35,6 +36,22 @@ class EnrolmentMode(models.TextChoices):
     CLOSED = "closed", _("closed: no new enrolments")
 
 
+class CatalogueTrainerPermissionTester(PagePermissionTester):
+    """On a catalogue (and only there, not inherited by its courses) members of the trainers'
+    group may add a course and publish it right away."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.adds_courses = is_trainer_staff(user)
+        if self.adds_courses and not user.is_superuser:
+            self.permissions = self.permissions | {"add"}
+
+    def can_publish_subpage(self):
+        return super().can_publish_subpage() or (
+            self.adds_courses and self.user.is_active and self.can_add_subpage()
+        )
+
+
 class CourseCatalogueMixin(models.Model):
     """A catalogue of the courses below it, with filters, search and pagination."""
 
@@ -46,8 +63,6 @@ class CourseCatalogueMixin(models.Model):
         abstract = True
 
     def permissions_for_user(self, user):
-        from ..permissions import CatalogueTrainerPermissionTester
-
         return CatalogueTrainerPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
@@ -176,7 +191,8 @@ class CoursePageMixin(models.Model):
         index.FilterField("format"),
         index.FilterField("language"),
     ]
-    base_form_class = CoursePageForm
+    # The admin form (courses.forms.CoursePageForm, which limits who may change the trainers) is
+    # attached as ``base_form_class`` in CoursesConfig.ready: models never import forms.
 
     class Meta:
         abstract = True
