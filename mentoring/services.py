@@ -4,19 +4,16 @@ and the tandems' answers. The matching itself is the pure engine in ``mentoring.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
-from cms.errors import ServiceError
 
-from . import conf, matching, selectors
+from . import matching, selectors
+from .errors import NOT_A_MEMBER, MentoringError
 from .models import (
     Agreement,
     Application,
@@ -27,7 +24,6 @@ from .models import (
     MatchingRun,
     PairRule,
     Programme,
-    ProgrammeEnding,
     Proposal,
     Role,
     Tandem,
@@ -49,16 +45,9 @@ NOT_A_DRAFT = _("Only a draft run can be published.")
 CONFIDENTIALITY_REQUIRED = _("Both of you need to agree to confidentiality before confirming.")
 NOT_SUGGESTED = _("This mentor is not among your current suggestions.")
 CHOOSING_NOT_OFFERED = _("In this programme the programme management makes the matches.")
-NOT_ACTIVE = _("Only an active tandem can be ended.")
-REASON_REQUIRED = _("Please give a reason.")
 FEEDBACK_TWICE = _("You have already given this feedback.")
 FEEDBACK_NOT_YET = _("Feedback is possible once the tandem is active.")
-NOT_A_MEMBER = _("You are not part of this tandem.")
 ALREADY_ANSWERED = _("This tandem is no longer waiting for an answer.")
-
-
-class MentoringError(ServiceError):
-    """A rule of the mentoring app was not met (see ``cms.errors``)."""
 
 
 def consent_purpose(programme: Programme) -> str:
@@ -464,249 +453,6 @@ def mentee_request(*, application: Application, mentor: Application) -> Tandem:
     )
 
 
-# --- Next steps for a mentee without a mentor ----------------------------------------------------
-
-MENTOR_FULL = _(
-    "{name} already accompanies {load} of {places} mentees. Confirm to pair above her places."
-)
-MENTEE_HAS_TANDEM = _("This mentee already has a tandem.")
-PAIR_FORBIDDEN = _("This pair was declined or excluded before; choose another mentor.")
-CONSENT_OF_MENTOR_REQUIRED = _("Please confirm that the mentor has agreed.")
-PLACES_AT_MOST = _("A mentor accompanies at most 10 mentees.")
-
-
-def _mentor_load(mentor: Application) -> tuple[int, int]:
-    load = mentor.mentor_tandems.filter(status__in=Tandem.OPEN_STATUSES).count()
-    return load, mentor.capacity or mentor.programme.default_mentor_capacity
-
-
-@transaction.atomic
-def tandem_pair_by_hand(
-    *, mentee: Application, mentor: Application, by: User, over_capacity: bool = False
-) -> Tandem:
-    """The programme management proposes a tandem outside a matching run (e.g. for a mentee no
-    run could place). Above the mentor's places only when confirmed; both are asked as usual."""
-    # the mentor's row is locked and read afresh: two managers pairing at once see one load
-    mentor = (
-        Application.objects.select_for_update()
-        .select_related("programme", "user")
-        .get(pk=mentor.pk)
-    )
-    if mentee.mentee_tandems.filter(status__in=Tandem.OPEN_STATUSES).exists():
-        raise MentoringError(MENTEE_HAS_TANDEM, code="has_tandem")
-    if PairRule.objects.filter(mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBIDDEN).exists():
-        raise MentoringError(PAIR_FORBIDDEN, code="forbidden", field="mentor")
-    load, places = _mentor_load(mentor)
-    if load >= places and not over_capacity:
-        raise MentoringError(
-            format_lazy(
-                MENTOR_FULL,
-                name=mentor.user.get_full_name() or mentor.user.email,
-                load=load,
-                places=places,
-            ),
-            code="over_capacity",
-            field="mentor",
-        )
-    tandem = Tandem.objects.create(programme=mentee.programme, mentee=mentee, mentor=mentor)
-    if mentee.waiting_since:
-        mentee.waiting_since = None
-        mentee.save(update_fields=["waiting_since"])
-    tandem_id = tandem.pk
-    transaction.on_commit(lambda: _notify_proposed([tandem_id]))
-    audit.record(
-        action="tandem.paired_by_hand",
-        by=by,
-        target=f"programme {mentee.programme_id}, tandem {tandem.pk}",
-        over_capacity=load >= places,
-    )
-    return tandem
-
-
-@transaction.atomic
-def mentor_add_place(*, mentor: Application, by: User, consented: bool) -> Application:
-    """One more place for one mentor, only with her consent (recorded); she is told by e-mail."""
-    if not consented:
-        raise MentoringError(CONSENT_OF_MENTOR_REQUIRED, code="consent_required", field="consented")
-    mentor = Application.objects.select_for_update().select_related("programme").get(pk=mentor.pk)
-    places = (mentor.capacity or mentor.programme.default_mentor_capacity) + 1
-    if places > 10:
-        raise MentoringError(PLACES_AT_MOST, code="too_many")
-    mentor.capacity = places
-    mentor.save(update_fields=["capacity"])
-    mentor_id = mentor.pk
-    transaction.on_commit(lambda: _notify_application(mentor_id, "places_raised"))
-    audit.record(
-        action="mentor.places_raised",
-        by=by,
-        subject=mentor.user,
-        target=f"programme {mentor.programme_id}",
-        places=places,
-        mentor_consented=True,
-    )
-    return mentor
-
-
-@transaction.atomic
-def mentee_waitlist(*, mentee: Application, by: User) -> Application:
-    """Put a mentee without a mentor on the waiting list and tell her; the waiting list keeps
-    her in every following matching run (fairness "waited longest" prefers her)."""
-    mentee = Application.objects.select_for_update().get(pk=mentee.pk)
-    if mentee.waiting_since is None:
-        mentee.waiting_since = timezone.now()
-        mentee.save(update_fields=["waiting_since"])
-        mentee_id = mentee.pk
-        transaction.on_commit(lambda: _notify_application(mentee_id, "waiting_list"))
-        audit.record(
-            action="mentee.waitlisted",
-            by=by,
-            subject=mentee.user,
-            target=f"programme {mentee.programme_id}",
-        )
-    return mentee
-
-
-def _notify_application(application_id: int, kind: str) -> None:
-    from .tasks import notify_application
-
-    notify_application.enqueue(application_id, kind)
-
-
-# --- Ending tandems ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def tandem_end_early(*, tandem: Tandem, by: User, reason: str) -> Tandem:
-    """A member (or the programme management) ends the tandem before the programme's end."""
-    tandem = (
-        Tandem.objects.select_for_update()
-        .select_related("mentee", "mentor", "programme")
-        .get(pk=tandem.pk)
-    )
-    if (
-        by.pk not in (tandem.mentee.user_id, tandem.mentor.user_id)
-        and not tandem.programme.managers.filter(pk=by.pk).exists()
-        and not by.is_superuser
-    ):
-        raise MentoringError(NOT_A_MEMBER, code="not_a_member")
-    if tandem.status != Tandem.Status.ACTIVE:
-        raise MentoringError(NOT_ACTIVE, code="not_active")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise MentoringError(REASON_REQUIRED, field="reason")
-    tandem.status = Tandem.Status.ENDED_EARLY
-    tandem.ended_at = timezone.now()
-    tandem.end_reason = reason[:500]
-    tandem.save(update_fields=["status", "ended_at", "end_reason"])
-    return tandem
-
-
-PROGRAMME_NOT_OVER = _(
-    "The programme runs until {date}. To end it earlier, give a reason (it is recorded)."
-)
-NOTHING_TO_END = _("There are no active tandems to end.")
-UNDO_EXPIRED = _("This step can no longer be undone: the {days} days for it have passed.")
-ALREADY_UNDONE = _("This step has already been undone.")
-SESSIONS_CANCELLED_REASON = _("The mentoring programme has ended.")
-
-
-@transaction.atomic
-def programme_end(
-    *,
-    programme: Programme,
-    by: User | None,
-    early_reason: str = "",
-    now: datetime | None = None,
-) -> ProgrammeEnding:
-    """End the programme's active tandems: complete them, cancel their future sessions (each
-    member gets the cancellation notice), thank the members with a link to the final feedback,
-    and record who did it. Before the programme's end date only with a reason."""
-    from .sessions.services import sessions_cancel_with_tandem_end
-
-    now = now or timezone.now()
-    early_reason = " ".join(early_reason.split())
-    if timezone.localdate(now) < programme.ends_on and not early_reason:
-        raise MentoringError(
-            format_lazy(PROGRAMME_NOT_OVER, date=date_format(programme.ends_on)),
-            code="not_over",
-            field="early_reason",
-        )
-    tandems = list(
-        Tandem.objects.select_for_update().filter(programme=programme, status=Tandem.Status.ACTIVE)
-    )
-    if not tandems:
-        raise MentoringError(NOTHING_TO_END, code="nothing_to_end")
-    Tandem.objects.filter(pk__in=[t.pk for t in tandems]).update(
-        status=Tandem.Status.COMPLETED, ended_at=now
-    )
-    sessions = sessions_cancel_with_tandem_end(
-        tandems=tandems, by=by, reason=str(SESSIONS_CANCELLED_REASON), now=now
-    )
-    ending = ProgrammeEnding.objects.create(
-        programme=programme, ended_at=now, ended_by=by, early_reason=early_reason[:500]
-    )
-    ending.tandems.set(tandems)
-    ending.sessions.set(sessions)
-    ending_id = ending.pk
-    transaction.on_commit(lambda: _notify_ending(ending_id, "programme_ended"))
-    audit.record(
-        action="programme.ended",
-        by=by,
-        target=f"programme {programme.pk}",
-        tandems=len(tandems),
-        sessions_cancelled=len(sessions),
-        early=bool(early_reason),
-    )
-    return ending
-
-
-def programme_end_undo_until(ending: ProgrammeEnding) -> datetime:
-    return ending.ended_at + timedelta(days=int(conf.get("PROGRAMME_END_UNDO_DAYS")))
-
-
-@transaction.atomic
-def programme_end_undo(
-    *, ending: ProgrammeEnding, by: User | None, now: datetime | None = None
-) -> list[Tandem]:
-    """Reopen the tandems an ending completed (within ``TANDEM_MENTORING_PROGRAMME_END_UNDO_DAYS``).
-    The sessions it cancelled stay cancelled (both members were told); the tandems book again."""
-    now = now or timezone.now()
-    ending = ProgrammeEnding.objects.select_for_update().get(pk=ending.pk)
-    if ending.undone_at:
-        raise MentoringError(ALREADY_UNDONE, code="undone")
-    if now > programme_end_undo_until(ending):
-        raise MentoringError(
-            format_lazy(UNDO_EXPIRED, days=conf.get("PROGRAMME_END_UNDO_DAYS")), code="expired"
-        )
-    reopen = list(
-        ending.tandems.select_for_update()
-        .filter(status=Tandem.Status.COMPLETED)
-        .exclude(  # a mentee who has since got another open tandem keeps that one
-            mentee__mentee_tandems__status__in=Tandem.OPEN_STATUSES
-        )
-    )
-    Tandem.objects.filter(pk__in=[t.pk for t in reopen]).update(
-        status=Tandem.Status.ACTIVE, ended_at=None
-    )
-    ending.undone_at, ending.undone_by = now, by
-    ending.save(update_fields=["undone_at", "undone_by"])
-    ending_id = ending.pk
-    transaction.on_commit(lambda: _notify_ending(ending_id, "programme_reopened"))
-    audit.record(
-        action="programme.end_undone",
-        by=by,
-        target=f"programme {ending.programme_id}",
-        tandems=len(reopen),
-    )
-    return reopen
-
-
-def _notify_ending(ending_id: int, kind: str) -> None:
-    from .tasks import notify_programme_ending
-
-    notify_programme_ending.enqueue(ending_id, kind)
-
-
 @transaction.atomic
 def programme_export(*, programme: Programme, by: User) -> list[ExportRow]:
     """The programme's applications with their tandems for a download; the download is recorded
@@ -714,3 +460,24 @@ def programme_export(*, programme: Programme, by: User) -> list[ExportRow]:
     rows = selectors.programme_export_rows(programme=programme)
     audit.record(action="export.csv", by=by, target=f"programme {programme.pk}")
     return rows
+
+
+# The other jobs' services, in modules of their own; callers use them through this namespace.
+from .endings import (  # noqa: E402
+    programme_end,
+    programme_end_undo,
+    programme_end_undo_until,
+    tandem_end_early,
+)
+from .unmatched import mentee_waitlist, mentor_add_place, tandem_pair_by_hand  # noqa: E402
+
+__all__ = [
+    "MentoringError",
+    "mentee_waitlist",
+    "mentor_add_place",
+    "programme_end",
+    "programme_end_undo",
+    "programme_end_undo_until",
+    "tandem_end_early",
+    "tandem_pair_by_hand",
+]
