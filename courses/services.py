@@ -4,7 +4,6 @@ transaction. Error messages are translatable constants tests can assert on."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -17,9 +16,15 @@ if TYPE_CHECKING:
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
-from cms.errors import ServiceError
 
 from . import conf
+from .errors import INVALID_INTERVALS, CourseError
+from .intervals import (
+    clean_intervals,
+    intervals_length,
+    merge_intervals,
+    truncate_new_watching,
+)
 from .models import (
     Certificate,
     CoursePage,
@@ -44,18 +49,12 @@ RUN_NOT_OF_COURSE = _("This run does not belong to the course.")
 RUN_CLOSED = _("Enrolment for this run is closed.")
 NOT_ENROLLED = _("You are not enrolled in this course.")
 NOT_A_REQUEST = _("This enrolment is not waiting for a decision.")
-INVALID_INTERVALS = _("The watched intervals are not valid.")
 QUIZ_NO_ATTEMPTS_LEFT = _("You have used all attempts for this quiz.")
 QUIZ_INVALID_ANSWERS = _("The answers do not fit the questions of this quiz.")
 CERTIFICATE_ALREADY_REVOKED = _("This certificate has already been revoked.")
 NAME_REQUIRED = _("Please enter the name as it should appear.")
 
-MAX_INTERVALS_PER_REPORT = 200
 CREDIT_SLACK_SECONDS = 5.0
-
-
-class CourseError(ServiceError):
-    """A rule of the courses app was not met (see ``cms.errors``)."""
 
 
 # --- Enrolment ---------------------------------------------------------------------------
@@ -160,64 +159,6 @@ def waitlist_promote(*, run: CourseRun) -> list[Enrolment]:
 # --- Video progress ------------------------------------------------------------------------
 
 
-def merge_intervals(intervals: Iterable[Iterable[float]]) -> list[list[float]]:
-    ordered = sorted([float(start), float(end)] for start, end in intervals)
-    merged: list[list[float]] = []
-    for start, end in ordered:
-        if merged and start <= merged[-1][1] + 0.5:  # half a second of rounding between reports
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return merged
-
-
-def intervals_length(intervals: Iterable[Iterable[float]]) -> float:
-    return sum(end - start for start, end in intervals)
-
-
-def _clean_intervals(raw, duration: float) -> list[list[float]]:
-    if not isinstance(raw, list) or len(raw) > MAX_INTERVALS_PER_REPORT:
-        raise CourseError(INVALID_INTERVALS)
-    cleaned = []
-    for item in raw:
-        if (
-            not isinstance(item, (list, tuple))
-            or len(item) != 2
-            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in item)
-        ):
-            raise CourseError(INVALID_INTERVALS)
-        start, end = float(item[0]), float(item[1])
-        if not (0 <= start <= end) or end > duration + 1 or start != start or end != end:
-            # Well-formed numbers that are no interval of this video: a rule, not a syntax error.
-            raise CourseError(INVALID_INTERVALS, code="out_of_range")
-        if start == end:
-            # Right after a seek the player's played ranges hold the new position as a range
-            # without length; it credits nothing and is no sign of a forged report.
-            continue
-        cleaned.append([start, min(end, duration)])
-    return cleaned
-
-
-def _truncate_new_watching(
-    known: list[list[float]], claimed: list[list[float]], allowed: float
-) -> list[list[float]]:
-    """Keep claimed intervals only up to ``allowed`` seconds of newly watched time."""
-    accepted = list(known)
-    budget = allowed
-    for start, end in merge_intervals(claimed):
-        if budget <= 0:
-            break
-        before = intervals_length(merge_intervals(accepted))
-        candidate = merge_intervals([*accepted, [start, end]])
-        gain = intervals_length(candidate) - before
-        if gain <= budget:
-            accepted, budget = candidate, budget - gain
-        else:
-            shortened = merge_intervals([*accepted, [start, start + budget]])
-            accepted, budget = shortened, 0
-    return merge_intervals(accepted)
-
-
 @transaction.atomic
 def video_progress_report(
     *,
@@ -232,7 +173,7 @@ def video_progress_report(
     seeking to the end does not, and a visit cannot credit more than the wall-clock time it
     has been open (at the fastest playback rate)."""
     duration = float(video.duration_seconds)
-    claimed = _clean_intervals(intervals, duration)
+    claimed = clean_intervals(intervals, duration)
     if (
         not isinstance(position, (int, float))
         or isinstance(position, bool)
@@ -258,7 +199,7 @@ def video_progress_report(
         - visit.credited_seconds,
     )
     before = intervals_length(progress.intervals)
-    progress.intervals = _truncate_new_watching(
+    progress.intervals = truncate_new_watching(
         merge_intervals(progress.intervals), claimed, allowed
     )
     progress.watched_seconds = min(duration, intervals_length(progress.intervals))
