@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import trainer_views, views
 from .live import views as live
 
 app_name = "courses"
@@ -10,10 +10,10 @@ urlpatterns = [
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("courses/<int:course_id>/leave/", views.leave, name="leave"),
     path("courses/<int:course_id>/complete/", views.course_complete, name="complete"),
-    path("courses/<int:course_id>/manage/", views.manage_course, name="manage"),
+    path("courses/<int:course_id>/manage/", trainer_views.manage_course, name="manage"),
     path(
         "courses/<int:course_id>/manage/export.csv",
-        views.manage_course_export,
+        trainer_views.manage_course_export,
         name="manage-export",
     ),
     path("courses/<int:course_id>/multipliers/", views.multiplier_directory, name="directory"),
@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "courses/enrolments/<int:enrolment_id>/decide/",
-        views.enrolment_decide,
+        trainer_views.enrolment_decide,
         name="enrolment-decide",
     ),
     path("courses/lessons/<int:lesson_id>/done/", views.lesson_done, name="lesson-done"),
@@ -46,12 +46,12 @@ urlpatterns = [
     ),
     path(
         "courses/certificates/<str:code>/revoke/",
-        views.certificate_revoke,
+        trainer_views.certificate_revoke,
         name="certificate-revoke",
     ),
     path(
         "courses/name-corrections/<int:request_id>/",
-        views.name_correction_decide,
+        trainer_views.name_correction_decide,
         name="name-correction",
     ),
     path("courses/live/mine/", live.mine, name="live-mine"),
