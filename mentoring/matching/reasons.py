@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
-from .problem import Problem, percent
+from .problem import PairExplainer, Problem, percent
 from .scoring import Tally
 from .types import (
     Alternative,
@@ -39,8 +39,9 @@ def build_result(
         np.array(list(assignment.values()), dtype=np.intp), minlength=len(problem.mentors)
     )
     free = np.where(problem.mentor_active, problem.capacity - used, 0)
+    explainer = PairExplainer(problem)
     pairs = [
-        _pair(problem, mentee, assignment[mentee], mentee in pinned)
+        _pair(problem, explainer, mentee, assignment[mentee], mentee in pinned)
         for mentee in sorted(assignment)
     ]
     unmatched = [
@@ -77,8 +78,10 @@ def build_result(
     )
 
 
-def _pair(problem: Problem, mentee: int, mentor: int, pinned: bool) -> Pair:
-    evaluation = problem.evaluate(mentee, mentor)
+def _pair(
+    problem: Problem, explainer: PairExplainer, mentee: int, mentor: int, pinned: bool
+) -> Pair:
+    evaluation = explainer.evaluate(mentee, mentor)
     return Pair(
         problem.mentees[mentee].id,
         problem.mentors[mentor].id,
