@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
-from .problem import PairExplainer, Problem, percent
+from .problem import PairExplainer, Problem
 from .scoring import Tally
 from .types import (
     Alternative,
@@ -17,6 +17,7 @@ from .types import (
     MatchResult,
     MatchStats,
     Pair,
+    PersonId,
     PinIssue,
     Unmatched,
     UnmatchedReason,
@@ -34,7 +35,6 @@ def build_result(
     slots: int,
     seconds: dict[str, float],
 ) -> MatchResult:
-    max_score = problem.config.max_pair_score
     used = np.bincount(
         np.array(list(assignment.values()), dtype=np.intp), minlength=len(problem.mentors)
     )
@@ -47,15 +47,7 @@ def build_result(
     unmatched = [
         _unmatched(problem, tally, i) for i in range(len(problem.mentees)) if i not in assignment
     ]
-    alternatives = {
-        problem.mentees[i].id: [
-            Alternative(problem.mentors[j].id, percent(raw, max_score), raw, int(free[j]))
-            for j, raw in tally.candidates[i]
-            if j != assignment.get(i)
-        ][: problem.config.top_k]
-        for i in range(len(problem.mentees))
-        if problem.mentee_active[i]
-    }
+    alternatives = _alternatives(problem, tally, assignment, free)
     active_mentees = int(problem.mentee_active.sum())
     stats = MatchStats(
         method=method,
@@ -76,6 +68,41 @@ def build_result(
         pin_issues=pin_issues,
         stats=stats,
     )
+
+
+def _alternatives(
+    problem: Problem, tally: Tally, assignment: Mapping[int, int], free: np.ndarray
+) -> dict[PersonId, list[Alternative]]:
+    """Each active mentee's best feasible mentors other than the assigned one."""
+    max_score = problem.config.max_pair_score
+    top_k = problem.config.top_k
+    mentee_ids = [mentee.id for mentee in problem.mentees]
+    mentor_ids = [mentor.id for mentor in problem.mentors]
+    free_places = free.tolist()
+    shares = (
+        100.0 * tally.candidate_scores / max_score  # the same operations as percent()
+        if max_score > 0
+        else np.full(tally.candidate_scores.shape, 100.0)
+    )  # percent() of every candidate at once
+    result: dict[PersonId, list[Alternative]] = {}
+    active = problem.mentee_active.tolist()
+    for i, (columns, raws, row_shares) in enumerate(
+        zip(
+            tally.candidate_mentors.tolist(),
+            tally.candidate_scores.tolist(),
+            shares.tolist(),
+            strict=True,
+        )
+    ):
+        if not active[i]:
+            continue
+        assigned = assignment.get(i)
+        result[mentee_ids[i]] = [
+            Alternative(mentor_ids[j], share, raw, int(free_places[j]))
+            for j, raw, share in zip(columns, raws, row_shares, strict=True)
+            if j >= 0 and j != assigned
+        ][:top_k]
+    return result
 
 
 def _pair(
