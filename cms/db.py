@@ -1,11 +1,12 @@
 """Database helpers both plugins may use."""
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import Func, Model
+from django.db.models import Field, Func, Model
 
 
 class TsTzRange(Func):
@@ -53,17 +54,20 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
     for write-once rows such as a matching run's proposals."""
     connection = connections[router.db_for_write(model)]
     model_fields = [model._meta.get_field(name) for name in fields]
+    if not all(isinstance(field, Field) for field in model_fields):
+        raise ValueError("insert_rows takes concrete fields only")
+    concrete = cast("list[Field]", model_fields)
     quote = connection.ops.quote_name
     # names come from the model's metadata, quoted by the backend; values are parameters
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in model_fields),  # type: ignore[union-attr]
+        ", ".join(quote(str(field.column)) for field in concrete),
         ", ".join(["%s"] * len(model_fields)),
     )
     prepared = [
         [
-            field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
-            for field, value in zip(model_fields, row, strict=True)
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(concrete, row, strict=True)
         ]
         for row in rows
     ]

@@ -159,7 +159,7 @@ class PairExplainer:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         criteria = problem.config.criteria
-        self.lines = tuple(
+        self.lines: tuple[tuple[ScoringCriterion, CriterionKind, str, str, dict], ...] = tuple(
             (criterion, kind, criterion.mentee_attribute, criterion.mentor_attribute, {})
             for criterion, kind in zip(criteria, problem.kinds, strict=True)
         )
@@ -174,7 +174,7 @@ class PairExplainer:
         for criterion, kind, mentee_attribute, mentor_attribute, cache in self.lines:
             mentee_value = mentee_attributes.get(mentee_attribute)
             mentor_value = mentor_attributes.get(mentor_attribute)
-            key = (_value_key(mentee_value), _value_key(mentor_value))
+            key: tuple[object, object] | None = (_value_key(mentee_value), _value_key(mentor_value))
             try:
                 line = cache.get(key)
             except TypeError:  # an unhashable value: no caching
