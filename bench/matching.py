@@ -93,7 +93,8 @@ def _engine_row(figures: dict) -> Row:
         f"total {figures['total']:.1f} vs greedy {figures['greedy_total']:.1f} ({greedy_gain:+.1f} %), "
         f"matched {figures['matched']} vs {figures['greedy_matched']}, "
         f"weakest decile {figures['weakest']:.0f} vs {figures['greedy_weakest']:.0f}, "
-        f"optimum {figures['check']}, solve {_duration(figures['phases']['solve'])}"
+        f"optimum {figures['check']}, solve {_duration(figures['phases']['solve'])}, "
+        f"CPU p50 {_duration(statistics.median(figures['cpu']))}"
     )
     seconds = statistics.median(durations)
     limit = TARGET_SECONDS.get(figures["size"], 5.0)
@@ -156,14 +157,16 @@ def _child(size: int) -> dict:
     repeats = REPEATS.get(size, 1)
     if repeats > 1:  # warm up, time, then measure memory in a run of its own
         match(cohort.mentees, cohort.mentors, config)
-        durations = [
-            _timed(lambda: match(cohort.mentees, cohort.mentors, config)) for _ in range(repeats)
+        timings = [
+            _timed_both(lambda: match(cohort.mentees, cohort.mentors, config))
+            for _ in range(repeats)
         ]
     baseline = _reset_peak_rss()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     result = match(cohort.mentees, cohort.mentors, config)
     if repeats == 1:  # too slow to repeat: the one run is timed and measured
-        durations = [time.perf_counter() - started]
+        timings = [(time.perf_counter() - started, time.process_time() - started_cpu)]
+    durations = [wall for wall, _cpu in timings]
     peak = _peak_rss_mib()
     greedy = greedy_baseline(cohort.mentees, cohort.mentors, config)
     figures = {
@@ -171,6 +174,7 @@ def _child(size: int) -> dict:
         "mentors": len(cohort.mentors),
         "slots": result.stats.slots,
         "durations": durations,
+        "cpu": [cpu for _wall, cpu in timings],
         "peak_mib": peak,
         "growth_mib": peak - baseline,
         "phases": result.stats.seconds,
@@ -204,6 +208,14 @@ def _fairness(cohort, config, variant: str) -> dict:
         "weakest": _weakest_decile(result),
         "waiters": _waiters_matched(cohort.mentees, result),
     }
+
+
+def _timed_both(action: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (the CPU time of this process: what a loaded machine
+    does not inflate much)."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - started, time.process_time() - started_cpu
 
 
 def _timed(action: Callable[[], object]) -> float:

@@ -1,9 +1,12 @@
 """Database helpers both plugins may use."""
 
+from collections.abc import Iterable, Sequence
+from typing import cast
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Func
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import Field, Func, Model
 
 
 class TsTzRange(Func):
@@ -38,3 +41,37 @@ class PostgresExclusionConstraint(ExclusionConstraint):
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         if connections[using].vendor == "postgresql":
             super().validate(model, instance, exclude=exclude, using=using)
+
+
+def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Insert plain rows (values in the order of ``fields``, foreign keys by their ``_id``
+    attribute) with one ``INSERT`` statement executed for all of them, and return their number.
+
+    One query whatever the number of rows: ``bulk_create`` splits its INSERT into batches by
+    the database's parameter limit (999 on SQLite with Django 5.2), so its query count grows
+    with the rows. Values go through each field's ``get_db_prep_save`` as with the ORM (JSON
+    is encoded, dates adapted). No model instances, no signals, no primary keys returned:
+    for write-once rows such as a matching run's proposals."""
+    connection = connections[router.db_for_write(model)]
+    model_fields = [model._meta.get_field(name) for name in fields]
+    if not all(isinstance(field, Field) for field in model_fields):
+        raise ValueError("insert_rows takes concrete fields only")
+    concrete = cast("list[Field]", model_fields)
+    quote = connection.ops.quote_name
+    # names come from the model's metadata, quoted by the backend; values are parameters
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(str(field.column)) for field in concrete),
+        ", ".join(["%s"] * len(model_fields)),
+    )
+    prepared = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(concrete, row, strict=True)
+        ]
+        for row in rows
+    ]
+    if prepared:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+    return len(prepared)

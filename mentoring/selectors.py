@@ -117,8 +117,9 @@ def matching_participants(
 ) -> tuple[list[matching.Person], list[matching.Person]]:
     """Accepted applicants who are still free: mentees without an open tandem, mentors with
     free capacity (minus their open tandems)."""
-    applications = list(
-        programme.applications.filter(status=Application.Status.ACCEPTED).annotate(
+    applications = (
+        programme.applications.filter(status=Application.Status.ACCEPTED)
+        .annotate(
             open_as_mentor=Count(
                 "mentor_tandems", filter=Q(mentor_tandems__status__in=Tandem.OPEN_STATUSES)
             ),
@@ -126,21 +127,36 @@ def matching_participants(
                 "mentee_tandems", filter=Q(mentee_tandems__status__in=Tandem.OPEN_STATUSES)
             ),
         )
+        .order_by("pk")
+        # only what the engine reads: no model instances for thousands of applications
+        .values_list(
+            "pk",
+            "role",
+            "answers",
+            "submitted_at",
+            "capacity",
+            "paused",
+            "open_as_mentor",
+            "open_as_mentee",
+        )
     )
-    mentees = [
-        matching.Person(id=a.pk, attributes=a.answers, waiting_since=a.submitted_at.timestamp())
-        for a in applications
-        if a.role == Role.MENTEE and not a.open_as_mentee
-    ]
+    mentees = []
     mentors = []
-    for a in applications:
-        if a.role != Role.MENTOR:
-            continue
-        capacity = (a.capacity or programme.default_mentor_capacity) - a.open_as_mentor
-        if capacity > 0:
-            mentors.append(
-                matching.Person(id=a.pk, attributes=a.answers, capacity=capacity, paused=a.paused)
-            )
+    default_capacity = programme.default_mentor_capacity
+    for pk, role, answers, submitted_at, capacity, paused, as_mentor, as_mentee in applications:
+        if role == Role.MENTEE:
+            if not as_mentee:
+                mentees.append(
+                    matching.Person(
+                        id=pk, attributes=answers, waiting_since=submitted_at.timestamp()
+                    )
+                )
+        elif role == Role.MENTOR:
+            free = (capacity or default_capacity) - as_mentor
+            if free > 0:
+                mentors.append(
+                    matching.Person(id=pk, attributes=answers, capacity=free, paused=paused)
+                )
     return mentees, mentors
 
 

@@ -268,6 +268,8 @@ def _display_key(value: object) -> tuple[str, str]:
 def _plain(value: object) -> object:
     """Plain data for reason parameters: sets become sorted lists."""
     if isinstance(value, frozenset | set):
+        if all(type(item) is str for item in value):  # the common case: same order, faster
+            return sorted(value)
         return sorted(value, key=_display_key)
     return value
 

@@ -145,6 +145,81 @@ def evaluate_people(
     return PairEvaluation(total, percent(total, max_pair_score), breakdown, failed)
 
 
+class PairExplainer:
+    """Evaluates pairs of a problem exactly like :func:`evaluate_people`, remembering each
+    criterion's breakdown line per pair of distinct (mentee value, mentor value).
+
+    Kinds are pure functions of the two values (see
+    :func:`~mentoring.matching.criteria.register_criterion_kind`), so a proposal's
+    explanation is computed once per distinct combination instead of once per pair: cohorts
+    repeat the same organisations, regions and topic lists many times. Values are told
+    apart by type as well as by equality (``1`` and ``True`` never share a line); a value
+    that cannot be hashed is simply evaluated every time."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        criteria = problem.config.criteria
+        self.lines: tuple[tuple[ScoringCriterion, CriterionKind, str, str, dict], ...] = tuple(
+            (criterion, kind, criterion.mentee_attribute, criterion.mentor_attribute, {})
+            for criterion, kind in zip(criteria, problem.kinds, strict=True)
+        )
+        self.max_pair_score = problem.config.max_pair_score
+
+    def evaluate(self, mentee: int, mentor: int) -> PairEvaluation:
+        mentee_attributes = self.problem.mentees[mentee].attributes
+        mentor_attributes = self.problem.mentors[mentor].attributes
+        total = 0.0
+        breakdown: list[CriterionScore] = []
+        failed: list[str] = []
+        for criterion, kind, mentee_attribute, mentor_attribute, cache in self.lines:
+            mentee_value = mentee_attributes.get(mentee_attribute)
+            mentor_value = mentor_attributes.get(mentor_attribute)
+            key: tuple[object, object] | None = (_value_key(mentee_value), _value_key(mentor_value))
+            try:
+                line = cache.get(key)
+            except TypeError:  # an unhashable value: no caching
+                key, line = None, None
+            if line is None:
+                line = _criterion_line(criterion, kind, mentee_value, mentor_value)
+                if key is not None:
+                    cache[key] = line
+            if criterion.weight:  # same summation as the vectorised path
+                total += line.contribution
+            if not criterion.allows(line.raw):
+                failed.append(criterion.key)
+            breakdown.append(line)
+        return PairEvaluation(total, percent(total, self.max_pair_score), breakdown, failed)
+
+
+def _value_key(value: object) -> object:
+    """A hashable key equal only for values of the same types that compare equal."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list or kind is tuple:
+        return kind, tuple([_value_key(item) for item in value])  # type: ignore[attr-defined]
+    if kind is set or kind is frozenset:
+        return kind, frozenset([_value_key(item) for item in value])  # type: ignore[attr-defined]
+    return kind, value
+
+
+def _criterion_line(
+    criterion: ScoringCriterion, kind: CriterionKind, mentee_value: object, mentor_value: object
+) -> CriterionScore:
+    raw = kind.checked_score(mentee_value, mentor_value, criterion)
+    reason, params = kind.explain(mentee_value, mentor_value, criterion, raw)
+    return CriterionScore(
+        criterion.key,
+        criterion.kind,
+        criterion.weight,
+        criterion.rule,
+        raw,
+        criterion.weight * raw,
+        reason,
+        params,
+    )
+
+
 def percent(raw_score: float, max_pair_score: float) -> float:
     return 100.0 * raw_score / max_pair_score if max_pair_score > 0 else 100.0
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
-from .problem import Problem, percent
+from .problem import PairExplainer, Problem
 from .scoring import Tally
 from .types import (
     Alternative,
@@ -17,6 +17,7 @@ from .types import (
     MatchResult,
     MatchStats,
     Pair,
+    PersonId,
     PinIssue,
     Unmatched,
     UnmatchedReason,
@@ -34,27 +35,19 @@ def build_result(
     slots: int,
     seconds: dict[str, float],
 ) -> MatchResult:
-    max_score = problem.config.max_pair_score
     used = np.bincount(
         np.array(list(assignment.values()), dtype=np.intp), minlength=len(problem.mentors)
     )
     free = np.where(problem.mentor_active, problem.capacity - used, 0)
+    explainer = PairExplainer(problem)
     pairs = [
-        _pair(problem, mentee, assignment[mentee], mentee in pinned)
+        _pair(problem, explainer, mentee, assignment[mentee], mentee in pinned)
         for mentee in sorted(assignment)
     ]
     unmatched = [
         _unmatched(problem, tally, i) for i in range(len(problem.mentees)) if i not in assignment
     ]
-    alternatives = {
-        problem.mentees[i].id: [
-            Alternative(problem.mentors[j].id, percent(raw, max_score), raw, int(free[j]))
-            for j, raw in tally.candidates[i]
-            if j != assignment.get(i)
-        ][: problem.config.top_k]
-        for i in range(len(problem.mentees))
-        if problem.mentee_active[i]
-    }
+    alternatives = _alternatives(problem, tally, assignment, free)
     active_mentees = int(problem.mentee_active.sum())
     stats = MatchStats(
         method=method,
@@ -77,8 +70,45 @@ def build_result(
     )
 
 
-def _pair(problem: Problem, mentee: int, mentor: int, pinned: bool) -> Pair:
-    evaluation = problem.evaluate(mentee, mentor)
+def _alternatives(
+    problem: Problem, tally: Tally, assignment: Mapping[int, int], free: np.ndarray
+) -> dict[PersonId, list[Alternative]]:
+    """Each active mentee's best feasible mentors other than the assigned one."""
+    max_score = problem.config.max_pair_score
+    top_k = problem.config.top_k
+    mentee_ids = [mentee.id for mentee in problem.mentees]
+    mentor_ids = [mentor.id for mentor in problem.mentors]
+    free_places = free.tolist()
+    shares = (
+        100.0 * tally.candidate_scores / max_score  # the same operations as percent()
+        if max_score > 0
+        else np.full(tally.candidate_scores.shape, 100.0)
+    )  # percent() of every candidate at once
+    result: dict[PersonId, list[Alternative]] = {}
+    active = problem.mentee_active.tolist()
+    for i, (columns, raws, row_shares) in enumerate(
+        zip(
+            tally.candidate_mentors.tolist(),
+            tally.candidate_scores.tolist(),
+            shares.tolist(),
+            strict=True,
+        )
+    ):
+        if not active[i]:
+            continue
+        assigned = assignment.get(i)
+        result[mentee_ids[i]] = [
+            Alternative(mentor_ids[j], share, raw, int(free_places[j]))
+            for j, raw, share in zip(columns, raws, row_shares, strict=True)
+            if j >= 0 and j != assigned
+        ][:top_k]
+    return result
+
+
+def _pair(
+    problem: Problem, explainer: PairExplainer, mentee: int, mentor: int, pinned: bool
+) -> Pair:
+    evaluation = explainer.evaluate(mentee, mentor)
     return Pair(
         problem.mentees[mentee].id,
         problem.mentors[mentor].id,

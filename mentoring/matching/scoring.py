@@ -79,7 +79,10 @@ class Tally:
         self.rule_excluded = np.zeros((n_mentees, len(problem.rule_criteria)), dtype=np.int64)
         self.forbidden_excluded = np.zeros(n_mentees, dtype=np.int64)
         self.mentor_feasible = np.zeros(n_mentors, dtype=np.int64)
-        self.candidates: list[list[tuple[int, float]]] = [[] for _ in range(n_mentees)]
+        limit = problem.config.top_k + 1  # one more, as the assigned mentor is left out
+        # each mentee's best feasible mentors, best first (−1: none), and their scores
+        self.candidate_mentors = np.full((n_mentees, limit), -1, dtype=np.intp)
+        self.candidate_scores = np.zeros((n_mentees, limit))
 
     def add(self, block: Block) -> None:
         active_mentors = self.problem.mentor_active[None, :]
@@ -101,35 +104,35 @@ class Tally:
         self.mentor_feasible += np.count_nonzero(
             block.feasible[self.problem.mentee_active[rows]], axis=0
         )
-        limit = self.problem.config.top_k + 1  # one more, as the assigned mentor is left out
-        for row, candidates in zip(
-            rows.tolist(), _top_candidates(block.raw, block.feasible, limit), strict=True
-        ):
-            self.candidates[row] = candidates
+        columns, values = _top_candidates(
+            block.raw, block.feasible, self.candidate_mentors.shape[1]
+        )
+        self.candidate_mentors[rows] = columns
+        self.candidate_scores[rows] = values
 
 
 def _top_candidates(
     raw: np.ndarray, feasible: np.ndarray, limit: int
-) -> list[list[tuple[int, float]]]:
-    """Per row, the ``limit`` best feasible columns by score, ties to the lower column.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the ``limit`` best feasible columns by score (−1 pads), ties to the lower
+    column, and their scores.
 
     ``limit`` rounds of argmax (which returns the first maximum, i.e. the lowest column)
     are much cheaper than a partition or sort of every row."""
     n_rows, n_columns = raw.shape
-    picks: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
+    columns = np.full((n_rows, limit), -1, dtype=np.intp)
+    values = np.zeros((n_rows, limit))
     if n_columns == 0:
-        return picks
+        return columns, values
     masked = np.where(feasible, raw, -np.inf)
     every_row = np.arange(n_rows)
-    for _round in range(min(limit, n_columns)):
+    for position in range(min(limit, n_columns)):
         best = np.argmax(masked, axis=1)
-        values = masked[every_row, best]
-        found = np.flatnonzero(values > -np.inf)
-        if not len(found):
+        found = masked[every_row, best]
+        present = found > -np.inf
+        if not present.any():
             break
-        for row, column, value in zip(
-            found.tolist(), best[found].tolist(), values[found].tolist(), strict=True
-        ):
-            picks[row].append((column, value))
-        masked[found, best[found]] = -np.inf
-    return picks
+        columns[present, position] = best[present]
+        values[present, position] = found[present]
+        masked[every_row, best] = -np.inf
+    return columns, values

@@ -50,3 +50,78 @@ def test_matching_run_queries_do_not_grow_with_the_cohort(programme, django_asse
     with django_assert_num_queries(small):
         run = services.matching_run(programme=programme)
     assert run.matched_count > 10
+
+
+def _bulk_cohort(programme, mentees: int, mentors: int) -> None:
+    """Accepted applications created in bulk (the real flow costs ~10 queries a person)."""
+    from lms.models import User
+    from mentoring.models import Application, ConsentRecord
+
+    people = [("mentor", n) for n in range(mentors)] + [("mentee", n) for n in range(mentees)]
+    users = User.objects.bulk_create(
+        User(email=f"{programme.slug}-{role}-{n}@example.org", first_name=role, last_name="Test")
+        for role, n in people
+    )
+    consents = ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            user=user,
+            purpose=f"mentoring-programme:{programme.slug}",
+            document_version="1",
+            action=ConsentRecord.Action.GIVEN,
+        )
+        for user in users
+    )
+    Application.objects.bulk_create(
+        Application(
+            programme=programme,
+            user=user,
+            role=role,
+            status=Application.Status.ACCEPTED,
+            answers={
+                "organisation": ORGANISATIONS[(n + (role == "mentee")) % 3],
+                "topics": TOPICS[: 1 + n % 3] if role == "mentor" else TOPICS[n % 3 :],
+                "languages": ["Deutsch"],
+            },
+            capacity=1 + n % 3 if role == "mentor" else None,
+            consent=consent,
+        )
+        for (role, n), user, consent in zip(people, users, consents, strict=True)
+    )
+
+
+def _with_rules(programme) -> None:
+    mentees = list(programme.applications.filter(role="mentee").order_by("pk")[:10])
+    mentors = list(programme.applications.filter(role="mentor").order_by("pk")[:10])
+    services.pair_pin(programme=programme, mentee=mentees[5], mentor=mentors[7])
+    services.pair_forbid(programme=programme, mentee=mentees[1], mentor=mentors[3])
+
+
+@pytest.mark.django_db
+def test_a_twenty_times_larger_cohort_stores_every_proposal_with_the_same_queries(
+    django_assert_num_queries,
+):
+    from .conftest import make_programme
+
+    small_programme = make_programme("klein")
+    _bulk_cohort(small_programme, mentees=30, mentors=10)
+    _with_rules(small_programme)
+    small = _run_queries(small_programme)
+
+    large_programme = make_programme("gross")
+    _bulk_cohort(large_programme, mentees=600, mentors=200)  # more than one INSERT batch's worth
+    _with_rules(large_programme)
+    with django_assert_num_queries(small):
+        run = services.matching_run(programme=large_programme)
+
+    proposals = list(run.proposals.all())
+    assert run.matched_count > 300
+    assert len(proposals) == run.matched_count
+    assert sum(p.pinned for p in proposals) == 1
+    for proposal in proposals:  # every stored proposal carries its explanation and suggestions
+        assert [line["key"] for line in proposal.breakdown] == [
+            "organisation",
+            "topics",
+            "languages",
+        ]
+        assert proposal.breakdown[0]["reason"] == "values_differ"
+        assert all(alt["mentor"] != proposal.mentor_id for alt in proposal.alternatives)
