@@ -127,6 +127,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# Behind a pooler in transaction mode (PgBouncer), a server-side cursor (QuerySet.iterator()) would
+# outlive the transaction whose server connection it lives on: turn them off there
+# (docs/deployment.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and an immediate transaction mode make SQLite behave under concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
