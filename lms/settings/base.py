@@ -217,6 +217,8 @@ ACCOUNT_ADAPTER = "lms.security.AccountAdapter"
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one e-mail address from one client
 # address, logins for that combination are refused for the cool-off time (every login path goes
 # through django.contrib.auth.authenticate and so through lms.security.LockoutBackend).
+# The failures are counted in the database, which every app server shares (tests/topology).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
