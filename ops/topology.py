@@ -142,16 +142,12 @@ def redis_argv(ports: dict[str, int]) -> list[str]:
 
 
 def smtp_argv(ports: dict[str, int]) -> list[str]:
-    """The SMTP sink: every accepted mail becomes one file in the Maildir .topology/mail."""
+    """The SMTP sink (ops/smtp_sink.py): every accepted mail becomes one file in the Maildir
+    .topology/mail; addresses listed in .topology/smtp-refusals are refused with the answer there."""
     return [
         sys.executable,
-        "-m",
-        "aiosmtpd",
-        "-n",
-        "-l",
+        str(ROOT / "ops" / "smtp_sink.py"),
         f"{HOST}:{ports['smtp']}",
-        "-c",
-        "aiosmtpd.handlers.Mailbox",
         str(STATE / "mail"),
     ]
 

@@ -127,6 +127,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# Behind a pooler in transaction mode (PgBouncer), a server-side cursor (QuerySet.iterator()) would
+# outlive the transaction whose server connection it lives on: turn them off there
+# (docs/deployment.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and an immediate transaction mode make SQLite behave under concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -211,6 +217,8 @@ ACCOUNT_ADAPTER = "lms.security.AccountAdapter"
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one e-mail address from one client
 # address, logins for that combination are refused for the cool-off time (every login path goes
 # through django.contrib.auth.authenticate and so through lms.security.LockoutBackend).
+# The failures are counted in the database, which every app server shares (tests/topology).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -91,6 +91,27 @@ def test_a_proxy_count_without_declared_proxies_is_a_warning():
     assert result.returncode == 0, result.stderr
 
 
+def test_declared_proxies_without_a_count_are_a_warning():
+    """Declared proxies but TRUSTED_PROXY_COUNT at its default 0: X-Forwarded-For is ignored, and
+    behind the proxy every client would share the proxy's address for limits and the lockout."""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXIES="10.0.0.2", **DEPLOY
+    )
+    assert result.returncode != 0 and "cms.W004" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_a_pooler_in_transaction_mode_gets_no_server_side_cursors():
+    code = (
+        "from django.db import connection; "
+        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    shell = ("shell", "--no-imports", "-v", "0", "-c", code)
+    assert manage(*shell, **DEPLOY).stdout.split() == ["False"]
+    pooled = manage(*shell, DATABASE_DISABLE_SERVER_SIDE_CURSORS="true", **DEPLOY)
+    assert pooled.stdout.split() == ["True"], pooled.stderr
+
+
 def test_declared_proxies_must_be_addresses():
     result = manage("check", TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="proxy.example", **DEPLOY)
     assert (
