@@ -595,6 +595,34 @@ def test_breakdown_adds_up_to_the_pair_score():
     assert result.total_score == pytest.approx(sum(pair.raw_score for pair in result.pairs))
 
 
+def test_every_pair_is_explained_with_its_own_values_when_values_repeat():
+    """Equal values share one explanation line; values that only compare equal (1, True,
+    1.0, a list and a tuple) still name their own value in the explanation."""
+    criteria = [
+        ScoringCriterion("level", "equal", weight=2),
+        ScoringCriterion("topics", "overlap", weight=3),
+        ScoringCriterion("organisation", "equal", weight=0, rule="must_differ"),
+    ]
+    levels = [1, True, 1.0, "1", None, [1], (1,)]
+    topics = [["Recht"], ("Recht",), ["Recht", "Personal"], [], {"Personal"}]
+    mentees = [
+        mentee(f"e{n}", level=levels[n % 7], topics=topics[n % 5], organisation=f"KV {n % 2}")
+        for n in range(35)
+    ]
+    mentors = [
+        mentor(f"m{n}", capacity=2, level=levels[n % 7], topics=topics[n % 5], organisation="KV 9")
+        for n in range(18)
+    ]
+    config = MatchingConfig(criteria)
+    result = match(mentees, mentors, config)
+    assert result.matched_count == 35
+    people = {person.id: person for person in [*mentees, *mentors]}
+    for pair in result.pairs:
+        alone = evaluate_pair(people[pair.mentee_id], people[pair.mentor_id], config)
+        assert repr(pair.breakdown) == repr(alone.breakdown)  # repr tells 1 from True
+        assert pair.raw_score == alone.raw_score
+
+
 def test_topic_overlap_names_the_shared_topics():
     criteria = [ScoringCriterion("topics", "overlap", weight=4)]
     mentees = [mentee("e1", topics=["Führung", "Digitalisierung", "Finanzen", "Recht"])]
