@@ -7,7 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from rest_framework.test import APIClient
 
 from mentoring.checks import jitsi_server_check
@@ -69,6 +69,43 @@ def test_booking_page_shows_slots_in_the_chosen_zone_and_books(client, tandem):
         client.post(url, form).status_code == 302
     )  # a double click with the same form books nothing more
     assert Session.objects.count() == 1
+
+
+def test_the_booking_page_shows_a_month_with_its_free_days_and_the_chosen_days_times(
+    client, tandem
+):
+    """As on Cal.com: the month's days with free times are links named by day and number of
+    times; choosing one shows its times; the next month is a link away; an old zone name a
+    device reports ("Europe/Kiev") shows the times in its place's current zone."""
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    slot = free(tandem, 0)
+    first = slot.start.astimezone(BERLIN)
+    day_slots = selectors.tandem_slots(
+        tandem=tandem,
+        length=60,
+        start=datetime.combine(first.date(), time(0), tzinfo=BERLIN),
+        end=datetime.combine(first.date() + timedelta(days=1), time(0), tzinfo=BERLIN),
+    ).slots
+    html = client.get(url, {"length": 60}).content.decode()
+    with translation.override("de"):
+        day_name = formats.date_format(first.date(), "MONTH_DAY_FORMAT")  # "3. Dezember"
+    assert f'aria-label="{day_name}, {len(day_slots)} freie Zeiten"' in html
+    assert 'aria-current="true"' in html  # the first free day is chosen
+    assert html.count('name="slot"') == len(day_slots)  # only that day's times
+    assert "Nächster Monat" in html
+
+    # Another day: its own times, and the link keeps length and zone.
+    later = first.date() + timedelta(days=2)
+    page = client.get(url, {"day": later.isoformat(), "month": later.isoformat()[:7], "length": 60})
+    html = page.content.decode()
+    assert f'value="{slot.start.isoformat()}"' not in html
+    assert html.count('name="slot"') > 0
+
+    # A legacy zone name is the current one's.
+    html = client.get(url, {"tz": "Europe/Kiev"}).content.decode()
+    assert 'value="Europe/Kyiv" selected' in html
+    assert "Europe/Kiev" in html  # as an alias the page's script knows
 
 
 def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
