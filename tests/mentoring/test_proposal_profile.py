@@ -3,9 +3,13 @@ to share) and the reason for the match; two proposals give two buttons with dist
 
 import json
 import re
+from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mentoring import services
@@ -123,3 +127,40 @@ def test_the_api_gives_a_member_the_same_profile_as_the_page(programme, tmp_path
     assert "partner" in components["Tandem"]["properties"]
     profile = components["PartnerProfile"]["properties"]
     assert {"name", "role", "answers", "text", "reasons", "fit"} <= set(profile)
+
+
+def test_withdrawing_an_application_asks_first_and_says_what_follows(client, programme):
+    """No one-click withdrawal: the link opens a page that names the programme and what
+    withdrawing does (no further tandem, consent revoked, applying again possible); only its
+    button withdraws."""
+    application = apply(programme, "mentee", "KV Nord", ["Führung"])
+    client.force_login(application.user)
+    mine = client.get(reverse("mentoring:mine")).content.decode()
+    url = reverse("mentoring:withdraw", args=[application.pk])
+    assert f'<a href="{url}">Bewerbung zurückziehen</a>' in mine
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "<title>Bewerbung zurückziehen?" in html
+    assert programme.title in html and "Einwilligung" in html and "erneut bewerben" in html
+    application.refresh_from_db()
+    assert application.status != "withdrawn"  # asking changed nothing
+    response = client.post(url)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+def test_programme_dates_must_follow_one_another(programme):
+    """Applications, then the matching, then the programme: a programme that starts before its
+    application deadline is refused with a message at the date concerned."""
+    programme.full_clean()  # the fixture's dates are in order
+    programme.starts_on = programme.matching_on - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        programme.full_clean()
+    assert error.value.message_dict["starts_on"] == ["Das Programm beginnt nach dem Matching."]
+    programme.starts_on = programme.matching_on
+    programme.matching_on = timezone.localdate(programme.applications_close) - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        programme.full_clean()
+    assert "matching_on" in error.value.message_dict
+
