@@ -163,4 +163,3 @@ def test_programme_dates_must_follow_one_another(programme):
     with pytest.raises(ValidationError) as error:
         programme.full_clean()
     assert "matching_on" in error.value.message_dict
-
