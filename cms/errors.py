@@ -27,6 +27,7 @@ CONFLICT_CODES = frozenset(
         "idempotency_key_reused",
         "answered",
         "already_given",
+        "already_passed",
         "already_requested",
         "cancelled",
         "closed",

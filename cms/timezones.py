@@ -143,3 +143,20 @@ def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def is_time_zone(name: str) -> bool:
     """Whether ``name`` is one of the choices."""
     return name in _names()
+
+
+def canonical_time_zone(name: str) -> str | None:
+    """The choice a name stands for: itself, or for a legacy alias the place's current name
+    ("Europe/Kiev" → "Europe/Kyiv", "Asia/Calcutta" → "Asia/Kolkata", "US/Eastern" →
+    "America/New_York"), as older devices and browsers still report them; None if unknown."""
+    name = (name or "").strip()
+    if name in _names():
+        return name
+    alias = get_global("zone_aliases").get(name)
+    return alias if alias in _names() else None
+
+
+def time_zone_aliases(name: str) -> list[str]:
+    """The legacy names that stand for ``name`` ("Europe/Kiev", "Europe/Uzhgorod" for
+    "Europe/Kyiv"), so a page can tell that a device reporting one of them is in that zone."""
+    return sorted(old for old, new in get_global("zone_aliases").items() if new == name)

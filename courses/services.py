@@ -50,6 +50,7 @@ RUN_CLOSED = _("Enrolment for this run is closed.")
 NOT_ENROLLED = _("You are not enrolled in this course.")
 NOT_A_REQUEST = _("This enrolment is not waiting for a decision.")
 QUIZ_NO_ATTEMPTS_LEFT = _("You have used all attempts for this quiz.")
+QUIZ_ALREADY_PASSED = _("You have passed this quiz; it cannot be submitted again.")
 QUIZ_INVALID_ANSWERS = _("The answers do not fit the questions of this quiz.")
 CERTIFICATE_ALREADY_REVOKED = _("This certificate has already been revoked.")
 NAME_REQUIRED = _("Please enter the name as it should appear.")
@@ -445,6 +446,8 @@ def quiz_submit(
         chosen_by_question[question_id] = sorted(set(chosen))
     previous = QuizAttempt.objects.select_for_update().filter(user=user, quiz=quiz)
     count = previous.count()
+    if previous.filter(passed=True).exists():  # as on the lesson page: passed is final
+        raise CourseError(QUIZ_ALREADY_PASSED, code="already_passed")
     if quiz.max_attempts and count >= quiz.max_attempts:
         raise CourseError(QUIZ_NO_ATTEMPTS_LEFT, code="no_attempts_left")
     correct = sum(

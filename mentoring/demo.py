@@ -130,10 +130,12 @@ def seed(*, home, manager, mentee_account, mentor_account) -> ProgrammePage:
         slug="mentoring-fuehrungskraefte",
         summary="Cross-Mentoring zwischen Kreis- und Landesverbänden: erfahrene Führungskräfte begleiten "
         "Frauen auf dem Weg in Leitungsfunktionen.",
-        applications_open=now - timedelta(days=30),
+        # In the order people live them (the demo's tandems were matched in an earlier round of
+        # applications; this one is open for the next).
+        applications_open=now - timedelta(days=60),
         applications_close=now + timedelta(days=30),
         matching_on=(now + timedelta(days=31)).date(),
-        starts_on=(now - timedelta(days=7)).date(),
+        starts_on=(now + timedelta(days=31)).date(),
         ends_on=(now + timedelta(days=300)).date(),
         matching_mode="manager",
         fairness="lift_weakest",

@@ -71,7 +71,7 @@ def visible_tandems(user: User) -> QuerySet[Tandem]:
         Tandem.objects.filter(
             Q(mentee__user=user) | Q(mentor__user=user) | Q(programme__in=managed_programmes(user))
         )
-        .select_related("mentee__user", "mentor__user")
+        .select_related("mentee__user", "mentor__user", "proposal")
         .distinct()
     )
 

@@ -142,9 +142,14 @@ def tandem_respond(request: HttpRequest, tandem_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = get_object_or_404(Application, pk=application_id, user=request.user)
+    """GET asks first (what withdrawing means for the consent, a proposal and applying again);
+    POST withdraws."""
+    application = get_object_or_404(
+        Application.objects.select_related("programme"), pk=application_id, user=request.user
+    )
+    if request.method != "POST":
+        return render(request, "mentoring/withdraw_confirm.html", {"application": application})
     services.application_withdraw(application=application)
     messages.success(request, _("Your application has been withdrawn and your consent revoked."))
     return redirect("mentoring:mine")

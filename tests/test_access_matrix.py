@@ -397,10 +397,18 @@ CASES += [
         kwargs=lambda w: {"tandem_id": w.t2.pk, "phase": "midterm"},
         variant="T2",
     ),
-    *get_post(
+    # Withdrawing asks first (GET), then withdraws (POST).
+    Case(
         "mentoring:withdraw",
-        {"mentee": 302},
+        page(mentee=200),
         kwargs=lambda w: {"application_id": w.t1.mentee_id},
+        variant="mentee's application",
+    ),
+    Case(
+        "mentoring:withdraw",
+        page(mentee=302),
+        kwargs=lambda w: {"application_id": w.t1.mentee_id},
+        method="post",
         variant="mentee's application",
     ),
     *get_post(

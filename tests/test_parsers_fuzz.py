@@ -433,6 +433,8 @@ def test_the_booking_page_answers_every_post_without_a_server_error(tandem, data
                 {},
                 optional={
                     "from": DAYS | BOOKING_TEXT,
+                    "day": DAYS | BOOKING_TEXT,
+                    "month": DAYS.map(lambda day: day[:7]) | BOOKING_TEXT,
                     "length": mostly(LENGTHS, BOOKING_TEXT),
                     "tz": mostly(ZONES, TEXT),
                 },
@@ -454,10 +456,11 @@ def test_the_booking_page_answers_every_post_without_a_server_error(tandem, data
         ({"slot": "9999-12-31T23:00:00+00:00", "length": "60"}, {}, 400),
         ({"slot": "0001-01-01T00:00:00+05:00", "length": "60"}, {}, 400),
     ],
-    ids=["week-after-9999-12-31", "slot-in-9999", "slot-in-year-1"],
+    ids=["month-of-9999-12-31", "slot-in-9999", "slot-in-year-1"],
 )
 def test_the_booking_page_at_the_ends_of_the_calendar(tandem, form, query, status):
-    """A page far in the future shows the last week anyone could book; a slot there is refused."""
+    """A page far in the future shows the last month anyone could book; a slot there is
+    refused."""
     if form:
         response = _book_page(tandem, form, query)
     else:
@@ -472,7 +475,7 @@ def test_the_booking_page_at_the_ends_of_the_calendar(tandem, form, query, statu
         assert expected & {str(error) for error in response.context["errors"]}
         assert not tandem.sessions.exists()
     else:
-        assert response.context["first_day"] <= datetime.now(UTC).date() + timedelta(days=367)
+        assert response.context["month"] <= datetime.now(UTC).date() + timedelta(days=367)
 
 
 # --- The Jitsi webhook (mentoring:jitsi-occupant-event) -----------------------------------------

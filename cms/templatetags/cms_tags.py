@@ -73,3 +73,26 @@ def content_language(page) -> str:
             pass
     code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     return code if code in get_content_languages() else settings.LANGUAGE_CODE
+
+
+@register.filter(expects_localtime=True)
+def long_datetime(value, weekday: str = "weekday") -> str:
+    """A moment in the language's own formats, never a hand-written pattern: the weekday, its
+    ``DATE_FORMAT`` and ``TIME_FORMAT`` ("Donnerstag, 3. Dezember 2026, 14:00"; in English
+    "Thursday, Dec. 3, 2026, 2 p.m."); ``|long_datetime:"plain"`` without the weekday."""
+    from django.utils import formats
+
+    if not value:
+        return ""
+    parts = [formats.date_format(value, "DATE_FORMAT"), formats.time_format(value, "TIME_FORMAT")]
+    if weekday != "plain":
+        parts.insert(0, formats.date_format(value, "l"))
+    return ", ".join(parts)
+
+
+@register.filter(expects_localtime=True)
+def clock(value) -> str:
+    """The time of day in the language's ``TIME_FORMAT`` ("14:00"; "2 p.m.")."""
+    from django.utils import formats
+
+    return formats.time_format(value, "TIME_FORMAT") if value else ""

@@ -172,6 +172,17 @@ class QuestionResultSerializer(serializers.Serializer):
 
 class QuizAttemptSerializer(serializers.ModelSerializer):
     questions = serializers.SerializerMethodField()
+    max_attempts = serializers.IntegerField(
+        source="quiz.max_attempts",
+        read_only=True,
+        help_text="Attempts allowed in all; 0 for no limit.",
+    )
+    attempts_left = serializers.SerializerMethodField(
+        help_text="Attempts still open after this one; null for no limit, 0 after passing."
+    )
+    can_submit_again = serializers.SerializerMethodField(
+        help_text="Whether another attempt is accepted: not after passing, not after the last."
+    )
 
     class Meta:
         model = QuizAttempt
@@ -183,8 +194,25 @@ class QuizAttemptSerializer(serializers.ModelSerializer):
             "submitted_at",
             "score_percent",
             "passed",
+            "max_attempts",
+            "attempts_left",
+            "can_submit_again",
             "questions",
         ]
+
+    def _closed(self, attempt) -> bool:
+        # The attempt returned is the newest one: passing or using the last attempt closes it.
+        limit = attempt.quiz.max_attempts
+        return attempt.passed or bool(limit and attempt.number >= limit)
+
+    def get_attempts_left(self, attempt) -> int | None:
+        limit = attempt.quiz.max_attempts
+        if attempt.passed:
+            return 0
+        return max(0, limit - attempt.number) if limit else None
+
+    def get_can_submit_again(self, attempt) -> bool:
+        return not self._closed(attempt)
 
     def get_questions(self, attempt) -> list[dict]:
         from ..templatetags.courses_tags import quiz_sheet

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Application, MatchingRun, Programme, Proposal, Tandem
+from .. import selectors
+from ..models import Application, Criterion, MatchingRun, Programme, Proposal, Tandem
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -79,9 +81,69 @@ class MatchingRunSerializer(serializers.ModelSerializer):
         ]
 
 
+class AnswerSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="The programme's question, translated.")
+    answer = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    criterion = serializers.CharField(help_text="The criterion the reason is about, translated.")
+    reason = serializers.CharField(help_text="Why the pair fits on it, in words.")
+
+
+class PartnerProfileSerializer(serializers.Serializer):
+    """What a member sees of the proposed partner before deciding (the same as on "My
+    mentoring"): her role, her answers to the programme's questions of her role (e.g. the
+    organisation and the topics), the short text she chose to share, and the reasons of the
+    match."""
+
+    name = serializers.CharField()
+    role = serializers.CharField(help_text="The partner's role, translated.")
+    answers = AnswerSerializer(many=True)
+    text = serializers.CharField(help_text="The text she chose to share; empty if none.")
+    reasons = ReasonSerializer(many=True)
+    fit = serializers.IntegerField(
+        allow_null=True, help_text="The match's fit (0–100); null for a pair made by hand."
+    )
+
+
 class TandemSerializer(serializers.ModelSerializer):
     mentee_name = serializers.CharField(source="mentee.user.get_full_name", read_only=True)
     mentor_name = serializers.CharField(source="mentor.user.get_full_name", read_only=True)
+    partner = serializers.SerializerMethodField(
+        help_text=(
+            "For a member deciding on a proposed tandem: the partner's profile. "
+            "Null once the tandem is decided and for the programme's managers."
+        )
+    )
+
+    @extend_schema_field(PartnerProfileSerializer(allow_null=True))
+    def get_partner(self, tandem: Tandem) -> dict | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or tandem.status != Tandem.Status.PROPOSED
+            or user.pk not in (tandem.mentee.user_id, tandem.mentor.user_id)
+        ):
+            return None
+        criteria_of = self.context.setdefault("criteria_of", {})
+        if tandem.programme_id not in criteria_of:
+            criteria_of[tandem.programme_id] = {
+                c.key: c for c in Criterion.objects.filter(programme_id=tandem.programme_id)
+            }
+        profile = selectors.partner_profile(
+            tandem=tandem, user=user, criteria=criteria_of[tandem.programme_id]
+        )
+        partner = tandem.mentor if tandem.mentee.user_id == user.pk else tandem.mentee
+        return {
+            "name": partner.user.get_full_name(),
+            "role": profile["role"],
+            "answers": [{"question": q, "answer": a} for q, a in profile["answers"]],
+            "text": profile["text"],
+            "reasons": [{"criterion": c, "reason": r} for c, r in profile["reasons"]],
+            "fit": profile["fit"],
+        }
 
     class Meta:
         model = Tandem
@@ -91,6 +153,7 @@ class TandemSerializer(serializers.ModelSerializer):
             "status",
             "mentee_name",
             "mentor_name",
+            "partner",
             "mentee_response",
             "mentor_response",
             "created_at",

@@ -17,6 +17,8 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.timezones import canonical_time_zone
+
 from ..models import Session, Tandem
 from ..sessions import selectors, services
 from ..sessions.video import join_info
@@ -33,7 +35,8 @@ def _zone(request) -> zoneinfo.ZoneInfo:
     )
     if name not in zoneinfo.available_timezones():
         raise ValidationError({"tz": [ErrorDetail(str(BAD_ZONE), code="unknown_time_zone")]})
-    return zoneinfo.ZoneInfo(name)
+    # A legacy alias ("Europe/Kiev") answers in its place's current name ("Europe/Kyiv").
+    return zoneinfo.ZoneInfo(canonical_time_zone(name) or name)
 
 
 class MomentField(serializers.DateTimeField):

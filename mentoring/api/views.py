@@ -99,4 +99,4 @@ class TandemViewSet(viewsets.ReadOnlyModelViewSet):
             accept=data.validated_data["accept"],
             reason=data.validated_data.get("reason", ""),
         )
-        return Response(s.TandemSerializer(tandem).data)
+        return Response(s.TandemSerializer(tandem, context={"request": request}).data)

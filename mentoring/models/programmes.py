@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -180,6 +181,25 @@ class Programme(SessionRules, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """The dates in the order people live them: applications, then the matching, then the
+        programme; a programme that seemed to start before its application deadline confused
+        applicants."""
+        super().clean()
+        errors = {}
+        opens, closes = self.applications_open, self.applications_close
+        if opens and closes and closes <= opens:
+            errors["applications_close"] = _("Applications must close after they open.")
+        close_day = timezone.localdate(closes) if closes else None
+        if close_day and self.matching_on and self.matching_on < close_day:
+            errors["matching_on"] = _("The matching comes after the application deadline.")
+        if self.matching_on and self.starts_on and self.starts_on < self.matching_on:
+            errors["starts_on"] = _("The programme starts after the matching.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The programme ends after it starts.")
+        if errors:
+            raise ValidationError(errors)
 
 
 def criterion_kind_choices() -> list[tuple[str, object]]:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from cms.timezones import time_zone_choices
+from cms.timezones import canonical_time_zone, time_zone_choices
 
 from ..models import AvailabilityKind, MentorSchedule
 from ..models.availability import WEEKDAYS
@@ -26,6 +26,11 @@ SESSION_LENGTH_CHOICES = [
 class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=time_zone_choices, **kwargs)
+
+    def to_python(self, value):
+        """A legacy alias ("Europe/Kiev") is taken as its place's current name."""
+        value = super().to_python(value)
+        return canonical_time_zone(value) or value
 
 
 class ReasonForm(forms.Form):

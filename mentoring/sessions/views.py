@@ -3,10 +3,12 @@ mentors' availability editor and the private calendar feed."""
 
 from __future__ import annotations
 
+import calendar
 import uuid
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,15 +16,16 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cms.errors import add_to_form
 from cms.ics import feed, invitation
 from cms.ratelimit import rate_limit
-from cms.timezones import time_zone_choices
+from cms.timezones import canonical_time_zone, time_zone_aliases, time_zone_choices
 
 from ..models import Application, CalendarToken, Role, Session, SessionFeedback, SessionNote, Tandem
 from . import notifications, selectors, services
@@ -38,13 +41,11 @@ from .forms import (
 )
 from .video import join_info
 
-DAYS_SHOWN = 7
-
 
 def viewer_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
     """The zone chosen on the page (?tz=), else the person's own (set by the middleware)."""
-    name = request.GET.get("tz") or request.POST.get("tz") or ""
-    if name in zoneinfo.available_timezones():
+    name = canonical_time_zone(request.GET.get("tz") or request.POST.get("tz") or "")
+    if name:  # a legacy alias a device reports ("Europe/Kiev") means its place's current name
         return zoneinfo.ZoneInfo(name)
     return timezone.get_current_timezone()
 
@@ -219,15 +220,17 @@ def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
 def _booking_page(
     request: HttpRequest, *, tandem: Tandem, moving: Session | None, form: BookingForm
 ) -> HttpResponse:
-    """A week of free slots from the chosen day (``from``) on, from today up to the longest
-    booking horizon (no page beyond it has a slot)."""
+    """A month with the days that have free times marked (``month``), and the free times of the
+    chosen day (``day``; the month's first day with free times unless one is chosen), from today
+    up to the end of the booking horizon."""
     zone = viewer_zone(request)
     now = timezone.now()
     today = now.astimezone(zone).date()
-    first_day = _parse(parse_date, request.GET.get("from")) or today
-    first_day = min(max(first_day, today), today + services.REACH)
-    period_start = datetime.combine(first_day, time(0), tzinfo=zone)
-    period_end = datetime.combine(first_day + timedelta(days=DAYS_SHOWN), time(0), tzinfo=zone)
+    chosen = _parse(parse_date, request.GET.get("day") or request.GET.get("from"))
+    month = _parse_month(request.GET.get("month")) or (chosen or today).replace(day=1)
+    month = min(max(month, today.replace(day=1)), (today + services.REACH).replace(day=1))
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    first_day = max(month, today)
     length = (
         form.cleaned_data.get("length") if form.is_bound else _parse(int, request.GET.get("length"))
     )
@@ -236,11 +239,14 @@ def _booking_page(
     result = selectors.tandem_slots(
         tandem=tandem,
         length=length or None,
-        start=period_start,
-        end=period_end,
+        start=datetime.combine(first_day, time(0), tzinfo=zone),
+        end=datetime.combine(next_month, time(0), tzinfo=zone),
         now=now,
         exclude=moving,
     )
+    by_day = dict(_slot_days(result.slots, zone))
+    if chosen is None or not (first_day <= chosen < next_month):
+        chosen = next(iter(by_day), None)
     is_mentor = request.user.pk == tandem.mentor.user_id
     partner = tandem.mentee.user if is_mentor else tandem.mentor.user
     no_times = not result.slots and not selectors.mentor_has_times(tandem.mentor.user_id)
@@ -252,6 +258,8 @@ def _booking_page(
         (slot, slot.start.astimezone(zone), _clock(slot.start.astimezone(zone)))
         for slot in form.alternatives
     ]
+    keep = {"length": result.length, "tz": zone.key, "move": moving.uuid if moving else ""}
+    last_bookable = (now + result.rules.horizon).astimezone(zone).date()
     return render(
         request,
         "mentoring/sessions/book.html",
@@ -260,15 +268,23 @@ def _booking_page(
             "partner": partner,
             "moving": moving,
             "zone": zone.key,
+            "zone_aliases": " ".join(time_zone_aliases(zone.key)),
             "zones": _zones(),
             "length": result.length,
             "lengths": result.rules.lengths,
-            "days": _slot_days(result.slots, zone),
-            "first_day": first_day,
-            "previous_day": first_day - timedelta(days=DAYS_SHOWN),
-            "next_day": first_day + timedelta(days=DAYS_SHOWN),
-            "can_go_back": first_day > today,
-            "last_day": first_day + timedelta(days=DAYS_SHOWN - 1),
+            "month": month,
+            "weeks": _month_weeks(month, by_day, chosen, keep),
+            "weekdays": _weekday_names(),
+            "chosen": chosen,
+            "chosen_slots": by_day.get(chosen, []) if chosen else [],
+            "has_free_days": bool(by_day),
+            "previous_month_url": _booking_query(keep, month=_month_before(month))
+            if month > today.replace(day=1)
+            else "",
+            "next_month": next_month,
+            "next_month_url": _booking_query(keep, month=next_month)
+            if next_month <= last_bookable
+            else "",
             "errors": errors,
             "alternatives": alternatives,
             "key": request.POST.get("key") or uuid.uuid4().hex,
@@ -280,6 +296,60 @@ def _booking_page(
         },
         status=409 if alternatives else (400 if errors else 200),
     )
+
+
+def _parse_month(value: str | None) -> date | None:
+    """The first of a month written "2026-12"; None for anything else."""
+    parsed = _parse(parse_date, f"{value}-01") if value and len(value) <= 7 else None
+    return parsed
+
+
+def _month_before(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def _booking_query(keep: dict, **more) -> str:
+    values = {**keep, **more}
+    return "?" + urlencode(
+        {
+            key: value.isoformat()[:7] if key == "month" else str(value)
+            for key, value in values.items()
+            if value
+        }
+    )
+
+
+def _weekday_names() -> list[tuple[str, str]]:
+    """Monday to Sunday: the full name and its abbreviation in the active language."""
+    monday = date(2024, 1, 1)
+    days = [monday + timedelta(days=offset) for offset in range(7)]
+    return [(dateformat.format(day, "l"), dateformat.format(day, "D")) for day in days]
+
+
+def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> list[list[dict]]:
+    """The month's weeks (Monday first) for the month view: each day with the number of its free
+    times, the address that shows them and the name a screen reader reads, e.g.
+    "3. Dezember, 4 freie Zeiten"."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        cells = []
+        for day in week:
+            count = len(by_day.get(day, []))
+            cells.append(
+                {
+                    "day": day,
+                    "in_month": day.month == month.month,
+                    "count": count,
+                    "chosen": day == chosen,
+                    "url": _booking_query(keep, month=month, day=day.isoformat()) + "#times",
+                    "label": ngettext(
+                        "%(day)s, %(count)s free time", "%(day)s, %(count)s free times", count
+                    )
+                    % {"day": formats.date_format(day, "MONTH_DAY_FORMAT"), "count": count},
+                }
+            )
+        weeks.append(cells)
+    return weeks
 
 
 def _parse(parser, value):

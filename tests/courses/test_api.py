@@ -718,6 +718,41 @@ def test_the_attempt_limit_is_enforced(course, learner, quiz):
     assert QuizAttempt.objects.filter(user=learner).count() == 3
 
 
+def test_after_passing_the_api_says_so_and_takes_no_further_attempt(course, learner, quiz):
+    """As on the lesson page: each answer states the attempts, passing closes the quiz, and a
+    further submission is refused (409) instead of counting as a new attempt."""
+    enrol(learner, course)
+    quiz_lesson = lessons_of(course)[2]
+    client = signed_in(learner)
+    failed = client.post(
+        attempt_url(quiz), {"answers": {}, "lesson": quiz_lesson.pk}, format="json"
+    ).json()
+    assert (failed["max_attempts"], failed["attempts_left"], failed["can_submit_again"]) == (
+        3,
+        2,
+        True,
+    )
+    payload = {"answers": correct_answers(quiz), "lesson": quiz_lesson.pk}
+    passed = client.post(attempt_url(quiz), payload, format="json").json()
+    assert passed["passed"] is True and passed["number"] == 2
+    assert (passed["attempts_left"], passed["can_submit_again"]) == (0, False)
+    body = assert_error(
+        client.post(attempt_url(quiz), payload, format="json"), 409, "already_passed"
+    )
+    assert body["detail"] == german(services.QUIZ_ALREADY_PASSED)
+    assert QuizAttempt.objects.filter(user=learner).count() == 2
+
+    # Without a limit the attempts left are not a number.
+    quiz.max_attempts = 0
+    quiz.save()
+    QuizAttempt.objects.filter(user=learner).delete()
+    unlimited = client.post(
+        attempt_url(quiz), {"answers": {}, "lesson": quiz_lesson.pk}, format="json"
+    ).json()
+    assert (unlimited["max_attempts"], unlimited["attempts_left"]) == (0, None)
+    assert unlimited["can_submit_again"] is True
+
+
 # --- Certificates ---------------------------------------------------------------------------
 
 

@@ -97,14 +97,21 @@ def test_quiz_grading_is_all_or_nothing_per_question(learner, course, quiz):
     answers = correct_answers(quiz)
     single, multiple = list(answers)
     half = {single: answers[single], multiple: answers[multiple][:1]}
-    attempt = services.quiz_submit(user=learner, quiz=quiz, answers=half)
-    assert (attempt.score_percent, attempt.passed) == (50, True)  # pass mark 50 %
     wrong = services.quiz_submit(user=learner, quiz=quiz, answers={})
-    assert (wrong.score_percent, wrong.passed, wrong.number) == (0, False, 2)
-    full = services.quiz_submit(user=learner, quiz=quiz, answers=answers)
-    assert (full.score_percent, full.number) == (100, 3)
-    with pytest.raises(services.CourseError) as error:
+    assert (wrong.score_percent, wrong.passed, wrong.number) == (0, False, 1)
+    attempt = services.quiz_submit(user=learner, quiz=quiz, answers=half)
+    assert (attempt.score_percent, attempt.passed, attempt.number) == (50, True, 2)  # mark 50 %
+    with pytest.raises(services.CourseError) as error:  # passed is final, as on the page
         services.quiz_submit(user=learner, quiz=quiz, answers=answers)
+    assert error.value.message == services.QUIZ_ALREADY_PASSED
+
+
+def test_quiz_attempts_end_at_the_limit(learner, course, quiz):
+    services.enrolment_request(user=learner, course=course)
+    numbers = [services.quiz_submit(user=learner, quiz=quiz, answers={}).number for _ in range(3)]
+    assert numbers == [1, 2, 3]
+    with pytest.raises(services.CourseError) as error:
+        services.quiz_submit(user=learner, quiz=quiz, answers=correct_answers(quiz))
     assert error.value.message == services.QUIZ_NO_ATTEMPTS_LEFT
 
 

@@ -83,17 +83,40 @@ def submit(session: BrowserSession, button, path_pattern: str) -> None:
     session.check_page()
 
 
-def slot_day(page, index: int):
-    """The index-th day with free times on the booking page: its fieldset and its legend."""
-    day = page.locator("main fieldset.slot-day").nth(index)
-    expect(day.locator("input[name=slot]").first).to_be_attached()
-    return day, day.locator("legend").inner_text().strip()
+def choose_day(page, index: int) -> str:
+    """Chooses the index-th day with free times in the booking page's month by keyboard, as
+    on Cal.com: the chosen day is the month's one Tab stop, the arrow keys move between the
+    marked days (each named "3. Dezember, 23 freie Zeiten"), Enter shows its times. Goes on to
+    the next month when this one has fewer days left. Returns the day's accessible name."""
+    days = page.locator("#month-grid a[data-date]")
+    while days.count() <= index:
+        index -= days.count()
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile(re.escape(de("Next month")))).click()
+    names = [days.nth(i).get_attribute("aria-label") for i in range(index + 1)]
+    assert all(re.fullmatch(r"\d{1,2}\. \w+, \d+ freie Zeiten?", name) for name in names), names
+    first = page.get_by_role("link", name=names[0], exact=True)
+    expect(first).to_have_attribute("aria-current", "true")  # the first free day is chosen
+    first.focus()
+    for _ in range(index):
+        page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("link", name=names[index], exact=True)).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name=names[index], exact=True)).to_have_attribute(
+        "aria-current", "true"
+    )
+    return names[index]
 
 
 def pick_slot(page, day_index: int, slot_index: int) -> str:
-    """Clicks a slot's radio by its label (a group named after the day, a radio named by the time)
-    and returns the chosen value (the start in ISO format)."""
-    _, legend = slot_day(page, day_index)
+    """Chooses a day in the month view, then clicks one of its times by its label (a group
+    named after the day, a radio named by the time); returns the chosen value (the start in
+    ISO format)."""
+    choose_day(page, day_index)
+    day = page.locator("main fieldset.slot-day").last
+    expect(day.locator("input[name=slot]").first).to_be_attached()
+    legend = day.locator("legend").inner_text().strip()
     group = page.get_by_role("group", name=legend, exact=True)
     label = group.locator("label.slot").nth(slot_index).inner_text().strip()
     radio = group.get_by_role("radio", name=label, exact=True)

@@ -7,7 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from rest_framework.test import APIClient
 
 from mentoring.checks import jitsi_server_check
@@ -71,6 +71,43 @@ def test_booking_page_shows_slots_in_the_chosen_zone_and_books(client, tandem):
     assert Session.objects.count() == 1
 
 
+def test_the_booking_page_shows_a_month_with_its_free_days_and_the_chosen_days_times(
+    client, tandem
+):
+    """As on Cal.com: the month's days with free times are links named by day and number of
+    times; choosing one shows its times; the next month is a link away; an old zone name a
+    device reports ("Europe/Kiev") shows the times in its place's current zone."""
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    slot = free(tandem, 0)
+    first = slot.start.astimezone(BERLIN)
+    day_slots = selectors.tandem_slots(
+        tandem=tandem,
+        length=60,
+        start=datetime.combine(first.date(), time(0), tzinfo=BERLIN),
+        end=datetime.combine(first.date() + timedelta(days=1), time(0), tzinfo=BERLIN),
+    ).slots
+    html = client.get(url, {"length": 60}).content.decode()
+    with translation.override("de"):
+        day_name = formats.date_format(first.date(), "MONTH_DAY_FORMAT")  # "3. Dezember"
+    assert f'aria-label="{day_name}, {len(day_slots)} freie Zeiten"' in html
+    assert 'aria-current="true"' in html  # the first free day is chosen
+    assert html.count('name="slot"') == len(day_slots)  # only that day's times
+    assert "Nächster Monat" in html
+
+    # Another day: its own times, and the link keeps length and zone.
+    later = first.date() + timedelta(days=2)
+    page = client.get(url, {"day": later.isoformat(), "month": later.isoformat()[:7], "length": 60})
+    html = page.content.decode()
+    assert f'value="{slot.start.isoformat()}"' not in html
+    assert html.count('name="slot"') > 0
+
+    # A legacy zone name is the current one's.
+    html = client.get(url, {"tz": "Europe/Kiev"}).content.decode()
+    assert 'value="Europe/Kyiv" selected' in html
+    assert "Europe/Kiev" in html  # as an alias the page's script knows
+
+
 def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
     slot = free(tandem)
     services.session_book(tandem=tandem, start=slot.start, length=60, by=tandem.mentor.user)
@@ -85,7 +122,7 @@ def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
     assert Session.objects.count() == 1
 
 
-def test_a_slot_across_the_viewers_midnight_is_on_one_of_the_two_weeks(client, db):
+def test_a_slot_across_the_viewers_midnight_is_on_the_day_it_starts(client, db):
     # Sydney 09:30–10:30 (summer time, UTC+11) is 23:30–00:30 in Berlin (UTC+1).
     tandem = make_active_tandem(
         mentor_zone="Australia/Sydney", windows=[(day, "09:30", "10:30") for day in range(7)]
@@ -102,12 +139,12 @@ def test_a_slot_across_the_viewers_midnight_is_on_one_of_the_two_weeks(client, d
     assert [slot.start for slot in offered] == [last_evening]
     url = reverse("mentoring:book", args=[tandem.pk])
     shown = [
-        client.get(url, {"from": day.isoformat(), "tz": "Europe/Berlin", "length": 60})
+        client.get(url, {"day": day.isoformat(), "tz": "Europe/Berlin", "length": 60})
         .content.decode()
         .count(f'value="{last_evening.isoformat()}"')
-        for day in (first_day, first_day + timedelta(days=7))
+        for day in (last_evening.date(), last_evening.date() + timedelta(days=1))
     ]
-    assert shown == [1, 0]  # on the page of the day it starts
+    assert shown == [1, 0]  # among the times of the day it starts, not the next one's
 
 
 def test_times_in_the_repeated_autumn_hour_show_their_offset(client, db):
@@ -118,7 +155,7 @@ def test_times_in_the_repeated_autumn_hour_show_their_offset(client, db):
     login(client, tandem.mentee.user)
     page = client.get(
         reverse("mentoring:book", args=[tandem.pk]),
-        {"from": "2027-10-25", "tz": "Europe/Berlin", "length": 60},
+        {"day": "2027-10-31", "tz": "Europe/Berlin", "length": 60},  # the clocks go back
     ).content.decode()
     # 00:00, 00:30 and 01:00 UTC: 02:00 and 02:30 summer time, then 02:00 again in winter time.
     assert "> 02:00 (UTC+2)</label>" in page

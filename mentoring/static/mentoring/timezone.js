@@ -6,9 +6,11 @@
   if (!select || !hint || !window.Intl) { return; }
   var detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var params = new URLSearchParams(window.location.search);
-  if (!detected || detected === select.dataset.current || params.get("tz")) { return; }
+  var same = (select.dataset.aliases || "").split(" ").indexOf(detected) >= 0;
+  if (!detected || same || detected === select.dataset.current || params.get("tz")) { return; }
   var exists = Array.prototype.some.call(select.options, function (option) { return option.value === detected; });
-  if (!exists) { return; }
+  // A legacy name some devices still report ("Europe/Kiev") is mapped by the server.
+  if (!exists && detected.indexOf("/") < 0) { return; }
   params.set("tz", detected);
   var link = document.createElement("a");
   link.href = "?" + params.toString();
