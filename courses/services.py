@@ -121,7 +121,8 @@ def enrolment_decide(*, enrolment: Enrolment, by, accept: bool) -> Enrolment:
 
 @transaction.atomic
 def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
-    """Leave a course; a place freed in a run goes to the longest-waiting person."""
+    """Leave a course; a place freed in a run goes to the longest-waiting person, and so do the
+    seats the person held in the run's upcoming live sessions."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in (
         Enrolment.Status.ACTIVE,
@@ -132,6 +133,12 @@ def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
     held_place = enrolment.status == Enrolment.Status.ACTIVE
     enrolment.status = Enrolment.Status.LEFT
     enrolment.save(update_fields=["status", "updated_at"])
+    if enrolment.run is not None:
+        # Seats in the run's upcoming live sessions go to the people waiting for them (who are
+        # told); imported here because the live services build on this module.
+        from .live.services import live_registrations_leave_run
+
+        live_registrations_leave_run(user=enrolment.user, run=enrolment.run)
     if held_place and enrolment.run is not None:
         waitlist_promote(run=enrolment.run)
     return enrolment

@@ -532,3 +532,35 @@ def test_list_pages_run_a_fixed_number_of_queries(client, run, trainer):
     assert after == before
     # Pinned: the trainer's list, the attendance page, the learner's list (base template included).
     assert after == [12, 13, 10]
+
+
+def test_leaving_the_course_releases_live_seats_and_moves_the_waiting_list_up(
+    run, client, django_capture_on_commit_callbacks
+):
+    """A learner who leaves the course is told on the confirmation page that her live session
+    seats go; after leaving, the longest-waiting person holds the seat and gets the calendar
+    file; a session already over keeps its record."""
+    session = make_session(run, seats=1, title="Fallbesprechung")
+    past = make_session(run, start=timezone.now() - timedelta(hours=3), title="Vorbei")
+    leaver, waiting = learners(run, 2)
+    services.live_registration_create(session=session, user=leaver)
+    services.live_registration_create(session=session, user=waiting)
+    LiveSessionRegistration.objects.create(session=past, user=leaver, status=REGISTERED)
+    assert _statuses(session) == {leaver.pk: REGISTERED, waiting.pk: WAITLISTED}
+    client.force_login(leaver)
+    url = reverse("courses:leave", args=[run.course.pk])
+    confirm = client.get(url)
+    assert "Fallbesprechung" in confirm.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert _statuses(session) == {
+        leaver.pk: LiveSessionRegistration.Status.CANCELLED,
+        waiting.pk: REGISTERED,
+    }
+    assert _statuses(past) == {leaver.pk: REGISTERED}
+    promoted = [m for m in mail.outbox if m.to == [waiting.email]]
+    assert len(promoted) == 1 and "METHOD:REQUEST" in _ics(promoted[0])
+    released = [m for m in mail.outbox if m.to == [leaver.email]]
+    assert len(released) == 1 and "METHOD:CANCEL" in _ics(released[0])
