@@ -29,6 +29,7 @@ from cms.pseudonyms import keyed_id
 from . import conf
 from .jitsi import join_window, new_room_name
 from .models import RoomInvitation, VideoRoom, VideoRoomDate
+from .notifications import colleagues_notify
 from .providers import display_name
 from .rooms import MEMBER, OWNER, OccupantChange, Refusal, Reservation, RoomKind, Seat
 
@@ -93,7 +94,13 @@ def room_create(*, host, kind: str, title: str, dates, colleagues=()) -> VideoRo
         VideoRoomDate(room=room, start=start, end=end) for start, end in dates
     )
     audit.record(action="video.room_created", by=host, target=str(room.uuid), kind=kind)
+    colleagues_notify(room, kind="invited", people=colleagues, sequence=_sequence())
     return room
+
+
+def _sequence() -> int:
+    """The calendar files' SEQUENCE: grows with every change (whole seconds since 1970)."""
+    return int(timezone.now().timestamp())
 
 
 @transaction.atomic
@@ -102,6 +109,13 @@ def room_update(*, room: VideoRoom, by, title: str, dates, colleagues=()) -> Vid
         raise RoomError(NOT_HOST, code="forbidden")
     dates = _check_dates(list(dates))
     colleagues = _check_colleagues(room.kind, room.host, list(colleagues))
+    before = set(room.colleagues.all())
+    old_dates = list(room.dates.order_by("start").values_list("start", "end"))
+    changed = old_dates != dates or room.title != title.strip()
+    sequence = _sequence()
+    removed = [person for person in before if person not in set(colleagues)]
+    if removed:  # their calendar entries are withdrawn (with the dates as they were)
+        colleagues_notify(room, kind="removed", people=removed, sequence=sequence)
     room.title = title.strip()
     room.save(update_fields=["title"])
     room.colleagues.set(colleagues)
@@ -110,6 +124,12 @@ def room_update(*, room: VideoRoom, by, title: str, dates, colleagues=()) -> Vid
         VideoRoomDate(room=room, start=start, end=end) for start, end in dates
     )
     audit.record(action="video.room_changed", by=by, target=str(room.uuid))
+    colleagues_notify(
+        room, kind="invited", people=[p for p in colleagues if p not in before], sequence=sequence
+    )
+    if changed:
+        staying = [person for person in colleagues if person in before]
+        colleagues_notify(room, kind="changed", people=staying, sequence=sequence)
     return room
 
 
