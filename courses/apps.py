@@ -18,6 +18,11 @@ class CoursesConfig(AppConfig):
         # Trainers hold page permissions on the courses they train (courses/permissions.py).
         register_permission_policy(get_base_page_model(), CoursePagePermissionPolicy())
 
+        from .live.services import release_seats_of_leaver
+        from .signals import enrolment_left
+
+        enrolment_left.connect(release_seats_of_leaver, dispatch_uid="courses-live-leaver-seats")
+
         from django.apps import apps
 
         if apps.is_installed("video"):  # live sessions get their rooms from the video app

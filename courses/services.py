@@ -37,6 +37,7 @@ from .models import (
     VideoVisit,
 )
 from .selectors import course_of, live_standing
+from .signals import enrolment_left
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
 RUN_REQUIRED = _("Please choose a course run.")
@@ -135,10 +136,8 @@ def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
     enrolment.save(update_fields=["status", "updated_at"])
     if enrolment.run is not None:
         # Seats in the run's upcoming live sessions go to the people waiting for them (who are
-        # told); imported here because the live services build on this module.
-        from .live.services import live_registrations_leave_run
-
-        live_registrations_leave_run(user=enrolment.user, run=enrolment.run)
+        # told): courses.live listens (the live services build on this module).
+        enrolment_left.send(sender=Enrolment, enrolment=enrolment)
     if held_place and enrolment.run is not None:
         waitlist_promote(run=enrolment.run)
     return enrolment

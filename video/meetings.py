@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,7 @@ from cms.errors import ServiceError
 from cms.pseudonyms import keyed_id
 
 from . import conf
-from .jitsi import join_window, new_room_name
+from .jitsi import STAY_LATE, join_window, new_room_name
 from .models import RoomInvitation, VideoRoom, VideoRoomDate
 from .notifications import colleagues_notify
 from .providers import display_name
@@ -266,6 +268,39 @@ def guest_seat(
     if invitation.expires_at < seat.closes:
         seat = Seat(**{**seat.__dict__, "closes": max(seat.opens, invitation.expires_at)})
     return seat, date
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    room: VideoRoom
+    date: VideoRoomDate  # the date open now, else the next one
+    open: bool  # the room can be entered now
+    role: str  # "host" or "colleague"
+
+
+def upcoming_rooms(user, *, now: datetime | None = None) -> list[RoomRow]:
+    """Rooms the person hosts or joins as a colleague that have a date to come (or open now),
+    soonest first (two queries)."""
+    now = now or timezone.now()
+    rooms = (
+        VideoRoom.objects.filter(
+            Q(host=user) | Q(colleagues=user, kind=VideoRoom.Kind.TEAM),
+            dates__end__gt=now - STAY_LATE,
+        )
+        .distinct()
+        .prefetch_related("dates")
+    )
+    rows = []
+    for room in rooms:
+        date = current_date(room, now)
+        if date is None:
+            continue
+        opens, closes = join_window(date.start, date.end)
+        if closes <= now:
+            continue
+        role = "host" if room.host_id == user.pk else "colleague"
+        rows.append(RoomRow(room=room, date=date, open=opens <= now < closes, role=role))
+    return sorted(rows, key=lambda row: (row.date.start, row.room.pk))
 
 
 def max_occupants(room: VideoRoom, now: datetime) -> int:

@@ -564,3 +564,32 @@ def test_leaving_the_course_releases_live_seats_and_moves_the_waiting_list_up(
     assert len(promoted) == 1 and "METHOD:REQUEST" in _ics(promoted[0])
     released = [m for m in mail.outbox if m.to == [leaver.email]]
     assert len(released) == 1 and "METHOD:CANCEL" in _ics(released[0])
+
+
+def test_my_area_lists_upcoming_live_sessions_with_the_way_in_and_names_the_next_step(
+    client, run, trainer, outsider
+):
+    """/me/: a learner of a run without registrations is told how to register; once registered
+    she sees the session, and while its room is open the link goes straight in; the trainer
+    sees the sessions she hosts; someone outside every run sees no live section."""
+    (learner,) = learners(run, 1)
+    client.force_login(learner)
+    page = client.get(reverse("me")).content.decode()
+    assert "Meine Live-Termine" in page and "auf der Kursseite" in page
+    assert reverse("courses:mine") in page
+    soon = make_session(run, start=timezone.now() + timedelta(minutes=5), title="Sprechstunde")
+    later = make_session(run, title="Vertiefung")
+    for session in (soon, later):
+        services.live_registration_create(session=session, user=learner)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("courses:live-join", args=[soon.uuid]) in page  # open now: straight in
+    assert "Sprechstunde" in page
+    assert reverse("courses:live-session", args=[later.uuid]) in page  # later: its page
+    assert reverse("courses:live-join", args=[later.uuid]) not in page
+    client.force_login(trainer)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("courses:live-join", args=[soon.uuid]) in page
+    hosted = client.get(reverse("courses:live-mine")).content.decode()
+    assert "Vertiefung" in hosted and reverse("courses:live-join", args=[later.uuid]) in hosted
+    client.force_login(outsider)
+    assert "Meine Live-Termine" not in client.get(reverse("me")).content.decode()

@@ -347,3 +347,42 @@ def test_colleagues_are_invited_by_email_with_a_calendar_file_guests_only_throug
     assert _ics(by_person[anna.email]).count("BEGIN:VEVENT") == 3
     assert _ics(by_person[carla.email]).count("BEGIN:VEVENT") == 3
     assert "Dienstbesprechung" in by_person[carla.email].subject
+
+
+def test_my_area_lists_the_rooms_one_hosts_or_is_invited_to_with_the_way_in(client, db):
+    """/me/: a host without rooms is shown how to create one; host and colleague see the room
+    with its link, straight into the room while it is open; people without rooms see nothing."""
+    host, colleague, other = host_user(), UserFactory(), UserFactory()
+    client.force_login(host)
+    page = client.get(reverse("me")).content.decode()
+    assert "Meine Videoräume" in page and reverse("video:room-create") in page
+    now = timezone.now()
+    open_now = meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.TEAM,
+        title="Teamrunde",
+        dates=[(now + timedelta(minutes=5), now + timedelta(minutes=65))],
+        colleagues=[colleague],
+    )
+    next_week = meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.COUNSELLING,
+        title="Beratung",
+        dates=meetings.weekly_dates(now + timedelta(days=7), 60, 0),
+    )
+    meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.TEAM,
+        title="Vorbei",
+        dates=[(now - timedelta(days=2), now - timedelta(days=2) + timedelta(hours=1))],
+    )
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("video:room-join", args=[open_now.uuid]) in page
+    assert reverse("video:room", args=[next_week.uuid]) in page and "Beratung" in page
+    assert "Vorbei" not in page
+    client.force_login(colleague)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("video:room-join", args=[open_now.uuid]) in page
+    assert reverse("video:room", args=[next_week.uuid]) not in page
+    client.force_login(other)
+    assert "Meine Videoräume" not in client.get(reverse("me")).content.decode()
