@@ -386,3 +386,30 @@ def test_my_area_lists_the_rooms_one_hosts_or_is_invited_to_with_the_way_in(clie
     assert reverse("video:room", args=[next_week.uuid]) not in page
     client.force_login(other)
     assert "Meine Videoräume" not in client.get(reverse("me")).content.decode()
+
+
+def test_my_area_needs_the_same_queries_for_more_rooms(client, db, django_assert_max_num_queries):
+    host, colleague = host_user(), UserFactory()
+    now = timezone.now()
+
+    def rooms(prefix):
+        for index in range(3):
+            meetings.room_create(
+                host=host,
+                kind="team",
+                title=f"{prefix}{index}",
+                dates=meetings.weekly_dates(now + timedelta(days=index), 60, 2),
+                colleagues=[colleague],
+            )
+
+    rooms("R")
+    client.force_login(colleague)
+    client.get(reverse("me"))  # warm: site, settings, content types
+    with django_assert_max_num_queries(QUERIES_MY_AREA) as first:
+        assert client.get(reverse("me")).status_code == 200
+    rooms("S")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(reverse("me")).status_code == 200
+
+
+QUERIES_MY_AREA = 30
