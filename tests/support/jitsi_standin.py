@@ -581,9 +581,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--app-id", default="tandem")
     parser.add_argument("--app-secret", default="")
     parser.add_argument("--audience", default="jitsi")
+    parser.add_argument(
+        "--lobby", action="store_true", help="members without lobby_bypass wait until admitted"
+    )
     args = parser.parse_args(argv)
     secret = args.app_secret or secrets.token_urlsafe(32)
-    standin = JitsiStandIn(args.app_id, secret, args.audience, port=args.port)
+    standin = JitsiStandIn(args.app_id, secret, args.audience, port=args.port, lobby=args.lobby)
     print(f"Jitsi stand-in at {standin.base_url} (Ctrl+C stops it). Settings for Tandem:")
     for name, value in standin.settings().items():
         print(f"export {name}={value}")
