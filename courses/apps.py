@@ -26,6 +26,11 @@ class CoursesConfig(AppConfig):
         # import contracts); every course page model, swapped ones too, inherits it.
         CoursePageMixin.base_form_class = CoursePageForm
 
+        from .live.services import release_seats_of_leaver
+        from .signals import enrolment_left
+
+        enrolment_left.connect(release_seats_of_leaver, dispatch_uid="courses-live-leaver-seats")
+
         from django.apps import apps
 
         if apps.is_installed("video"):  # live sessions get their rooms from the video app

@@ -42,6 +42,7 @@ from .models import (
     VideoVisit,
 )
 from .selectors import course_of, live_standing
+from .signals import enrolment_left
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
 RUN_REQUIRED = _("Please choose a course run.")
@@ -121,7 +122,8 @@ def enrolment_decide(*, enrolment: Enrolment, by, accept: bool) -> Enrolment:
 
 @transaction.atomic
 def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
-    """Leave a course; a place freed in a run goes to the longest-waiting person."""
+    """Leave a course; a place freed in a run goes to the longest-waiting person, and so do the
+    seats the person held in the run's upcoming live sessions."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in (
         Enrolment.Status.ACTIVE,
@@ -132,6 +134,10 @@ def enrolment_leave(*, enrolment: Enrolment) -> Enrolment:
     held_place = enrolment.status == Enrolment.Status.ACTIVE
     enrolment.status = Enrolment.Status.LEFT
     enrolment.save(update_fields=["status", "updated_at"])
+    if enrolment.run is not None:
+        # Seats in the run's upcoming live sessions go to the people waiting for them (who are
+        # told): courses.live listens (the live services build on this module).
+        enrolment_left.send(sender=Enrolment, enrolment=enrolment)
     if held_place and enrolment.run is not None:
         waitlist_promote(run=enrolment.run)
     return enrolment

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from cms.files import serve_file
 
 from . import selectors, services
 from .certificates_pdf import render_certificate
+from .live.selectors import my_live_sessions
 from .models import (
     CaptionTrack,
     Certificate,
@@ -93,10 +94,15 @@ def leave(request: HttpRequest, course_id: int) -> HttpResponse:
         messages.info(request, str(services.NOT_ENROLLED))
         return redirect(course.url)
     if request.method != "POST":
+        live_seats = [
+            row.session
+            for row in my_live_sessions(request.user)
+            if row.session.run_id == enrolment.run_id and row.session.start > timezone.now()
+        ]
         return render(
             request,
             "courses/leave_confirm.html",
-            {"course": course, "enrolment": enrolment},
+            {"course": course, "enrolment": enrolment, "live_sessions": live_seats},
         )
     try:
         services.enrolment_leave(enrolment=enrolment)

@@ -181,24 +181,51 @@ def lesson_access(page, request, serve_args, serve_kwargs):
 
 @hooks.register("register_me_section")
 def my_live_sessions_section(request):
-    """Upcoming live sessions the person registered for (or waits for), with their links."""
-    from .live.selectors import my_live_sessions
+    """Upcoming live sessions the person registered for (or waits for) or hosts, with their
+    links; while a room is open, the way straight in. Learners of a run without any see how to
+    register; people who neither learn in a run nor host see no section."""
+    from django.utils import timezone
 
-    rows = my_live_sessions(request.user) if request.user.is_authenticated else []
-    if not rows:
+    from .live.selectors import hosted_live_sessions, join_window, learns_in_a_run, my_live_sessions
+
+    user = request.user
+    rows = my_live_sessions(user) if user.is_authenticated else []
+    hosted = hosted_live_sessions(user)
+    if not rows and not hosted and not learns_in_a_run(user):
         return None
+    now = timezone.now()
+    sessions = sorted(
+        [(row.session, row.can_join) for row in rows]
+        + [(session, True) for session in hosted if session.pk not in {r.session.pk for r in rows}],
+        key=lambda pair: (pair[0].start, pair[0].pk),
+    )
+    links = []
+    for session, may_join in sessions[:5]:
+        when = date_format(localtime(session.start), "DATETIME_FORMAT")
+        opens, closes = join_window(session)
+        if may_join and opens <= now < closes and not session.is_cancelled:
+            links.append(
+                (
+                    _("Enter the room now: %(title)s") % {"title": session.title},
+                    reverse("courses:live-join", args=[session.uuid]),
+                )
+            )
+        else:
+            links.append(
+                (f"{session.title} – {when}", reverse("courses:live-session", args=[session.uuid]))
+            )
     return MeSection(
         title=_("My live sessions"),
         url=reverse("courses:live-mine"),
         order=11,
-        description=_("Dated live sessions of your course runs you registered for."),
-        links=[
-            (
-                f"{row.session.title} – {date_format(localtime(row.session.start), 'DATETIME_FORMAT')}",
-                reverse("courses:live-session", args=[row.session.uuid]),
+        description=(
+            _("Dated live sessions of your course runs you registered for or host.")
+            if sessions
+            else _(
+                "You have no upcoming live sessions. When the trainers of your course run schedule one, register for it on the course page."
             )
-            for row in rows[:5]
-        ],
+        ),
+        links=links or [(_("My courses"), reverse("courses:mine"))],
     )
 
 

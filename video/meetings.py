@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +29,9 @@ from cms.errors import ServiceError
 from cms.pseudonyms import keyed_id
 
 from . import conf
-from .jitsi import join_window, new_room_name
+from .jitsi import STAY_LATE, join_window, new_room_name
 from .models import RoomInvitation, VideoRoom, VideoRoomDate
+from .notifications import colleagues_notify
 from .providers import display_name
 from .rooms import MEMBER, OWNER, OccupantChange, Refusal, Reservation, RoomKind, Seat
 
@@ -93,7 +96,13 @@ def room_create(*, host, kind: str, title: str, dates, colleagues=()) -> VideoRo
         VideoRoomDate(room=room, start=start, end=end) for start, end in dates
     )
     audit.record(action="video.room_created", by=host, target=str(room.uuid), kind=kind)
+    colleagues_notify(room, kind="invited", people=colleagues, sequence=_sequence())
     return room
+
+
+def _sequence() -> int:
+    """The calendar files' SEQUENCE: grows with every change (whole seconds since 1970)."""
+    return int(timezone.now().timestamp())
 
 
 @transaction.atomic
@@ -102,6 +111,13 @@ def room_update(*, room: VideoRoom, by, title: str, dates, colleagues=()) -> Vid
         raise RoomError(NOT_HOST, code="forbidden")
     dates = _check_dates(list(dates))
     colleagues = _check_colleagues(room.kind, room.host, list(colleagues))
+    before = set(room.colleagues.all())
+    old_dates = list(room.dates.order_by("start").values_list("start", "end"))
+    changed = old_dates != dates or room.title != title.strip()
+    sequence = _sequence()
+    removed = [person for person in before if person not in set(colleagues)]
+    if removed:  # their calendar entries are withdrawn (with the dates as they were)
+        colleagues_notify(room, kind="removed", people=removed, sequence=sequence)
     room.title = title.strip()
     room.save(update_fields=["title"])
     room.colleagues.set(colleagues)
@@ -110,6 +126,12 @@ def room_update(*, room: VideoRoom, by, title: str, dates, colleagues=()) -> Vid
         VideoRoomDate(room=room, start=start, end=end) for start, end in dates
     )
     audit.record(action="video.room_changed", by=by, target=str(room.uuid))
+    colleagues_notify(
+        room, kind="invited", people=[p for p in colleagues if p not in before], sequence=sequence
+    )
+    if changed:
+        staying = [person for person in colleagues if person in before]
+        colleagues_notify(room, kind="changed", people=staying, sequence=sequence)
     return room
 
 
@@ -246,6 +268,39 @@ def guest_seat(
     if invitation.expires_at < seat.closes:
         seat = Seat(**{**seat.__dict__, "closes": max(seat.opens, invitation.expires_at)})
     return seat, date
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    room: VideoRoom
+    date: VideoRoomDate  # the date open now, else the next one
+    open: bool  # the room can be entered now
+    role: str  # "host" or "colleague"
+
+
+def upcoming_rooms(user, *, now: datetime | None = None) -> list[RoomRow]:
+    """Rooms the person hosts or joins as a colleague that have a date to come (or open now),
+    soonest first (two queries)."""
+    now = now or timezone.now()
+    rooms = (
+        VideoRoom.objects.filter(
+            Q(host=user) | Q(colleagues=user, kind=VideoRoom.Kind.TEAM),
+            dates__end__gt=now - STAY_LATE,
+        )
+        .distinct()
+        .prefetch_related("dates")
+    )
+    rows = []
+    for room in rooms:
+        date = current_date(room, now)
+        if date is None:
+            continue
+        opens, closes = join_window(date.start, date.end)
+        if closes <= now:
+            continue
+        role = "host" if room.host_id == user.pk else "colleague"
+        rows.append(RoomRow(room=room, date=date, open=opens <= now < closes, role=role))
+    return sorted(rows, key=lambda row: (row.date.start, row.room.pk))
 
 
 def max_occupants(room: VideoRoom, now: datetime) -> int:

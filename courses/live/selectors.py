@@ -182,6 +182,37 @@ def my_live_sessions(user, *, now: datetime | None = None) -> list[LiveSessionRo
     return [row for row in _rows(user, sessions, now=now) if row.session.end >= now]
 
 
+def hosted_live_sessions(user, *, now: datetime | None = None) -> list[LiveSession]:
+    """Upcoming live sessions the person hosts (trainer of the run or of the course), for /me/
+    (one query)."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    late = timedelta(minutes=int(conf.get("LIVE_JOIN_LATE_MINUTES")))
+    return [
+        session
+        for session in LiveSession.objects.filter(
+            Q(run__trainer=user) | Q(run__course__trainers=user),
+            status=LiveSession.Status.SCHEDULED,
+            start__gte=now - timedelta(hours=12),
+        )
+        .select_related("run__course")
+        .distinct()
+        .order_by("start", "pk")
+        if session.end + late > now
+    ]
+
+
+def learns_in_a_run(user) -> bool:
+    """Whether the person learns in a course run (and so may register for live sessions)."""
+    return bool(
+        user.is_authenticated
+        and Enrolment.objects.filter(
+            user=user, run__isnull=False, status__in=Enrolment.LEARNING_STATUSES
+        ).exists()
+    )
+
+
 def run_live_sessions(run: CourseRun) -> list[LiveSession]:
     """A run's live sessions with their counts, for the trainer (one query)."""
     sessions = list(with_counts(run.live_sessions.all()).order_by("start", "pk"))

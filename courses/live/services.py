@@ -306,6 +306,12 @@ def live_registrations_leave_run(*, user, run: CourseRun) -> int:
     return count
 
 
+def release_seats_of_leaver(sender, *, enrolment: Enrolment, **kwargs) -> None:
+    """Receiver of :data:`courses.signals.enrolment_left` (connected in ``CoursesConfig.ready``)."""
+    if enrolment.run is not None:
+        live_registrations_leave_run(user=enrolment.user, run=enrolment.run)
+
+
 # --- Attendance --------------------------------------------------------------------------------
 
 

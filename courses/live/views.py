@@ -332,7 +332,12 @@ def unregister(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "courses/live/mine.html", {"rows": selectors.my_live_sessions(request.user)}
+        request,
+        "courses/live/mine.html",
+        {
+            "rows": selectors.my_live_sessions(request.user),
+            "hosted": selectors.hosted_live_sessions(request.user),
+        },
     )
 
 
@@ -351,8 +356,19 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     info = join_info(session=session, user=request.user)
     if info is None:
         raise Http404
+    waits_in_lobby = (
+        info.affiliation == "member"
+        and not session.registrations.filter(
+            user=request.user, status=LiveSessionRegistration.Status.REGISTERED
+        ).exists()
+    )
     return render(
         request,
         "courses/live/join.html",
-        {"session": session, "course": session.run.course, "info": info},
+        {
+            "session": session,
+            "course": session.run.course,
+            "info": info,
+            "waits_in_lobby": waits_in_lobby,
+        },
     )

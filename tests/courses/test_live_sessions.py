@@ -530,5 +530,67 @@ def test_list_pages_run_a_fixed_number_of_queries(client, run, trainer):
         services.live_registration_create(session=LiveSession.objects.get(title="T3"), user=person)
     after = [count(manage, trainer), count(attendance, trainer), count(mine, people[0])]
     assert after == before
-    # Pinned: the trainer's list, the attendance page, the learner's list (base template included).
-    assert after == [12, 13, 10]
+    # Pinned: the trainer's list, the attendance page, the learner's list (base template included;
+    # the learner's list also asks for sessions she hosts).
+    assert after == [12, 13, 11]
+
+
+def test_leaving_the_course_releases_live_seats_and_moves_the_waiting_list_up(
+    run, client, django_capture_on_commit_callbacks
+):
+    """A learner who leaves the course is told on the confirmation page that her live session
+    seats go; after leaving, the longest-waiting person holds the seat and gets the calendar
+    file; a session already over keeps its record."""
+    session = make_session(run, seats=1, title="Fallbesprechung")
+    past = make_session(run, start=timezone.now() - timedelta(hours=3), title="Vorbei")
+    leaver, waiting = learners(run, 2)
+    services.live_registration_create(session=session, user=leaver)
+    services.live_registration_create(session=session, user=waiting)
+    LiveSessionRegistration.objects.create(session=past, user=leaver, status=REGISTERED)
+    assert _statuses(session) == {leaver.pk: REGISTERED, waiting.pk: WAITLISTED}
+    client.force_login(leaver)
+    url = reverse("courses:leave", args=[run.course.pk])
+    confirm = client.get(url)
+    assert "Fallbesprechung" in confirm.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert _statuses(session) == {
+        leaver.pk: LiveSessionRegistration.Status.CANCELLED,
+        waiting.pk: REGISTERED,
+    }
+    assert _statuses(past) == {leaver.pk: REGISTERED}
+    promoted = [m for m in mail.outbox if m.to == [waiting.email]]
+    assert len(promoted) == 1 and "METHOD:REQUEST" in _ics(promoted[0])
+    released = [m for m in mail.outbox if m.to == [leaver.email]]
+    assert len(released) == 1 and "METHOD:CANCEL" in _ics(released[0])
+
+
+def test_my_area_lists_upcoming_live_sessions_with_the_way_in_and_names_the_next_step(
+    client, run, trainer, outsider
+):
+    """/me/: a learner of a run without registrations is told how to register; once registered
+    she sees the session, and while its room is open the link goes straight in; the trainer
+    sees the sessions she hosts; someone outside every run sees no live section."""
+    (learner,) = learners(run, 1)
+    client.force_login(learner)
+    page = client.get(reverse("me")).content.decode()
+    assert "Meine Live-Termine" in page and "auf der Kursseite" in page
+    assert reverse("courses:mine") in page
+    soon = make_session(run, start=timezone.now() + timedelta(minutes=5), title="Sprechstunde")
+    later = make_session(run, title="Vertiefung")
+    for session in (soon, later):
+        services.live_registration_create(session=session, user=learner)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("courses:live-join", args=[soon.uuid]) in page  # open now: straight in
+    assert "Sprechstunde" in page
+    assert reverse("courses:live-session", args=[later.uuid]) in page  # later: its page
+    assert reverse("courses:live-join", args=[later.uuid]) not in page
+    client.force_login(trainer)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("courses:live-join", args=[soon.uuid]) in page
+    hosted = client.get(reverse("courses:live-mine")).content.decode()
+    assert "Vertiefung" in hosted and reverse("courses:live-join", args=[later.uuid]) in hosted
+    client.force_login(outsider)
+    assert "Meine Live-Termine" not in client.get(reverse("me")).content.decode()

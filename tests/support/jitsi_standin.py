@@ -20,6 +20,13 @@ It listens on 127.0.0.1 (a random port unless given) in a daemon thread and serv
     It tells the parent page "videoConferenceJoined" or "errorOccurred" via postMessage, which
     the stand-in's API hands to ``addListener`` callbacks.
 
+With ``lobby=True`` every room has Jitsi's lobby (mod_muc_lobby_rooms) switched on: a member
+whose token carries neither ``affiliation`` "owner" (mod_token_affiliation) nor
+``lobby_bypass`` (mod_token_lobby_bypass) knocks and sees "Warteraum von Raum <room>: <name>
+wartet auf Einlass" until a moderator admits them; a moderator's room page lists the people
+knocking, each with a button "Einlassen: <name>" (the moderator's own token authorises the
+admission). ``knocking(room)`` and ``occupants(room)`` tell a test who waits and who is in.
+
 Every request path (without query string) is recorded in ``requests``.
 
 By hand: ``python -m tests.support.jitsi_standin --port 8443 --app-id tandem --app-secret …``
@@ -201,14 +208,63 @@ PAGE = """<!DOCTYPE html>
 <main>
 <h1 id="room-status" {attributes}>{status}</h1>
 </main>
+{extra}
 <script>
 if (window.parent !== window) {{
     window.parent.postMessage({{ jitsiStandIn: true, event: {event}, payload: {payload} }}, '*');
 }}
 </script>
+{script}
 </body>
 </html>
 """
+
+
+KNOCKING_JS = """<script>
+(function () {
+    var room = %(room)s, jwt = %(jwt)s;
+    setInterval(function () {
+        fetch('/_lobby/status?room=' + encodeURIComponent(room) + '&jwt=' + encodeURIComponent(jwt))
+            .then(function (response) { return response.json(); })
+            .then(function (answer) { if (answer.admitted) { window.location.reload(); } });
+    }, 300);
+}());
+</script>"""
+
+MODERATOR_LOBBY = """<section aria-labelledby="lobby-heading">
+<h2 id="lobby-heading">Warteraum</h2>
+<ul id="lobby-list"></ul>
+</section>"""
+
+MODERATOR_JS = """<script>
+(function () {
+    var room = %(room)s, jwt = %(jwt)s, list = document.getElementById('lobby-list');
+    function admit(id) {
+        fetch('/_lobby/admit', {method: 'POST', body: JSON.stringify({room: room, jwt: jwt, id: id})});
+    }
+    function show(people) {
+        var shown = Array.prototype.map.call(list.querySelectorAll('button'), function (b) {
+            return b.dataset.id;
+        }).join(',');
+        if (shown === people.map(function (p) { return p.id; }).join(',')) { return; }
+        list.textContent = '';
+        people.forEach(function (person) {
+            var item = document.createElement('li'), button = document.createElement('button');
+            button.type = 'button';
+            button.dataset.id = person.id;
+            button.textContent = 'Einlassen: ' + person.name;
+            button.addEventListener('click', function () { admit(person.id); });
+            item.appendChild(button);
+            list.appendChild(item);
+        });
+    }
+    setInterval(function () {
+        fetch('/_lobby/knocking?room=' + encodeURIComponent(room) + '&jwt=' + encodeURIComponent(jwt))
+            .then(function (response) { return response.json(); })
+            .then(show);
+    }, 300);
+}());
+</script>"""
 
 
 class JitsiStandIn:
@@ -226,7 +282,12 @@ class JitsiStandIn:
         *,
         port: int = 0,
         host: str = "127.0.0.1",
+        lobby: bool = False,
     ):
+        self.lobby = lobby
+        self._knocking: dict[str, dict[str, str]] = {}  # room -> participant id -> name
+        self._admitted: dict[str, set[str]] = {}
+        self._occupants: dict[str, dict[str, str]] = {}
         self.app_id = app_id
         self.app_secret = app_secret
         self.audience = audience
@@ -288,26 +349,83 @@ class JitsiStandIn:
         finally:
             self.stop()
 
+    # --- the lobby ----------------------------------------------------------------------------
+
+    def knocking(self, room: str) -> dict[str, str]:
+        """Who waits in the room's lobby (participant id -> display name)."""
+        with self._lock:
+            return dict(self._knocking.get(room, {}))
+
+    def occupants(self, room: str) -> dict[str, str]:
+        """Who has entered the room (participant id -> display name)."""
+        with self._lock:
+            return dict(self._occupants.get(room, {}))
+
+    def _verify(self, room: str, token: str) -> dict:
+        claims = prosody_verify(
+            token,
+            app_id=self.app_id,
+            app_secret=self.app_secret,
+            audiences={self.audience},
+            room=room,
+            domain=self.domain,
+            now=int(time.time()),
+        )
+        return (claims.get("context") or {}).get("user") or {}
+
+    @staticmethod
+    def _moderates(user: dict) -> bool:
+        return user.get("moderator") in (True, "true") or user.get("affiliation") == "owner"
+
+    def lobby_status(self, room: str, token: str) -> dict:
+        user = self._verify(room, token)
+        with self._lock:
+            return {"admitted": str(user.get("id") or "") in self._admitted.get(room, set())}
+
+    def lobby_list(self, room: str, token: str) -> list[dict[str, str]]:
+        if not self._moderates(self._verify(room, token)):
+            raise ValueError("only moderators see the lobby")
+        return [{"id": key, "name": name} for key, name in self.knocking(room).items()]
+
+    def lobby_admit(self, room: str, token: str, participant: str) -> None:
+        if not self._moderates(self._verify(room, token)):
+            raise ValueError("only moderators admit")
+        with self._lock:
+            if self._knocking.get(room, {}).pop(participant, None) is not None:
+                self._admitted.setdefault(room, set()).add(participant)
+
     # --- pages --------------------------------------------------------------------------------
 
     def room_page(self, room: str, token: str | None) -> str:
         if not token:
             return self._rejected(room, "kein Token")
         try:
-            claims = prosody_verify(
-                token,
-                app_id=self.app_id,
-                app_secret=self.app_secret,
-                audiences={self.audience},
-                room=room,
-                domain=self.domain,
-                now=int(time.time()),
-            )
+            user = self._verify(room, token)
         except ValueError as exc:
             return self._rejected(room, str(exc))
-        user = (claims.get("context") or {}).get("user") or {}
         name = str(user.get("name") or "")
         moderator = user.get("moderator") in (True, "true")
+        participant = str(user.get("id") or "")
+        if self.lobby and not self._moderates(user) and user.get("lobby_bypass") is not True:
+            with self._lock:
+                waits = participant not in self._admitted.get(room, set())
+                if waits:
+                    self._knocking.setdefault(room, {})[participant] = name
+            if waits:
+                return self._page(
+                    f"Jitsi-Stand-in: Warteraum von Raum {room}",
+                    f"Warteraum von Raum {room}: {name} wartet auf Einlass",
+                    f'data-room="{html.escape(room)}" data-lobby="knocking"',
+                    "knockingParticipant",
+                    {"roomName": room, "displayName": name},
+                    script=KNOCKING_JS % {"room": self._js(room), "jwt": self._js(token)},
+                )
+        with self._lock:
+            self._occupants.setdefault(room, {})[participant] = name
+        extra = script = ""
+        if self.lobby and self._moderates(user):
+            extra = MODERATOR_LOBBY
+            script = MODERATOR_JS % {"room": self._js(room), "jwt": self._js(token)}
         status = f"Raum {room} betreten als {name} (Moderator: {'ja' if moderator else 'nein'})"
         attributes = (
             f'data-room="{html.escape(room)}" data-moderator="{"true" if moderator else "false"}" '
@@ -320,7 +438,13 @@ class JitsiStandIn:
             "moderator": moderator,
         }
         return self._page(
-            f"Jitsi-Stand-in: Raum {room}", status, attributes, "videoConferenceJoined", payload
+            f"Jitsi-Stand-in: Raum {room}",
+            status,
+            attributes,
+            "videoConferenceJoined",
+            payload,
+            extra=extra,
+            script=script,
         )
 
     def _rejected(self, room: str, reason: str) -> str:
@@ -338,16 +462,29 @@ class JitsiStandIn:
         )
 
     @staticmethod
-    def _page(title: str, status: str, attributes: str, event: str, payload: dict) -> str:
-        def js(value) -> str:
-            return json.dumps(value).replace("<", "\\u003c")
+    def _js(value) -> str:
+        return json.dumps(value).replace("<", "\\u003c")
 
+    @staticmethod
+    def _page(
+        title: str,
+        status: str,
+        attributes: str,
+        event: str,
+        payload: dict,
+        *,
+        extra: str = "",
+        script: str = "",
+    ) -> str:
+        js = JitsiStandIn._js
         return PAGE.format(
             title=html.escape(title),
             status=html.escape(status),
             attributes=attributes,
             event=js(event),
             payload=js(payload),
+            extra=extra,
+            script=script,
         )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -372,6 +509,28 @@ class JitsiStandIn:
             def do_HEAD(self):
                 self.do_GET()
 
+            def _json(self, status: int, value) -> None:
+                self._send(status, json.dumps(value), "application/json")
+
+            def do_POST(self):
+                path = urlsplit(self.path).path
+                with standin._lock:
+                    standin.requests.append(path)
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                    if path != "/_lobby/admit":
+                        raise LookupError(path)
+                    standin.lobby_admit(
+                        str(body["room"]).lower(), str(body["jwt"]), str(body["id"])
+                    )
+                except LookupError:
+                    self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
+                except (ValueError, TypeError) as exc:
+                    self._json(HTTPStatus.FORBIDDEN, {"error": str(exc)})
+                else:
+                    self._json(200, {"admitted": True})
+
             def do_GET(self):
                 parts = urlsplit(self.path)
                 path = parts.path
@@ -386,6 +545,20 @@ class JitsiStandIn:
                         self._send(200, "{}", "application/json")
                     else:
                         self._send(500, '{"error": "unhealthy"}', "application/json")
+                elif path in ("/_lobby/status", "/_lobby/knocking"):
+                    query = parse_qs(parts.query)
+                    room = (query.get("room") or [""])[0].lower()
+                    token = (query.get("jwt") or [""])[0]
+                    try:
+                        answer = (
+                            standin.lobby_status(room, token)
+                            if path.endswith("status")
+                            else standin.lobby_list(room, token)
+                        )
+                    except ValueError as exc:
+                        self._json(HTTPStatus.FORBIDDEN, {"error": str(exc)})
+                    else:
+                        self._json(200, answer)
                 elif path == "/":
                     self._send(
                         200,
@@ -408,9 +581,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--app-id", default="tandem")
     parser.add_argument("--app-secret", default="")
     parser.add_argument("--audience", default="jitsi")
+    parser.add_argument(
+        "--lobby", action="store_true", help="members without lobby_bypass wait until admitted"
+    )
     args = parser.parse_args(argv)
     secret = args.app_secret or secrets.token_urlsafe(32)
-    standin = JitsiStandIn(args.app_id, secret, args.audience, port=args.port)
+    standin = JitsiStandIn(args.app_id, secret, args.audience, port=args.port, lobby=args.lobby)
     print(f"Jitsi stand-in at {standin.base_url} (Ctrl+C stops it). Settings for Tandem:")
     for name, value in standin.settings().items():
         print(f"export {name}={value}")

@@ -293,3 +293,123 @@ def test_the_api_creates_rooms_makes_guest_links_once_and_revokes_them(db, jitsi
     assert api.get(f"/api/v1/video-rooms/{uuid}/").status_code == 404
     schema = APIClient().get("/api/v1/schema/").content.decode()
     assert "/api/v1/video-rooms/{uuid}/invitations/" in schema
+
+
+def _ics(message) -> str:
+    content = message.attachments[0][1]
+    return content.decode() if isinstance(content, bytes) else content
+
+
+def test_colleagues_are_invited_by_email_with_a_calendar_file_guests_only_through_the_host(
+    db, jitsi, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    host = host_user()
+    anna, ben, carla = (
+        UserFactory(first_name=name, last_name="Kollegin") for name in ("Anna", "Ben", "Carla")
+    )
+    start = timezone.now() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        room = meetings.room_create(
+            host=host,
+            kind=VideoRoom.Kind.TEAM,
+            title="Dienstbesprechung",
+            dates=meetings.weekly_dates(start, 45, 0),
+            colleagues=[anna, ben],
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([anna.email, ben.email])
+    to_anna = next(m for m in mail.outbox if m.to == [anna.email])
+    assert "Dienstbesprechung" in to_anna.subject
+    assert reverse("video:room", args=[room.uuid]) in to_anna.body
+    assert "method=REQUEST" in to_anna.attachments[0][2]
+    assert "METHOD:REQUEST" in _ics(to_anna) and "SUMMARY:Dienstbesprechung" in _ics(to_anna)
+
+    # A guest link sends nothing: the host passes it on.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.invitation_create(room=room, by=host, label="Herr K.")
+    assert mail.outbox == []
+
+    # Weekly from now on, Ben taken off, Carla added: Anna gets the new dates, Ben the
+    # cancellation, Carla the invitation.
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.room_update(
+            room=room,
+            by=host,
+            title="Dienstbesprechung",
+            dates=meetings.weekly_dates(start, 45, 2),
+            colleagues=[anna, carla],
+        )
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {anna.email, ben.email, carla.email}
+    assert "METHOD:CANCEL" in _ics(by_person[ben.email])
+    assert _ics(by_person[anna.email]).count("BEGIN:VEVENT") == 3
+    assert _ics(by_person[carla.email]).count("BEGIN:VEVENT") == 3
+    assert "Dienstbesprechung" in by_person[carla.email].subject
+
+
+def test_my_area_lists_the_rooms_one_hosts_or_is_invited_to_with_the_way_in(client, db):
+    """/me/: a host without rooms is shown how to create one; host and colleague see the room
+    with its link, straight into the room while it is open; people without rooms see nothing."""
+    host, colleague, other = host_user(), UserFactory(), UserFactory()
+    client.force_login(host)
+    page = client.get(reverse("me")).content.decode()
+    assert "Meine Videoräume" in page and reverse("video:room-create") in page
+    now = timezone.now()
+    open_now = meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.TEAM,
+        title="Teamrunde",
+        dates=[(now + timedelta(minutes=5), now + timedelta(minutes=65))],
+        colleagues=[colleague],
+    )
+    next_week = meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.COUNSELLING,
+        title="Beratung",
+        dates=meetings.weekly_dates(now + timedelta(days=7), 60, 0),
+    )
+    meetings.room_create(
+        host=host,
+        kind=VideoRoom.Kind.TEAM,
+        title="Vorbei",
+        dates=[(now - timedelta(days=2), now - timedelta(days=2) + timedelta(hours=1))],
+    )
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("video:room-join", args=[open_now.uuid]) in page
+    assert reverse("video:room", args=[next_week.uuid]) in page and "Beratung" in page
+    assert "Vorbei" not in page
+    client.force_login(colleague)
+    page = client.get(reverse("me")).content.decode()
+    assert reverse("video:room-join", args=[open_now.uuid]) in page
+    assert reverse("video:room", args=[next_week.uuid]) not in page
+    client.force_login(other)
+    assert "Meine Videoräume" not in client.get(reverse("me")).content.decode()
+
+
+def test_my_area_needs_the_same_queries_for_more_rooms(client, db, django_assert_max_num_queries):
+    host, colleague = host_user(), UserFactory()
+    now = timezone.now()
+
+    def rooms(prefix):
+        for index in range(3):
+            meetings.room_create(
+                host=host,
+                kind="team",
+                title=f"{prefix}{index}",
+                dates=meetings.weekly_dates(now + timedelta(days=index), 60, 2),
+                colleagues=[colleague],
+            )
+
+    rooms("R")
+    client.force_login(colleague)
+    client.get(reverse("me"))  # warm: site, settings, content types
+    with django_assert_max_num_queries(QUERIES_MY_AREA) as first:
+        assert client.get(reverse("me")).status_code == 200
+    rooms("S")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(reverse("me")).status_code == 200
+
+
+QUERIES_MY_AREA = 30
