@@ -351,8 +351,16 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     info = join_info(session=session, user=request.user)
     if info is None:
         raise Http404
+    from .workshop.selectors import workshop_of
+
     return render(
         request,
         "courses/live/join.html",
-        {"session": session, "course": session.run.course, "info": info},
+        {
+            "session": session,
+            "course": session.run.course,
+            "info": info,
+            "workshop": workshop_of(session),
+            "is_host": info.affiliation == "owner",
+        },
     )
