@@ -20,7 +20,6 @@ from courses.live.workshop import services
 from courses.models import LiveAttendance, LiveSessionRegistration, LiveWorkshop, WorkshopSeat
 from courses.services import CourseError
 from tests.courses.live_support import learners, make_run, make_session
-from tests.factories import UserFactory
 from tests.support.jitsi_standin import JitsiStandIn
 from tests.support.prosody import prosody_verify_breakout
 
@@ -349,3 +348,57 @@ def test_time_in_breakout_rooms_counts_towards_the_session(client, run, trainer,
     minutes = dict(LiveAttendance.objects.filter(session=session).values_list("user_id", "minutes"))
     assert minutes == {a.pk: 60, b.pk: 45, c.pk: 15}
     assert workshop.pk
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_and_sets_up_the_workshop(client, run, trainer, outsider):
+    session = _live(run)
+    (anna,) = _registered(session, learners(run, 1))
+    url = f"/api/v1/live-sessions/{session.uuid}/workshop/"
+    client.force_login(anna)
+    assert client.get(url).status_code == 404  # no workshop yet
+    body = {"rounds": 2, "round_minutes": 10, "tables": [{"topic": "Ehrenamt", "host": anna.pk}]}
+    assert client.put(url, body, content_type="application/json").status_code == 404
+
+    client.force_login(trainer)
+    saved = client.put(url, body, content_type="application/json")
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["tables"] == [
+        {"position": 0, "topic": "Ehrenamt", "host": anna.pk, "host_name": anna.get_full_name()}
+    ]
+    refused = client.put(
+        url,
+        {"rounds": 2, "round_minutes": 10, "tables": [{"topic": "A", "host": outsider.pk}]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "table_host"
+    for bad in ({"rounds": 0, "round_minutes": 10, "tables": [{"topic": "A"}]}, {"tables": []}):
+        assert client.put(url, bad, content_type="application/json").status_code == 400
+
+    client.force_login(anna)
+    read = client.get(url).json()
+    assert (read["rounds"], read["current_round"], read["round_ends_at"]) == (2, 0, None)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+    client.force_login(trainer)
+    assert client.delete(url).status_code == 204
+    assert client.get(url).status_code == 404
+
+
+def test_the_demo_world_cafe_has_tables_and_rounds_and_seeds_once(run, trainer):
+    from courses.demo import WORLD_CAFE_TABLES, world_cafe
+
+    start = timezone.now() + timedelta(days=14)
+    world_cafe(run, start=start)
+    world_cafe(run, start=start)
+    workshop = LiveWorkshop.objects.get(session__run=run)
+    assert (workshop.rounds, workshop.round_minutes) == (3, 15)
+    tables = list(workshop.tables.values_list("topic", "host_id"))
+    assert tables == [
+        (WORLD_CAFE_TABLES[0], trainer.pk),
+        (WORLD_CAFE_TABLES[1], None),
+        (WORLD_CAFE_TABLES[2], None),
+    ]
