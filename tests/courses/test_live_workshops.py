@@ -129,7 +129,9 @@ def test_the_setup_page_saves_and_shows_errors(client, run, trainer):
     assert saved.status_code == 302
     workshop = LiveWorkshop.objects.get(session=session)
     assert (workshop.rounds, workshop.round_minutes, workshop.tables.count()) == (3, 12, 2)
-    assert client.post(url, {"action": "remove"}).status_code == 302
+    assert client.post(url, {"action": "remove"}).status_code == 302  # not confirmed
+    assert LiveWorkshop.objects.filter(session=session).exists()
+    assert client.post(url, {"action": "remove", "confirm": "1"}).status_code == 302
     assert not LiveWorkshop.objects.filter(session=session).exists()
 
 
@@ -178,7 +180,7 @@ def test_a_round_needs_someone_in_the_room_and_a_running_round_is_not_skipped(ru
 
 
 def test_the_round_state_gives_everyone_their_table_and_the_host_the_moves(
-    client, run, trainer, outsider
+    client, run, trainer, outsider, django_assert_max_num_queries
 ):
     session = _live(run)
     anna, ben = _registered(session, learners(run, 2))
@@ -215,7 +217,8 @@ def test_the_round_state_gives_everyone_their_table_and_the_host_the_moves(
     assert again.status_code == 400 and again.json()["code"] == "round"
 
     client.force_login(anna)
-    mine = client.get(state_url).json()
+    with django_assert_max_num_queries(12):
+        mine = client.get(state_url).json()
     topic = WorkshopSeat.objects.get(user=anna, round=1).table.topic
     assert mine["my_table"] == topic and mine["moves"] == []
     assert all(table["breakout_room"] == "" for table in mine["tables"])

@@ -104,6 +104,10 @@ def test_a_world_cafe_round_moves_rotates_and_brings_everyone_back(
         host = _signed_in(new_session, trainer)
         people = {anna.pk: _signed_in(new_session, anna), ben.pk: _signed_in(new_session, ben)}
         with screenshot_on_failure(host.page, "world-cafe-host"):
+            host.visit(f"/courses/live/{session.uuid}/workshop/")  # the setup page, with axe
+            expect(host.page.get_by_label(de("Topic of table %(number)s", number=1))).to_have_value(
+                "Ehrenamt stärken"
+            )
             status = _enter(host, join)
             expect(status).to_have_text(
                 f"Raum {session.room_name} betreten als Tanja Trainerin (Moderator: ja)",

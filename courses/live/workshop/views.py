@@ -78,6 +78,12 @@ def setup(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if request.POST.get("action") == "remove":
+            if not request.POST.get("confirm"):
+                messages.error(
+                    request,
+                    _("Please confirm that the tables and who sat where are to be deleted."),
+                )
+                return redirect("courses:live-workshop", session_uuid=session.uuid)
             services.workshop_remove(session=session, by=request.user)
             messages.success(request, _("The live session is no longer a workshop."))
             return redirect("courses:live-workshop", session_uuid=session.uuid)
