@@ -205,7 +205,9 @@ def test_the_round_state_gives_everyone_their_table_and_the_host_the_moves(
     client.force_login(trainer)
     started = client.post(
         round_url,
-        json.dumps({"round": 1, "breakout_rooms": {"0": "AAA111", "1": "bbb222"}}),
+        json.dumps(
+            {"round": 1, "breakout_rooms": {"0": "AAA111", "1": "bbb222@breakout.meet.example.org"}}
+        ),
         content_type="application/json",
     )
     assert started.status_code == 200

@@ -177,7 +177,8 @@ def workshop_round_start(
     )
     for position, room in (breakout_rooms or {}).items():
         table = by_position.get(int(position))
-        room = str(room or "").strip().lower()[:100]
+        # the id, also when a client hands over the whole address (<id>@breakout.<domain>)
+        room = str(room or "").split("@", 1)[0].strip().lower()[:100]
         if table is not None and room and table.breakout_room != room:
             table.breakout_room = room
             table.save(update_fields=["breakout_room"])
