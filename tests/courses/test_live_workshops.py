@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from courses.live import services as live_services
 from courses.live.video import participant_id
@@ -120,9 +121,14 @@ def test_the_setup_page_saves_and_shows_errors(client, run, trainer):
     url = reverse("courses:live-workshop", args=[session.uuid])
     client.force_login(trainer)
     page = client.get(url)
-    assert page.status_code == 200 and "Enter at least one table topic" in page.content.decode()
+    with translation.override("de"):
+        empty = gettext(
+            "This live session is not a workshop yet. Enter at least one table topic and save."
+        )
+        refused = gettext("The number of rounds must be between 1 and %(count)s.") % {"count": 12}
+    assert page.status_code == 200 and empty in page.content.decode()
     bad = client.post(url, {"rounds": "abc", "round_minutes": "10", "topic-0": "A"})
-    assert bad.status_code == 400 and "rounds" in bad.content.decode()
+    assert bad.status_code == 400 and refused in bad.content.decode()
     saved = client.post(
         url, {"rounds": "3", "round_minutes": "12", "topic-0": "Ehrenamt", "topic-1": "Teilhabe"}
     )
