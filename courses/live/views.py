@@ -351,8 +351,9 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     info = join_info(session=session, user=request.user)
     if info is None:
         raise Http404
-    from .workshop.selectors import workshop_of
+    from .workshop.selectors import tables, workshop_of
 
+    workshop = workshop_of(session)
     return render(
         request,
         "courses/live/join.html",
@@ -360,7 +361,8 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             "session": session,
             "course": session.run.course,
             "info": info,
-            "workshop": workshop_of(session),
+            "workshop": workshop,
+            "workshop_tables": tables(workshop) if workshop else [],
             "is_host": info.affiliation == "owner",
         },
     )
