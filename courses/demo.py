@@ -451,6 +451,9 @@ def live_sessions(*, learners: dict) -> None:
             seats=8,
             created_by=run.trainer,
         )
+    world_cafe(
+        run, start=(now + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
+    )
     learner = learners.get("halfway")
     if learner is None:
         return
@@ -464,6 +467,35 @@ def live_sessions(*, learners: dict) -> None:
         )
     for session in (soon, later):
         live_services.live_registration_create(session=session, user=learner)
+
+
+WORLD_CAFE_TABLES = (
+    "Einwilligungen im Verein: was wir wirklich brauchen",
+    "Messenger und Mitgliederlisten",
+    "Fotos bei Veranstaltungen",
+)
+
+
+def world_cafe(run, *, start) -> None:
+    """A World Café workshop in the run: three tables (the trainer hosts the first), three rounds
+    of 15 minutes; the rounds are started in the video room."""
+    from .models import LiveSession, LiveWorkshop, WorkshopTable
+
+    title = "World Café: Datenschutz im Vereinsalltag"
+    session = run.live_sessions.filter(title=title).first()
+    if session is None:
+        session = LiveSession.objects.create(
+            run=run, title=title, start=start, duration_minutes=75, created_by=run.trainer
+        )
+    workshop, _created = LiveWorkshop.objects.get_or_create(
+        session=session, defaults={"rounds": 3, "round_minutes": 15}
+    )
+    for position, topic in enumerate(WORLD_CAFE_TABLES):
+        WorkshopTable.objects.get_or_create(
+            workshop=workshop,
+            position=position,
+            defaults={"topic": topic, "host": run.trainer if position == 0 else None},
+        )
 
 
 def _learning_stages(course: CoursePage, learners: dict, video, quiz) -> None:

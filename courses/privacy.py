@@ -289,6 +289,51 @@ register(
         export_related={"live session": "session__title"},
     ),
     Record(
+        "courses.LiveWorkshop",
+        other=(
+            "id",
+            "session",
+            "rounds",
+            "round_minutes",
+            "current_round",
+            "round_started_at",
+            "round_ends_at",
+        ),
+    ),
+    Record(
+        "courses.WorkshopTable",
+        actors={
+            "host": Personal(
+                _("table host of a workshop"),
+                _("running the workshop"),
+                _("as long as the live session exists"),
+                export=False,
+                erased=None,
+            )
+        },
+        other=("id", "workshop", "position", "topic", "breakout_room"),
+    ),
+    Record(
+        "courses.WorkshopSeat",
+        subject=("user",),
+        erase=DELETE,
+        title=_("tables in workshops"),
+        personal={
+            "round": Personal(
+                _("round of a workshop"),
+                _("seating people so that they meet new people"),
+                _("as long as the live session exists"),
+            ),
+            "table": Personal(
+                _("table in that round"),
+                _("seating people so that they meet new people"),
+                _("as long as the live session exists"),
+            ),
+        },
+        other=("id", "workshop"),
+        export_related={"live session": "workshop__session__title"},
+    ),
+    Record(
         "courses.LiveSessionReminder",
         other=("id", "session", "kind", "session_start", "sent_at"),
     ),

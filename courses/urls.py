@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import trainer_views, views
 from .live import views as live
+from .live.workshop import views as workshop
 
 app_name = "courses"
 
@@ -58,6 +59,27 @@ urlpatterns = [
     path("courses/runs/<int:run_id>/live/", live.manage, name="live-manage"),
     path("courses/live/<uuid:session_uuid>/", live.detail, name="live-session"),
     path("courses/live/<uuid:session_uuid>/join/", live.join, name="live-join"),
+    path("courses/live/<uuid:session_uuid>/workshop/", workshop.setup, name="live-workshop"),
+    path(
+        "courses/live/<uuid:session_uuid>/workshop/state/",
+        workshop.state,
+        name="live-workshop-state",
+    ),
+    path(
+        "courses/live/<uuid:session_uuid>/workshop/endpoint/",
+        workshop.endpoint,
+        name="live-workshop-endpoint",
+    ),
+    path(
+        "courses/live/<uuid:session_uuid>/workshop/round/",
+        workshop.round_start,
+        name="live-workshop-round",
+    ),
+    path(
+        "courses/live/<uuid:session_uuid>/workshop/back/",
+        workshop.round_end,
+        name="live-workshop-back",
+    ),
     path("courses/live/<uuid:session_uuid>/register/", live.register, name="live-register"),
     path("courses/live/<uuid:session_uuid>/unregister/", live.unregister, name="live-unregister"),
     path("courses/live/<uuid:session_uuid>/edit/", live.edit, name="live-edit"),

@@ -18,6 +18,7 @@ from cms.api import json_only_parsers
 from ..live import selectors, services
 from ..models import CourseRun, Enrolment, LiveAttendance, LiveSession, LiveSessionRegistration
 from .serializers import MAX_ID
+from .workshops import WorkshopSerializer, workshop_data
 
 RUN_REQUIRED = _("Please choose a course run.")
 RUN_INVALID = _("A course run is named by its number.")
@@ -242,3 +243,42 @@ class LiveSessionViewSet(
         session = self._managed()
         rows = session.attendances.select_related("user").order_by("user__last_name", "pk")
         return Response(AttendanceSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: WorkshopSerializer})
+    @extend_schema(methods=["PUT"], request=WorkshopSerializer, responses={200: WorkshopSerializer})
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["get", "put", "delete"])
+    def workshop(self, request, uuid=None):
+        """The session's workshop (World Café): tables and rounds, readable by everyone who sees
+        the session (404 when it is no workshop); its hosts set it up (PUT) or make it a plain
+        session again (DELETE). Rounds are started in the video room."""
+        from ..live.workshop import selectors as workshop_selectors
+        from ..live.workshop import services as workshop_services
+
+        session = self.get_object()
+        if request.method != "GET":
+            if not selectors.is_host(request.user, session) and not request.user.is_superuser:
+                raise Http404
+            if request.method == "DELETE":
+                workshop_services.workshop_remove(session=session, by=request.user)
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            data = WorkshopSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            workshop_services.workshop_save(
+                session=session,
+                by=request.user,
+                rounds=values["rounds"],
+                round_minutes=values["round_minutes"],
+                tables=[(table["topic"], table.get("host")) for table in values["tables"]],
+            )
+        workshop = workshop_selectors.workshop_of(session)
+        if workshop is None:
+            raise Http404
+        return Response(
+            workshop_data(
+                workshop,
+                rounds_done=workshop_selectors.rounds_done(workshop),
+                tables=workshop_selectors.tables(workshop),
+            )
+        )

@@ -14,6 +14,7 @@ registered in ``CoursesConfig.ready`` when the video app is installed.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from video.rooms import MEMBER, OWNER, OccupantChange, Refusal, Reservation, Roo
 
 from ..models import Enrolment, LiveSession, LiveSessionRegistration
 from . import selectors, services
+from .workshop import selectors as workshop_selectors
 
 KIND = "courses-live"
 
@@ -94,7 +96,9 @@ class LiveSessionRooms(RoomKind):
 
     @staticmethod
     def _session(room: str) -> LiveSession | None:
-        return LiveSession.objects.select_related("run").filter(room_name=room).first()
+        """The session of a main room, or of a workshop table's breakout room."""
+        session = LiveSession.objects.select_related("run").filter(room_name=room).first()
+        return session or workshop_selectors.session_of_breakout_room(room)
 
     def reservation(self, room: str, *, now: datetime) -> Reservation | Refusal | None:
         session = self._session(room)
@@ -119,6 +123,8 @@ class LiveSessionRooms(RoomKind):
             return None
         if change.at is None or not change.participant:
             return False
+        if session.room_name != change.room and not change.breakout:
+            change = replace(change, breakout=change.room)  # reported by its breakout room
         candidates = selectors.host_ids(session) | set(
             Enrolment.objects.filter(
                 run=session.run_id, status__in=Enrolment.LEARNING_STATUSES

@@ -362,6 +362,9 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             user=request.user, status=LiveSessionRegistration.Status.REGISTERED
         ).exists()
     )
+    from .workshop.selectors import tables, workshop_of
+
+    workshop = workshop_of(session)
     return render(
         request,
         "courses/live/join.html",
@@ -370,5 +373,8 @@ def join(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             "course": session.run.course,
             "info": info,
             "waits_in_lobby": waits_in_lobby,
+            "workshop": workshop,
+            "workshop_tables": tables(workshop) if workshop else [],
+            "is_host": info.affiliation == "owner",
         },
     )

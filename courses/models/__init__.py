@@ -30,6 +30,7 @@ from .progress import LessonProgress, VideoProgress, VideoVisit
 from .quizzes import Quiz, QuizAttempt
 from .taxonomy import Audience, Topic
 from .videos import CaptionTrack, LearningVideo
+from .workshops import LiveWorkshop, WorkshopSeat, WorkshopTable
 
 __all__ = [
     "Audience",
@@ -48,6 +49,9 @@ __all__ = [
     "LearningVideo",
     "LiveAttendance",
     "LiveAttendanceRule",
+    "LiveWorkshop",
+    "WorkshopSeat",
+    "WorkshopTable",
     "LiveOccupantEvent",
     "LiveSession",
     "LiveSessionRegistration",

@@ -27,6 +27,20 @@ wartet auf Einlass" until a moderator admits them; a moderator's room page lists
 knocking, each with a button "Einlassen: <name>" (the moderator's own token authorises the
 admission). ``knocking(room)`` and ``occupants(room)`` tell a test who waits and who is in.
 
+Breakout rooms (Jitsi's ``muc_breakout_rooms``), enough for workshop tests: the API's
+``executeCommand`` forwards ``addBreakoutRoom(name)``, ``removeBreakoutRoom(id)``,
+``closeBreakoutRoom(id)`` (everyone in it back to the main room), ``sendParticipantToRoom(
+participantId, roomId)`` and ``joinBreakoutRoom(roomId)`` to the room page, which sends them to
+the stand-in (``POST /_standin/command``; moderators only, as in Jitsi). Each room page polls
+``/_standin/state`` and tells its parent ``breakoutRoomsUpdated`` (``{rooms: {id: {id, jid,
+name, isMainRoom, participants}}}``) and ``participantJoined``; a participant moved into a
+breakout room joins it with the same token (``/_standin/join``), which is checked by the rule
+prosody applies on the breakout component (:func:`tests.support.prosody.prosody_verify_breakout`:
+the token's room must be the breakout room's main room), then shows "Breakout-Raum <name>
+betreten als <name>" and tells its parent ``videoConferenceJoined`` again. Unlike Jitsi, a
+participant keeps its endpoint id across rooms. Every move is recorded in ``moves``
+(display name, room name or "" for the main room).
+
 Every request path (without query string) is recorded in ``requests``.
 
 By hand: ``python -m tests.support.jitsi_standin --port 8443 --app-id tandem --app-secret …``
@@ -45,7 +59,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.support.prosody import prosody_verify
+from tests.support.prosody import prosody_verify, prosody_verify_breakout
 
 DEFAULT_CONFIG_JS = """// Jitsi stand-in: the privacy settings Tandem expects (see docs/jitsi.md)
 var config = {
@@ -168,7 +182,11 @@ EXTERNAL_API_JS = r"""/* Jitsi stand-in: JitsiMeetExternalAPI, enough for embedd
     };
     JitsiMeetExternalAPI.prototype.removeEventListener = JitsiMeetExternalAPI.prototype.removeListener;
     JitsiMeetExternalAPI.prototype.executeCommand = function (name) {
-        this.commands.push(Array.prototype.slice.call(arguments));
+        var args = Array.prototype.slice.call(arguments);
+        this.commands.push(args);
+        if (this._frame && this._frame.contentWindow) {
+            this._frame.contentWindow.postMessage({ jitsiStandInCommand: name, args: args.slice(1) }, this._origin);
+        }
         if (name === 'hangup') {
             this._emit('videoConferenceLeft', {});
             this._emit('readyToClose', {});
@@ -215,6 +233,7 @@ if (window.parent !== window) {{
 }}
 </script>
 {script}
+{client}
 </body>
 </html>
 """
@@ -266,6 +285,61 @@ MODERATOR_JS = """<script>
 }());
 </script>"""
 
+CLIENT = """<script>
+(function () {
+    var me = %s;
+    var jwt = new URLSearchParams(location.search).get('jwt') || '';
+    var heading = document.getElementById('room-status');
+    var version = -1, location_ = '', known = {};
+    function tell(event, payload) {
+        window.parent.postMessage({ jitsiStandIn: true, event: event, payload: payload }, '*');
+    }
+    function query(values) {
+        return Object.keys(values).map(function (k) { return k + '=' + encodeURIComponent(values[k]); }).join('&');
+    }
+    window.addEventListener('message', function (event) {
+        var data = event.data || {};
+        if (event.source !== window.parent || !data.jitsiStandInCommand) { return; }
+        fetch('/_standin/command', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ room: me.room, endpoint: me.id, jwt: jwt, name: data.jitsiStandInCommand, args: data.args || [] }) });
+    });
+    function enter(target) {
+        fetch('/_standin/join?' + query({ room: me.room, endpoint: me.id, breakout: target, jwt: jwt }))
+            .then(function (r) { return r.json(); })
+            .then(function (answer) {
+                heading.textContent = answer.status;
+                heading.dataset.breakout = target;
+                if (answer.ok) {
+                    tell('videoConferenceJoined', { id: me.id, roomName: answer.roomName, displayName: me.name, breakoutRoom: !!target });
+                } else {
+                    tell('errorOccurred', { name: 'conference.connectionError.notAllowed', message: answer.status, isFatal: true });
+                }
+            });
+    }
+    function poll() {
+        fetch('/_standin/state?' + query({ room: me.room, endpoint: me.id }))
+            .then(function (r) { return r.json(); })
+            .then(function (state) {
+                if (state.version !== version) {
+                    version = state.version;
+                    tell('breakoutRoomsUpdated', { rooms: state.rooms });
+                    state.endpoints.forEach(function (other) {
+                        if (!known[other.id] && other.id !== me.id) { tell('participantJoined', other); }
+                        known[other.id] = true;
+                    });
+                }
+                if (state.location !== location_) {
+                    location_ = state.location;
+                    enter(location_);
+                }
+            })
+            .catch(function () {})
+            .then(function () { window.setTimeout(poll, 300); });
+    }
+    poll();
+}());
+</script>"""
+
 
 class JitsiStandIn:
     """A stand-in Jitsi server on 127.0.0.1; usable as a context manager or with ``stop()``."""
@@ -293,6 +367,10 @@ class JitsiStandIn:
         self.audience = audience
         self.health = health
         self.requests: list[str] = []
+        self.moves: list[tuple[str, str]] = []
+        # main room -> {"id", "version", "breakouts": {id: name}, "participants": {endpoint: {...}}}
+        self.conferences: dict[str, dict] = {}
+        self.breakout_parents: dict[str, str] = {}  # breakout room id -> main room
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -431,12 +509,24 @@ class JitsiStandIn:
             f'data-room="{html.escape(room)}" data-moderator="{"true" if moderator else "false"}" '
             f'data-user-id="{html.escape(str(user.get("id") or ""))}"'
         )
+        endpoint = secrets.token_hex(4)
         payload = {
             "roomName": room,
             "displayName": name,
-            "id": secrets.token_hex(4),
+            "id": endpoint,
             "moderator": moderator,
         }
+        with self._lock:
+            conference = self._conference(room)
+            conference["participants"][endpoint] = {
+                "name": name,
+                "moderator": moderator,
+                "location": "",
+            }
+            conference["version"] += 1
+        client = CLIENT % json.dumps({"room": room, "id": endpoint, "name": name}).replace(
+            "<", "\\u003c"
+        )
         return self._page(
             f"Jitsi-Stand-in: Raum {room}",
             status,
@@ -445,7 +535,156 @@ class JitsiStandIn:
             payload,
             extra=extra,
             script=script,
+            client=client,
         )
+
+    # --- breakout rooms ---------------------------------------------------------------------
+
+    def _conference(self, room: str) -> dict:
+        if room not in self.conferences:
+            self.conferences[room] = {
+                "id": secrets.token_hex(8),
+                "version": 0,
+                "breakouts": {},
+                "participants": {},
+            }
+        return self.conferences[room]
+
+    def _claims(self, token: str, room: str) -> dict:
+        return prosody_verify(
+            token,
+            app_id=self.app_id,
+            app_secret=self.app_secret,
+            audiences={self.audience},
+            room=room,
+            domain=self.domain,
+            now=int(time.time()),
+        )
+
+    def breakout_state(self, room: str, endpoint: str) -> dict:
+        with self._lock:
+            conference = self._conference(room)
+            people = conference["participants"]
+
+            def members(location: str, jid: str) -> dict:
+                return {
+                    f"{jid}/{key}": {
+                        "jid": f"{jid}/{key}",
+                        "id": key,
+                        "displayName": person["name"],
+                        "role": "moderator" if person["moderator"] else "participant",
+                    }
+                    for key, person in people.items()
+                    if person["location"] == location
+                }
+
+            main_jid = f"{room}@conference.{self.host}"
+            rooms = {
+                conference["id"]: {
+                    "id": conference["id"],
+                    "jid": main_jid,
+                    "name": room,
+                    "isMainRoom": True,
+                    "participants": members("", main_jid),
+                }
+            }
+            for breakout, name in conference["breakouts"].items():
+                jid = f"{breakout}@breakout.{self.host}"
+                rooms[breakout] = {
+                    "id": breakout,
+                    "jid": jid,
+                    "name": name,
+                    "isMainRoom": False,
+                    "participants": members(breakout, jid),
+                }
+            return {
+                "version": conference["version"],
+                "location": people.get(endpoint, {}).get("location", ""),
+                "rooms": rooms,
+                "endpoints": [
+                    {"id": key, "displayName": person["name"]} for key, person in people.items()
+                ],
+            }
+
+    def breakout_command(self, body: dict) -> tuple[int, dict]:
+        room = str(body.get("room", "")).lower()
+        try:
+            claims = self._claims(str(body.get("jwt", "")), room)
+        except ValueError as exc:
+            return 403, {"error": str(exc)}
+        user = (claims.get("context") or {}).get("user") or {}
+        if user.get("moderator") not in (True, "true"):
+            return 403, {"error": "only moderators manage breakout rooms"}
+        name, args = str(body.get("name", "")), list(body.get("args") or [])
+        with self._lock:
+            conference = self._conference(room)
+            people, breakouts = conference["participants"], conference["breakouts"]
+
+            def place(endpoint: str, target: str) -> bool:
+                if endpoint not in people:
+                    return False
+                if target == conference["id"]:
+                    target = ""
+                if target and target not in breakouts:
+                    return False  # not a breakout room of this conference
+                people[endpoint]["location"] = target
+                self.moves.append((people[endpoint]["name"], breakouts.get(target, "")))
+                return True
+
+            if name == "addBreakoutRoom":
+                breakout = secrets.token_hex(8)
+                breakouts[breakout] = str(args[0] if args else f"Breakout {len(breakouts) + 1}")
+                self.breakout_parents[breakout] = room
+                done = True
+            elif name in ("closeBreakoutRoom", "removeBreakoutRoom") and args:
+                target = str(args[0])
+                done = target in breakouts
+                for endpoint, person in people.items():
+                    if done and person["location"] == target:
+                        place(endpoint, "")
+                if done and name == "removeBreakoutRoom":
+                    del breakouts[target]
+            elif name == "sendParticipantToRoom" and len(args) >= 2:
+                done = place(str(args[0]), str(args[1]))
+            elif name == "joinBreakoutRoom" and args:
+                done = place(str(body.get("endpoint", "")), str(args[0]))
+            else:
+                return 200, {"ignored": name}
+            if done:
+                conference["version"] += 1
+        return (
+            (200, {"done": True})
+            if done
+            else (400, {"error": f"{name}: unknown room or participant"})
+        )
+
+    def breakout_join(self, room: str, endpoint: str, breakout: str, token: str) -> dict:
+        """The participant's client joins the room it was moved to, with its token."""
+        person = self.conferences.get(room, {}).get("participants", {}).get(endpoint, {})
+        name = person.get("name", "")
+        moderator = "ja" if person.get("moderator") else "nein"
+        try:
+            if breakout:
+                prosody_verify_breakout(
+                    token,
+                    breakout_room=f"{breakout}@breakout.{self.host}",
+                    main_rooms=dict(self.breakout_parents),
+                    app_id=self.app_id,
+                    app_secret=self.app_secret,
+                    audiences={self.audience},
+                    domain=self.domain,
+                    now=int(time.time()),
+                )
+            else:
+                self._claims(token, room)
+        except ValueError as exc:
+            return {"ok": False, "status": f"Token abgelehnt: {exc}"}
+        if breakout:
+            title = self.conferences[room]["breakouts"].get(breakout, breakout)
+            status = f"Breakout-Raum {title} betreten als {name} (Moderator: {moderator})"
+            return {"ok": True, "status": status, "roomName": breakout}
+        status = f"Raum {room} betreten als {name} (Moderator: {moderator})"
+        return {"ok": True, "status": status, "roomName": room}
 
     def _rejected(self, room: str, reason: str) -> str:
         payload = {
@@ -475,6 +714,7 @@ class JitsiStandIn:
         *,
         extra: str = "",
         script: str = "",
+        client: str = "",
     ) -> str:
         js = JitsiStandIn._js
         return PAGE.format(
@@ -485,6 +725,7 @@ class JitsiStandIn:
             payload=js(payload),
             extra=extra,
             script=script,
+            client=client,
         )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -512,15 +753,10 @@ class JitsiStandIn:
             def _json(self, status: int, value) -> None:
                 self._send(status, json.dumps(value), "application/json")
 
-            def do_POST(self):
-                path = urlsplit(self.path).path
-                with standin._lock:
-                    standin.requests.append(path)
+            def _lobby_admit(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")
-                    if path != "/_lobby/admit":
-                        raise LookupError(path)
                     standin.lobby_admit(
                         str(body["room"]).lower(), str(body["jwt"]), str(body["id"])
                     )
@@ -565,12 +801,46 @@ class JitsiStandIn:
                         JitsiStandIn._page("Jitsi-Stand-in", "Jitsi-Stand-in", "", "ready", {}),
                         "text/html",
                     )
+                elif path == "/_standin/state":
+                    query = parse_qs(parts.query)
+                    state = standin.breakout_state(
+                        (query.get("room") or [""])[0].lower(), (query.get("endpoint") or [""])[0]
+                    )
+                    self._send(200, json.dumps(state), "application/json")
+                elif path == "/_standin/join":
+                    query = parse_qs(parts.query)
+
+                    def one(name: str) -> str:
+                        return (query.get(name) or [""])[0]
+
+                    answer = standin.breakout_join(
+                        one("room").lower(), one("endpoint"), one("breakout"), one("jwt")
+                    )
+                    self._send(200, json.dumps(answer), "application/json")
                 elif path.count("/") == 1 and len(path) > 1 and "." not in path:
                     room = unquote(path[1:]).lower()
                     token = (parse_qs(parts.query).get("jwt") or [None])[0]
                     self._send(200, standin.room_page(room, token), "text/html")
                 else:
                     self._send(HTTPStatus.NOT_FOUND, "Not found", "text/plain")
+
+            def do_POST(self):
+                parts = urlsplit(self.path)
+                with standin._lock:
+                    standin.requests.append(parts.path)
+                if parts.path == "/_lobby/admit":
+                    self._lobby_admit()
+                    return
+                if parts.path != "/_standin/command":
+                    self._send(HTTPStatus.NOT_FOUND, "Not found", "text/plain")
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except ValueError:
+                    body = {}
+                status, answer = standin.breakout_command(body if isinstance(body, dict) else {})
+                self._send(status, json.dumps(answer), "application/json")
 
         return Handler
 

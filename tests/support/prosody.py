@@ -56,3 +56,38 @@ def prosody_verify(
     if claims.get("sub") not in (domain.lower(), "*"):
         raise ValueError("sub")
     return claims
+
+
+def prosody_verify_breakout(
+    token: str,
+    *,
+    breakout_room: str,
+    main_rooms: dict[str, str],
+    app_id: str,
+    app_secret: str,
+    audiences: set[str],
+    domain: str,
+    now: int,
+) -> dict:
+    """The check mod_token_verification applies on the breakout component
+    (``breakout.<domain>``, jitsi-meet PR #11954 after issue #11075): a breakout room
+    ``<uuid>@breakout.<domain>`` is checked against its *main* room, so a token whose 'room'
+    names the main room admits that room's breakout rooms and no other. ``main_rooms`` maps the
+    breakout rooms the server knows (created by a moderator of a main room) to their main room;
+    an unknown breakout room is refused (mod_muc_breakout_rooms only lets people join rooms that
+    a moderator created)."""
+    node = breakout_room.split("@", 1)[0].lower()
+    if "@" in breakout_room and not breakout_room.split("@", 1)[1].startswith("breakout."):
+        raise ValueError("no breakout room")
+    main = main_rooms.get(node)
+    if main is None:
+        raise ValueError("unknown breakout room")
+    return prosody_verify(
+        token,
+        app_id=app_id,
+        app_secret=app_secret,
+        audiences=audiences,
+        room=main,
+        domain=domain,
+        now=now,
+    )

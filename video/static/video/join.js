@@ -55,6 +55,8 @@
       });
     }
     button.parentNode.hidden = true;
+    // for parts of the page that work with the room (e.g. a workshop's console)
+    document.dispatchEvent(new CustomEvent("video:api", { detail: api }));
   }
 
   button.addEventListener("click", function () {
