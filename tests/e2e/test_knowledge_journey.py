@@ -100,9 +100,7 @@ def test_wiki_team_delegates_editing_approval_and_reading(german, site_settings,
         expect(page.locator(":focus")).to_have_text(de("Add"))
         page.keyboard.press("Enter")
         wait_and_check(mia, re.escape(manage_path) + "$")
-        expect(page.locator("main .messages, .messages").first).to_contain_text(
-            "Emil Engel"
-        )
+        expect(page.locator("main .messages, .messages").first).to_contain_text("Emil Engel")
         assert_no_sideways_scroll(mia)
     assert space.group_for(SpaceRole.EDITOR).user_set.filter(pk=colleague.pk).exists()
 
