@@ -117,10 +117,12 @@ def audit_log_menu_item():
 # She is told instead that the page (or document) is not for her account (403, no title shown).
 
 
-def _fails_group_restriction(restrictions, request) -> bool:
+def _signed_in(request) -> bool:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
+    return bool(user is not None and user.is_authenticated)
+
+
+def _fails_group_restriction(restrictions, request) -> bool:
     return any(
         restriction.restriction_type == BaseViewRestriction.GROUPS
         and not restriction.accept_request(request)
@@ -131,8 +133,12 @@ def _fails_group_restriction(restrictions, request) -> bool:
 @hooks.register("on_serve_page", order=-1)  # outside Wagtail's own check
 def signed_in_but_not_in_the_group(callback):
     def inner(page, request, serve_args, serve_kwargs):
-        if _fails_group_restriction(page.get_view_restrictions(), request):
-            raise PermissionDenied
+        if _signed_in(request):
+            restrictions = list(page.get_view_restrictions())
+            if _fails_group_restriction(restrictions, request):
+                raise PermissionDenied
+            # Wagtail's own check (inside) reads the same restrictions: no second query.
+            page.get_view_restrictions = lambda: restrictions
         return callback(page, request, serve_args, serve_kwargs)
 
     return inner
@@ -140,6 +146,8 @@ def signed_in_but_not_in_the_group(callback):
 
 @hooks.register("before_serve_document", order=-1)
 def document_for_other_groups(document, request):
-    if _fails_group_restriction(document.collection.get_view_restrictions(), request):
+    if _signed_in(request) and _fails_group_restriction(
+        document.collection.get_view_restrictions(), request
+    ):
         raise PermissionDenied
     return None
