@@ -36,3 +36,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "query_prefix": urlencode({"q": query}) + "&",
         },
     )
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """``/sitemap.xml`` for search engines: Wagtail's sitemap of the current site, which lists live
+    pages without a view restriction only (``live().public()``): nothing of a knowledge space
+    for groups or for signed-in people, nothing password-protected."""
+    from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+    return wagtail_sitemap(request)

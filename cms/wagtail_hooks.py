@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.contrib.settings.registry import register_setting
+from wagtail.models import BaseViewRestriction
 
 from . import outbox
 from .models import AuditEvent, OutgoingMail, SiteSettings
@@ -108,3 +109,45 @@ def audit_log_menu_item():
     return SuperuserMenuItem(
         _("Audit log"), reverse("cms_audit_log"), icon_name="list-ul", order=900
     )
+
+
+# --- View restrictions for people who are signed in -----------------------------------------------
+# Wagtail sends everyone who fails a group restriction to the login page. A person who is already
+# signed in is sent straight back by the login page: the browser gives up after twenty redirects.
+# She is told instead that the page (or document) is not for her account (403, no title shown).
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _fails_group_restriction(restrictions, request) -> bool:
+    return any(
+        restriction.restriction_type == BaseViewRestriction.GROUPS
+        and not restriction.accept_request(request)
+        for restriction in restrictions
+    )
+
+
+@hooks.register("on_serve_page", order=-1)  # outside Wagtail's own check
+def signed_in_but_not_in_the_group(callback):
+    def inner(page, request, serve_args, serve_kwargs):
+        if _signed_in(request):
+            restrictions = list(page.get_view_restrictions())
+            if _fails_group_restriction(restrictions, request):
+                raise PermissionDenied
+            # Wagtail's own check (inside) reads the same restrictions: no second query.
+            page.get_view_restrictions = lambda: restrictions
+        return callback(page, request, serve_args, serve_kwargs)
+
+    return inner
+
+
+@hooks.register("before_serve_document", order=-1)
+def document_for_other_groups(document, request):
+    if _signed_in(request) and _fails_group_restriction(
+        document.collection.get_view_restrictions(), request
+    ):
+        raise PermissionDenied
+    return None

@@ -11,7 +11,7 @@ class KnowledgeConfig(AppConfig):
         from wagtail.models import TaskState
         from wagtail.signals import page_published, task_submitted
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 - checks register themselves
         from .models import KnowledgeArticlePage, KnowledgeSpacePage
 
         # Wagtail's publication event: whoever publishes (the editor, an approver through the

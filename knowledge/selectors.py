@@ -12,7 +12,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import CollectionViewRestriction, PageViewRestriction, ReferenceIndex
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    PageViewRestriction,
+    ReferenceIndex,
+)
 
 from cms.search import search_terms
 
@@ -22,6 +28,7 @@ from .models import (
     KnowledgeSpacePage,
     ReadConfirmation,
     SpaceRole,
+    Visibility,
 )
 
 RECENTLY_CHANGED = 8
@@ -87,8 +94,13 @@ def readable_documents(documents: QuerySet, user) -> QuerySet:
         "collection"
     ).prefetch_related("groups"):
         if not _passes(restriction, user, group_ids):
-            hidden |= Q(collection__path__startswith=restriction.collection.path)
-    return documents.exclude(hidden) if hidden else documents
+            hidden |= Q(path__startswith=restriction.collection.path)
+    if not hidden:
+        return documents
+    # By the collections' ids: the admin's document search filters on indexed fields only
+    # ("collection" is one, its path is not).
+    hidden_ids = list(Collection.objects.filter(hidden).values_list("pk", flat=True))
+    return documents.exclude(collection__in=hidden_ids)
 
 
 def can_read(page, user) -> bool:
@@ -346,6 +358,45 @@ def article_page_context(*, article: KnowledgeArticlePage, request) -> dict:
     return context
 
 
+AUDIT_ACTIONS = {
+    "knowledge.space_created": _("Space created"),
+    "knowledge.member_added": _("Added to the space"),
+    "knowledge.member_removed": _("Removed from the space"),
+    "knowledge.space_settings_changed": _("Visibility or approval changed"),
+    "knowledge.article_reviewed": _("Article reviewed, no changes"),
+    "knowledge.confirmation_reminder": _("Reading reminder sent"),
+}
+
+
+def audit_rows(events, *, people) -> list[dict]:
+    """The space's audit events for its managers: the log keeps pseudonyms only; they are turned
+    back into the names of the space's current members (others: "a former member")."""
+    from cms.audit import pseudonym
+
+    names = {pseudonym(person): person.get_full_name() or person.email for person in people}
+    former = _("a former member")
+    rows = []
+    for event in events:
+        details = event.details or {}
+        role = details.get("role")
+        rows.append(
+            {
+                "at": event.at,
+                "what": AUDIT_ACTIONS.get(event.action, event.action),
+                "by": names.get(event.actor, former) if event.actor else "",
+                "subject": names.get(event.subject, former) if event.subject else "",
+                "role": SpaceRole(role).label if role in SpaceRole.values else "",
+                "visibility": (
+                    Visibility(details["visibility"]).label
+                    if details.get("visibility") in Visibility.values
+                    else ""
+                ),
+                "requires_approval": details.get("requires_approval"),
+            }
+        )
+    return rows
+
+
 def manage_context(space: KnowledgeSpacePage, *, query: str = "", today=None) -> dict:
     from cms.models import AuditEvent
 
@@ -371,7 +422,10 @@ def manage_context(space: KnowledgeSpacePage, *, query: str = "", today=None) ->
         candidates = list(
             User.objects.filter(filters, is_active=True).order_by("last_name", "first_name")[:20]
         )
-    events = AuditEvent.objects.filter(target=f"knowledge.space:{space.pk}").order_by("-at")[:50]
+    events = audit_rows(
+        AuditEvent.objects.filter(target=f"knowledge.space:{space.pk}").order_by("-at")[:50],
+        people=[person for people in members.values() for person in people],
+    )
     return {
         "members": members,
         "member_groups": [(role, members[role.value]) for role in SpaceRole],

@@ -111,12 +111,35 @@ def space_provision(*, space: KnowledgeSpacePage, by=None) -> KnowledgeSpacePage
                         content_type__app_label="wagtaildocs", codename=codename
                     ),
                 )
+    _sync_names(space)
     _sync_page_permissions(space)
     _sync_restrictions(space)
     _sync_workflow(space)
     if changed:
         audit.record(action="knowledge.space_created", by=by, target=_target(space))
     return space
+
+
+def _sync_names(space: KnowledgeSpacePage) -> None:
+    """The groups, the collection and the workflow carry the space's current title (a renamed
+    space renames them; a name another group already has is left as it was)."""
+    for role in SpaceRole:
+        name = _group_name(space, role)
+        group_id = getattr(space, f"{role.value}s_group_id")
+        if not Group.objects.filter(name=name).exclude(pk=group_id).exists():
+            Group.objects.filter(pk=group_id).exclude(name=name).update(name=name)
+    if space.collection_id:
+        Collection.objects.filter(pk=space.collection_id).update(
+            name=f"{space.title[:200]} ({space.pk})"
+        )
+    assignment = WorkflowPage.objects.filter(page=space).first()
+    if assignment is not None:
+        Workflow.objects.filter(pk=assignment.workflow_id).update(
+            name=f"{space.title[:200]} ({space.pk}): Freigabe"
+        )
+        FourEyesApprovalTask.objects.filter(
+            workflow_tasks__workflow_id=assignment.workflow_id
+        ).update(name=f"{space.title[:200]}: Freigabe")
 
 
 def _sync_page_permissions(space: KnowledgeSpacePage) -> None:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/privacy/export/", views.me_privacy_export, name="me-privacy-export"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("search/", cms_views.search, name="search"),
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("", include("courses.urls")),
     path("", include("mentoring.urls")),
     path("", include("video.urls")),

@@ -11,10 +11,16 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_CATALOGUES = ["locale", "cms/locale", "courses/locale", "mentoring/locale", "video/locale"]
+SOURCE_CATALOGUES = [
+    "locale",
+    "cms/locale",
+    "courses/locale",
+    "mentoring/locale",
+    "video/locale",
+    "knowledge/locale",
+]
 GERMAN = [
-    ROOT / path / "de/LC_MESSAGES/django.po"
-    for path in [*SOURCE_CATALOGUES, "knowledge/locale", "locale_overrides"]
+    ROOT / path / "de/LC_MESSAGES/django.po" for path in [*SOURCE_CATALOGUES, "locale_overrides"]
 ]
 
 

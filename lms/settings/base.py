@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the template of /sitemap.xml (wagtail.contrib.sitemaps)
 ]
 
 MIDDLEWARE = [
@@ -331,6 +333,10 @@ if S3_BUCKET:
             },
         },
     }
+
+# The knowledge base (knowledge/conf.py, docs/knowledge.md).
+TANDEM_KNOWLEDGE_REVIEW_INTERVAL_DAYS = env_int("KNOWLEDGE_REVIEW_INTERVAL_DAYS", 365)
+TANDEM_KNOWLEDGE_REVIEW_SOON_DAYS = env_int("KNOWLEDGE_REVIEW_SOON_DAYS", 30)
 
 # Video rooms (mentoring sessions, team meetings, counselling) on the organisation's own Jitsi
 # server (docs/jitsi.md); the TANDEM_VIDEO_* settings belong to the video app (video/conf.py).

@@ -1,7 +1,12 @@
 """A space creates and owns its groups, page permissions, collection and view restriction."""
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from wagtail.models import CollectionViewRestriction, GroupPagePermission, PageViewRestriction
 
 from cms.models import AuditEvent
@@ -34,6 +39,23 @@ def test_a_new_space_owns_four_groups_with_permissions_on_its_subtree(space_a):
     assert set(collection_restriction.groups.values_list("pk", flat=True)) == set(space.group_ids)
 
 
+def test_renaming_a_space_renames_its_groups_collection_and_workflow(home_page):
+    from knowledge.models import KnowledgeSpacePage
+    from tests.knowledge.conftest import make_space
+
+    space, people = make_space(home_page, "Datenschutz", requires_approval=True)
+    space = KnowledgeSpacePage.objects.get(pk=space.pk)
+    space.title = "Datenschutz und IT-Sicherheit"
+    space.save_revision(user=people.manager).publish(user=people.manager)
+    space = KnowledgeSpacePage.objects.get(pk=space.pk)
+    assert space.group_for(SpaceRole.EDITOR).name == "Datenschutz und IT-Sicherheit: Redaktion"
+    assert space.group_for(SpaceRole.MANAGER).name == "Datenschutz und IT-Sicherheit: Verwaltung"
+    assert space.collection.name == f"Datenschutz und IT-Sicherheit ({space.pk})"
+    assert space.get_workflow().name == f"Datenschutz und IT-Sicherheit ({space.pk}): Freigabe"
+    # Members and rights stay with the renamed groups.
+    assert space.group_for(SpaceRole.EDITOR).user_set.filter(pk=people.editor.pk).exists()
+
+
 def test_readers_read_outsiders_get_the_login_or_nothing(space_a):
     space, people = space_a
     article = publish_article(space, title="Löschfristen")
@@ -44,7 +66,10 @@ def test_readers_read_outsiders_get_the_login_or_nothing(space_a):
     assert "Löschfristen" in response.text
     outsider = Client()
     outsider.force_login(UserFactory())
-    assert outsider.get(article.url).status_code in (302, 403, 404)
+    refused = outsider.get(article.url)
+    # Signed in but not a member: refused, not sent to the login (which would send her back).
+    assert refused.status_code == 403 and "Löschfristen" not in refused.text
+    assert Client().get(article.url).status_code == 302  # not signed in: the login
 
 
 def test_managers_change_members_and_visibility_and_it_is_audited(space_a):
@@ -71,8 +96,47 @@ def test_managers_change_members_and_visibility_and_it_is_audited(space_a):
     )
     assert {"knowledge.member_added", "knowledge.member_removed"} <= set(actions)
     assert "knowledge.space_settings_changed" in actions
-    trail = client.get(url)
-    assert "knowledge.member_removed" in trail.text
+    # The trail names people for the managers (the log itself keeps pseudonyms only).
+    with translation.override("de"):
+        trail = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+    rows = [" ".join(row.split()) for row in re.findall(r"<tr>(.*?)</tr>", trail.text, re.S)]
+    removed = [row for row in rows if "Aus dem Bereich entfernt" in row]
+    assert removed and people.manager.get_full_name() in removed[0]
+    assert "ein ehemaliges Mitglied (Redaktion)" in removed[0]  # Clara is no member any more
+    assert "knowledge.member_removed" not in trail.text
+
+
+MANAGE_PAGE_QUERIES = 18  # the same for 3 or 9 more members, candidates and articles
+
+
+def test_the_management_page_needs_the_same_number_of_queries_for_more_members(
+    space_a, django_assert_max_num_queries
+):
+    space, people = space_a
+    client = Client()
+    client.force_login(people.manager)
+    url = f"/knowledge/spaces/{space.pk}/manage/"
+    client.get(url)  # warm caches (site, settings)
+
+    def grow():
+        for _ in range(3):
+            person = UserFactory()
+            space.editors_group.user_set.add(person)
+            services.space_member_add(
+                space=space, role="reader", user=UserFactory(), by=people.manager
+            )
+            publish_article(space, title=f"Artikel {person.pk}", content_owner=person)
+
+    grow()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"q": "a"}).status_code == 200
+    grow()
+    grow()
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url, {"q": "a"}).status_code == 200
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries][len(few) :]
+    with django_assert_max_num_queries(MANAGE_PAGE_QUERIES):
+        client.get(url, {"q": "a"})
 
 
 def test_managers_cannot_touch_another_space_or_site_wide_groups(space_a, space_b):

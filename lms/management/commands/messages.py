@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-APPS_WITH_CATALOGUES = ["cms", "courses", "mentoring", "video"]
+APPS_WITH_CATALOGUES = ["cms", "courses", "mentoring", "video", "knowledge"]
 LANGUAGES = ["de", "en"]
 
 
@@ -23,7 +23,7 @@ def working_directory(path: Path):
 class Command(BaseCommand):
     help = (
         "Extract translatable strings into each plugin's own catalogue (cms/, courses/, video/, "
-        "mentoring/) and the site's catalogue (locale/), then compile them."
+        "knowledge/, mentoring/) and the site's catalogue (locale/), then compile them."
     )
 
     def add_arguments(self, parser):
