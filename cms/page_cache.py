@@ -163,7 +163,9 @@ def _without_csrf_tokens(request: HttpRequest, content: bytes) -> tuple[bytes, b
     secret = request.META.get("CSRF_COOKIE", "")
     if secret and secret.encode() in content:
         return None
-    from django.middleware.csrf import _unmask_cipher_token  # the check Django itself makes
+    from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own check
+        _unmask_cipher_token,
+    )
 
     for match in TOKEN_LIKE.finditer(content):
         if _unmask_cipher_token(match.group().decode()) == secret:

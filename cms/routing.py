@@ -57,6 +57,8 @@ class FastRouteMixin:
             if remaining:
                 ancestors.append(child)
                 parent = child
+        if child is None:  # not reached: the path has at least one component
+            raise Http404
         page = child.specific
         page._cached_parent_obj = parent
         if not _routes_by_default(type(page)):

@@ -5,7 +5,9 @@ restrictions of the page tree, and whether a person may open the admin.
 Entries are keyed by the page cache's generation (``cms.page_cache``), which every publish and
 every change to sites, settings, snippets, images or view restrictions renews, so they are never
 older than the content. Permissions have a generation of their own, renewed when groups,
-permissions or a person's groups change."""
+permissions or a person's groups change. With a shared cache (Redis) every process sees a new
+generation at once; with each process's own local-memory cache only the process that made the
+change does, and the others within ``LOCAL_TIMEOUT`` seconds."""
 
 from __future__ import annotations
 
@@ -19,7 +21,17 @@ from django.http.request import split_domain_port
 from . import page_cache
 
 TIMEOUT = 3600
+#: With a cache of each process's own (no REDIS_URL), a change made through one process reaches
+#: the others only when their entry expires: keep it short there.
+LOCAL_TIMEOUT = 60
 PERMISSIONS_KEY = "tandem:site-cache:permissions-generation"
+
+
+def timeout() -> int:
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return LOCAL_TIMEOUT if isinstance(caches["default"], LocMemCache) else TIMEOUT
 
 
 def _cached(request: HttpRequest | None, name: str, build) -> Any:
@@ -30,7 +42,7 @@ def _cached(request: HttpRequest | None, name: str, build) -> Any:
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, TIMEOUT)
+        cache.set(key, value, timeout())
     return value
 
 
@@ -44,7 +56,7 @@ def find_site(request: HttpRequest):
 
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    hostname = split_domain_port(request._get_raw_host())[0]
+    hostname = split_domain_port(request.get_host())[0]
     port = request.get_port()
 
     def build():
@@ -79,9 +91,10 @@ class CachedSiteMiddleware:
 def site_settings(request: HttpRequest):
     """The request's site settings with logo (and its renditions), legal pages and main
     navigation (``navigation_entries``: title, URL, page id) loaded."""
+    from django.apps import apps
     from django.db.models import prefetch_related_objects
 
-    from .models import SiteSettings
+    SiteSettings = apps.get_model("cms", "SiteSettings")  # cms.models builds on this module
 
     site = find_site(request)
     if site is None:
@@ -179,7 +192,7 @@ def can_access_admin(user) -> bool:
     allowed = cache.get(key)
     if allowed is None:
         allowed = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, allowed, TIMEOUT)
+        cache.set(key, allowed, timeout())
     return allowed
 
 

@@ -556,7 +556,7 @@ def course_page_context(*, course: CoursePage, user) -> dict:
         )
         for run in runs:  # free places are shown next to each run on the course page
             run.free_places = (  # type: ignore[attr-defined]
-                None if run.capacity is None else max(0, run.capacity - run.taken)  # type: ignore[attr-defined]
+                None if run.capacity is None else max(0, run.capacity - run.taken)
             )
     certificate = (
         Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
@@ -612,7 +612,7 @@ def _lesson_enrolment(lesson: LessonPage, user) -> Enrolment | None:
     if known is not None and known[0] == user.pk:
         return known[1]
     enrolment = enrolment_for(user, course_of(lesson))
-    lesson._tandem_enrolment = (user.pk, enrolment)  # type: ignore[attr-defined]
+    lesson._tandem_enrolment = (user.pk, enrolment)
     return enrolment
 
 
