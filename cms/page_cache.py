@@ -33,6 +33,7 @@ anything an invalidation does not cover (dates that pass, a Redis outage during 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import uuid
 from typing import Any
@@ -47,6 +48,7 @@ from django.utils.cache import patch_vary_headers
 
 from . import conf
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "tandem:page-cache:generation"
 KEY_PREFIX = "tandem:page-cache:page"
 HEADER = "X-Tandem-Page-Cache"
@@ -77,16 +79,23 @@ def generation(request: HttpRequest | None = None) -> str | None:
         if not hasattr(request, "_tandem_generation"):
             request._tandem_generation = generation()  # type: ignore[attr-defined]
         return request._tandem_generation  # type: ignore[attr-defined]
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
         current = cache.get(GENERATION_KEY)
+        if current is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            current = cache.get(GENERATION_KEY)
+    except Exception:  # a cache that cannot be reached: pages are rendered, the site stays up
+        logger.warning("Cache unavailable: pages are rendered without it", exc_info=True)
+        return None
     return current
 
 
 def invalidate() -> None:
     """Start a new generation: every page stored so far is rendered again on its next visit."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the entries expire after PAGE_CACHE_SECONDS
+        logger.warning("Cache unavailable: the page cache could not be emptied", exc_info=True)
 
 
 def invalidate_on_commit() -> None:
@@ -212,7 +221,10 @@ class AnonymousPageCacheMiddleware:
         if key is not None:
             entry = _entry(request, response)
             if entry is not None:
-                cache.set(key, entry, timeout())
+                try:
+                    cache.set(key, entry, timeout())
+                except Exception:  # the cache went away during the request
+                    return response
                 response[HEADER] = "miss"
         return response
 
@@ -223,7 +235,10 @@ class AnonymousPageCacheMiddleware:
         if current is None:
             return None
         key = page_key(request, current)
-        entry = cache.get(key)
+        try:
+            entry = cache.get(key)
+        except Exception:  # the cache went away during the request
+            return None
         if entry is None:
             request._tandem_page_cache_key = key  # type: ignore[attr-defined]
             return None

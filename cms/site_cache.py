@@ -11,6 +11,7 @@ change does, and the others within ``LOCAL_TIMEOUT`` seconds."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.http.request import split_domain_port
 
 from . import page_cache
 
+logger = logging.getLogger(__name__)
 TIMEOUT = 3600
 #: With a cache of each process's own (no REDIS_URL), a change made through one process reaches
 #: the others only when their entry expires: keep it short there.
@@ -39,10 +41,16 @@ def _cached(request: HttpRequest | None, name: str, build) -> Any:
     if current is None:
         return build()
     key = f"tandem:site-cache:{current}:{name}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache went away during the request
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value, timeout())
+        try:
+            cache.set(key, value, timeout())
+        except Exception:
+            logger.warning("Cache unavailable: %s is read again next time", name)
     return value
 
 
@@ -165,17 +173,23 @@ class CachedViewRestrictionsMixin:
 
 
 def _permissions_generation() -> str | None:
-    current = cache.get(PERMISSIONS_KEY)
-    if current is None:
-        cache.add(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+    try:
         current = cache.get(PERMISSIONS_KEY)
+        if current is None:
+            cache.add(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+            current = cache.get(PERMISSIONS_KEY)
+    except Exception:  # a cache that cannot be reached: ask the database
+        return None
     return current
 
 
 def forget_permissions(*args, update_fields=None, **kwargs) -> None:
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # a login changes nobody's permissions
-    cache.set(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+    except Exception:  # entries expire after timeout()
+        logger.warning("Cache unavailable: cached admin access kept until it expires")
 
 
 def can_access_admin(user) -> bool:

@@ -183,3 +183,16 @@ def test_switched_off_it_neither_stores_nor_serves(client, home_page, settings):
     settings.TANDEM_PAGE_CACHE = False
     client.get("/")
     assert HEADER not in client.get("/")
+
+
+def test_pages_are_served_while_the_cache_cannot_be_reached(client, home_page, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # a closed local port
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    response = client.get("/")
+    assert response.status_code == 200 and HEADER not in response
+    assert "Willkommen" in response.content.decode()
