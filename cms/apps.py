@@ -12,5 +12,8 @@ class CmsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("privacy")
-        from . import audit, checks, outbox  # noqa: F401  (retention rules of the audit log and
-        # the outbox, the outbox's tasks; system checks)
+        # The audit log's and the outbox's retention rules, the outbox's tasks, system checks.
+        from . import audit, checks, outbox, page_cache, site_cache  # noqa: F401
+
+        page_cache.connect()
+        site_cache.connect()

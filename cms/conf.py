@@ -26,6 +26,9 @@ TANDEM_OUTBOX_RETRY_SECONDS     the first wait after a temporary failure; it dou
                                 attempt, up to six hours (default 60)
 TANDEM_OUTBOX_STALE_SECONDS     an e-mail still "being sent" after this long (its worker died) is
                                 sent again by the next sweep (default 300)
+TANDEM_PAGE_CACHE               keep Wagtail pages for anonymous visitors in the shared cache,
+                                emptied by every publish (cms.page_cache; default True)
+TANDEM_PAGE_CACHE_SECONDS       the longest time such a page is kept (default 600)
 """
 
 from collections.abc import Mapping
@@ -73,6 +76,8 @@ DEFAULTS = {
     "OUTBOX_MAX_ATTEMPTS": 12,
     "OUTBOX_RETRY_SECONDS": 60,
     "OUTBOX_STALE_SECONDS": 300,
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_SECONDS": 600,
 }
 
 cms_settings = AppSettings("TANDEM_", DEFAULTS)

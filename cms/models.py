@@ -16,6 +16,8 @@ from wagtail.search import index
 
 from .blocks import BaseContentBlocks
 from .pages import PAGE_MODEL, get_base_page_model, page_parent_link
+from .routing import FastRouteMixin
+from .site_cache import CachedViewRestrictionsMixin
 
 # The base page the site chose (WAGTAIL_PAGE_MODEL), known only at run time: Any to the type checker.
 Page: Any = get_base_page_model()
@@ -39,7 +41,7 @@ class ContentPageMixin(models.Model):
         abstract = True
 
 
-class HomePage(ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
+class HomePage(FastRouteMixin, CachedViewRestrictionsMixin, ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
     """The start page of the organisation's site."""
 
     page_ptr = page_parent_link()
@@ -55,7 +57,7 @@ class HomePage(ContentPageMixin, Page):  # type: ignore[django-manager-missing] 
         verbose_name_plural = _("home pages")
 
 
-class ContentPage(ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
+class ContentPage(CachedViewRestrictionsMixin, ContentPageMixin, Page):  # type: ignore[django-manager-missing]  # noqa: DJ008 - Page is Any; __str__ comes from the page model
     """A general page: about us, privacy notice, imprint, help."""
 
     page_ptr = page_parent_link()

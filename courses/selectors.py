@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cms.search import search_terms
@@ -292,17 +292,15 @@ class CourseProgress:
 
 
 def course_outline(course: CoursePage) -> list[tuple[LessonPage, ChapterPage | None]]:
-    """Lessons in tree order with their chapter: two queries."""
-    pages = list(
-        course.get_descendants()
-        .live()
-        .type(ChapterPage, LessonPage)
-        .specific()
-        .order_by("path")
-        .defer_streamfields()
+    """Lessons in tree order with their chapter: two queries, whatever the number of lessons."""
+    lessons = list(
+        LessonPage.objects.descendant_of(course).live().order_by("path").defer_streamfields()
     )
-    chapters = {page.path: page for page in pages if isinstance(page, ChapterPage)}
-    return [(page, chapters.get(page.path[:-4])) for page in pages if isinstance(page, LessonPage)]
+    chapters = {
+        chapter.path: chapter
+        for chapter in ChapterPage.objects.descendant_of(course).live().defer_streamfields()
+    }
+    return [(lesson, chapters.get(lesson.path[: -LessonPage.steplen])) for lesson in lessons]
 
 
 def course_progress(*, user, course: CoursePage, outline=None) -> CourseProgress:
@@ -538,42 +536,41 @@ def course_of(lesson: LessonPage) -> CoursePage:
 
 def course_page_context(*, course: CoursePage, user) -> dict:
     """What the course page shows ``user``: outline, progress, runs with free places,
-    certificate, trainer kit."""
+    certificate, trainer kit. A fixed number of queries (at most 15 for the whole page, pinned by
+    tests/courses/test_page_queries.py): what a visitor cannot see is not read."""
     trainers = list(course.trainers.all())
     is_trainer = user.is_authenticated and (user.is_superuser or user in trainers)
     enrolment = enrolment_for(user, course)
     outline = course_outline(course)
     can_view = can_view_lessons(user, course, enrolment, is_trainer=is_trainer)
     progress = course_progress(user=user, course=course, outline=outline)
-    runs = list(course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()))
-    if runs:
-        taken = dict(
-            Enrolment.objects.filter(run__in=runs, status__in=Enrolment.LEARNING_STATUSES)
-            .values_list("run_id")
-            .annotate(n=Count("pk"))
-            .values_list("run_id", "n")
+    runs = []
+    if user.is_authenticated and enrolment is None and course.enrolment_mode != "closed":
+        # The runs to choose from when enrolling, with their free places: one query.
+        runs = list(
+            course.runs.filter(enrolment_open=True, ends_on__gte=timezone.localdate()).annotate(
+                taken=Count(
+                    "enrolments", filter=Q(enrolments__status__in=Enrolment.LEARNING_STATUSES)
+                )
+            )
         )
         for run in runs:  # free places are shown next to each run on the course page
             run.free_places = (  # type: ignore[attr-defined]
-                None if run.capacity is None else max(0, run.capacity - taken.get(run.pk, 0))
+                None if run.capacity is None else max(0, run.capacity - run.taken)
             )
     certificate = (
         Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).first()
-        if user.is_authenticated
+        if enrolment is not None and enrolment.status == Enrolment.Status.COMPLETED
         else None
     )
-    kit_items = (
-        list(course.trainer_kit_items.all())
-        if can_use_trainer_kit(user, course, is_trainer=is_trainer)
-        else []
-    )
-    qualification = (
+    held = (
         MultiplierQualification.objects.filter(
             user=user, course=course, revoked_at__isnull=True
         ).first()
-        if user.is_authenticated and course.is_multiplier_course
+        if user.is_authenticated
         else None
     )
+    kit_items = list(course.trainer_kit_items.all()) if is_trainer or held is not None else []
     return {
         "course": course,
         "enrolment": enrolment,
@@ -582,7 +579,7 @@ def course_page_context(*, course: CoursePage, user) -> dict:
         "runs": runs,
         "certificate": certificate,
         "kit_items": kit_items,
-        "qualification": qualification,
+        "qualification": held if course.is_multiplier_course else None,
         "is_trainer": is_trainer,
         "topics": list(course.topics.all()),
         "audiences": list(course.audiences.all()),
@@ -608,9 +605,20 @@ class LessonAccess:
         return self.enrolment is not None and self.enrolment.status in Enrolment.LEARNING_STATUSES
 
 
+def _lesson_enrolment(lesson: LessonPage, user) -> Enrolment | None:
+    """The learner's enrolment in the lesson's course, read once per lesson object and person
+    (the check before serving and the page's context ask for it in the same request)."""
+    known = getattr(lesson, "_tandem_enrolment", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    enrolment = enrolment_for(user, course_of(lesson))
+    lesson._tandem_enrolment = (user.pk, enrolment)
+    return enrolment
+
+
 def lesson_access(*, lesson: LessonPage, user) -> LessonAccess:
     course = course_of(lesson)
-    enrolment = enrolment_for(user, course)
+    enrolment = _lesson_enrolment(lesson, user)
     return LessonAccess(
         course=course, enrolment=enrolment, allowed=can_view_lessons(user, course, enrolment)
     )
@@ -622,21 +630,31 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     outline = course_outline(course)
     progress = course_progress(user=user, course=course, outline=outline)
     index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
-    enrolment = enrolment_for(user, course)
+    enrolment = _lesson_enrolment(lesson, user)
     learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
     video_ids = lesson.video_ids()
-    quiz_ids = lesson.quiz_ids()
-    videos = {
-        video.pk: video
-        for video in LearningVideo.objects.filter(pk__in=video_ids)
-        .select_related("poster")
-        .prefetch_related(
-            Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk"))
+    # The videos and quizzes the page's content loads anyway (one query per kind), with their
+    # captions and posters.
+    videos: dict[int, LearningVideo] = {}
+    quizzes: dict[int, Quiz] = {}
+    for block in lesson.body:
+        chosen = (
+            block.value.get(block.block_type) if block.block_type in ("video", "quiz") else None
         )
-    }
+        if isinstance(chosen, LearningVideo):
+            videos[chosen.pk] = chosen
+        elif isinstance(chosen, Quiz):
+            quizzes[chosen.pk] = chosen
+    prefetch_related_objects(
+        list(videos.values()),
+        Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")),
+        "poster",
+    )
     attempts: dict[int, list[QuizAttempt]] = {}
-    if user.is_authenticated and quiz_ids:
-        for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids).order_by("-pk"):
+    if user.is_authenticated and quizzes:
+        for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=list(quizzes)).order_by(
+            "-pk"
+        ):
             attempts.setdefault(attempt.quiz_id, []).append(attempt)
     state = progress.state_of(lesson)
     return {
@@ -651,7 +669,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         else None,
         "lesson_videos": videos,
         "video_progress": video_progress_for(user, video_ids),
-        "quizzes": {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)},
+        "quizzes": quizzes,
         "quiz_attempts": attempts,
         "needs_mark_done": lesson.needs_mark_done(),
         "requires_video": bool(lesson.required_videos()),

@@ -239,11 +239,14 @@ def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgres
     return progress
 
 
-@transaction.atomic
 def lesson_visit(*, user, lesson: LessonPage) -> None:
+    """Records the learner's visit: one statement (an insert that updates the existing row)."""
     course = course_of(lesson)
-    LessonProgress.objects.update_or_create(
-        user=user, lesson=lesson, defaults={"course": course, "last_visited_at": timezone.now()}
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(user=user, lesson=lesson, course=course, last_visited_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "lesson"],
+        update_fields=["course", "last_visited_at"],
     )
 
 

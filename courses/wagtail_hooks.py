@@ -17,7 +17,9 @@ from . import selectors, services
 from .forms import CaptionTrackForm, LearningVideoForm
 from .models import (
     Audience,
+    CaptionTrack,
     ChapterPage,
+    CourseRun,
     LearningVideo,
     LessonPage,
     LessonPageMixin,
@@ -132,6 +134,12 @@ def hide_lessons_from_site_search(pages, request):
         selectors.lessons_visible_in_search(request.user)
     )
     return pages.not_type(LessonPage, ChapterPage) | visible_lessons
+
+
+@hooks.register("register_page_cache_models")
+def models_shown_on_public_course_pages():
+    """Besides pages and snippets, what the public course pages show (cms.page_cache)."""
+    return [CaptionTrack, CourseRun]
 
 
 @hooks.register("register_permissions")

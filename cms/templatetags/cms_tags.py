@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
-from wagtail.models import Site
 
+from cms import site_cache
 from cms.models import SiteSettings
 
 register = template.Library()
@@ -9,43 +9,53 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def site_settings(context) -> SiteSettings:
-    """The current site's settings, loaded once per request (with their related objects)."""
+    """The current site's settings with their related objects and the main navigation, from the
+    shared cache (cms.site_cache) and then once per request."""
     request = context.get("request")
     if request is None:
         return SiteSettings(organisation_name="Tandem")
     cached = getattr(request, "_tandem_site_settings", None)
     if cached is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            cached = SiteSettings(organisation_name="Tandem")
-        else:
-            cached = SiteSettings.for_site(site)
-        request._tandem_site_settings = cached
+        cached = request._tandem_site_settings = site_cache.site_settings(request)
     return cached
 
 
 @register.inclusion_tag("cms/includes/main_navigation.html", takes_context=True)
 def main_navigation(context, settings: SiteSettings) -> dict:
     request = context.get("request")
-    items = []
-    if settings.pk:
-        items = list(settings.navigation_items.select_related("page").order_by("sort_order"))
+    found = getattr(settings, "navigation_entries", None)
+    if found is None:  # settings not read through the site_settings tag
+        found = []
+        if settings.pk:
+            for item in settings.navigation_items.select_related("page").order_by("sort_order"):
+                url = item.page.get_url(request=request) if item.page_id else item.url
+                if url:
+                    found.append({"title": item.title, "url": url})
     current_path = request.path if request else ""
-    entries = []
-    for item in items:
-        url = item.page.get_url(request=request) if item.page_id else item.url
-        if not url:
-            continue
-        is_current = bool(url) and url != "/" and current_path.startswith(url)
-        entries.append({"title": item.title, "url": url, "current": is_current})
+    entries = [
+        {**entry, "current": entry["url"] != "/" and current_path.startswith(entry["url"])}
+        for entry in found
+    ]
     return {"entries": entries, "search_url": reverse("search")}
 
 
 @register.inclusion_tag("cms/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page) -> dict:
-    """The trail from the home page down to the page's parent, in one query."""
-    ancestors = list(page.get_ancestors().filter(depth__gte=2)) if page.depth > 2 else []
+    """The trail from the home page down to the page's parent: from routing when the page was
+    routed by cms.routing, else in one query."""
+    routed = getattr(page, "_tandem_ancestors", None)
+    if routed is not None:
+        ancestors = [ancestor for ancestor in routed if ancestor.depth >= 2]
+    else:
+        ancestors = list(page.get_ancestors().filter(depth__gte=2)) if page.depth > 2 else []
     return {"ancestors": ancestors, "current": page, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def can_access_admin(context) -> bool:
+    """Whether the signed-in person may open the admin (for its link), cached per person."""
+    request = context.get("request")
+    return site_cache.can_access_admin(getattr(request, "user", None))
 
 
 @register.simple_tag

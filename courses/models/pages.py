@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.pages import get_base_page_model, page_parent_link
+from cms.site_cache import CachedViewRestrictionsMixin
 
 from ..blocks import LessonBlocks
 from ..panels import TrainersPanel
@@ -90,7 +91,7 @@ class CourseCatalogueMixin(models.Model):
         return context
 
 
-class CourseCataloguePage(CourseCatalogueMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class CourseCataloguePage(CachedViewRestrictionsMixin, CourseCatalogueMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     page_ptr = page_parent_link()
 
     content_panels = Page.content_panels + CourseCatalogueMixin.content_panels
@@ -205,7 +206,7 @@ class CoursePageMixin(models.Model):
         return page
 
 
-class CoursePage(CoursePageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class CoursePage(CachedViewRestrictionsMixin, CoursePageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     page_ptr = page_parent_link()
 
     content_panels = Page.content_panels + CoursePageMixin.content_panels
@@ -262,7 +263,7 @@ class ChapterPageMixin(models.Model):
         return redirect(first.url if first else self.get_parent().url)
 
 
-class ChapterPage(ChapterPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class ChapterPage(CachedViewRestrictionsMixin, ChapterPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     page_ptr = page_parent_link()
 
     content_panels = Page.content_panels + ChapterPageMixin.content_panels
@@ -342,7 +343,7 @@ class LessonPageMixin(models.Model):
         return self.requires_mark_done or not (self.required_videos() or self.required_quizzes())
 
 
-class LessonPage(LessonPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
+class LessonPage(CachedViewRestrictionsMixin, LessonPageMixin, Page):  # noqa: DJ008 - __str__ comes from the page model
     page_ptr = page_parent_link()
 
     content_panels = Page.content_panels + LessonPageMixin.content_panels

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "lms.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cms.site_cache.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.middleware.PrivateResponsesMiddleware",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that every middleware above adds its headers to a page served from the cache.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -350,6 +353,11 @@ TANDEM_VIDEO_JITSI_API_TOKEN = env("JITSI_API_TOKEN")
 TANDEM_VIDEO_JITSI_HEALTH_URL = env("JITSI_HEALTH_URL")
 TANDEM_VIDEO_JITSI_JAAS_KEY_ID = env("JITSI_JAAS_KEY_ID")
 TANDEM_VIDEO_JITSI_JAAS_PRIVATE_KEY = env("JITSI_JAAS_PRIVATE_KEY")
+
+# Wagtail pages for anonymous visitors from the shared cache (cms/page_cache.py): every publish,
+# snippet or settings change empties it; PAGE_CACHE_SECONDS bounds anything else.
+TANDEM_PAGE_CACHE = env_bool("PAGE_CACHE", True)
+TANDEM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 WAGTAIL_SITE_NAME = env("SITE_NAME", "Tandem")
 # The public address of the site: links in e-mails and the admin start with it. Without SITE_URL

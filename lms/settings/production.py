@@ -2,7 +2,7 @@
 system check error (lms.E001, lms.E002) stops the server and says what to set."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_int
+from .base import REDIS_URL, env, env_bool, env_int
 
 DEBUG = False
 TANDEM_REQUIRE_PRODUCTION_SETTINGS = True
@@ -36,9 +36,12 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", True
 )
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Whole pages from the cache only where every app process shares it (Redis): a process's own cache
+# would not hear of a publish made through another process (cms/page_cache.py).
+TANDEM_PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
 TASK_BACKEND = env("TASK_BACKEND", "database")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}  # noqa: F405
 if TASK_BACKEND == "rq" and "django_tasks_rq" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # noqa: F405
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
     RQ_SHOW_ADMIN_LINK = False

@@ -10,6 +10,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests see every page rendered; tests/cms/test_page_cache.py and the query tests switch it on.
+TANDEM_PAGE_CACHE = False
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {

@@ -1,0 +1,227 @@
+"""What every page needs and hardly ever changes, read once and kept in the shared cache: the site
+for a host (with its home page), the site settings with the main navigation, the view
+restrictions of the page tree, and whether a person may open the admin.
+
+Entries are keyed by the page cache's generation (``cms.page_cache``), which every publish and
+every change to sites, settings, snippets, images or view restrictions renews, so they are never
+older than the content. Permissions have a generation of their own, renewed when groups,
+permissions or a person's groups change. With a shared cache (Redis) every process sees a new
+generation at once; with each process's own local-memory cache only the process that made the
+change does, and the others within ``LOCAL_TIMEOUT`` seconds."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+
+from . import page_cache
+
+logger = logging.getLogger(__name__)
+TIMEOUT = 3600
+#: With a cache of each process's own (no REDIS_URL), a change made through one process reaches
+#: the others only when their entry expires: keep it short there.
+LOCAL_TIMEOUT = 60
+PERMISSIONS_KEY = "tandem:site-cache:permissions-generation"
+
+
+def timeout() -> int:
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return LOCAL_TIMEOUT if isinstance(caches["default"], LocMemCache) else TIMEOUT
+
+
+def _cached(request: HttpRequest | None, name: str, build) -> Any:
+    current = page_cache.generation(request)
+    if current is None:
+        return build()
+    key = f"tandem:site-cache:{current}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache went away during the request
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout())
+        except Exception:
+            logger.warning("Cache unavailable: %s is read again next time", name)
+    return value
+
+
+# --- The site of a request ----------------------------------------------------------------------
+
+
+def find_site(request: HttpRequest):
+    """``Site.find_for_request`` from the cache, its root page already in its specific form (so
+    routing starts without a query). Stored on the request as Wagtail does."""
+    from wagtail.models import Site
+
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    hostname = split_domain_port(request.get_host())[0]
+    port = request.get_port()
+
+    def build():
+        site = Site._find_for_request(request)
+        if site is None:
+            return False  # cached as "no site"
+        site.root_page = site.root_page.specific
+        return site
+
+    site = _cached(request, f"site:{hostname}:{port}", build) or None
+    request._wagtail_site = site  # type: ignore[attr-defined]
+    return site
+
+
+class CachedSiteMiddleware:
+    """Looks up the site of every request outside the admin in the cache (see ``find_site``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        from django.urls import reverse
+
+        if not request.path_info.startswith(reverse("wagtailadmin_home")):
+            find_site(request)
+        return self.get_response(request)
+
+
+# --- Site settings and navigation ---------------------------------------------------------------
+
+
+def site_settings(request: HttpRequest):
+    """The request's site settings with logo (and its renditions), legal pages and main
+    navigation (``navigation_entries``: title, URL, page id) loaded."""
+    from django.apps import apps
+    from django.db.models import prefetch_related_objects
+
+    SiteSettings = apps.get_model("cms", "SiteSettings")  # cms.models builds on this module
+
+    site = find_site(request)
+    if site is None:
+        return SiteSettings(organisation_name="Tandem")
+
+    def build():
+        settings = SiteSettings.for_site(site)
+        if settings.logo is not None:
+            prefetch_related_objects([settings.logo], "renditions")
+        entries = []
+        if settings.pk:
+            for item in settings.navigation_items.select_related("page").order_by("sort_order"):
+                url = item.page.get_url(request=request) if item.page_id else item.url
+                if url:
+                    entries.append({"title": item.title, "url": url})
+        settings.navigation_entries = entries
+        return settings
+
+    return _cached(request, f"settings:{site.pk}", build)
+
+
+# --- View restrictions --------------------------------------------------------------------------
+
+
+def view_restriction_ids(page) -> list[int]:
+    """The ids of the view restrictions on ``page`` and its ancestors (an alias counts with its
+    source page, as in ``Page.get_view_restrictions``), from a map of the whole tree's
+    restrictions: no query while the map is cached."""
+    from wagtail.models import Page, PageViewRestriction
+
+    def build():
+        restricted: dict[str, list[int]] = {}
+        for restriction_id, path in PageViewRestriction.objects.values_list("pk", "page__path"):
+            restricted.setdefault(path, []).append(restriction_id)
+        aliases = dict(
+            Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of__path")
+        )
+        return {"restricted": restricted, "aliases": aliases}
+
+    tree = _cached(None, "view-restrictions", build)
+    restricted, aliases = tree["restricted"], tree["aliases"]
+    step = Page.steplen
+    ids: list[int] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        while path in aliases and path not in seen:
+            seen.add(path)
+            path = aliases[path]
+        ids.extend(restricted.get(path, ()))
+
+    for length in range(step, len(page.path) + 1, step):
+        add(page.path[:length])
+    return ids
+
+
+class CachedViewRestrictionsMixin:
+    """A page whose ``get_view_restrictions`` reads the cached map above: Wagtail's check before
+    serving (and ``.exists()`` on it) costs no query on an unrestricted page."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        return PageViewRestriction.objects.filter(pk__in=view_restriction_ids(self))
+
+
+# --- Access to the admin ------------------------------------------------------------------------
+
+
+def _permissions_generation() -> str | None:
+    try:
+        current = cache.get(PERMISSIONS_KEY)
+        if current is None:
+            cache.add(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+            current = cache.get(PERMISSIONS_KEY)
+    except Exception:  # a cache that cannot be reached: ask the database
+        return None
+    return current
+
+
+def forget_permissions(*args, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a login changes nobody's permissions
+    try:
+        cache.set(PERMISSIONS_KEY, uuid.uuid4().hex, None)
+    except Exception:  # entries expire after timeout()
+        logger.warning("Cache unavailable: cached admin access kept until it expires")
+
+
+def can_access_admin(user) -> bool:
+    """``user.has_perm("wagtailadmin.access_admin")``, cached per person until groups,
+    permissions or the account change."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    current = _permissions_generation()
+    if current is None:
+        return user.has_perm("wagtailadmin.access_admin")
+    key = f"tandem:site-cache:admin-access:{current}:{user.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = user.has_perm("wagtailadmin.access_admin")
+        cache.set(key, allowed, timeout())
+    return allowed
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    User = get_user_model()
+    for sender in (Group, Permission, User):
+        post_save.connect(forget_permissions, sender=sender, dispatch_uid=f"tandem_perm_{sender}")
+        post_delete.connect(
+            forget_permissions, sender=sender, dispatch_uid=f"tandem_perm_del_{sender}"
+        )
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(
+            forget_permissions, sender=through, dispatch_uid=f"tandem_m2m_{through}"
+        )
