@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test test-swapped bench lint messages clean topology topology-down
+.PHONY: run setup test test-swapped bench bench-load lint messages clean topology topology-down
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test-swapped: setup
 
 bench: setup
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m bench
+
+# The production topology under load (locust, loopback only, bounded users and time): starts its own
+# topology in .topology-bench and stops it afterwards, or uses TOPOLOGY_DIR's; bench/load,
+# docs/performance.md. BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_LOAD_MIX_USERS,
+# BENCH_LOAD_MIX_SECONDS, BENCH_LOAD_VIDEO_MB shorten or lengthen it.
+bench-load: setup
+	$(PY) -m bench.load
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 
-from . import views
+from . import bench_views, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -31,6 +31,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
+
+if settings.TANDEM_BENCH:  # make bench-load only (lms/bench_views.py)
+    urlpatterns += [path("_bench/trivial/", bench_views.trivial, name="bench-trivial")]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -38,6 +38,9 @@ DATABASE = os.environ.get("TOPOLOGY_DATABASE", "tandem_topology")
 PG_URL = os.environ.get("TOPOLOGY_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 APP_SERVERS = 2
 WORKERS_PER_APP_SERVER = int(os.environ.get("TOPOLOGY_GUNICORN_WORKERS", "2"))
+# Passed on to the app servers when set: `make bench-load` (bench/load) switches on its instruments
+# (lms/bench_views.py) and lifts the per-person rates that a load test would otherwise hit.
+PASSED_THROUGH = ("TANDEM_BENCH", "API_RATE_ANON", "API_RATE_USER", "RATE_BOOKING")
 DEBIAN_PACKAGES = {
     "nginx": "/usr/sbin/nginx",
     "redis-server": "/usr/bin/redis-server",
@@ -231,6 +234,7 @@ def make_environment(ports: dict[str, int]) -> dict[str, str]:
         "JITSI_DOMAIN": "meet.topology.invalid",
         "JITSI_APP_ID": "tandem",
         "JITSI_APP_SECRET": keys["SECRET_KEY"][:40],
+        **{key: os.environ[key] for key in PASSED_THROUGH if key in os.environ},
     }
 
 

@@ -103,6 +103,12 @@ MIDDLEWARE = [
     "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
 
+# `make bench-load` (bench/load): TANDEM_BENCH=true adds /_bench/trivial/ (the stack's limit) and
+# the X-Tandem-Queries header (queries per request); lms/bench_views.py. Never on a site people use.
+TANDEM_BENCH = env_bool("TANDEM_BENCH")
+if TANDEM_BENCH:
+    MIDDLEWARE.insert(0, "lms.bench_views.QueryCountMiddleware")
+
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
 
