@@ -137,8 +137,12 @@ def signed_in_but_not_in_the_group(callback):
             restrictions = list(page.get_view_restrictions())
             if _fails_group_restriction(restrictions, request):
                 raise PermissionDenied
-            # Wagtail's own check (inside) reads the same restrictions: no second query.
-            page.get_view_restrictions = lambda: restrictions
+            if not restrictions:
+                # Wagtail's own check (inside) and the page's context read the restrictions
+                # again: an unrestricted page answers them without a second query.
+                from wagtail.models import PageViewRestriction
+
+                page.get_view_restrictions = PageViewRestriction.objects.none
         return callback(page, request, serve_args, serve_kwargs)
 
     return inner
