@@ -80,7 +80,8 @@ def find_site(request: HttpRequest):
 
 
 class CachedSiteMiddleware:
-    """Looks up the site of every request outside the admin in the cache (see ``find_site``)."""
+    """Looks up the site of every page request in the cache (see ``find_site``); the admin and
+    the API, which serve no Wagtail pages, look it up themselves when they need it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,7 +89,8 @@ class CachedSiteMiddleware:
     def __call__(self, request: HttpRequest):
         from django.urls import reverse
 
-        if not request.path_info.startswith(reverse("wagtailadmin_home")):
+        path = request.path_info
+        if not path.startswith((reverse("wagtailadmin_home"), "/api/")):
             find_site(request)
         return self.get_response(request)
 
