@@ -332,6 +332,18 @@ CASES += [
         variant="own B",
     ),
     *get_post("courses:live-restore", {"superuser": 302}, kwargs=LIVE_A),
+    # Workshops (World Café): hosts set up and run rounds; the people of the session read the state.
+    Case("courses:live-workshop", page(superuser=200), kwargs=LIVE_A, variant="course A"),
+    Case(
+        "courses:live-workshop",
+        page(trainer_b=200, superuser=200),
+        kwargs=LIVE_B,
+        variant="own B",
+    ),
+    Case("courses:live-workshop-state", page(learner=200), kwargs=LIVE_A),
+    *get_post("courses:live-workshop-endpoint", {"learner": 400}, kwargs=LIVE_A),
+    *get_post("courses:live-workshop-round", {"superuser": 400}, kwargs=LIVE_A),
+    *get_post("courses:live-workshop-back", {"superuser": 400}, kwargs=LIVE_A),
     Case("courses:live-attendance", page(superuser=200), kwargs=LIVE_A, variant="course A"),
     Case(
         "courses:live-attendance",
@@ -1133,6 +1145,9 @@ CASES += [
         api(learner=200),
         kwargs=API_LIVE_A,
         api=True,
+    ),
+    Case(  # session A holds no workshop: 404 for everyone signed in, as for a stranger
+        "courses-api:live-session-workshop", api(), kwargs=API_LIVE_A, api=True
     ),
     Case(
         "courses-api:live-session-attendance",

@@ -324,6 +324,22 @@ def _video_unconfigured(user):
     unconfigured_notify_operators(hint="TANDEM_JITSI_DOMAIN")
 
 
+def _room_mail(kind: str):
+    def send(user):
+        from video.meetings import new_room_name
+        from video.models import VideoRoom, VideoRoomDate
+        from video.notifications import colleagues_notify
+
+        room = VideoRoom.objects.create(
+            kind="team", title="Teamrunde", host=UserFactory(), room_name=new_room_name()
+        )
+        start = timezone.now() + timedelta(days=3)
+        VideoRoomDate.objects.create(room=room, start=start, end=start + timedelta(hours=1))
+        colleagues_notify(room, kind=kind, people=[user], sequence=1)
+
+    return send
+
+
 SENDERS = {
     "account/email/account_already_exists": _allauth(_already_exists),
     "account/email/email_changed": _notification(
@@ -373,6 +389,9 @@ SENDERS = {
     "mentoring/emails/times_requested": _times_requested,
     "mentoring/emails/waiting_list": _waiting_list,
     "video/emails/unconfigured": _video_unconfigured,
+    "video/emails/room_invited": _room_mail("invited"),
+    "video/emails/room_changed": _room_mail("changed"),
+    "video/emails/room_removed": _room_mail("removed"),
 }
 
 KINDS = sorted(project_kinds() | allauth_kinds())

@@ -147,6 +147,9 @@ def state(request: HttpRequest, session_uuid: uuid.UUID) -> JsonResponse:
 def endpoint(request: HttpRequest, session_uuid: uuid.UUID) -> JsonResponse:
     """A browser in the room reports its video endpoint id."""
     session = _session(session_uuid)
+    host = live_selectors.is_host(request.user, session)
+    if not host and request.user.pk not in selectors.eligible_ids(session):
+        raise Http404  # the same answer as for a session that does not exist
     try:
         services.workshop_endpoint_record(
             session=session, user=request.user, endpoint=str(_body(request).get("endpoint", ""))
