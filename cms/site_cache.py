@@ -133,7 +133,11 @@ def view_restriction_ids(page) -> list[int]:
     """The ids of the view restrictions on ``page`` and its ancestors (an alias counts with its
     source page, as in ``Page.get_view_restrictions``), from a map of the whole tree's
     restrictions: no query while the map is cached."""
-    from wagtail.models import Page, PageViewRestriction
+    from wagtail.models import PageViewRestriction
+
+    from .pages import get_base_page_model
+
+    Page = get_base_page_model()  # the site's page model (Wagtail's, or a swapped one)
 
     def build():
         restricted: dict[str, list[int]] = {}
