@@ -226,8 +226,11 @@ def _booking_page(
     zone = viewer_zone(request)
     now = timezone.now()
     today = now.astimezone(zone).date()
-    chosen = _parse(parse_date, request.GET.get("day") or request.GET.get("from"))
-    month = _parse_month(request.GET.get("month")) or (chosen or today).replace(day=1)
+    chosen = _parse(parse_date, request.GET.get("day"))
+    # Links from before the month view (e-mails, bookmarks) name the week's first day: they open
+    # on the first day from then on that has free times.
+    from_day = None if chosen else _parse(parse_date, request.GET.get("from"))
+    month = _parse_month(request.GET.get("month")) or (chosen or from_day or today).replace(day=1)
     month = min(max(month, today.replace(day=1)), (today + services.REACH).replace(day=1))
     next_month = (month + timedelta(days=32)).replace(day=1)
     first_day = max(month, today)
@@ -245,6 +248,8 @@ def _booking_page(
         exclude=moving,
     )
     by_day = dict(_slot_days(result.slots, zone))
+    if from_day is not None:
+        chosen = next((day for day in by_day if day >= from_day), None)
     if chosen is None or not (first_day <= chosen < next_month):
         chosen = next(iter(by_day), None)
     is_mentor = request.user.pk == tandem.mentor.user_id
