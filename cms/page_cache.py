@@ -36,6 +36,7 @@ import hashlib
 import logging
 import re
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -72,13 +73,44 @@ def timeout() -> int:
 # --- Generation ---------------------------------------------------------------------------------
 
 
+#: The generation as this request (or task) first read it, for the code that asks without the
+#: request at hand; forgotten when a request starts and whenever this process starts a new one.
+_read_in_this_request: ContextVar[str | None] = ContextVar("tandem_generation", default=None)
+
+
 def generation(request: HttpRequest | None = None) -> str | None:
     """The current generation, or None while the cache cannot be reached (then nothing is cached).
-    With a request: read once, the first time it is asked for (before anything is rendered)."""
+    With a request: read once, the first time it is asked for (before anything is rendered);
+    without one, once per request as well."""
     if request is not None:
         if not hasattr(request, "_tandem_generation"):
             request._tandem_generation = generation()  # type: ignore[attr-defined]
         return request._tandem_generation  # type: ignore[attr-defined]
+    known = _read_in_this_request.get()
+    if known is not None:
+        return known
+    current = _read()
+    if current is not None and _in_request.get():
+        _read_in_this_request.set(current)
+    return current
+
+
+#: Set while a request is served (request_started … request_finished): outside requests (tasks,
+#: commands, the shell) nothing is remembered and every call reads the shared cache.
+_in_request: ContextVar[bool] = ContextVar("tandem_in_request", default=False)
+
+
+def _request_started(**kwargs) -> None:
+    _in_request.set(True)
+    _read_in_this_request.set(None)
+
+
+def _request_finished(**kwargs) -> None:
+    _in_request.set(False)
+    _read_in_this_request.set(None)
+
+
+def _read() -> str | None:
     try:
         current = cache.get(GENERATION_KEY)
         if current is None:
@@ -92,6 +124,7 @@ def generation(request: HttpRequest | None = None) -> str | None:
 
 def invalidate() -> None:
     """Start a new generation: every page stored so far is rendered again on its next visit."""
+    _read_in_this_request.set(None)
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # the entries expire after PAGE_CACHE_SECONDS
@@ -312,9 +345,12 @@ def _page_event(sender=None, **kwargs) -> None:
 
 def connect() -> None:
     """Called from the app's ready(): every change above starts a new generation."""
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    request_started.connect(_request_started, dispatch_uid="tandem_page_cache_request_started")
+    request_finished.connect(_request_finished, dispatch_uid="tandem_page_cache_request_finished")
     post_save.connect(_changed, dispatch_uid="tandem_page_cache_save")
     post_delete.connect(_changed, dispatch_uid="tandem_page_cache_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="tandem_page_cache_m2m")

@@ -9,10 +9,14 @@ from Wagtail."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import Q
 from django.http import Http404
 from wagtail.models import Page as WagtailPage
 from wagtail.url_routing import RouteResult
+
+from . import site_cache
 
 
 def _routes_by_default(page_class) -> bool:
@@ -26,6 +30,22 @@ class FastRouteMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)  # type: ignore[misc]
+        name = "route:{}:{}".format(
+            self.pk,  # type: ignore[attr-defined]
+            hashlib.sha256("/".join(path_components).encode()).hexdigest(),
+        )
+        page = site_cache.lookup(request, name)
+        if page is not None:
+            return RouteResult(page)
+        result = self._route_along(request, path_components)
+        page, args, kwargs = result[0], result[1], result[2]
+        if getattr(page, "_tandem_ancestors", None) is not None and not args and not kwargs:
+            # A page reached along the tree (no page type on the way routes by itself): that
+            # depends on nothing but the pages, and is kept for the shared cache's generation.
+            site_cache.store(request, name, page)
+        return result
+
+    def _route_along(self, request, path_components):
         step = WagtailPage.steplen
         along_path = Q()
         for level, slug in enumerate(path_components, start=1):

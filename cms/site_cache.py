@@ -11,7 +11,9 @@ change does, and the others within ``LOCAL_TIMEOUT`` seconds."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 import uuid
 from typing import Any
 
@@ -36,22 +38,119 @@ def timeout() -> int:
     return LOCAL_TIMEOUT if isinstance(caches["default"], LocMemCache) else TIMEOUT
 
 
-def _cached(request: HttpRequest | None, name: str, build) -> Any:
+class _NearCache:
+    """This process's copies of the shared entries of the current generation, as pickled bytes:
+    each request gets objects of its own (nothing one request sets on a page or a site reaches the
+    next), without a round trip to Redis. Emptied as soon as a request sees a new generation (which
+    every request reads from the shared cache first), so it is never older than the shared cache."""
+
+    LIMIT = 2000  # entries; beyond it the copies start again (a site has far fewer)
+
+    def __init__(self) -> None:
+        self.generation: str | None = None
+        self.entries: dict[str, bytes] = {}
+
+    def get(self, current: str, name: str) -> Any:
+        if current != self.generation:
+            self.generation, self.entries = current, {}
+            return None
+        data = self.entries.get(name)
+        return None if data is None else pickle.loads(data)  # noqa: S301 - our own bytes
+
+    def put(self, current: str, name: str, value: Any) -> None:
+        if current != self.generation or len(self.entries) >= self.LIMIT:
+            self.generation, self.entries = current, {}
+        try:
+            self.entries[name] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            logger.warning("Not kept in this process: %s cannot be pickled", name)
+
+
+_near = _NearCache()
+
+
+def _near_cache_in_use() -> bool:
+    """Only in front of a shared cache: a local-memory cache is this process's own already."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def lookup(request: HttpRequest | None, name: str) -> Any:
+    """The value kept under ``name`` for the current generation (see ``cached``), or None."""
     current = page_cache.generation(request)
     if current is None:
-        return build()
-    key = f"tandem:site-cache:{current}:{name}"
+        return None
+    if _near_cache_in_use():
+        value = _near.get(current, name)
+        if value is not None:
+            return value
     try:
-        value = cache.get(key)
+        value = cache.get(f"tandem:site-cache:{current}:{name}")
     except Exception:  # the cache went away during the request
+        return None
+    if value is not None and _near_cache_in_use():
+        _near.put(current, name, value)
+    return value
+
+
+def store(request: HttpRequest | None, name: str, value: Any) -> None:
+    current = page_cache.generation(request)
+    if current is None:
+        return
+    try:
+        cache.set(f"tandem:site-cache:{current}:{name}", value, timeout())
+    except Exception:
+        logger.warning("Cache unavailable: %s is read again next time", name)
+    if _near_cache_in_use():
+        _near.put(current, name, value)
+
+
+def cached(request: HttpRequest | None, name: str, build) -> Any:
+    """``build()``, kept for the current generation of the page cache: in this process (see
+    ``_NearCache``) and in the shared cache. For data every visitor sees alike that only changes
+    with content (pages, snippets, settings, restrictions); never for anything about a person.
+    ``build`` must not return None."""
+    if page_cache.generation(request) is None:
         return build()
+    value = lookup(request, name)
     if value is None:
         value = build()
-        try:
-            cache.set(key, value, timeout())
-        except Exception:
-            logger.warning("Cache unavailable: %s is read again next time", name)
+        store(request, name, value)
     return value
+
+
+_cached = cached
+
+
+# --- Shared fragments of pages ({% shared_fragment %}) --------------------------------------------
+
+
+def fragment_name(request: HttpRequest, name: str, vary_on: list[str]) -> str:
+    """The cache name of a fragment: its name and values, the site, language and time zone."""
+    from django.utils import timezone, translation
+
+    site = getattr(request, "_wagtail_site", None)
+    parts = [
+        name,
+        str(getattr(site, "pk", "-")),
+        translation.get_language() or "-",
+        timezone.get_current_timezone_name(),
+        *vary_on,
+    ]
+    return "fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def shareable_fragment(request: HttpRequest, html: str) -> bool:
+    """Whether a rendered fragment may be kept for everyone: not when it shows anything shaped
+    like a CSRF token (a form of the person's), nor the person's session key."""
+    content = html.encode()
+    if page_cache.TOKEN_LIKE.search(content):
+        return False
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None)
+    return not (key and key.encode() in content)
 
 
 # --- The site of a request ----------------------------------------------------------------------

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cms import site_cache
 from cms.search import search_terms
 
 from .access import (  # noqa: F401 - who may see what; callers read it through this module
@@ -167,15 +168,21 @@ class CourseProgress:
 
 
 def course_outline(course: CoursePage) -> list[tuple[LessonPage, ChapterPage | None]]:
-    """Lessons in tree order with their chapter: two queries, whatever the number of lessons."""
-    lessons = list(
-        LessonPage.objects.descendant_of(course).live().order_by("path").defer_streamfields()
-    )
-    chapters = {
-        chapter.path: chapter
-        for chapter in ChapterPage.objects.descendant_of(course).live().defer_streamfields()
-    }
-    return [(lesson, chapters.get(lesson.path[: -LessonPage.steplen])) for lesson in lessons]
+    """Lessons in tree order with their chapter: two queries, whatever the number of lessons,
+    and none while the shared cache keeps them (pages only, the same for everyone; every publish
+    renews the cache's generation)."""
+
+    def build():
+        lessons = list(
+            LessonPage.objects.descendant_of(course).live().order_by("path").defer_streamfields()
+        )
+        chapters = {
+            chapter.path: chapter
+            for chapter in ChapterPage.objects.descendant_of(course).live().defer_streamfields()
+        }
+        return [(lesson, chapters.get(lesson.path[: -LessonPage.steplen])) for lesson in lessons]
+
+    return site_cache.cached(None, f"courses:outline:{course.pk}", build)
 
 
 def course_progress(*, user, course: CoursePage, outline=None) -> CourseProgress:
@@ -405,7 +412,11 @@ def course_of(lesson: LessonPage) -> CoursePage:
     """The lesson's course, looked up once per lesson object."""
     course = getattr(lesson, "_tandem_course", None)
     if course is None:
-        course = lesson._tandem_course = CoursePage.objects.ancestor_of(lesson).get()
+        course = lesson._tandem_course = site_cache.cached(
+            None,
+            f"courses:course-of:{lesson.pk}",
+            lambda: CoursePage.objects.ancestor_of(lesson).get(),
+        )
     return course
 
 
@@ -499,6 +510,46 @@ def lesson_access(*, lesson: LessonPage, user) -> LessonAccess:
     )
 
 
+def lesson_media(lesson: LessonPage) -> dict[str, dict]:
+    """The videos (with captions and poster) and quizzes the lesson shows, by id: three queries,
+    none while the shared cache keeps them (snippets, the same for everyone; every change to a
+    video, caption, image or quiz renews the cache's generation)."""
+
+    def build():
+        videos = LearningVideo.objects.filter(pk__in=lesson.video_ids()).prefetch_related(
+            Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")),
+            "poster",
+        )
+        return {
+            "videos": {video.pk: video for video in videos},
+            "quizzes": Quiz.objects.in_bulk(lesson.quiz_ids()) if lesson.quiz_ids() else {},
+        }
+
+    return site_cache.cached(None, f"courses:lesson-media:{lesson.pk}", build)
+
+
+def lesson_parts(lesson: LessonPage) -> list[dict]:
+    """The lesson's content in order, for its page: videos and quizzes by id (the page takes them
+    from ``lesson_media``, so the stream loads no snippet), every other block as itself."""
+    parts: list[dict] = []
+    for index, raw in enumerate(lesson.body.raw_data):
+        kind = raw["type"]
+        if kind in ("video", "quiz"):
+            chosen = raw["value"].get(kind)
+            parts.append(
+                {
+                    "kind": kind,
+                    "value": {
+                        kind: {"pk": int(chosen) if chosen else None},
+                        "required": raw["value"].get("required"),
+                    },
+                }
+            )
+        else:
+            parts.append({"kind": kind, "block": lesson.body[index]})
+    return parts
+
+
 def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     """What the lesson page shows ``user``: neighbours, progress, videos, quizzes and attempts."""
     course = course_of(lesson)
@@ -508,23 +559,9 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     enrolment = _lesson_enrolment(lesson, user)
     learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES
     video_ids = lesson.video_ids()
-    # The videos and quizzes the page's content loads anyway (one query per kind), with their
-    # captions and posters.
-    videos: dict[int, LearningVideo] = {}
-    quizzes: dict[int, Quiz] = {}
-    for block in lesson.body:
-        chosen = (
-            block.value.get(block.block_type) if block.block_type in ("video", "quiz") else None
-        )
-        if isinstance(chosen, LearningVideo):
-            videos[chosen.pk] = chosen
-        elif isinstance(chosen, Quiz):
-            quizzes[chosen.pk] = chosen
-    prefetch_related_objects(
-        list(videos.values()),
-        Prefetch("caption_tracks", queryset=CaptionTrack.objects.order_by("sort_order", "pk")),
-        "poster",
-    )
+    media = lesson_media(lesson)
+    videos: dict[int, LearningVideo] = media["videos"]
+    quizzes: dict[int, Quiz] = media["quizzes"]
     attempts: dict[int, list[QuizAttempt]] = {}
     if user.is_authenticated and quizzes:
         for attempt in QuizAttempt.objects.filter(user=user, quiz_id__in=list(quizzes)).order_by(
@@ -542,6 +579,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         "next_lesson": progress.lessons[index + 1].lesson
         if index + 1 < len(progress.lessons)
         else None,
+        "lesson_parts": lesson_parts(lesson),
         "lesson_videos": videos,
         "video_progress": video_progress_for(user, video_ids),
         "quizzes": quizzes,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
+from cms.db import upsert_row
 
 from . import conf
 from .errors import INVALID_INTERVALS, CourseError
@@ -242,11 +243,16 @@ def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgres
 def lesson_visit(*, user, lesson: LessonPage) -> None:
     """Records the learner's visit: one statement (an insert that updates the existing row)."""
     course = course_of(lesson)
-    LessonProgress.objects.bulk_create(
-        [LessonProgress(user=user, lesson=lesson, course=course, last_visited_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "lesson"],
-        update_fields=["course", "last_visited_at"],
+    upsert_row(
+        LessonProgress,
+        {
+            "user": user.pk,
+            "lesson": lesson.pk,
+            "course": course.pk,
+            "last_visited_at": timezone.now(),
+        },
+        unique=["user", "lesson"],
+        update=["course", "last_visited_at"],
     )
 
 

@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,12 +23,31 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeout
 RETRY_AFTER_SECONDS = 2.0
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` object (with its table of about 170 response
+    callbacks) for every cache call, about ten times per page; one per connection pool does. A
+    ``redis.Redis`` object holds no state of its own besides its pool, which is safe to share
+    between threads and re-creates its connections after a fork."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = params.setdefault("OPTIONS", {})
         options.setdefault("socket_connect_timeout", 1.0)
         options.setdefault("socket_timeout", 2.0)
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._down_until = 0.0
 
     def _call(self, method: str, fallback, *args, **kwargs):

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from cms import site_cache
 from cms.models import SiteSettings
@@ -106,3 +107,46 @@ def clock(value) -> str:
     from django.utils import formats
 
     return formats.time_format(value, "TIME_FORMAT") if value else ""
+
+
+# --- Shared fragments ---------------------------------------------------------------------------
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = site_cache.fragment_name(
+            request,
+            str(self.name.resolve(context)),
+            [str(value.resolve(context)) for value in self.vary_on],
+        )
+        html = site_cache.lookup(request, name)
+        if html is None:
+            html = self.nodelist.render(context)
+            if site_cache.shareable_fragment(request, html):
+                site_cache.store(request, name, str(html))
+        return mark_safe(html)  # noqa: S308 - the template's own output, escaped when rendered
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" var … %}…{% endshared_fragment %}``: a part of a page that is
+    the same for everyone who sees it, rendered once per site, language, time zone and the values
+    named, and kept in the shared cache until the next publish or change of content (the page
+    cache's generation; ``cms.site_cache``). Only for content: never wrap anything about the
+    person (names, progress, forms with their token); a fragment showing a token is not kept."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("shared_fragment needs a name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]]
+    )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from cms.errors import add_to_form
 from cms.ics import feed, invitation
 from cms.ratelimit import rate_limit
-from cms.timezones import canonical_time_zone, time_zone_aliases, time_zone_choices
+from cms.timezones import canonical_time_zone, time_zone_aliases, time_zone_options
 
 from ..models import Application, CalendarToken, Role, Session, SessionFeedback, SessionNote, Tandem
 from . import notifications, selectors, services
@@ -274,7 +274,7 @@ def _booking_page(
             "moving": moving,
             "zone": zone.key,
             "zone_aliases": " ".join(time_zone_aliases(zone.key)),
-            "zones": _zones(),
+            "zone_options": time_zone_options(zone.key),
             "length": result.length,
             "lengths": result.rules.lengths,
             "month": month,
@@ -363,10 +363,6 @@ def _parse(parser, value):
         return parser(value or "")
     except ValueError:
         return None
-
-
-def _zones():
-    return time_zone_choices()
 
 
 @login_required

@@ -340,7 +340,7 @@ def test_catalogue_cards_show_enrolment_and_progress_in_fixed_queries(
 
 # Pinned (warm site cache): the cards of an enrolled learner, whatever the number of courses and
 # enrolments.
-CATALOGUE_WITH_ENROLMENTS_QUERIES = 14
+CATALOGUE_WITH_ENROLMENTS_QUERIES = 12
 
 
 def test_my_courses_links_to_the_verification_form(client, course, video, quiz, learner):
