@@ -28,12 +28,21 @@ page_local = {
         "is_multiplier_course",
         "live_attendance_rule",
         "live_attendance_percent",
+        "topics",
+        "audiences",
     ),
     "courses.ChapterPage": ("intro",),
     "courses.LessonPage": ("intro", "body", "estimated_minutes", "requires_mark_done"),
 }
+TRAINERS = {
+    "trainers": Personal(
+        _("courses you lead as a trainer"),
+        _("showing you as the course's trainer; its participants and live sessions"),
+        _("as long as you are a trainer of the course"),
+    ),
+}
 for label, fields in page_local.items():
-    register(Record(label, other=fields))
+    register(Record(label, other=fields, members=TRAINERS if label == "courses.CoursePage" else {}))
 
 register(
     Record(
