@@ -299,6 +299,7 @@ register(
     ),
     Record(
         "courses.LiveWorkshop",
+        actors={"removed_by": staff},
         other=(
             "id",
             "session",
@@ -307,6 +308,7 @@ register(
             "current_round",
             "round_started_at",
             "round_ends_at",
+            "removed_at",
         ),
     ),
     Record(
@@ -406,4 +408,21 @@ def _visits(*, now, dry_run: bool) -> int:
     count = visits.count()
     if not dry_run:
         visits.delete()
+    return count
+
+
+@register_retention(
+    "courses: workshops removed longer ago than their undo window, with their seating"
+)
+def _removed_workshops(*, now, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from . import conf
+    from .models import LiveWorkshop
+
+    days = int(conf.get("WORKSHOP_UNDO_DAYS"))
+    removed = LiveWorkshop.objects.filter(removed_at__lt=now - timedelta(days=days))
+    count = removed.count()
+    if not dry_run:
+        removed.delete()
     return count
