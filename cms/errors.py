@@ -36,9 +36,11 @@ CONFLICT_CODES = frozenset(
         "not_active",
         "not_proposed",
         "not_suggested",
+        "nothing_to_restore",
         "not_yet",
         "tandem_not_active",
         "too_late",
+        "undo_expired",
     }
 )
 # Codes answered with HTTP 422: the input is well formed (the schema allows it) but a rule of the

@@ -56,13 +56,17 @@ class Record:
     or ``("mentor", "mentee")`` for rows shared by two people. ``authored``: lookup of the author
     when only the author may see a row (private notes): export and erasure then follow the author
     only. ``actors``: links to people who acted on the row (decided, created, revoked); erasing
-    such a person clears the link and nothing else. ``other``: the fields that hold no personal data
-    (explicitly, so every field is decided)."""
+    such a person clears the link and nothing else. ``members``: many-to-many fields linking rows
+    and people (the colleagues invited to a room, an account's groups): a person's links are
+    exported, named by the row at the other end, and erasing the person removes the links; the rows
+    stay. ``other``: the fields that hold no personal data (explicitly, so every field is
+    decided)."""
 
     model: str
     subject: tuple[str, ...] = ()
     personal: dict[str, Personal] = field(default_factory=dict)
     actors: dict[str, Personal] = field(default_factory=dict)  # FKs to people acting on the row
+    members: dict[str, Personal] = field(default_factory=dict)  # many-to-many links with people
     other: tuple[str, ...] = ()
     erase: str = ANONYMISE
     authored: str = ""
@@ -75,6 +79,17 @@ class Record:
     @property
     def model_class(self) -> type[Model]:
         return apps.get_model(self.model)
+
+    def links_of(self, name: str, user) -> tuple[QuerySet, str]:
+        """The rows of the many-to-many field ``name``'s through table that link ``user``, and the
+        name of the through table's field leading to the other end."""
+        m2m = self.model_class._meta.get_field(name)
+        through = m2m.remote_field.through  # type: ignore[union-attr]
+        if m2m.related_model is get_user_model():  # the person at the far end: a room's colleagues
+            person, other = m2m.m2m_reverse_field_name(), m2m.m2m_field_name()  # type: ignore[union-attr]
+        else:  # the person is the row: an account's groups
+            person, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()  # type: ignore[union-attr]
+        return through._base_manager.filter(**{person: user}).select_related(other), other
 
     def rows_of(self, user) -> QuerySet:
         manager = self.model_class._base_manager
@@ -127,6 +142,7 @@ def classified_fields(model: type[Model]) -> set[str]:
     return (
         set(record.personal)
         | set(record.actors)
+        | set(record.members)
         | set(record.other)
         | direct_subjects
         | parent_links
@@ -183,7 +199,36 @@ def export_person(user) -> list[dict]:
                     "rows": rows,
                 }
             )
+        for name, spec in record.members.items():
+            if spec.export:
+                sections += _export_links(record, name, spec, user)
     return sections
+
+
+def _export_links(record: Record, name: str, spec: Personal, user) -> list[dict]:
+    links, other = record.links_of(name, user)
+    rows = [
+        {"id": getattr(link, f"{other}_id"), name: str(getattr(link, other))}
+        for link in links.order_by(f"{other}_id")
+    ]
+    if not rows:
+        return []
+    label = str(getattr(record.model_class._meta.get_field(name), "verbose_name", name))
+    return [
+        {
+            "model": f"{record.model}.{name}",
+            "title": str(spec.what)[:1].upper() + str(spec.what)[1:],
+            "fields": {
+                name: {
+                    "label": label,
+                    "what": str(spec.what),
+                    "purpose": str(spec.purpose),
+                    "retention": str(spec.retention),
+                }
+            },
+            "rows": rows,
+        }
+    ]
 
 
 def erase_person(user) -> dict[str, int]:
@@ -196,6 +241,10 @@ def erase_person(user) -> dict[str, int]:
             counts[label] = counts.get(label, 0) + count
     for record in sorted(records(), key=lambda r: r.model_class is type(user)):  # the user row last
         model = record.model_class
+        for name in record.members:
+            removed = record.links_of(name, user)[0].delete()[0]
+            if removed:
+                counts[f"{record.model}.{name}"] = removed
         for name in record.actors:
             cleared = model._base_manager.filter(**{name: user}).update(**{name: None})
             if cleared:
@@ -230,6 +279,13 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
     for record in records():
         model = record.model_class
         for name, spec in record.personal.items():
+            yield (
+                str(record.title or model._meta.verbose_name_plural),
+                str(getattr(model._meta.get_field(name), "verbose_name", name)),
+                str(spec.purpose),
+                str(spec.retention),
+            )
+        for name, spec in record.members.items():
             yield (
                 str(record.title or model._meta.verbose_name_plural),
                 str(getattr(model._meta.get_field(name), "verbose_name", name)),
@@ -434,7 +490,7 @@ def markdown(app_label: str) -> str:
             owner = record.app or record.model_class._meta.app_label
             if owner not in APP_SUMMARIES:
                 owner = "lms"  # Django's, allauth's and Wagtail's models: the site's accounts
-            if owner != app_label or not (record.personal or record.actors):
+            if owner != app_label or not (record.personal or record.actors or record.members):
                 continue
             model = record.model_class
             whose = (
@@ -453,7 +509,7 @@ def markdown(app_label: str) -> str:
                 "| field | what | purpose | kept | exported | on erasure |",
                 "| --- | --- | --- | --- | --- | --- |",
             ]
-            for name, spec in {**record.personal, **record.actors}.items():
+            for name, spec in {**record.personal, **record.actors, **record.members}.items():
                 if spec.erased is KEEP:
                     erased = "kept"
                 elif callable(spec.erased):
@@ -466,11 +522,12 @@ def markdown(app_label: str) -> str:
                     )
                 if record.erase == DELETE and name in record.personal:
                     erased = "deleted"
-                if name in record.actors:
+                if name in record.actors or name in record.members:
                     erased = "link removed"
+                exported = spec.export and (name in record.personal or name in record.members)
                 lines.append(
                     f"| `{name}` | {spec.what} | {spec.purpose} | {spec.retention} | "
-                    f"{'yes' if spec.export and name in record.personal else 'no'} | {erased} |"
+                    f"{'yes' if exported else 'no'} | {erased} |"
                 )
             lines.append("")
         rules = [

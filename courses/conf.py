@@ -22,6 +22,8 @@ TANDEM_COURSES_LIVE_ATTENDANCE_MODE     "minutes" (minutes and share per person 
 TANDEM_COURSES_LIVE_JOIN_EARLY_MINUTES  how long before a live session's start the room opens
                                         (default 15)
 TANDEM_COURSES_LIVE_JOIN_LATE_MINUTES   how long after its end the room stays open (default 15)
+TANDEM_COURSES_WORKSHOP_UNDO_DAYS       days during which removing a live session's workshop can be
+                                        undone; its tables and seating are kept that long (default 14)
 """
 
 from pathlib import Path
@@ -51,6 +53,7 @@ DEFAULTS = {
     "LIVE_ATTENDANCE_MODE": "minutes",
     "LIVE_JOIN_EARLY_MINUTES": 15,
     "LIVE_JOIN_LATE_MINUTES": 15,
+    "WORKSHOP_UNDO_DAYS": 14,
 }
 
 courses_settings = AppSettings("TANDEM_COURSES_", DEFAULTS)

@@ -28,12 +28,21 @@ page_local = {
         "is_multiplier_course",
         "live_attendance_rule",
         "live_attendance_percent",
+        "topics",
+        "audiences",
     ),
     "courses.ChapterPage": ("intro",),
     "courses.LessonPage": ("intro", "body", "estimated_minutes", "requires_mark_done"),
 }
+TRAINERS = {
+    "trainers": Personal(
+        _("courses you lead as a trainer"),
+        _("showing you as the course's trainer; its participants and live sessions"),
+        _("as long as you are a trainer of the course"),
+    ),
+}
 for label, fields in page_local.items():
-    register(Record(label, other=fields))
+    register(Record(label, other=fields, members=TRAINERS if label == "courses.CoursePage" else {}))
 
 register(
     Record(
@@ -290,6 +299,7 @@ register(
     ),
     Record(
         "courses.LiveWorkshop",
+        actors={"removed_by": staff},
         other=(
             "id",
             "session",
@@ -298,6 +308,7 @@ register(
             "current_round",
             "round_started_at",
             "round_ends_at",
+            "removed_at",
         ),
     ),
     Record(
@@ -397,4 +408,21 @@ def _visits(*, now, dry_run: bool) -> int:
     count = visits.count()
     if not dry_run:
         visits.delete()
+    return count
+
+
+@register_retention(
+    "courses: workshops removed longer ago than their undo window, with their seating"
+)
+def _removed_workshops(*, now, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from . import conf
+    from .models import LiveWorkshop
+
+    days = int(conf.get("WORKSHOP_UNDO_DAYS"))
+    removed = LiveWorkshop.objects.filter(removed_at__lt=now - timedelta(days=days))
+    count = removed.count()
+    if not dry_run:
+        removed.delete()
     return count

@@ -39,9 +39,12 @@ register(
             "reading_version",
             "last_reviewed_at",
             "review_reminder_sent_for",
+            "mandatory_for",
         ),
     ),
-    Record("knowledge.FourEyesApprovalTask", other=("id", "name", "active", "content_type")),
+    Record(
+        "knowledge.FourEyesApprovalTask", other=("id", "name", "active", "content_type", "groups")
+    ),
     Record(
         "knowledge.ReadConfirmation",
         subject=("user",),

@@ -64,6 +64,18 @@ register(
                 _("account active"), _("login"), ACCOUNT, export=False, erased=False
             ),
         },
+        members={
+            "groups": Personal(
+                _("your roles on the site (groups)"),
+                _("access to the editing and administration areas"),
+                ACCOUNT,
+            ),
+            "user_permissions": Personal(
+                _("permissions given to you individually"),
+                _("access to the editing and administration areas"),
+                ACCOUNT,
+            ),
+        },
         other=("id", "is_superuser", "is_staff", "language", "time_zone"),
     ),
     Record(

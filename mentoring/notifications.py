@@ -25,6 +25,17 @@ def tandem_proposed(tandem: Tandem) -> int:
     return sent
 
 
+def tandems_proposed(tandem_ids: list[int]) -> int:
+    """The "tandem proposed" e-mails of these tandems (both members of each), recorded in the
+    outbox in the caller's transaction: they go out after the commit, also when the mail server or
+    the queue is down right now, and not at all when the proposal is rolled back. Publishing a
+    matching run and pairing by hand both tell people this way."""
+    tandems = Tandem.objects.filter(pk__in=tandem_ids).select_related(
+        "programme", "mentee__user", "mentor__user"
+    )
+    return sum(tandem_proposed(tandem) for tandem in tandems)
+
+
 def programme_ending(tandem: Tandem, kind: str, ending) -> int:
     """Thank both members at the programme's end with the link to the final feedback, or tell
     them that the end was undone (their cancelled sessions are to be booked again)."""

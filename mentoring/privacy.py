@@ -52,6 +52,13 @@ SESSION_PEOPLE = ("mentor", "mentee")
 register(
     Record(
         "mentoring.Programme",
+        members={
+            "managers": Personal(
+                _("programmes you manage"),
+                _("access to the programme's administration"),
+                _("as long as you manage the programme"),
+            ),
+        },
         other=(
             "id",
             "session_lengths",
@@ -172,7 +179,15 @@ register(
     Record(
         "mentoring.ProgrammeEnding",
         actors={"ended_by": staff, "undone_by": staff},
-        other=("id", "programme", "ended_at", "early_reason", "undone_at"),
+        other=(
+            "id",
+            "programme",
+            "ended_at",
+            "early_reason",
+            "undone_at",
+            "tandems",
+            "sessions",
+        ),
     ),
     Record(
         "mentoring.MatchingRun",

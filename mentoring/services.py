@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cms import audit
 from cms.db import insert_rows
 
-from . import matching, selectors
+from . import matching, notifications, selectors
 from .errors import NOT_A_MEMBER, MentoringError
 from .models import (
     Agreement,
@@ -297,7 +297,7 @@ def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem
         ]
     )
     ids = [tandem.pk for tandem in tandems]
-    _notify_proposed(ids)
+    notifications.tandems_proposed(ids)
     audit.record(
         action="matching.published",
         by=by,
@@ -305,14 +305,6 @@ def matching_publish(*, run: MatchingRun, by: User | None = None) -> list[Tandem
         tandems=len(ids),
     )
     return tandems
-
-
-def _notify_proposed(tandem_ids: list[int]) -> None:
-    """The "tandem proposed" e-mails, recorded in the outbox in the publishing transaction (sent
-    after the commit, also when the mail server or the queue is down right now)."""
-    from .tasks import notify_tandems_proposed
-
-    notify_tandems_proposed.call(tandem_ids)
 
 
 @transaction.atomic

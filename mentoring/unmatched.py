@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms import audit
 
+from . import notifications
 from .errors import MentoringError
 from .models import (
     Application,
@@ -69,8 +70,7 @@ def tandem_pair_by_hand(
     if mentee.waiting_since:
         mentee.waiting_since = None
         mentee.save(update_fields=["waiting_since"])
-    tandem_id = tandem.pk
-    transaction.on_commit(lambda: _notify_proposed_now([tandem_id]))
+    notifications.tandems_proposed([tandem.pk])
     audit.record(
         action="tandem.paired_by_hand",
         by=by,
@@ -127,10 +127,3 @@ def _notify_application(application_id: int, kind: str) -> None:
     from .tasks import notify_application
 
     notify_application.enqueue(application_id, kind)
-
-
-def _notify_proposed_now(tandem_ids: list[int]) -> None:
-    """The "tandem proposed" e-mails, recorded in the outbox in this transaction."""
-    from .tasks import notify_tandems_proposed
-
-    notify_tandems_proposed.call(tandem_ids)

@@ -1149,6 +1149,13 @@ CASES += [
     Case(  # session A holds no workshop: 404 for everyone signed in, as for a stranger
         "courses-api:live-session-workshop", api(), kwargs=API_LIVE_A, api=True
     ),
+    # Undoing a removed workshop: its hosts only (nothing was removed in session A: 409).
+    *get_post(
+        "courses-api:live-session-workshop-restore",
+        {"superuser": 409},
+        kwargs=API_LIVE_A,
+        api_=True,
+    ),
     Case(
         "courses-api:live-session-attendance",
         api(superuser=200),

@@ -108,3 +108,35 @@ def test_pages_extend_the_replaceable_base_template(app):
             if path.relative_to(ROOT / app / "templates").as_posix() != "tandem/base.html":
                 offenders.append(f"{path.relative_to(ROOT)} extends {match.group(1)}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_every_domain_event_is_documented_with_its_sender_receiver_and_test():
+    """Rules are not hidden in signals: an app-level ``Signal()`` in one of Tandem's apps is a
+    domain event that docs/architecture.md names with where it is sent, where it is received and
+    the test that covers it (which must exist)."""
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    events = []
+    for path in sorted(ROOT.glob("*/signals.py")):
+        if path.parent.name not in FORBIDDEN:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        events += [
+            f"{path.parent.name}.signals.{target.id}"
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", "") == "Signal"
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        ]
+    assert events, "courses.signals.enrolment_left should be found"
+    for event in events:
+        assert f"`{event}`" in architecture, f"{event} is not described in docs/architecture.md"
+        section = architecture.split(f"`{event}`", 1)[1].split("\n### ", 1)[0]
+        for part in ("**sent**", "**received**", "**tested**"):
+            assert part in section, f"{event}: say what is {part.strip('*')} in its section"
+        tests = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", section)
+        assert tests, f"{event}: name the test that covers it (tests/…py::test_…)"
+        for test_file, name in tests:
+            source = (ROOT / test_file).read_text(encoding="utf-8")
+            assert f"def {name}(" in source, f"{test_file}::{name} does not exist"

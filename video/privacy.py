@@ -52,6 +52,13 @@ register(
                 _("when you created the room"), _("your list of rooms"), ROOM_KEPT
             ),
         },
+        members={
+            "colleagues": Personal(
+                _("video rooms you are invited to as a colleague"),
+                _("letting you into the team meeting without waiting; invitations by e-mail"),
+                ROOM_KEPT,
+            ),
+        },
         other=("id", "uuid", "kind", "room_name"),
         erase=DELETE,
     ),

@@ -86,19 +86,41 @@ def content_language(page) -> str:
     return code if code in get_content_languages() else settings.LANGUAGE_CODE
 
 
+def _with_weekday(value, parts: list[str], weekday: str) -> str:
+    from django.utils import formats
+
+    if weekday == "short":
+        parts.insert(0, formats.date_format(value, "D"))
+    elif weekday != "plain":
+        parts.insert(0, formats.date_format(value, "l"))
+    return ", ".join(parts)
+
+
 @register.filter(expects_localtime=True)
 def long_datetime(value, weekday: str = "weekday") -> str:
     """A moment in the language's own formats, never a hand-written pattern: the weekday, its
     ``DATE_FORMAT`` and ``TIME_FORMAT`` ("Donnerstag, 3. Dezember 2026, 14:00"; in English
-    "Thursday, Dec. 3, 2026, 2 p.m."); ``|long_datetime:"plain"`` without the weekday."""
+    "Thursday, Dec. 3, 2026, 2 p.m."); ``|long_datetime:"short"`` with the weekday's short name
+    ("Do, 3. Dezember 2026, 14:00"; "Thu, Dec. 3, 2026, 2 p.m."), ``|long_datetime:"plain"``
+    without the weekday."""
     from django.utils import formats
 
     if not value:
         return ""
     parts = [formats.date_format(value, "DATE_FORMAT"), formats.time_format(value, "TIME_FORMAT")]
-    if weekday != "plain":
-        parts.insert(0, formats.date_format(value, "l"))
-    return ", ".join(parts)
+    return _with_weekday(value, parts, weekday)
+
+
+@register.filter(expects_localtime=True)
+def long_date(value, weekday: str = "weekday") -> str:
+    """A day (a date, or a moment's local day) as ``long_datetime`` shows it, without the time:
+    "Donnerstag, 3. Dezember 2026"; "Thursday, Dec. 3, 2026"; ``"short"`` and ``"plain"`` as
+    there."""
+    from django.utils import formats
+
+    if not value:
+        return ""
+    return _with_weekday(value, [formats.date_format(value, "DATE_FORMAT")], weekday)
 
 
 @register.filter(expects_localtime=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -22,6 +23,9 @@ from .workshops import WorkshopSerializer, workshop_data
 
 RUN_REQUIRED = _("Please choose a course run.")
 RUN_INVALID = _("A course run is named by its number.")
+WORKSHOP_REMOVED = _(
+    "This live session's workshop has been removed. Until %(date)s it can be restored (POST to %(url)s)."
+)
 
 
 class LiveSessionSerializer(serializers.ModelSerializer):
@@ -251,13 +255,16 @@ class LiveSessionViewSet(
     def workshop(self, request, uuid=None):
         """The session's workshop (World Café): tables and rounds, readable by everyone who sees
         the session (404 when it is no workshop); its hosts set it up (PUT) or make it a plain
-        session again (DELETE). Rounds are started in the video room."""
+        session again (DELETE), which they can undo for ``TANDEM_COURSES_WORKSHOP_UNDO_DAYS``
+        (POST to ``workshop/restore/``; meanwhile their GET answers 404 ``removed`` with
+        ``undo_until`` and ``restore``). Rounds are started in the video room."""
         from ..live.workshop import selectors as workshop_selectors
         from ..live.workshop import services as workshop_services
 
         session = self.get_object()
+        hosts = selectors.is_host(request.user, session) or request.user.is_superuser
         if request.method != "GET":
-            if not selectors.is_host(request.user, session) and not request.user.is_superuser:
+            if not hosts:
                 raise Http404
             if request.method == "DELETE":
                 workshop_services.workshop_remove(session=session, by=request.user)
@@ -273,8 +280,46 @@ class LiveSessionViewSet(
                 tables=[(table["topic"], table.get("host")) for table in values["tables"]],
             )
         workshop = workshop_selectors.workshop_of(session)
+        removed = workshop_selectors.removed_workshop(session) if hosts and not workshop else None
+        if removed is not None:
+            until = workshop_selectors.undo_until(removed)
+            restore = reverse(
+                "courses-api:live-session-workshop-restore", kwargs={"uuid": session.uuid}
+            )
+            detail = WORKSHOP_REMOVED % {"date": until.isoformat() if until else "", "url": restore}
+            return Response(
+                {
+                    "status": 404,
+                    "code": "removed",
+                    "detail": detail,
+                    "undo_until": until,
+                    "restore": restore,
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
         if workshop is None:
             raise Http404
+        return Response(
+            workshop_data(
+                workshop,
+                rounds_done=workshop_selectors.rounds_done(workshop),
+                tables=workshop_selectors.tables(workshop),
+            )
+        )
+
+    @extend_schema(request=None, responses={200: WorkshopSerializer})
+    @action(detail=True, methods=["post"], url_path="workshop/restore", url_name="workshop-restore")
+    def workshop_restore(self, request, uuid=None):
+        """Undo making the session a plain one (DELETE on ``workshop/``) within
+        ``TANDEM_COURSES_WORKSHOP_UNDO_DAYS``: the workshop is back with its tables, rounds and who
+        sat where. 409 ``nothing_to_restore`` or ``undo_expired`` otherwise; hosts only."""
+        from ..live.workshop import selectors as workshop_selectors
+        from ..live.workshop import services as workshop_services
+
+        session = self.get_object()
+        if not selectors.is_host(request.user, session) and not request.user.is_superuser:
+            raise Http404
+        workshop = workshop_services.workshop_restore(session=session, by=request.user)
         return Response(
             workshop_data(
                 workshop,

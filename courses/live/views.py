@@ -268,6 +268,13 @@ def detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
     )
     row = next((row for row in rows if row.session.pk == session.pk), None)
     opens, closes = selectors.join_window(session)
+    is_host = selectors.is_host(request.user, session)
+    removed, removed_until = None, None
+    if is_host or request.user.is_superuser:  # who may undo removing the workshop sees how
+        from .workshop.selectors import removed_workshop, undo_until
+
+        removed = removed_workshop(session)
+        removed_until = undo_until(removed) if removed else None
     return render(
         request,
         "courses/live/detail.html",
@@ -276,10 +283,12 @@ def detail(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             "course": session.run.course,
             "row": row,
             "manages": manages,
-            "is_host": selectors.is_host(request.user, session),
+            "is_host": is_host,
             "has_rooms": apps.is_installed("video"),
             "opens": opens,
             "closes": closes,
+            "removed_workshop": removed,
+            "workshop_undo_until": removed_until,
         },
     )
 

@@ -13,7 +13,9 @@ MAX_ROUNDS = 12
 
 
 class LiveWorkshop(models.Model):
-    """A live session run as a workshop: its rounds and the state of the current one."""
+    """A live session run as a workshop: its rounds and the state of the current one. A removed
+    workshop (``removed_at``) is kept with its tables and seating for the undo window
+    (``TANDEM_COURSES_WORKSHOP_UNDO_DAYS``); the retention rules delete it after that."""
 
     session = models.OneToOneField(
         "courses.LiveSession",
@@ -28,6 +30,20 @@ class LiveWorkshop(models.Model):
     )
     round_started_at = models.DateTimeField(_("round started"), null=True, blank=True)
     round_ends_at = models.DateTimeField(_("round ends"), null=True, blank=True)
+    removed_at = models.DateTimeField(
+        _("removed"),
+        null=True,
+        blank=True,
+        help_text=_("The live session is a plain session again; it can be undone for a while."),
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
 
     class Meta:
         verbose_name = _("workshop")

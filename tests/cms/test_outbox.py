@@ -5,7 +5,7 @@ after temporary refusals, given up after permanent ones, and resent once after a
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 
 import pytest
@@ -286,3 +286,17 @@ def test_the_outbox_listing_has_a_fixed_number_of_queries(client, django_assert_
         OutgoingMail.objects.create(key=f"k{index}", to_address="a@x.org", subject="S")
     with django_assert_num_queries(QUERIES):
         client.get(reverse("cms_outbox"))
+
+
+@pytest.mark.parametrize(
+    ("language", "recorded"), [("de", "03.12.2026 14:00"), ("en", "12/03/2026 2 p.m.")]
+)
+def test_the_outbox_shows_its_times_in_the_readers_language(client, language, recorded):
+    moment = datetime(2026, 12, 3, 13, 0, 5, tzinfo=UTC)
+    mail = OutgoingMail.objects.create(key="a", to_address="a@x.org", subject="S")
+    OutgoingMail.objects.filter(pk=mail.pk).update(created_at=moment)
+    client.force_login(
+        UserFactory(is_superuser=True, is_staff=True, language=language, time_zone="Europe/Berlin")
+    )
+    page = client.get(reverse("cms_outbox")).content.decode()
+    assert f"<td>{recorded}</td>" in page

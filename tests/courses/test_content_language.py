@@ -37,3 +37,22 @@ def test_dates_use_the_languages_formats():
             english = template.render(Context({"moment": moment}))
     assert german == "Donnerstag, 3. Dezember 2026, 14:00 / 14:00"
     assert english == "Thursday, Dec. 3, 2026, 2 p.m. / 2 p.m."
+
+
+def test_days_and_short_weekdays_use_the_languages_formats():
+    moment = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+    template = Template(
+        '{% load cms_tags %}{{ moment|long_datetime:"short" }} / {{ day|long_date }}'
+        ' / {{ day|long_date:"short" }}'
+    )
+    context = {"moment": moment, "day": moment.date()}
+    with timezone.override("Europe/Berlin"):
+        with translation.override("de"):
+            german = template.render(Context(context))
+        with translation.override("en"):
+            english = template.render(Context(context))
+    assert (
+        german
+        == "Do, 3. Dezember 2026, 14:00 / Donnerstag, 3. Dezember 2026 / Do, 3. Dezember 2026"
+    )
+    assert english == "Thu, Dec. 3, 2026, 2 p.m. / Thursday, Dec. 3, 2026 / Thu, Dec. 3, 2026"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from courses.live import services as live_services
 from courses.live.video import participant_id
+from courses.live.workshop import selectors as workshop_selectors
 from courses.live.workshop import services
 from courses.models import LiveAttendance, LiveSessionRegistration, LiveWorkshop, WorkshopSeat
 from courses.services import CourseError
@@ -138,7 +139,77 @@ def test_the_setup_page_saves_and_shows_errors(client, run, trainer):
     assert client.post(url, {"action": "remove"}).status_code == 302  # not confirmed
     assert LiveWorkshop.objects.filter(session=session).exists()
     assert client.post(url, {"action": "remove", "confirm": "1"}).status_code == 302
+    assert workshop_selectors.workshop_of(session) is None
+
+
+# --- removing and undoing ----------------------------------------------------------------------
+
+
+def test_removing_a_workshop_is_undone_from_the_live_sessions_page(client, run, trainer):
+    """Removal asks first, sends the host to the live session's page and offers the undo there;
+    undoing brings back the tables, the rounds and who sat where."""
+    session = _live(run)
+    people = _registered(session, learners(run, 2))
+    _workshop(session, trainer)
+    _present(session, *people)
+    services.workshop_round_start(session=session, by=trainer, number=1)
+    seats = set(WorkshopSeat.objects.values_list("round", "user_id", "table__topic"))
+    client.force_login(trainer)
+    setup = reverse("courses:live-workshop", args=[session.uuid])
+    with translation.override("de"):
+        undo = gettext("Undo: make it a workshop again")
+        back = gettext("The workshop is back, with its tables and who sat where.")
+
+    removed = client.post(setup, {"action": "remove", "confirm": "1"}, follow=True)
+    assert removed.redirect_chain == [(reverse("courses:live-session", args=[session.uuid]), 302)]
+    page = removed.content.decode()
+    assert undo in page and 'name="action" value="restore"' in page
+    assert workshop_selectors.workshop_of(session) is None
+    state = client.get(reverse("courses:live-workshop-state", args=[session.uuid])).json()
+    assert state["workshop"] is False  # the room shows no tables any more
+
+    restored = client.post(setup, {"action": "restore"}, follow=True)
+    assert back in restored.content.decode()
+    workshop = workshop_selectors.workshop_of(session)
+    assert workshop is not None and [t.topic for t in workshop.tables.all()] == [
+        "Ehrenamt",
+        "Teilhabe",
+    ]
+    assert set(WorkshopSeat.objects.values_list("round", "user_id", "table__topic")) == seats
+    assert (
+        undo
+        not in client.get(reverse("courses:live-session", args=[session.uuid])).content.decode()
+    )
+
+
+def test_the_undo_window_ends_and_then_the_removed_workshop_is_deleted(run, trainer, settings):
+    from cms.privacy import retention_rules
+
+    settings.TANDEM_COURSES_WORKSHOP_UNDO_DAYS = 2
+    session = _live(run)
+    _workshop(session, trainer)
+    removed_at = timezone.now()
+    services.workshop_remove(session=session, by=trainer, now=removed_at)
+    later = removed_at + timedelta(days=2, minutes=1)
+    with pytest.raises(CourseError) as refused:
+        services.workshop_restore(session=session, by=trainer, now=later)
+    assert refused.value.code == "undo_expired"
+    assert workshop_selectors.removed_workshop(session, now=later) is None
+    (rule,) = [rule for name, rule in retention_rules() if name.startswith("courses: workshops")]
+    assert rule(now=removed_at + timedelta(days=1), dry_run=False) == 0  # still restorable
+    assert rule(now=later, dry_run=False) == 1
     assert not LiveWorkshop.objects.filter(session=session).exists()
+
+
+def test_a_new_workshop_replaces_the_removed_one(run, trainer):
+    session = _live(run)
+    _workshop(session, trainer)
+    services.workshop_remove(session=session, by=trainer)
+    _workshop(session, trainer, tables=(("Neu", None),))
+    with pytest.raises(CourseError) as refused:
+        services.workshop_restore(session=session, by=trainer)
+    assert refused.value.code == "nothing_to_restore"
+    assert [t.topic for t in workshop_selectors.workshop_of(session).tables.all()] == ["Neu"]
 
 
 def test_learners_and_outsiders_get_no_setup_page(client, run, trainer, outsider):
@@ -397,6 +468,32 @@ def test_the_api_reads_and_sets_up_the_workshop(client, run, trainer, outsider):
     client.force_login(trainer)
     assert client.delete(url).status_code == 204
     assert client.get(url).status_code == 404
+
+
+def test_the_api_undoes_removing_the_workshop(client, run, trainer):
+    session = _live(run)
+    (anna,) = _registered(session, learners(run, 1))
+    _workshop(session, trainer)
+    url = f"/api/v1/live-sessions/{session.uuid}/workshop/"
+    restore = f"{url}restore/"
+    client.force_login(trainer)
+    assert client.delete(url).status_code == 204
+
+    gone = client.get(url)  # the host learns how to undo it
+    assert gone.status_code == 404
+    assert gone.json()["code"] == "removed" and gone.json()["restore"] == restore
+    assert gone.json()["undo_until"]
+    client.force_login(anna)
+    assert "undo_until" not in client.get(url).json()  # learners see no workshop, nothing more
+    assert client.post(restore).status_code == 404
+
+    client.force_login(trainer)
+    restored = client.post(restore)
+    assert restored.status_code == 200
+    assert [table["topic"] for table in restored.json()["tables"]] == ["Ehrenamt", "Teilhabe"]
+    assert client.get(url).status_code == 200
+    again = client.post(restore)
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_restore"
 
 
 def test_the_demo_world_cafe_has_tables_and_rounds_and_seeds_once(run, trainer):

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from cms.templatetags.cms_tags import long_datetime
 from mentoring.models import Session, SessionChange
 from tests.factories import PASSWORD
 from tests.mentoring.conftest import make_active_tandem
@@ -43,10 +44,11 @@ def de(msgid: str, **values) -> str:
     return text % values if values else text
 
 
-def local(moment, format_string: str) -> str:
-    """A time as the pages print it for a person in Berlin."""
-    with translation.override("de"):
-        return dateformat.format(timezone.localtime(moment, BERLIN), format_string)
+def local(moment, weekday: str = "weekday") -> str:
+    """A time as the pages print it for a person in Berlin, in German: the language's own formats
+    (cms_tags.long_datetime; weekday "weekday", "short" or "plain")."""
+    with translation.override("de"), timezone.override(BERLIN):
+        return long_datetime(timezone.localtime(moment), weekday)
 
 
 def foreign_requests(session: BrowserSession, *, also_allowed: tuple[str, ...] = ()) -> list[str]:
@@ -172,9 +174,7 @@ def test_book_see_move_and_enter_a_session(
         expect(page.locator("h1")).to_have_text(de("Session with %(name)s", name=mentor_name))
         expect(page.locator("#session-status")).to_have_text(de("booked"))
         expect(page.locator("main dl.facts time")).to_have_attribute("datetime", chosen)
-        expect(page.locator("main dl.facts time")).to_have_text(
-            local(session.start, "l, j. F Y, H:i")
-        )
+        expect(page.locator("main dl.facts time")).to_have_text(local(session.start))
         expect(page.locator(".messages[role=status]")).to_contain_text(
             de("The session is booked. You will both get an e-mail with a calendar entry.")
         )
@@ -183,7 +183,7 @@ def test_book_see_move_and_enter_a_session(
         browser_session.visit("/mentoring/sessions/")
         row = session_row(page, mentor_name)
         expect(row).to_have_count(1)
-        expect(row.locator("td").nth(0)).to_contain_text(local(session.start, "D, j. N Y, H:i"))
+        expect(row.locator("td").nth(0)).to_contain_text(local(session.start, "short"))
         expect(row.locator("td").nth(2)).to_have_text(de("booked"))
 
     # --- 2. The mentor sees it, too ---------------------------------------------------------
@@ -194,7 +194,7 @@ def test_book_see_move_and_enter_a_session(
         mentor_session.visit("/mentoring/sessions/")
         row = session_row(mentor_page, mentee_name)
         expect(row).to_have_count(1)
-        expect(row.locator("td").nth(0)).to_contain_text(local(session.start, "D, j. N Y, H:i"))
+        expect(row.locator("td").nth(0)).to_contain_text(local(session.start, "short"))
         expect(row.locator("td").nth(2)).to_have_text(de("booked"))
 
     # --- 3. The mentor moves it, with a reason -------------------------------------------------
@@ -248,9 +248,7 @@ def test_book_see_move_and_enter_a_session(
         assert session.start == datetime.fromisoformat(target) and session.sequence == 1
         expect(mentor_page.locator("#session-status")).to_have_text(de("booked"))
         expect(mentor_page.locator("main dl.facts time")).to_have_attribute("datetime", target)
-        expect(mentor_page.locator("main dl.facts time")).to_have_text(
-            local(session.start, "l, j. F Y, H:i")
-        )
+        expect(mentor_page.locator("main dl.facts time")).to_have_text(local(session.start))
         history = mentor_page.locator("main h2", has_text=de("History")).locator(
             "xpath=following-sibling::ol[1]"
         )
@@ -261,8 +259,8 @@ def test_book_see_move_and_enter_a_session(
         expect(moved).to_contain_text(
             de(
                 "from %(old)s to %(new)s",
-                old=local(old_start, "j. N Y, H:i"),
-                new=local(session.start, "j. N Y, H:i"),
+                old=local(old_start, "plain"),
+                new=local(session.start, "plain"),
             )
         )
     change = SessionChange.objects.get(session=session, kind=SessionChange.Kind.RESCHEDULED)

@@ -618,3 +618,56 @@ def test_garbage_in_the_booking_page_parameters_is_not_an_error(client, tandem):
     )
     response = client.post(url, {"slot": "2027-13-45T99:00", "length": "-5", "key": "x" * 500})
     assert response.status_code == 400
+
+
+# --- Dates in the person's language -----------------------------------------------------------
+
+
+def in_language(language: str, moment, *, weekday: str = "", with_time: bool = True) -> str:
+    """A moment as the pages should print it in ``language``: only the language's own formats
+    (weekday name, DATE_FORMAT, TIME_FORMAT), never a pattern written for German."""
+    local = timezone.localtime(moment, BERLIN) if isinstance(moment, datetime) else moment
+    with translation.override(language):
+        parts = [formats.date_format(local, weekday)] if weekday else []
+        parts.append(formats.date_format(local, "DATE_FORMAT"))
+        if with_time:
+            parts.append(formats.time_format(local, "TIME_FORMAT"))
+    return ", ".join(parts)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_session_list_history_and_availability_show_dates_in_the_persons_language(
+    client, tandem, language
+):
+    """An English-speaking mentor reads "Thu, Dec. 3, 2026, 2 p.m.", a German one
+    "Do, 3. Dezember 2026, 14:00": the session table, the session's history and the availability
+    exceptions follow the language, not a pattern written for German ("Thu, 3. Dec. 2026")."""
+    mentor = tandem.mentor.user
+    mentor.language, mentor.time_zone = language, "Europe/Berlin"
+    mentor.save(update_fields=["language", "time_zone"])
+    session = book_now(tandem)
+    old_start = session.start
+    session = services.session_reschedule(
+        session=session, start=free(tandem, 6).start, by=mentor, reason="Vorstandssitzung"
+    )
+    day = timezone.localdate() + timedelta(days=3)
+    services.availability_add_exception(
+        schedule=services.schedule_get_or_create(user=mentor), kind="blocked", date_from=day
+    )
+    login(client, mentor)
+
+    table = client.get(reverse("mentoring:sessions")).content.decode()
+    with translation.override(language):
+        until = formats.time_format(timezone.localtime(session.end, BERLIN), "TIME_FORMAT")
+    assert f">{in_language(language, session.start, weekday='D')}</time>–{until}</td>" in table
+
+    history = client.get(reverse("mentoring:session", args=[session.uuid])).content.decode()
+    with translation.override(language):
+        moved = translation.gettext("from %(old)s to %(new)s") % {
+            "old": in_language(language, old_start),
+            "new": in_language(language, session.start),
+        }
+    assert moved in history
+
+    availability = client.get(reverse("mentoring:availability")).content.decode()
+    assert in_language(language, day, weekday="D", with_time=False) in availability

@@ -137,3 +137,17 @@ def test_pending_decisions_come_first_and_decided_rows_have_no_erasure_in_the_de
 def test_the_programme_says_whose_places_count(db):
     help_text = str(Programme._meta.get_field("default_mentor_capacity").help_text)
     assert "eigene Angabe einer Mentorin oder eines Mentors hat immer Vorrang" in help_text
+
+
+def test_pairing_by_hand_records_both_mails_with_the_tandem(manager, full):
+    """As when a matching run is published: the "tandem proposed" mails are in the outbox together
+    with the tandem (in its transaction), so a crash after the commit cannot lose them."""
+    from cms.models import OutgoingMail
+
+    mentor, _first, second = full
+    proposed = OutgoingMail.objects.filter(template="mentoring/emails/tandem_proposed")
+    before = set(proposed.values_list("pk", flat=True))  # the published run's
+    services.tandem_pair_by_hand(mentee=second, mentor=mentor, by=manager, over_capacity=True)
+    # no on-commit callback has run: the mails were recorded in the pairing's transaction
+    recorded = proposed.exclude(pk__in=before).values_list("to_address", flat=True)
+    assert sorted(recorded) == sorted([second.user.email, mentor.user.email])

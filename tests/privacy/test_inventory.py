@@ -1,5 +1,6 @@
 """Every field of every model in Tandem's apps is classified in the personal-data inventory, and
-every model anywhere that points at a person is covered, so export and erasure cannot drift."""
+every model anywhere that points at a person is covered, so export and erasure cannot drift.
+Many-to-many fields count as fields: the colleagues of a video room are people, too."""
 
 from django.apps import apps
 from django.conf import settings
@@ -10,12 +11,17 @@ from cms.pages import get_base_page_model
 OWN_APPS = ("lms", "cms", "courses", "mentoring", "video", "knowledge")
 
 
-def local_fields(model) -> set[str]:
-    fields = {field.name for field in model._meta.concrete_fields}
+def own_fields(model) -> list:
+    """The model's columns and many-to-many fields; of a page type only those it adds."""
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
     Page = get_base_page_model()
     if issubclass(model, Page) and model is not Page:
-        fields = {field.name for field in model._meta.concrete_fields if field.model is model}
+        fields = [field for field in fields if field.model is model]
     return fields
+
+
+def local_fields(model) -> set[str]:
+    return {field.name for field in own_fields(model)}
 
 
 def test_every_field_of_every_own_model_is_classified():
@@ -36,7 +42,7 @@ def test_every_model_that_points_at_a_person_is_in_the_inventory():
             continue
         links = [
             f.name
-            for f in model._meta.concrete_fields
+            for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
             if f.is_relation and f.related_model is user_model and f.model is model
         ]
         record = privacy.record_for(model)
@@ -48,8 +54,9 @@ def test_every_model_that_points_at_a_person_is_in_the_inventory():
 def test_classified_names_are_real_fields():
     for record in privacy.records():
         model = record.model_class
-        names = set(record.personal) | set(record.actors) | set(record.other)
-        real = {field.name for field in model._meta.concrete_fields} | {"pk"}
+        names = set(record.personal) | set(record.actors) | set(record.members) | set(record.other)
+        real = {field.name for field in [*model._meta.concrete_fields, *model._meta.many_to_many]}
+        real |= {"pk"}
         assert names <= real, (record.model, sorted(names - real))
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from cms import privacy
 from tests.factories import UserFactory
 from tests.support.prosody import prosody_verify
 from video import meetings
@@ -413,3 +414,21 @@ def test_my_area_needs_the_same_queries_for_more_rooms(client, db, django_assert
 
 
 QUERIES_MY_AREA = 30
+
+
+def test_a_colleagues_rooms_are_in_her_export_and_erasing_her_removes_her_from_them(team):
+    """The colleagues of a room are personal data of each colleague: her export names the rooms
+    she was invited to; erasing her account takes her out of them and leaves the host's room."""
+
+    room, host, colleague = team
+    sections = {section["model"]: section for section in privacy.export_person(colleague)}
+    invited = sections["video.VideoRoom.colleagues"]
+    assert invited["rows"] == [{"id": room.pk, "colleagues": "Teamrunde"}]
+    assert "video.VideoRoom.colleagues" not in {
+        section["model"] for section in privacy.export_person(host)
+    }
+
+    counts = privacy.erase_person(colleague)
+    assert counts["video.VideoRoom.colleagues"] == 1
+    room.refresh_from_db()
+    assert list(room.colleagues.all()) == [] and room.host == host

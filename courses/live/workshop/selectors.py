@@ -4,12 +4,13 @@ endpoint their browser reported) and the state of the current round."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 
+from ... import conf
 from ...models import (
     Enrolment,
     LiveSession,
@@ -28,7 +29,24 @@ def endpoint_key(session: LiveSession, user_id: int) -> str:
 
 
 def workshop_of(session: LiveSession) -> LiveWorkshop | None:
-    return LiveWorkshop.objects.filter(session=session).first()
+    """The session's workshop; ``None`` when it is none, or its workshop has been removed."""
+    return LiveWorkshop.objects.filter(session=session, removed_at__isnull=True).first()
+
+
+def undo_until(workshop: LiveWorkshop) -> datetime | None:
+    """Until when removing the workshop can be undone (``None`` while it is not removed)."""
+    if workshop.removed_at is None:
+        return None
+    return workshop.removed_at + timedelta(days=int(conf.get("WORKSHOP_UNDO_DAYS")))
+
+
+def removed_workshop(session: LiveSession, *, now: datetime | None = None) -> LiveWorkshop | None:
+    """The session's removed workshop while the removal can still be undone."""
+    workshop = LiveWorkshop.objects.filter(session=session, removed_at__isnull=False).first()
+    until = undo_until(workshop) if workshop is not None else None
+    if until is None or (now or timezone.now()) > until:
+        return None
+    return workshop
 
 
 def tables(workshop: LiveWorkshop) -> list[WorkshopTable]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms import audit
 
+from ... import conf
 from ...models import LiveSession, LiveWorkshop, WorkshopSeat, WorkshopTable
 from ...models.workshops import MAX_ROUNDS, MAX_TABLES
 from ...services import CourseError
@@ -37,6 +38,8 @@ NOBODY_PRESENT = _(
     "Nobody can be seated yet: the participants' browsers have not reported from the video room."
 )
 SESSION_CANCELLED = _("This live session has been cancelled.")
+NOTHING_TO_RESTORE = _("There is no removed workshop to restore in this live session.")
+UNDO_EXPIRED = _("The workshop can no longer be restored: the %(days)s days for it have passed.")
 ENDPOINT_INVALID = _("The video endpoint is not valid.")
 
 
@@ -73,13 +76,15 @@ def workshop_save(
     tables: Sequence[tuple[str, int | None]],
 ) -> LiveWorkshop:
     """Make the live session a workshop, or change it: ``tables`` are (topic, table host's
-    account id or ``None``) in their order. Once rounds took place the number of tables stays."""
+    account id or ``None``) in their order. Once rounds took place the number of tables stays.
+    A removed workshop the session still keeps for the undo window is replaced for good."""
     _check_host(session, by)
     if not 1 <= int(rounds) <= MAX_ROUNDS:
         raise CourseError(ROUNDS_INVALID % {"count": MAX_ROUNDS}, code="rounds")
     if not 1 <= int(round_minutes) <= 120:
         raise CourseError(MINUTES_INVALID, code="round_minutes")
     cleaned = _clean_tables(session, tables)
+    LiveWorkshop.objects.filter(session=session, removed_at__isnull=False).delete()
     workshop, created = LiveWorkshop.objects.select_for_update().get_or_create(
         session=session, defaults={"rounds": rounds, "round_minutes": round_minutes}
     )
@@ -107,12 +112,47 @@ def workshop_save(
 
 
 @transaction.atomic
-def workshop_remove(*, session: LiveSession, by) -> None:
-    """The live session is a plain session again (tables and seating are deleted)."""
+def workshop_remove(
+    *, session: LiveSession, by, now: datetime | None = None
+) -> LiveWorkshop | None:
+    """The live session is a plain session again. Its tables and who sat where are kept for
+    ``TANDEM_COURSES_WORKSHOP_UNDO_DAYS`` (``workshop_restore`` brings them back), then the
+    retention rules delete them. A running round ends: everyone is back in the main room."""
     _check_host(session, by)
-    deleted, _rows = LiveWorkshop.objects.filter(session=session).delete()
-    if deleted:
-        audit.record(action="courses.workshop.remove", by=by, target=f"live session {session.pk}")
+    workshop = (
+        LiveWorkshop.objects.select_for_update()
+        .filter(session=session, removed_at__isnull=True)
+        .first()
+    )
+    if workshop is None:
+        return None
+    workshop.removed_at, workshop.removed_by = now or timezone.now(), by
+    workshop.current_round, workshop.round_ends_at = 0, None
+    workshop.save(update_fields=["removed_at", "removed_by", "current_round", "round_ends_at"])
+    audit.record(action="courses.workshop.remove", by=by, target=f"live session {session.pk}")
+    return workshop
+
+
+@transaction.atomic
+def workshop_restore(*, session: LiveSession, by, now: datetime | None = None) -> LiveWorkshop:
+    """Undo ``workshop_remove`` within its window: the workshop is back with its tables, rounds
+    and who sat where in the rounds so far."""
+    _check_host(session, by)
+    workshop = (
+        LiveWorkshop.objects.select_for_update()
+        .filter(session=session, removed_at__isnull=False)
+        .first()
+    )
+    if workshop is None:
+        raise CourseError(NOTHING_TO_RESTORE, code="nothing_to_restore")
+    until = selectors.undo_until(workshop)
+    if until is not None and (now or timezone.now()) > until:
+        days = int(conf.get("WORKSHOP_UNDO_DAYS"))
+        raise CourseError(UNDO_EXPIRED % {"days": days}, code="undo_expired")
+    workshop.removed_at, workshop.removed_by = None, None
+    workshop.save(update_fields=["removed_at", "removed_by"])
+    audit.record(action="courses.workshop.restore", by=by, target=f"live session {session.pk}")
+    return workshop
 
 
 def workshop_endpoint_record(*, session: LiveSession, user, endpoint: str) -> None:

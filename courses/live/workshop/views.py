@@ -11,9 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ... import conf
 from ...models import LiveSession
 from ...models.workshops import MAX_TABLES
 from ...services import CourseError
@@ -81,11 +84,25 @@ def setup(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             if not request.POST.get("confirm"):
                 messages.error(
                     request,
-                    _("Please confirm that the tables and who sat where are to be deleted."),
+                    _("Please confirm that the live session is to be a plain session again."),
                 )
                 return redirect("courses:live-workshop", session_uuid=session.uuid)
-            services.workshop_remove(session=session, by=request.user)
-            messages.success(request, _("The live session is no longer a workshop."))
+            removed = services.workshop_remove(session=session, by=request.user)
+            until = selectors.undo_until(removed) if removed else None
+            if until is not None:
+                messages.success(
+                    request,
+                    _("The live session is no longer a workshop. You can undo this until %(date)s.")
+                    % {"date": date_format(timezone.localtime(until), "DATETIME_FORMAT")},
+                )
+            return redirect("courses:live-session", session_uuid=session.uuid)
+        if request.POST.get("action") == "restore":
+            try:
+                services.workshop_restore(session=session, by=request.user)
+            except CourseError as failure:
+                messages.error(request, str(failure.message))
+                return redirect("courses:live-session", session_uuid=session.uuid)
+            messages.success(request, _("The workshop is back, with its tables and who sat where."))
             return redirect("courses:live-workshop", session_uuid=session.uuid)
         rows = []
         for index in range(MAX_TABLES + EMPTY_ROWS):
@@ -115,6 +132,7 @@ def setup(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             )
             return redirect("courses:live-workshop", session_uuid=session.uuid)
     rows = list(values["rows"]) + [{"topic": "", "host": None}] * EMPTY_ROWS
+    removed = None if workshop else selectors.removed_workshop(session)
     return render(
         request,
         "courses/live/workshop.html",
@@ -126,6 +144,9 @@ def setup(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             "rows": rows[: MAX_TABLES + EMPTY_ROWS],
             "choices": choices,
             "error": error,
+            "removed": removed,
+            "undo_until": selectors.undo_until(removed) if removed else None,
+            "undo_days": conf.get("WORKSHOP_UNDO_DAYS"),
         },
         status=status,
     )
