@@ -99,14 +99,17 @@ def count(key: str, *, limit: int, period: int) -> int:
     ``incr``, so concurrent requests on any number of processes sharing the cache (Redis) are
     each counted once; nothing is lost to a read-modify-write race."""
     now = time.time()
-    cache.add(f"{key}:start", now, period)
-    cache.add(key, 0, period)
     try:
-        hits = cache.incr(key)
-    except ValueError:  # the window expired between add and incr, or the cache is unavailable
-        cache.set(f"{key}:start", now, period)
-        cache.set(key, 1, period)
-        hits = 1
+        hits = cache.incr(key)  # an open window: nothing else to do
+    except ValueError:  # no window yet (or it just ended): open one
+        cache.add(f"{key}:start", now, period)
+        cache.add(key, 0, period)
+        try:
+            hits = cache.incr(key)
+        except ValueError:  # the window expired between add and incr, or no cache
+            cache.set(f"{key}:start", now, period)
+            cache.set(key, 1, period)
+            hits = 1
     if hits <= limit:
         return 0
     started = cache.get(f"{key}:start") or now

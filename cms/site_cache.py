@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
@@ -122,6 +123,68 @@ def cached(request: HttpRequest | None, name: str, build) -> Any:
 
 
 _cached = cached
+
+
+# --- Scopes: values kept until something in their scope changes ---------------------------------
+
+
+class Scope:
+    """Values derived from one kind of data (a mentor's availability, say), kept in the shared
+    cache and in this process until anything of that kind changes: ``renew_on_commit()`` (from the
+    app's signal receivers) starts a new generation of the scope, which every process reads from
+    the shared cache before it uses a value. Without a reachable cache every value is built."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.key = f"tandem:scope:{name}:generation"
+        self._near = _NearCache()
+
+    def generation(self) -> str | None:
+        try:
+            current = cache.get(self.key)
+            if current is None:
+                cache.add(self.key, uuid.uuid4().hex, None)
+                current = cache.get(self.key)
+        except Exception:  # a cache that cannot be reached: build every value
+            return None
+        return current
+
+    def renew(self, **kwargs) -> None:
+        try:
+            cache.set(self.key, uuid.uuid4().hex, None)
+        except Exception:
+            logger.warning("Cache unavailable: %s kept until it expires", self.name)
+
+    def renew_on_commit(self, **kwargs) -> None:
+        """At once and again after the commit (a value built from the data before the change,
+        while it was not yet committed, is kept under the generation in between)."""
+        self.renew()
+        transaction.on_commit(self.renew)
+
+    def cached(self, name: str, build, *, seconds: int = TIMEOUT) -> Any:
+        """``build()`` for the scope's current generation; ``build`` must not return None."""
+        current = self.generation()
+        if current is None:
+            return build()
+        near = _near_cache_in_use()
+        if near:
+            value = self._near.get(current, name)
+            if value is not None:
+                return value
+        key = f"tandem:scope:{self.name}:{current}:{name}"
+        try:
+            value = cache.get(key)
+        except Exception:  # the cache went away during the request
+            value = None
+        if value is None:
+            value = build()
+            try:
+                cache.set(key, value, min(seconds, timeout()))
+            except Exception:
+                logger.warning("Cache unavailable: %s is built again next time", name)
+        if near:
+            self._near.put(current, name, value)
+        return value
 
 
 # --- Shared fragments of pages ({% shared_fragment %}) --------------------------------------------
@@ -297,9 +360,12 @@ def forget_permissions(*args, update_fields=None, **kwargs) -> None:
         logger.warning("Cache unavailable: cached admin access kept until it expires")
 
 
+_admin_access = _NearCache()
+
+
 def can_access_admin(user) -> bool:
     """``user.has_perm("wagtailadmin.access_admin")``, cached per person until groups,
-    permissions or the account change."""
+    permissions or the account change (in this process too, for the permissions' generation)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
@@ -307,11 +373,16 @@ def can_access_admin(user) -> bool:
     current = _permissions_generation()
     if current is None:
         return user.has_perm("wagtailadmin.access_admin")
+    name = f"admin-access:{user.pk}"
+    allowed = _admin_access.get(current, name)
+    if allowed is not None:
+        return allowed
     key = f"tandem:site-cache:admin-access:{current}:{user.pk}"
     allowed = cache.get(key)
     if allowed is None:
         allowed = user.has_perm("wagtailadmin.access_admin")
         cache.set(key, allowed, timeout())
+    _admin_access.put(current, name, allowed)
     return allowed
 
 

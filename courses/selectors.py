@@ -185,14 +185,31 @@ def course_outline(course: CoursePage) -> list[tuple[LessonPage, ChapterPage | N
     return site_cache.cached(None, f"courses:outline:{course.pk}", build)
 
 
-def course_progress(*, user, course: CoursePage, outline=None) -> CourseProgress:
+def progress_records(*, user, course: CoursePage) -> dict[int, LessonProgress]:
+    """The learner's progress in the course, by lesson id: one query."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        record.lesson_id: record
+        for record in LessonProgress.objects.filter(user=user, course=course)
+    }
+
+
+def lesson_progress_records(*, lesson: LessonPage, user) -> dict[int, LessonProgress]:
+    """``progress_records`` for the lesson's course, read once per lesson object and person (the
+    visit before serving and the page's context ask for them in the same request)."""
+    known = getattr(lesson, "_tandem_progress", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    records = progress_records(user=user, course=course_of(lesson))
+    lesson._tandem_progress = (user.pk, records)
+    return records
+
+
+def course_progress(*, user, course: CoursePage, outline=None, records=None) -> CourseProgress:
     outline = outline if outline is not None else course_outline(course)
-    records = {}
-    if user.is_authenticated:
-        records = {
-            record.lesson_id: record
-            for record in LessonProgress.objects.filter(user=user, course=course)
-        }
+    if records is None:
+        records = progress_records(user=user, course=course)
     states = []
     for number, (lesson, chapter) in enumerate(outline, start=1):
         record = records.get(lesson.pk)
@@ -554,7 +571,12 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     """What the lesson page shows ``user``: neighbours, progress, videos, quizzes and attempts."""
     course = course_of(lesson)
     outline = course_outline(course)
-    progress = course_progress(user=user, course=course, outline=outline)
+    progress = course_progress(
+        user=user,
+        course=course,
+        outline=outline,
+        records=lesson_progress_records(lesson=lesson, user=user),
+    )
     index = next((i for i, state in enumerate(progress.lessons) if state.lesson.pk == lesson.pk), 0)
     enrolment = _lesson_enrolment(lesson, user)
     learning = enrolment is not None and enrolment.status in Enrolment.LEARNING_STATUSES

@@ -4,6 +4,7 @@ transaction. Error messages are translatable constants tests can assert on."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -42,7 +43,7 @@ from .models import (
     VideoProgress,
     VideoVisit,
 )
-from .selectors import course_of, live_standing
+from .selectors import course_of, lesson_progress_records, live_standing
 from .signals import enrolment_left
 
 ENROLMENT_CLOSED = _("This course does not take new enrolments.")
@@ -240,16 +241,31 @@ def _progress_for(user, lesson: LessonPage, course: CoursePage) -> LessonProgres
     return progress
 
 
+#: A visit is recorded again only after this long: the time of the last visit is kept to this
+#: precision (the pages show only whether a lesson was visited), and reading a lesson costs no
+#: write while the learner moves between lessons.
+VISIT_PRECISION = timedelta(minutes=10)
+
+
 def lesson_visit(*, user, lesson: LessonPage) -> None:
-    """Records the learner's visit: one statement (an insert that updates the existing row)."""
+    """Records the learner's visit: no write when it was recorded less than ``VISIT_PRECISION``
+    ago, else one statement (an insert that updates the existing row)."""
+    now = timezone.now()
+    records = lesson_progress_records(lesson=lesson, user=user)
+    record = records.get(lesson.pk)
+    if record and record.last_visited_at and now - record.last_visited_at < VISIT_PRECISION:
+        return
     course = course_of(lesson)
+    if record is None:  # the page shows the progress read before this visit, with it
+        records[lesson.pk] = LessonProgress(user=user, lesson=lesson, course=course)
+    records[lesson.pk].last_visited_at = now
     upsert_row(
         LessonProgress,
         {
             "user": user.pk,
             "lesson": lesson.pk,
             "course": course.pk,
-            "last_visited_at": timezone.now(),
+            "last_visited_at": now,
         },
         unique=["user", "lesson"],
         update=["course", "last_visited_at"],

@@ -12,7 +12,9 @@ class MentoringConfig(AppConfig):
         from video.security import register_video_room_view
 
         from . import checks, install_checks  # noqa: F401
+        from .sessions import availability_cache
         from .sessions.rooms import SessionRooms
 
+        availability_cache.connect()
         register_room_kind(SessionRooms())
         register_video_room_view("mentoring:session-join")

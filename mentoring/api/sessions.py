@@ -17,7 +17,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.timezones import canonical_time_zone
+from cms.timezones import available_time_zones, canonical_time_zone
 
 from ..models import Session, Tandem
 from ..sessions import selectors, services
@@ -33,7 +33,7 @@ def _zone(request) -> zoneinfo.ZoneInfo:
     name = (
         request.query_params.get("tz") or getattr(request.user, "time_zone", "") or "Europe/Berlin"
     )
-    if name not in zoneinfo.available_timezones():
+    if name not in available_time_zones():
         raise ValidationError({"tz": [ErrorDetail(str(BAD_ZONE), code="unknown_time_zone")]})
     # A legacy alias ("Europe/Kiev") answers in its place's current name ("Europe/Kyiv").
     return zoneinfo.ZoneInfo(canonical_time_zone(name) or name)
@@ -216,7 +216,11 @@ class TandemSlotsView(APIView):
         if end <= start or end - start > MAX_PERIOD:
             raise ValidationError({"end": [ErrorDetail(str(BAD_PERIOD), code="out_of_range")]})
         result = selectors.tandem_slots(
-            tandem=tandem, length=params.validated_data.get("length"), start=start, end=end
+            tandem=tandem,
+            length=params.validated_data.get("length"),
+            start=start,
+            end=end,
+            cached=True,
         )
         return Response(
             {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +14,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from schedule.models import Event, Occurrence
 from schedule.periods import Period
+
+from cms import site_cache
 
 from ..models import AvailabilityKind, MentorSchedule, Session, Tandem
 from . import slots as engine
@@ -46,7 +48,17 @@ class BookingRules:
         )
 
 
-def mentor_schedule(user_id: int) -> MentorSchedule | None:
+#: Mentors' schedules and calendars (``mentoring.sessions.signals`` renews it on every change):
+#: what the booking page and the slots API read again and again while nothing changes.
+AVAILABILITY = site_cache.Scope("availability")
+
+
+def mentor_schedule(user_id: int, *, cached: bool = False) -> MentorSchedule | None:
+    if cached:
+        return (
+            AVAILABILITY.cached(f"schedule:{user_id}", lambda: mentor_schedule(user_id) or False)
+            or None
+        )
     return MentorSchedule.objects.filter(user_id=user_id).first()
 
 
@@ -264,9 +276,25 @@ def _wall_clock_occurrence(
 
 
 def availability(
-    schedule: MentorSchedule, *, start: datetime, end: datetime
+    schedule: MentorSchedule, *, start: datetime, end: datetime, cached: bool = False
 ) -> list[engine.Interval]:
-    """When the mentor is available in [start, end), as absolute intervals. Two queries."""
+    """When the mentor is available in [start, end), as absolute intervals. Two queries, or none
+    while ``AVAILABILITY`` keeps them (``cached``: for pages that show times; a booking checks
+    the calendar itself)."""
+    if cached:
+        # Whole UTC days around the range (the API's ranges start "now"): the same few entries
+        # serve every request, and the windows overlapping [start, end) are the same.
+        day_start = datetime.combine(start.astimezone(UTC).date(), time(0), tzinfo=UTC)
+        day_end = datetime.combine(
+            (end - timedelta(microseconds=1)).astimezone(UTC).date() + timedelta(days=1),
+            time(0),
+            tzinfo=UTC,
+        )
+        windows = AVAILABILITY.cached(
+            f"free:{schedule.pk}:{day_start.date().isoformat()}:{day_end.date().isoformat()}",
+            lambda: availability(schedule, start=day_start, end=day_end),
+        )
+        return [(s, e) for s, e in windows if e > start and s < end]
     events = availability_events(
         schedule, start=start - EXPANSION_MARGIN, end=end + EXPANSION_MARGIN
     )
@@ -306,21 +334,24 @@ def tandem_slots(
     end: datetime,
     now: datetime | None = None,
     exclude: Session | None = None,
+    cached: bool = False,
 ) -> SlotQuery:
     """Bookable slots for a tandem that start in [start, end) (a slot may end after ``end``, so
     consecutive periods, such as the weeks of the booking page, show every slot exactly once): free
     for the mentor and for both members. Four queries: the mentor's schedule, the calendar's events,
-    their persisted occurrences, the members' sessions."""
+    their persisted occurrences, the members' sessions; only the sessions with ``cached`` (pages
+    and the API showing times; the mentor's calendar from ``AVAILABILITY``). Booking itself asks
+    without it."""
     now = now or timezone.now()
     mentor_id, mentee_id = tandem.mentor.user_id, tandem.mentee.user_id
-    schedule = mentor_schedule(mentor_id)
+    schedule = mentor_schedule(mentor_id, cached=cached)
     rules = booking_rules(tandem=tandem, schedule=schedule)
     length = length if length in rules.lengths else rules.lengths[0]
     if schedule is None:
         return SlotQuery(rules, length, [])
     if min(end, now + rules.horizon) <= max(start, now + rules.min_notice):
         return SlotQuery(rules, length, [])
-    free = availability(schedule, start=start, end=end)
+    free = availability(schedule, start=start, end=end, cached=cached)
     sessions = list(
         sessions_of(
             [mentor_id, mentee_id],

@@ -246,6 +246,7 @@ def _booking_page(
         end=datetime.combine(next_month, time(0), tzinfo=zone),
         now=now,
         exclude=moving,
+        cached=True,
     )
     by_day = dict(_slot_days(result.slots, zone))
     if from_day is not None:
@@ -340,19 +341,19 @@ def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> 
         cells = []
         for day in week:
             count = len(by_day.get(day, []))
-            cells.append(
-                {
-                    "day": day,
-                    "in_month": day.month == month.month,
-                    "count": count,
-                    "chosen": day == chosen,
-                    "url": _booking_query(keep, month=month, day=day.isoformat()) + "#times",
-                    "label": ngettext(
-                        "%(day)s, %(count)s free time", "%(day)s, %(count)s free times", count
-                    )
-                    % {"day": formats.date_format(day, "MONTH_DAY_FORMAT"), "count": count},
-                }
-            )
+            cell = {
+                "day": day,
+                "iso": day.isoformat(),
+                "in_month": day.month == month.month,
+                "count": count,
+                "chosen": day == chosen,
+            }
+            if count and cell["in_month"]:  # only days with free times are links
+                cell["url"] = _booking_query(keep, month=month, day=cell["iso"]) + "#times"
+                cell["label"] = ngettext(
+                    "%(day)s, %(count)s free time", "%(day)s, %(count)s free times", count
+                ) % {"day": formats.date_format(day, "MONTH_DAY_FORMAT"), "count": count}
+            cells.append(cell)
         weeks.append(cells)
     return weeks
 

@@ -4,6 +4,7 @@ are not enrolled (they see the runs with their free places). The page cache is o
 (settings.test), so every request renders the page; a request is measured after a first one has
 filled the shared site cache (site, settings, menu, view restrictions), as on a running site."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -108,3 +109,25 @@ def test_lesson_page_for_an_enrolled_learner(
     if which == "first":  # the video with its captions, the quiz
         assert "<video" in html and "<track" in html and 'id="quiz-' in html
     assert LessonProgress.objects.get(user=enrolled, lesson=lesson).last_visited_at is not None
+
+
+def test_a_visit_is_recorded_again_after_ten_minutes_not_on_every_page_view(
+    client, lessons, enrolled
+):
+    """The time of the last visit is kept to ten minutes: moving between lessons writes nothing,
+    while the course still shows each lesson visited from the first view on."""
+    _course, made = lessons
+    lesson = made[0]
+    client.force_login(enrolled)
+    client.get(lesson.url)
+    first = LessonProgress.objects.get(user=enrolled, lesson=lesson).last_visited_at
+    assert first is not None
+
+    client.get(lesson.url)  # a minute later, say: nothing written
+    assert LessonProgress.objects.get(user=enrolled, lesson=lesson).last_visited_at == first
+
+    LessonProgress.objects.filter(user=enrolled, lesson=lesson).update(
+        last_visited_at=first - timedelta(minutes=11)
+    )
+    client.get(lesson.url)
+    assert LessonProgress.objects.get(user=enrolled, lesson=lesson).last_visited_at > first

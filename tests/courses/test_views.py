@@ -310,9 +310,10 @@ def test_course_and_lesson_pages_use_a_fixed_number_of_queries(
 # and 23 before routing, site settings, menu and view restrictions came from cms.site_cache; 12,
 # 10 and 14 before the route, the course of a lesson, its outline and its videos and quizzes did;
 # tests/courses/test_page_queries.py holds the pages to at most 15 with 1 and 20 lessons). The
-# lesson page: the session, the person, her enrolment, the visit, her progress.
+# lesson page: the session, the person, her enrolment, her progress (a visit within ten minutes of
+# the last one writes nothing).
 COURSE_PAGE_QUERIES = 10
-LESSON_PAGE_QUERIES = 5
+LESSON_PAGE_QUERIES = 4
 CATALOGUE_QUERIES = 14  # the enrolled learner sees her progress on the cards: three queries
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from rest_framework.test import APIClient
@@ -353,7 +354,9 @@ def test_my_sessions_page_has_a_fixed_number_of_queries(client, tandem, django_a
 
 
 QUERIES_MY_SESSIONS = 7
-QUERIES_BOOKING_PAGE = 7
+# The session, the person, the tandem, the members' sessions: the mentor's schedule and calendar
+# come from the availability cache (mentoring.sessions.availability_cache; 7 before).
+QUERIES_BOOKING_PAGE = 4
 
 
 def test_booking_page_has_a_fixed_number_of_queries(client, tandem, django_assert_num_queries):
@@ -367,6 +370,29 @@ def test_booking_page_has_a_fixed_number_of_queries(client, tandem, django_asser
         book_now(tandem, index)
     with django_assert_num_queries(QUERIES_BOOKING_PAGE):
         assert client.get(url).status_code == 200
+
+
+def test_the_booking_page_shows_a_change_of_availability_at_once(client, tandem):
+    """Free times come from a cache of the mentor's calendar: a change in the availability editor
+    shows on the mentee's next visit, also the API's, and a booking made meanwhile at once."""
+    mentee = login(Client(), tandem.mentee.user)
+    mentor = login(client, tandem.mentor.user)
+    page = reverse("mentoring:book", args=[tandem.pk])
+    slots = f"/api/v1/tandems/{tandem.pk}/slots/"
+    assert 'name="slot"' in mentee.get(page).content.decode()
+    before = mentee.get(slots).json()["slots"]
+    assert before
+    taken = book_now(tandem, 0)
+    assert taken.start.isoformat() not in {
+        slot["start"] for slot in mentee.get(slots, {"tz": "UTC"}).json()["slots"]
+    }
+
+    # The mentor keeps only Tuesday evenings.
+    form = {"form": "weekly", "d1_0_start": "18:00", "d1_0_end": "19:00"}
+    assert mentor.post(reverse("mentoring:availability"), form).status_code == 302
+    after = mentee.get(slots, {"tz": tandem.mentor.user.mentor_schedule.time_zone}).json()["slots"]
+    assert after and len(after) < len(before)
+    assert all(slot["start"][11:14] == "18:" for slot in after)
 
 
 # --- Availability editor -----------------------------------------------------------------------
