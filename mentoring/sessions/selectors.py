@@ -62,6 +62,50 @@ def mentor_schedule(user_id: int, *, cached: bool = False) -> MentorSchedule | N
     return MentorSchedule.objects.filter(user_id=user_id).first()
 
 
+#: What the booking page reads of a tandem: the programme's booking rules and the members' names.
+_BOOKING_PAGE_FIELDS = (
+    "id",
+    "programme_id",
+    "mentor_id",
+    "mentee_id",
+    *(
+        f"programme__{name}"
+        for name in (
+            "id",
+            "session_lengths",
+            "buffer_before",
+            "buffer_after",
+            "min_notice_hours",
+            "horizon_days",
+            "max_per_day",
+            "max_per_week",
+            "sessions_need_confirmation",
+            "session_change_cutoff_hours",
+        )
+    ),
+    *(
+        f"{member}__{name}"
+        for member in ("mentor", "mentee")
+        for name in ("id", "user_id", "user__id", "user__first_name", "user__last_name")
+    ),
+)
+
+
+def tandem_for_booking_page(user, tandem_id: int) -> Tandem | None:
+    """The tandem if ``user`` is one of its members, with what the booking page shows (one query,
+    a tenth of the columns of ``Tandem.objects.of_member``); anything else is read when asked."""
+    tandem = (
+        Tandem.objects.select_related("programme", "mentor__user", "mentee__user")
+        .only(*_BOOKING_PAGE_FIELDS)
+        .filter(pk=tandem_id)
+        .order_by()
+        .first()
+    )
+    if tandem is None or user.pk not in (tandem.mentor.user_id, tandem.mentee.user_id):
+        return None
+    return tandem
+
+
 def booking_rules(*, tandem: Tandem, schedule: MentorSchedule | None) -> BookingRules:
     programme = tandem.programme
     source = schedule if schedule is not None and schedule.own_rules else programme

@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -155,10 +157,11 @@ def _clock(local: datetime) -> str:
 
 
 def _slot_days(found, zone):
-    """The slots by day of the viewer's zone: (day, [(slot, local start, time of day), …])."""
+    """The slots by day of the viewer's zone: (day, [(slot, local start, time of day, the local
+    start as the form's value), …])."""
     local = [(slot, slot.start.astimezone(zone)) for slot in found]
     return [
-        (day, [(slot, moment, _clock(moment)) for slot, moment in items])
+        (day, [(slot, moment, _clock(moment), moment.isoformat()) for slot, moment in items])
         for day, items in groupby(local, key=lambda item: item[1].date())
     ]
 
@@ -177,7 +180,13 @@ def _session_to_move(request: HttpRequest, tandem: Tandem) -> Session | None:
 @rate_limit("booking")
 def book(request: HttpRequest, tandem_id: int) -> HttpResponse:
     """Pick a slot, shown in the viewer's time zone; also the page for moving a session."""
-    tandem = _tandem_for(request, tandem_id)
+    if request.method == "POST":
+        tandem = _tandem_for(request, tandem_id)
+    else:
+        found = selectors.tandem_for_booking_page(request.user, tandem_id)
+        if found is None:
+            raise Http404
+        tandem = found
     moving = _session_to_move(request, tandem)
     form = BookingForm(request.POST if request.method == "POST" else None, moving=moving)
     if form.is_valid():
@@ -261,8 +270,8 @@ def _booking_page(
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
     errors = form.page_errors() if form.is_bound else []
     alternatives = [
-        (slot, slot.start.astimezone(zone), _clock(slot.start.astimezone(zone)))
-        for slot in form.alternatives
+        (slot, local, _clock(local), local.isoformat())
+        for slot, local in ((slot, slot.start.astimezone(zone)) for slot in form.alternatives)
     ]
     keep = {"length": result.length, "tz": zone.key, "move": moving.uuid if moving else ""}
     last_bookable = (now + result.rules.horizon).astimezone(zone).date()
@@ -279,7 +288,7 @@ def _booking_page(
             "length": result.length,
             "lengths": result.rules.lengths,
             "month": month,
-            "weeks": _month_weeks(month, by_day, chosen, keep),
+            "month_rows": _month_rows(_month_weeks(month, by_day, chosen, keep)),
             "weekdays": _weekday_names(),
             "chosen": chosen,
             "chosen_slots": by_day.get(chosen, []) if chosen else [],
@@ -356,6 +365,31 @@ def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> 
             cells.append(cell)
         weeks.append(cells)
     return weeks
+
+
+def _month_rows(weeks: list[list[dict]]) -> str:
+    """The month grid's rows (``<tr>`` per week): built here rather than by the template, which
+    would look up each of its 42 cells' values one by one."""
+
+    def cell(day: dict) -> str:
+        if not day["in_month"]:
+            return "<td></td>"
+        if not day["count"]:
+            return format_html('<td><span class="day">{}</span></td>', day["day"].day)
+        chosen = day["chosen"]
+        return format_html(
+            '<td><a class="day day--free{}" href="{}" aria-label="{}" data-date="{}"{}>{}</a></td>',
+            " day--chosen" if chosen else "",
+            day["url"],
+            day["label"],
+            day["iso"],
+            mark_safe(' aria-current="true"') if chosen else "",  # noqa: S308 - a constant
+            day["day"].day,
+        )
+
+    return mark_safe(  # noqa: S308 - every cell escaped by format_html
+        "".join("<tr>" + "".join(cell(day) for day in week) + "</tr>" for week in weeks)
+    )
 
 
 def _parse(parser, value):
