@@ -43,6 +43,22 @@ def test_pages_are_compared_with_the_trivial_view_for_the_same_visitors():
     assert by_name["home page"].rps == "60.0"
 
 
+def test_a_write_shows_its_ratio_but_is_held_only_to_no_errors():
+    booking = measured("booking POST", "mentee", 30)
+    booking.write = True
+    failing = measured("booking POST", "mentee", 30, failures=1)
+    failing.write = True
+    rows = throughput_rows(
+        [booking, failing],
+        trivial_anonymous=None,
+        trivial_signed_in=measured("trivial view", "learner", 500),
+    )
+    assert [(row.ratio, row.target, row.met) for row in rows[1:]] == [
+        ("0.06", "0 errors (a write, not a page)", True),
+        ("0.06", "0 errors (a write, not a page)", False),
+    ]
+
+
 def test_without_the_trivial_view_only_errors_count():
     (row,) = throughput_rows(
         [measured("home page", "anonymous", 600)], trivial_anonymous=None, trivial_signed_in=None

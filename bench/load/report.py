@@ -27,6 +27,8 @@ class Measured:
     p99: float | None = None
     queries: float | None = None  # median of X-Tandem-Queries; None without the instruments
     note: str = ""
+    #: A write, not a page (the booking POST): its ratio is shown, the pages' ratio is no target
+    write: bool = False
 
     @property
     def rps(self) -> float:
@@ -101,7 +103,11 @@ def throughput_rows(
         )
         kind = "signed in" if page.signed_in else "anonymous"
         row.target = f"≥ {least:g} × trivial ({kind}), 0 errors"
-        if trivial is None or trivial.rps == 0:
+        if page.write:
+            row.target, row.met = "0 errors (a write, not a page)", page.failures == 0
+            if trivial is not None and trivial.rps:
+                row.ratio = f"{page.rps / trivial.rps:.2f}"
+        elif trivial is None or trivial.rps == 0:
             row.target, row.met = "0 errors", page.failures == 0
             row.note = (row.note + "; " if row.note else "") + "no trivial view (TANDEM_BENCH off)"
         else:
