@@ -23,7 +23,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from cms import audit
+from cms import audit, page_cache
 from cms.errors import ServiceError
 from cms.mail import send_templated_mail, site_url
 
@@ -96,6 +96,7 @@ def space_provision(*, space: KnowledgeSpacePage, by=None) -> KnowledgeSpacePage
         space.collection_id = collection.pk
     if changed:
         KnowledgeSpacePage.objects.filter(pk=space.pk).update(**changed)
+        page_cache.invalidate_on_commit()  # an update sends no signal: pages cached must go
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
@@ -288,6 +289,7 @@ def space_settings_change(
     KnowledgeSpacePage.objects.filter(pk=space.pk).update(
         visibility=visibility, requires_approval=requires_approval
     )
+    page_cache.invalidate_on_commit()
     space.visibility, space.requires_approval = visibility.value, requires_approval
     _sync_page_permissions(space)
     _sync_restrictions(space)
@@ -312,6 +314,7 @@ def article_published(*, article: KnowledgeArticlePage, by=None) -> KnowledgeArt
     """A version went live: the first or a substantial one asks mandatory readers again and
     counts as a review; a minor one (a typo fixed) changes neither."""
     live = KnowledgeArticlePage.objects.select_for_update().get(pk=article.pk)
+    page_cache.invalidate_on_commit()  # the page's fields change below without a signal
     if live.reading_version and live.minor_change:
         KnowledgeArticlePage.objects.filter(pk=live.pk).update(minor_change=False)
         return live
@@ -345,6 +348,7 @@ def article_mark_reviewed(*, article: KnowledgeArticlePage, by) -> ArticleReview
     KnowledgeArticlePage.objects.filter(pk=article.pk).update(
         last_reviewed_at=timezone.localdate(), review_reminder_sent_for=None
     )
+    page_cache.invalidate_on_commit()  # the page shows when it was last reviewed
     review = ArticleReview.objects.create(
         article=article, reviewed_by=by, outcome=ArticleReview.Outcome.NO_CHANGES
     )

@@ -21,9 +21,7 @@ def site_settings(context) -> SiteSettings:
     return cached
 
 
-@register.inclusion_tag("cms/includes/main_navigation.html", takes_context=True)
-def main_navigation(context, settings: SiteSettings) -> dict:
-    request = context.get("request")
+def _navigation_entries(settings: SiteSettings, request) -> list[dict]:
     found = getattr(settings, "navigation_entries", None)
     if found is None:  # settings not read through the site_settings tag
         found = []
@@ -32,11 +30,30 @@ def main_navigation(context, settings: SiteSettings) -> dict:
                 url = item.page.get_url(request=request) if item.page_id else item.url
                 if url:
                     found.append({"title": item.title, "url": url})
+    return found
+
+
+def _current_entry(entries: list[dict], request) -> str:
+    """The most specific entry whose address the page's path starts with (not the home page)."""
     current_path = request.path if request else ""
-    entries = [
-        {**entry, "current": entry["url"] != "/" and current_path.startswith(entry["url"])}
-        for entry in found
-    ]
+    under = [e["url"] for e in entries if e["url"] != "/" and current_path.startswith(e["url"])]
+    return max(under, key=len, default="")
+
+
+@register.simple_tag(takes_context=True)
+def current_navigation_entry(context, settings: SiteSettings) -> str:
+    """The address of the main navigation's entry the page lies under ("" for none): what the
+    site header varies on, so it can be a shared fragment."""
+    request = context.get("request")
+    return _current_entry(_navigation_entries(settings, request), request)
+
+
+@register.inclusion_tag("cms/includes/main_navigation.html", takes_context=True)
+def main_navigation(context, settings: SiteSettings) -> dict:
+    request = context.get("request")
+    found = _navigation_entries(settings, request)
+    current = _current_entry(found, request)
+    entries = [{**entry, "current": entry["url"] == current} for entry in found]
     return {"entries": entries, "search_url": reverse("search")}
 
 

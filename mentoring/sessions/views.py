@@ -7,6 +7,7 @@ import calendar
 import uuid
 import zoneinfo
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -156,14 +157,16 @@ def _clock(local: datetime) -> str:
     return f"{text} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
 
 
-def _slot_days(found, zone):
-    """The slots by day of the viewer's zone: (day, [(slot, local start, time of day, the local
-    start as the form's value), …])."""
+def _slot_days(found, zone) -> dict[date, list[tuple]]:
+    """The slots by day of the viewer's zone: {day: [(slot, local start), …]}, in order."""
     local = [(slot, slot.start.astimezone(zone)) for slot in found]
-    return [
-        (day, [(slot, moment, _clock(moment), moment.isoformat()) for slot, moment in items])
-        for day, items in groupby(local, key=lambda item: item[1].date())
-    ]
+    return {day: list(items) for day, items in groupby(local, key=lambda item: item[1].date())}
+
+
+def _shown_slots(slots: list[tuple]) -> list[tuple]:
+    """(slot, local start, time of day, the local start as the form's value) for the slots the
+    page lists (those of the chosen day: the month shows only how many each day has)."""
+    return [(slot, local, _clock(local), local.isoformat()) for slot, local in slots]
 
 
 def _session_to_move(request: HttpRequest, tandem: Tandem) -> Session | None:
@@ -257,7 +260,7 @@ def _booking_page(
         exclude=moving,
         cached=True,
     )
-    by_day = dict(_slot_days(result.slots, zone))
+    by_day = _slot_days(result.slots, zone)
     if from_day is not None:
         chosen = next((day for day in by_day if day >= from_day), None)
     if chosen is None or not (first_day <= chosen < next_month):
@@ -269,10 +272,7 @@ def _booking_page(
         services.tandem_request_times(tandem=tandem)  # the mentor is told once, not per visit
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
     errors = form.page_errors() if form.is_bound else []
-    alternatives = [
-        (slot, local, _clock(local), local.isoformat())
-        for slot, local in ((slot, slot.start.astimezone(zone)) for slot in form.alternatives)
-    ]
+    alternatives = _shown_slots([(slot, slot.start.astimezone(zone)) for slot in form.alternatives])
     keep = {"length": result.length, "tz": zone.key, "move": moving.uuid if moving else ""}
     last_bookable = (now + result.rules.horizon).astimezone(zone).date()
     return render(
@@ -291,7 +291,7 @@ def _booking_page(
             "month_rows": _month_rows(_month_weeks(month, by_day, chosen, keep)),
             "weekdays": _weekday_names(),
             "chosen": chosen,
-            "chosen_slots": by_day.get(chosen, []) if chosen else [],
+            "chosen_slots": _shown_slots(by_day.get(chosen, [])) if chosen else [],
             "has_free_days": bool(by_day),
             "previous_month_url": _booking_query(keep, month=_month_before(month))
             if month > today.replace(day=1)
@@ -336,6 +336,11 @@ def _booking_query(keep: dict, **more) -> str:
 
 def _weekday_names() -> list[tuple[str, str]]:
     """Monday to Sunday: the full name and its abbreviation in the active language."""
+    return _weekday_names_in(translation.get_language() or "")
+
+
+@lru_cache(maxsize=8)
+def _weekday_names_in(language: str) -> list[tuple[str, str]]:
     monday = date(2024, 1, 1)
     days = [monday + timedelta(days=offset) for offset in range(7)]
     return [(dateformat.format(day, "l"), dateformat.format(day, "D")) for day in days]
@@ -346,6 +351,7 @@ def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> 
     times, the address that shows them and the name a screen reader reads, e.g.
     "3. Dezember, 4 freie Zeiten"."""
     weeks = []
+    month_query = _booking_query(keep, month=month)  # each day's address adds its day
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         cells = []
         for day in week:
@@ -358,7 +364,7 @@ def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> 
                 "chosen": day == chosen,
             }
             if count and cell["in_month"]:  # only days with free times are links
-                cell["url"] = _booking_query(keep, month=month, day=cell["iso"]) + "#times"
+                cell["url"] = f"{month_query}&day={cell['iso']}#times"
                 cell["label"] = ngettext(
                     "%(day)s, %(count)s free time", "%(day)s, %(count)s free times", count
                 ) % {"day": formats.date_format(day, "MONTH_DAY_FORMAT"), "count": count}
