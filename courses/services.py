@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from django.utils.translation import gettext_lazy as _
 
 from cms import audit
-from cms.db import upsert_row
+from cms.rows import upsert_row
 
 from . import conf
 from .errors import INVALID_INTERVALS, CourseError
