@@ -111,13 +111,19 @@ def _request_finished(**kwargs) -> None:
 
 
 def _read() -> str | None:
+    return read_generation(GENERATION_KEY)
+
+
+def read_generation(key: str) -> str | None:
+    """The generation kept under ``key`` (a first one is made when there is none), or None while
+    the cache cannot be reached: then nothing is kept, everything is built or rendered."""
     try:
-        current = cache.get(GENERATION_KEY)
+        current = cache.get(key)
         if current is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-            current = cache.get(GENERATION_KEY)
+            cache.add(key, uuid.uuid4().hex, None)
+            current = cache.get(key)
     except Exception:  # a cache that cannot be reached: pages are rendered, the site stays up
-        logger.warning("Cache unavailable: pages are rendered without it", exc_info=True)
+        logger.warning("Cache unavailable: %s not read", key, exc_info=True)
         return None
     return current
 

@@ -278,14 +278,7 @@ def purposes() -> Iterable[tuple[str, str, str, str]]:
     the export) or else the model's name."""
     for record in records():
         model = record.model_class
-        for name, spec in record.personal.items():
-            yield (
-                str(record.title or model._meta.verbose_name_plural),
-                str(getattr(model._meta.get_field(name), "verbose_name", name)),
-                str(spec.purpose),
-                str(spec.retention),
-            )
-        for name, spec in record.members.items():
+        for name, spec in [*record.personal.items(), *record.members.items()]:
             yield (
                 str(record.title or model._meta.verbose_name_plural),
                 str(getattr(model._meta.get_field(name), "verbose_name", name)),

@@ -78,34 +78,45 @@ def _near_cache_in_use() -> bool:
     return not isinstance(caches["default"], LocMemCache)
 
 
-def lookup(request: HttpRequest | None, name: str) -> Any:
-    """The value kept under ``name`` for the current generation (see ``cached``), or None."""
-    current = page_cache.generation(request)
-    if current is None:
-        return None
-    if _near_cache_in_use():
-        value = _near.get(current, name)
+def _read(near: _NearCache, prefix: str, current: str, name: str) -> Any:
+    """A value kept under ``name`` for generation ``current``: this process's copy, else the
+    shared cache's (then copied here); None when neither has it or the cache is away."""
+    in_use = _near_cache_in_use()
+    if in_use:
+        value = near.get(current, name)
         if value is not None:
             return value
     try:
-        value = cache.get(f"tandem:site-cache:{current}:{name}")
+        value = cache.get(f"{prefix}:{current}:{name}")
     except Exception:  # the cache went away during the request
         return None
-    if value is not None and _near_cache_in_use():
-        _near.put(current, name, value)
+    if value is not None and in_use:
+        near.put(current, name, value)
     return value
+
+
+def _write(near: _NearCache, prefix: str, current: str, name: str, value: Any, seconds: int):
+    try:
+        cache.set(f"{prefix}:{current}:{name}", value, seconds)
+    except Exception:
+        logger.warning("Cache unavailable: %s is built again next time", name)
+    if _near_cache_in_use():
+        near.put(current, name, value)
+
+
+PREFIX = "tandem:site-cache"
+
+
+def lookup(request: HttpRequest | None, name: str) -> Any:
+    """The value kept under ``name`` for the current generation (see ``cached``), or None."""
+    current = page_cache.generation(request)
+    return None if current is None else _read(_near, PREFIX, current, name)
 
 
 def store(request: HttpRequest | None, name: str, value: Any) -> None:
     current = page_cache.generation(request)
-    if current is None:
-        return
-    try:
-        cache.set(f"tandem:site-cache:{current}:{name}", value, timeout())
-    except Exception:
-        logger.warning("Cache unavailable: %s is read again next time", name)
-    if _near_cache_in_use():
-        _near.put(current, name, value)
+    if current is not None:
+        _write(_near, PREFIX, current, name, value, timeout())
 
 
 def cached(request: HttpRequest | None, name: str, build) -> Any:
@@ -120,9 +131,6 @@ def cached(request: HttpRequest | None, name: str, build) -> Any:
         value = build()
         store(request, name, value)
     return value
-
-
-_cached = cached
 
 
 # --- Scopes: values kept until something in their scope changes ---------------------------------
@@ -140,16 +148,9 @@ class Scope:
         self._near = _NearCache()
 
     def generation(self) -> str | None:
-        try:
-            current = cache.get(self.key)
-            if current is None:
-                cache.add(self.key, uuid.uuid4().hex, None)
-                current = cache.get(self.key)
-        except Exception:  # a cache that cannot be reached: build every value
-            return None
-        return current
+        return page_cache.read_generation(self.key)
 
-    def renew(self, **kwargs) -> None:
+    def renew(self) -> None:
         try:
             cache.set(self.key, uuid.uuid4().hex, None)
         except Exception:
@@ -166,24 +167,11 @@ class Scope:
         current = self.generation()
         if current is None:
             return build()
-        near = _near_cache_in_use()
-        if near:
-            value = self._near.get(current, name)
-            if value is not None:
-                return value
-        key = f"tandem:scope:{self.name}:{current}:{name}"
-        try:
-            value = cache.get(key)
-        except Exception:  # the cache went away during the request
-            value = None
+        prefix = f"tandem:scope:{self.name}"
+        value = _read(self._near, prefix, current, name)
         if value is None:
             value = build()
-            try:
-                cache.set(key, value, min(seconds, timeout()))
-            except Exception:
-                logger.warning("Cache unavailable: %s is built again next time", name)
-        if near:
-            self._near.put(current, name, value)
+            _write(self._near, prefix, current, name, value, min(seconds, timeout()))
         return value
 
 
@@ -236,7 +224,7 @@ def find_site(request: HttpRequest):
         site.root_page = site.root_page.specific
         return site
 
-    site = _cached(request, f"site:{hostname}:{port}", build) or None
+    site = cached(request, f"site:{hostname}:{port}", build) or None
     request._wagtail_site = site  # type: ignore[attr-defined]
     return site
 
@@ -285,7 +273,7 @@ def site_settings(request: HttpRequest):
         settings.navigation_entries = entries
         return settings
 
-    return _cached(request, f"settings:{site.pk}", build)
+    return cached(request, f"settings:{site.pk}", build)
 
 
 # --- View restrictions --------------------------------------------------------------------------
@@ -310,7 +298,7 @@ def view_restriction_ids(page) -> list[int]:
         )
         return {"restricted": restricted, "aliases": aliases}
 
-    tree = _cached(None, "view-restrictions", build)
+    tree = cached(None, "view-restrictions", build)
     restricted, aliases = tree["restricted"], tree["aliases"]
     step = Page.steplen
     ids: list[int] = []
@@ -341,14 +329,8 @@ class CachedViewRestrictionsMixin:
 
 
 def _permissions_generation() -> str | None:
-    try:
-        current = cache.get(PERMISSIONS_KEY)
-        if current is None:
-            cache.add(PERMISSIONS_KEY, uuid.uuid4().hex, None)
-            current = cache.get(PERMISSIONS_KEY)
-    except Exception:  # a cache that cannot be reached: ask the database
-        return None
-    return current
+    """None while the cache cannot be reached: then the database is asked."""
+    return page_cache.read_generation(PERMISSIONS_KEY)
 
 
 def forget_permissions(*args, update_fields=None, **kwargs) -> None:

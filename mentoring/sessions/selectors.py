@@ -18,6 +18,7 @@ from schedule.periods import Period
 from cms import site_cache
 
 from ..models import AvailabilityKind, MentorSchedule, Session, Tandem
+from ..models.availability import SessionRules
 from . import slots as engine
 
 LIMIT_CONTEXT = timedelta(days=8)  # sessions this far around a range count towards week limits
@@ -72,13 +73,7 @@ _BOOKING_PAGE_FIELDS = (
         f"programme__{name}"
         for name in (
             "id",
-            "session_lengths",
-            "buffer_before",
-            "buffer_after",
-            "min_notice_hours",
-            "horizon_days",
-            "max_per_day",
-            "max_per_week",
+            *(field.name for field in SessionRules._meta.fields),  # the rules themselves
             "sessions_need_confirmation",
             "session_change_cutoff_hours",
         )
