@@ -73,9 +73,19 @@ def timeout() -> int:
 # --- Generation ---------------------------------------------------------------------------------
 
 
-#: The generation as this request (or task) first read it, for the code that asks without the
-#: request at hand; forgotten when a request starts and whenever this process starts a new one.
-_read_in_this_request: ContextVar[str | None] = ContextVar("tandem_generation", default=None)
+#: The generations as this request first read them ({key: generation}), for the code that asks
+#: without the request at hand; forgotten when a request starts and ends and whenever this process
+#: starts a new one.
+_read_in_this_request: ContextVar[dict[str, str] | None] = ContextVar(
+    "tandem_generations", default=None
+)
+#: Every generation key of the site (the page cache's, the permissions', each ``Scope``'s): a
+#: request reads them together, in one round trip, the first time it needs any of them.
+_generation_keys: dict[str, None] = {GENERATION_KEY: None}
+
+
+def register_generation(key: str) -> None:
+    _generation_keys[key] = None
 
 
 def generation(request: HttpRequest | None = None) -> str | None:
@@ -86,13 +96,7 @@ def generation(request: HttpRequest | None = None) -> str | None:
         if not hasattr(request, "_tandem_generation"):
             request._tandem_generation = generation()  # type: ignore[attr-defined]
         return request._tandem_generation  # type: ignore[attr-defined]
-    known = _read_in_this_request.get()
-    if known is not None:
-        return known
-    current = _read()
-    if current is not None and _in_request.get():
-        _read_in_this_request.set(current)
-    return current
+    return read_generation(GENERATION_KEY)
 
 
 #: Set while a request is served (request_started … request_finished): outside requests (tasks,
@@ -110,22 +114,43 @@ def _request_finished(**kwargs) -> None:
     _read_in_this_request.set(None)
 
 
-def _read() -> str | None:
-    return read_generation(GENERATION_KEY)
+def forget_generations() -> None:
+    """This request reads the generations afresh (after it has started a new one itself)."""
+    _read_in_this_request.set(None)
 
 
 def read_generation(key: str) -> str | None:
     """The generation kept under ``key`` (a first one is made when there is none), or None while
-    the cache cannot be reached: then nothing is kept, everything is built or rendered."""
-    try:
-        current = cache.get(key)
-        if current is None:
-            cache.add(key, uuid.uuid4().hex, None)
-            current = cache.get(key)
-    except Exception:  # a cache that cannot be reached: pages are rendered, the site stays up
-        logger.warning("Cache unavailable: %s not read", key, exc_info=True)
+    the cache cannot be reached: then nothing is kept, everything is built or rendered. In a
+    request, every registered generation is read with the first one asked for, and remembered
+    until the request ends."""
+    known = _read_in_this_request.get()
+    if known is not None and key in known:
+        return known[key]
+    if not _in_request.get():
+        found = _read_generations([key])
+        return None if found is None else found[key]
+    found = _read_generations(list({**_generation_keys, key: None}))
+    if found is None:
         return None
-    return current
+    _read_in_this_request.set({**(known or {}), **found})
+    return found[key]
+
+
+def _read_generations(keys: list[str]) -> dict[str, str] | None:
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if found.get(key) is None]
+        if missing:
+            for key in missing:
+                cache.add(key, uuid.uuid4().hex, None)
+            found.update(cache.get_many(missing))
+    except Exception:  # a cache that cannot be reached: pages are rendered, the site stays up
+        logger.warning("Cache unavailable: generations not read", exc_info=True)
+        return None
+    if any(found.get(key) is None for key in keys):
+        return None
+    return found
 
 
 def invalidate() -> None:

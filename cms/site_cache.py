@@ -30,6 +30,7 @@ TIMEOUT = 3600
 #: the others only when their entry expires: keep it short there.
 LOCAL_TIMEOUT = 60
 PERMISSIONS_KEY = "tandem:site-cache:permissions-generation"
+page_cache.register_generation(PERMISSIONS_KEY)
 
 
 def timeout() -> int:
@@ -146,11 +147,13 @@ class Scope:
         self.name = name
         self.key = f"tandem:scope:{name}:generation"
         self._near = _NearCache()
+        page_cache.register_generation(self.key)
 
     def generation(self) -> str | None:
         return page_cache.read_generation(self.key)
 
     def renew(self) -> None:
+        page_cache.forget_generations()
         try:
             cache.set(self.key, uuid.uuid4().hex, None)
         except Exception:
@@ -173,6 +176,46 @@ class Scope:
             value = build()
             _write(self._near, prefix, current, name, value, min(seconds, timeout()))
         return value
+
+
+class Generations:
+    """A generation for each item of one kind (each person's sessions, say), so that values built
+    from a few items are kept until one of those items changes, whatever happens to the others:
+    put ``current(items)`` into the value's name, and call ``renew_on_commit(items)`` from the
+    receivers of every change. None while the cache cannot be reached (then build everything)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _key(self, item: object) -> str:
+        return f"tandem:generations:{self.name}:{item}"
+
+    def current(self, items: list) -> tuple[str, ...] | None:
+        keys = [self._key(item) for item in items]
+        try:
+            found = cache.get_many(keys)
+            missing = [key for key in keys if key not in found]
+            if missing:
+                for key in missing:
+                    cache.add(key, uuid.uuid4().hex, None)
+                found.update(cache.get_many(missing))
+        except Exception:
+            logger.warning("Cache unavailable: %s generations not read", self.name)
+            return None
+        values = tuple(found.get(key) for key in keys)
+        return None if None in values else values  # type: ignore[return-value]
+
+    def renew(self, items: list) -> None:
+        try:
+            cache.set_many({self._key(item): uuid.uuid4().hex for item in items}, None)
+        except Exception:
+            logger.warning("Cache unavailable: %s kept until they expire", self.name)
+
+    def renew_on_commit(self, items: list) -> None:
+        """At once and again after the commit (see ``Scope.renew_on_commit``)."""
+        items = list(items)
+        self.renew(items)
+        transaction.on_commit(lambda: self.renew(items))
 
 
 # --- Shared fragments of pages ({% shared_fragment %}) --------------------------------------------
@@ -336,6 +379,7 @@ def _permissions_generation() -> str | None:
 def forget_permissions(*args, update_fields=None, **kwargs) -> None:
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # a login changes nobody's permissions
+    page_cache.forget_generations()
     try:
         cache.set(PERMISSIONS_KEY, uuid.uuid4().hex, None)
     except Exception:  # entries expire after timeout()

@@ -4,8 +4,9 @@ number of windows, exceptions and sessions."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -366,6 +367,15 @@ class SlotQuery:
     slots: list[engine.Slot]
 
 
+#: Each person's sessions (as mentor or mentee): renewed by every change to one of them
+#: (``availability_cache``), so a tandem's free times are computed once per change of its members'
+#: sessions and of the mentor's availability, not once per page view.
+SESSIONS = site_cache.Generations("sessions-of")
+#: Free times kept for pages are computed for the start of a period this long and filtered by the
+#: moment of each request (see ``_kept_slots``).
+SLOT_PERIOD = timedelta(minutes=5)
+
+
 def tandem_slots(
     *,
     tandem: Tandem,
@@ -379,9 +389,9 @@ def tandem_slots(
     """Bookable slots for a tandem that start in [start, end) (a slot may end after ``end``, so
     consecutive periods, such as the weeks of the booking page, show every slot exactly once): free
     for the mentor and for both members. Four queries: the mentor's schedule, the calendar's events,
-    their persisted occurrences, the members' sessions; only the sessions with ``cached`` (pages
-    and the API showing times; the mentor's calendar from ``AVAILABILITY``). Booking itself asks
-    without it."""
+    their persisted occurrences, the members' sessions. With ``cached`` (pages and the API showing
+    times) none while nothing of that changes: the slots are kept in ``AVAILABILITY`` under the
+    members' ``SESSIONS`` generations. Booking itself asks without it."""
     now = now or timezone.now()
     mentor_id, mentee_id = tandem.mentor.user_id, tandem.mentee.user_id
     schedule = mentor_schedule(mentor_id, cached=cached)
@@ -391,6 +401,40 @@ def tandem_slots(
         return SlotQuery(rules, length, [])
     if min(end, now + rules.horizon) <= max(start, now + rules.min_notice):
         return SlotQuery(rules, length, [])
+    people = SESSIONS.current([mentor_id, mentee_id]) if cached else None
+    if people is None:
+        found = _slots(
+            schedule, mentee_id, rules, length, start=start, end=end, now=now, exclude=exclude
+        )
+    else:
+        found = _kept_slots(
+            schedule,
+            mentee_id,
+            rules,
+            length,
+            start=start,
+            end=end,
+            now=now,
+            exclude=exclude,
+            people=people,
+        )
+    return SlotQuery(rules, length, found)
+
+
+def _slots(
+    schedule: MentorSchedule,
+    mentee_id: int,
+    rules: BookingRules,
+    length: int,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: Session | None,
+    cached: bool = False,
+    horizon: timedelta | None = None,
+) -> list[engine.Slot]:
+    mentor_id = schedule.user_id
     free = availability(schedule, start=start, end=end, cached=cached)
     sessions = list(
         sessions_of(
@@ -400,15 +444,70 @@ def tandem_slots(
             exclude=exclude,
         ).values_list("mentor_id", "start", "blocked_from", "blocked_until")
     )
+    engine_rules = rules.for_length(length)
+    if horizon is not None:
+        engine_rules = replace(engine_rules, horizon=horizon)
     found = engine.bookable_slots(
         free=free,
         busy=[(blocked_from, blocked_until) for _m, _s, blocked_from, blocked_until in sessions],
-        rules=rules.for_length(length),
+        rules=engine_rules,
         now=now,
         zone=rules.zone,
         booked_starts=[begin for mentor, begin, _f, _u in sessions if mentor == mentor_id],
     )
-    return SlotQuery(rules, length, [slot for slot in found if start <= slot.start < end])
+    return [slot for slot in found if start <= slot.start < end]
+
+
+def _kept_slots(
+    schedule: MentorSchedule,
+    mentee_id: int,
+    rules: BookingRules,
+    length: int,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: Session | None,
+    people: tuple[str, ...],
+) -> list[engine.Slot]:
+    """The slots as ``_slots`` finds them at ``now``, from the slots computed once for the start
+    of ``now``'s period of ``SLOT_PERIOD``: computed from that earlier moment with a horizon one
+    period longer, they include every slot bookable at ``now`` (the candidates lie on each window's
+    grid whatever the moment; an earlier moment only lets more of them pass the minimum notice),
+    and the two bounds of ``now`` itself are applied here. The same as computing afresh."""
+    period = int(SLOT_PERIOD.total_seconds())
+    since = datetime.fromtimestamp(int(now.timestamp()) // period * period, tz=UTC)
+    # Whole UTC days around the range (the API's ranges start "now"), as for ``availability``:
+    # a slot in [start, end) is found from the wider range alike.
+    day_start = datetime.combine(start.astimezone(UTC).date(), time(0), tzinfo=UTC)
+    day_end = datetime.combine(
+        (end - timedelta(microseconds=1)).astimezone(UTC).date() + timedelta(days=1),
+        time(0),
+        tzinfo=UTC,
+    )
+    name = hashlib.sha256(
+        repr(
+            (rules, length, day_start, day_end, exclude.pk if exclude else None, since, people)
+        ).encode()
+    ).hexdigest()
+    kept = AVAILABILITY.cached(
+        f"slots:{schedule.pk}:{mentee_id}:{name}",
+        lambda: _slots(
+            schedule,
+            mentee_id,
+            rules,
+            length,
+            start=day_start,
+            end=day_end,
+            now=since,
+            exclude=exclude,
+            cached=True,
+            horizon=rules.horizon + SLOT_PERIOD,
+        ),
+        seconds=2 * period,
+    )
+    earliest, latest = max(start, now + rules.min_notice), now + rules.horizon
+    return [slot for slot in kept if earliest <= slot.start < end and slot.end <= latest]
 
 
 def next_free_slots(

@@ -346,11 +346,18 @@ def _weekday_names_in(language: str) -> list[tuple[str, str]]:
     return [(dateformat.format(day, "l"), dateformat.format(day, "D")) for day in days]
 
 
+@lru_cache(maxsize=1024)
+def _month_day(language: str, day: date) -> str:
+    """ "3. Dezember": the day as the month view names it (the same for every page that shows it)."""
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
+
+
 def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> list[list[dict]]:
     """The month's weeks (Monday first) for the month view: each day with the number of its free
     times, the address that shows them and the name a screen reader reads, e.g.
     "3. Dezember, 4 freie Zeiten"."""
     weeks = []
+    language = translation.get_language() or ""
     month_query = _booking_query(keep, month=month)  # each day's address adds its day
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         cells = []
@@ -367,7 +374,7 @@ def _month_weeks(month: date, by_day: dict, chosen: date | None, keep: dict) -> 
                 cell["url"] = f"{month_query}&day={cell['iso']}#times"
                 cell["label"] = ngettext(
                     "%(day)s, %(count)s free time", "%(day)s, %(count)s free times", count
-                ) % {"day": formats.date_format(day, "MONTH_DAY_FORMAT"), "count": count}
+                ) % {"day": _month_day(language, day), "count": count}
             cells.append(cell)
         weeks.append(cells)
     return weeks
