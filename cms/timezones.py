@@ -10,6 +10,7 @@ the one in force today, so the label says what the clock shows now.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache, lru_cache
 
@@ -169,6 +170,31 @@ def time_zone_options(selected: str) -> str:
     everything else on it)."""
     language = translation.get_language() or "en"
     html = _options_html(language, timezone.now().date().isoformat())
+    chosen = format_html('<option value="{}"', selected)
+    return mark_safe(html.replace(chosen + ">", chosen + " selected>", 1))  # noqa: S308 - escaped above
+
+
+@lru_cache(maxsize=64)
+def _short_options_html(language: str, day: str, extra: tuple[str, ...]) -> str:
+    with translation.override(language):
+        groups = _choices(language, day)
+        labels = {name: label for _group, entries in groups for name, label in entries}
+        frequent = [name for name, _label in groups[0][1]]
+        names = [*frequent, *(name for name in extra if name in labels and name not in frequent)]
+        return format_html(
+            '<optgroup label="{}">{}</optgroup>',
+            groups[0][0],
+            format_html_join("", '<option value="{}">{}</option>', ((n, labels[n]) for n in names)),
+        )
+
+
+def short_time_zone_options(selected: str, *, also: Iterable[str] = ()) -> str:
+    """Like ``time_zone_options``, but only the frequently chosen zones and those named (the one
+    shown, the person's own, the other person's): a page that offers "all time zones" beside it
+    stays small (the whole list is three quarters of the booking page)."""
+    language = translation.get_language() or "en"
+    extra = tuple(dict.fromkeys([selected, *also]))
+    html = _short_options_html(language, timezone.now().date().isoformat(), extra)
     chosen = format_html('<option value="{}"', selected)
     return mark_safe(html.replace(chosen + ">", chosen + " selected>", 1))  # noqa: S308 - escaped above
 

@@ -28,7 +28,12 @@ from django.views.decorators.http import require_POST
 from cms.errors import add_to_form
 from cms.ics import feed, invitation
 from cms.ratelimit import rate_limit
-from cms.timezones import canonical_time_zone, time_zone_aliases, time_zone_options
+from cms.timezones import (
+    canonical_time_zone,
+    short_time_zone_options,
+    time_zone_aliases,
+    time_zone_options,
+)
 
 from ..models import Application, CalendarToken, Role, Session, SessionFeedback, SessionNote, Tandem
 from . import notifications, selectors, services
@@ -236,6 +241,8 @@ def _booking_page(
     chosen day (``day``; the month's first day with free times unless one is chosen), from today
     up to the end of the booking horizon."""
     zone = viewer_zone(request)
+    own_zone = timezone.get_current_timezone_name()  # the person's own (before the page's)
+    all_zones = request.GET.get("zones") == "all"
     now = timezone.now()
     today = now.astimezone(zone).date()
     chosen = _parse(parse_date, request.GET.get("day"))
@@ -273,7 +280,12 @@ def _booking_page(
     timezone.activate(zone)  # the page shows every time in the zone the viewer chose
     errors = form.page_errors() if form.is_bound else []
     alternatives = _shown_slots([(slot, slot.start.astimezone(zone)) for slot in form.alternatives])
-    keep = {"length": result.length, "tz": zone.key, "move": moving.uuid if moving else ""}
+    keep = {
+        "length": result.length,
+        "tz": zone.key,
+        "move": moving.uuid if moving else "",
+        "zones": "all" if all_zones else "",
+    }
     last_bookable = (now + result.rules.horizon).astimezone(zone).date()
     return render(
         request,
@@ -284,7 +296,12 @@ def _booking_page(
             "moving": moving,
             "zone": zone.key,
             "zone_aliases": " ".join(time_zone_aliases(zone.key)),
-            "zone_options": time_zone_options(zone.key),
+            "zone_options": time_zone_options(zone.key)
+            if all_zones
+            else short_time_zone_options(zone.key, also=(own_zone, result.rules.zone.key)),
+            "all_zones": all_zones,
+            "all_zones_url": _booking_query({**keep, "zones": "all"}, month=month, day=chosen)
+            + "#tz",
             "length": result.length,
             "lengths": result.rules.lengths,
             "month": month,

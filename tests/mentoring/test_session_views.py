@@ -1,6 +1,8 @@
 """Sessions through the pages, the API and the endpoints the Jitsi server calls."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
+from html import unescape as html_unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,6 +109,34 @@ def test_the_booking_page_shows_a_month_with_its_free_days_and_the_chosen_days_t
     html = client.get(url, {"tz": "Europe/Kiev"}).content.decode()
     assert 'value="Europe/Kyiv" selected' in html
     assert "Europe/Kiev" in html  # as an alias the page's script knows
+
+
+def test_the_booking_page_offers_the_usual_time_zones_and_all_of_them_on_request(client, tandem):
+    """The zone list names the frequently chosen zones, the person's own and the mentor's; the
+    link beside it shows all zones, and a zone chosen there stays chosen and listed."""
+    tandem.mentee.user.time_zone = "America/Sao_Paulo"
+    tandem.mentee.user.save()
+    tandem.mentor.user.mentor_schedule.time_zone = "Asia/Tokyo"
+    tandem.mentor.user.mentor_schedule.save()
+    login(client, tandem.mentee.user)
+    url = reverse("mentoring:book", args=[tandem.pk])
+    html = client.get(url).content.decode()
+    listed = re.findall(
+        r'<option value="([^"]+)"', html.split('id="tz"', 1)[1].split("</select>")[0]
+    )
+    assert {"Europe/Berlin", "Europe/Vienna", "America/Sao_Paulo", "Asia/Tokyo"} <= set(listed)
+    assert "Pacific/Fiji" not in listed and len(listed) < 30
+    assert 'value="America/Sao_Paulo" selected' in html  # the person's own zone is shown
+    link = re.search(r'<a href="([^"]+)">Andere Zeitzone\? Alle Zeitzonen anzeigen</a>', html)
+    assert link is not None
+
+    everything = client.get(url + html_unescape(link.group(1)).split("#")[0]).content.decode()
+    assert '<option value="Pacific/Fiji">' in everything
+    assert '<input type="hidden" name="zones" value="all">' in everything
+    assert "Alle Zeitzonen anzeigen" not in everything
+
+    chosen = client.get(url, {"tz": "Pacific/Fiji"}).content.decode()
+    assert 'value="Pacific/Fiji" selected' in chosen
 
 
 def test_a_taken_slot_answers_409_with_the_next_free_times(client, tandem):
