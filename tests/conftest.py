@@ -83,6 +83,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.fuzz)
 
 
+def redis_for_tests(database: int) -> str:
+    """A database of the machine's Redis for the tests that use the production cache backend;
+    ``TANDEM_TEST_REDIS_OFFSET`` moves them, so that two passes can run side by side (.ci/run)."""
+    offset = int(os.environ.get("TANDEM_TEST_REDIS_OFFSET", "0") or 0)
+    return f"redis://127.0.0.1:6379/{database + offset}"
+
+
 def fuzz_examples(default: int) -> int:
     """How many examples a fuzz test draws (hypothesis ``max_examples``, which schemathesis uses
     too): ``TANDEM_FUZZ_EXAMPLES`` when set (CI sets the depth per pass), else the module's own."""

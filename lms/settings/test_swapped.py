@@ -9,3 +9,5 @@ from .test import INSTALLED_APPS
 # (cms.pages.get_base_page_model), so its app must load before lms, cms, courses and mentoring.
 INSTALLED_APPS = ["tests.swapped_page", *INSTALLED_APPS]
 WAGTAIL_PAGE_MODEL = "swapped_page.SitePage"
+# Files of its own: CI runs this pass beside the SQLite pass (.ci/run).
+MEDIA_ROOT = BASE_DIR / ".test-media-swapped"  # noqa: F405

@@ -16,12 +16,13 @@ from django.utils.crypto import get_random_string
 
 from cms import page_cache
 from courses.models import Enrolment, LessonPage, VideoProgress
+from tests.conftest import redis_for_tests
 from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REDIS = "redis://127.0.0.1:6379/12"
+REDIS = redis_for_tests(12)
 
 
 @pytest.fixture(autouse=True)

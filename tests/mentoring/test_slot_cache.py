@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from mentoring.models import Tandem
 from mentoring.sessions import selectors, services
+from tests.conftest import redis_for_tests
 
 from .conftest import apply, make_active_tandem
 
 pytestmark = pytest.mark.django_db
 
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = redis_for_tests(13)
 EVERY_DAY = [(day, "08:00", "20:00") for day in range(7)]
 
 
