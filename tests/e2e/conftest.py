@@ -6,6 +6,7 @@ critical accessibility violation."""
 
 import contextlib
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Requests that may stay open as long as the page does (a <video>'s range requests, a stream):
+# recorded like every request, but not waited for.
+OPEN_ENDED = {"media", "websocket", "eventsource"}
 SCREENSHOTS = Path("/tmp/tandem-e2e")  # debugging aid only, never committed
 
 
@@ -53,7 +57,42 @@ class BrowserSession:
         self.base_url = base_url.rstrip("/")
         self.origin = urlsplit(self.base_url)[:2]
         self.requests: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
+        # Tracked from the page's creation, so that settle() also waits for requests that began
+        # before it was called (during goto, a click or a fill).
+        self.in_flight: set = set()
+        self.last_network_event = time.monotonic()
+        page.on("request", self._request_started)
+        page.on("requestfinished", self._request_ended)
+        page.on("requestfailed", self._request_ended)
+
+    def _request_started(self, request) -> None:
+        self.requests.append(request.url)
+        if request.resource_type not in OPEN_ENDED:
+            self.in_flight.add(request)
+        self.last_network_event = time.monotonic()
+
+    def _request_ended(self, request) -> None:
+        self.in_flight.discard(request)
+        self.last_network_event = time.monotonic()
+
+    def settle(self, quiet_ms: int = 150, limit_ms: int = 10_000) -> None:
+        """Wait until no request is in flight and none began or ended for quiet_ms (and at
+        least quiet_ms after the call).
+
+        Replaces wait_for_load_state("networkidle"), which always waits 500 ms of silence.
+        Playwright dispatches the page's events while wait_for_timeout runs, so every request
+        the page makes until then is in self.requests. Open-ended requests (OPEN_ENDED) are
+        not waited for. Gives up silently after limit_ms: the checks that follow still run
+        (and fail if what they check has not arrived)."""
+        start = time.monotonic()
+        deadline = start + limit_ms / 1000
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(20)
+            # Quiet since the last event and since the call: a click's request may not have
+            # been sent yet when settle() begins.
+            quiet = time.monotonic() - max(self.last_network_event, start)
+            if not self.in_flight and quiet >= quiet_ms / 1000:
+                return
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -68,7 +107,7 @@ class BrowserSession:
         return response
 
     def check_page(self) -> None:
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         self.assert_only_own_origin()
         self.assert_accessible()
 
@@ -101,7 +140,7 @@ class BrowserSession:
         self.page.fill("input[name=login]", email)
         self.page.fill("input[name=password]", password)
         self.page.click("form[action='/accounts/login/'] button[type=submit]")
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         if "/accounts/2fa/authenticate/" in self.page.url:  # staff: the authenticator app's code
             from tests.factories import totp_code
 
@@ -110,7 +149,7 @@ class BrowserSession:
             self.page.click(
                 "form[action='/accounts/2fa/authenticate/'] button[type=submit]:not([form])"
             )
-            self.page.wait_for_load_state("networkidle")
+            self.settle()
 
 
 @pytest.fixture

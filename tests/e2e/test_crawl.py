@@ -134,7 +134,7 @@ class Crawl:
                 self.kinds.add(kind)
                 return []
             raise
-        page.wait_for_load_state("networkidle")
+        self.session.settle()
         status = response.status if response is not None else 0
         if status >= 500 or status == 0:
             self.problems.append(f"{self.role}: {path} answered {status}")
