@@ -23,6 +23,17 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
+FINISH_ANIMATIONS = """() => Promise.race([
+  Promise.all(
+    document.getAnimations()
+      .filter((animation) => {
+        const timing = animation.effect && animation.effect.getComputedTiming();
+        return animation.playState === "running" && timing && Number.isFinite(timing.endTime);
+      })
+      .map((animation) => animation.finished.catch(() => null))
+  ),
+  new Promise((resolve) => setTimeout(resolve, 3000)),
+])"""
 # Requests that may stay open as long as the page does (a <video>'s range requests, a stream):
 # recorded like every request, but not waited for.
 OPEN_ENDED = {"media", "websocket", "eventsource"}
@@ -123,6 +134,9 @@ class BrowserSession:
     def assert_accessible(self) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
+        # Colours are judged as they end up, not in the middle of a fade-in (the admin's
+        # messages fade in): wait for the page's finite CSS animations and transitions to end.
+        self.page.evaluate(FINISH_ANIMATIONS)
         results = Axe().run(self.page)
         blocking = [
             (
