@@ -1,3 +1,4 @@
+import contextlib
 import importlib
 import os
 from pathlib import Path
@@ -83,11 +84,28 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.fuzz)
 
 
-def redis_for_tests(database: int) -> str:
-    """A database of the machine's Redis for the tests that use the production cache backend;
-    ``TANDEM_TEST_REDIS_OFFSET`` moves them, so that two passes can run side by side (.ci/run)."""
+@contextlib.contextmanager
+def production_cache(settings, database: int):
+    """The production cache backend on the machine's Redis, in a database of its own, emptied
+    before and after; yields the raw connection. ``TANDEM_TEST_REDIS_OFFSET`` moves the database,
+    so that two passes can run side by side (.ci/run)."""
+    import redis
+
     offset = int(os.environ.get("TANDEM_TEST_REDIS_OFFSET", "0") or 0)
-    return f"redis://127.0.0.1:6379/{database + offset}"
+    url = f"redis://127.0.0.1:6379/{database + offset}"
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "lms.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "tandem-test",
+        }
+    }
+    try:
+        yield connection
+    finally:
+        connection.flushdb()
 
 
 def fuzz_examples(default: int) -> int:

@@ -5,9 +5,10 @@ number of windows, exceptions and sessions."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -316,6 +317,13 @@ def _wall_clock_occurrence(
     return engine.wall_clock_span(local_start.date(), moment, length, zone)
 
 
+def _whole_utc_days(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The UTC midnights at or before ``start`` and at or after ``end``."""
+    day_start = datetime.combine(start.astimezone(UTC).date(), time(0), tzinfo=UTC)
+    last_day = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return day_start, datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
 def availability(
     schedule: MentorSchedule, *, start: datetime, end: datetime, cached: bool = False
 ) -> list[engine.Interval]:
@@ -325,12 +333,7 @@ def availability(
     if cached:
         # Whole UTC days around the range (the API's ranges start "now"): the same few entries
         # serve every request, and the windows overlapping [start, end) are the same.
-        day_start = datetime.combine(start.astimezone(UTC).date(), time(0), tzinfo=UTC)
-        day_end = datetime.combine(
-            (end - timedelta(microseconds=1)).astimezone(UTC).date() + timedelta(days=1),
-            time(0),
-            tzinfo=UTC,
-        )
+        day_start, day_end = _whole_utc_days(start, end)
         windows = AVAILABILITY.cached(
             f"free:{schedule.pk}:{day_start.date().isoformat()}:{day_end.date().isoformat()}",
             lambda: availability(schedule, start=day_start, end=day_end),
@@ -401,23 +404,13 @@ def tandem_slots(
         return SlotQuery(rules, length, [])
     if min(end, now + rules.horizon) <= max(start, now + rules.min_notice):
         return SlotQuery(rules, length, [])
+    compute = partial(_slots, schedule, mentee_id, rules, length, exclude=exclude)
     people = SESSIONS.current([mentor_id, mentee_id]) if cached else None
     if people is None:
-        found = _slots(
-            schedule, mentee_id, rules, length, start=start, end=end, now=now, exclude=exclude
-        )
+        found = compute(start=start, end=end, now=now)
     else:
-        found = _kept_slots(
-            schedule,
-            mentee_id,
-            rules,
-            length,
-            start=start,
-            end=end,
-            now=now,
-            exclude=exclude,
-            people=people,
-        )
+        key = (schedule.pk, mentee_id, rules, length, exclude.pk if exclude else None, people)
+        found = _kept_slots(compute, key, rules=rules, start=start, end=end, now=now)
     return SlotQuery(rules, length, found)
 
 
@@ -459,48 +452,32 @@ def _slots(
 
 
 def _kept_slots(
-    schedule: MentorSchedule,
-    mentee_id: int,
-    rules: BookingRules,
-    length: int,
+    compute: Callable[..., list[engine.Slot]],
+    key: tuple,
     *,
+    rules: BookingRules,
     start: datetime,
     end: datetime,
     now: datetime,
-    exclude: Session | None,
-    people: tuple[str, ...],
 ) -> list[engine.Slot]:
-    """The slots as ``_slots`` finds them at ``now``, from the slots computed once for the start
-    of ``now``'s period of ``SLOT_PERIOD``: computed from that earlier moment with a horizon one
-    period longer, they include every slot bookable at ``now`` (the candidates lie on each window's
-    grid whatever the moment; an earlier moment only lets more of them pass the minimum notice),
-    and the two bounds of ``now`` itself are applied here. The same as computing afresh."""
+    """What ``compute`` (``_slots`` for one tandem, length and session moved; ``key`` names
+    them) finds at ``now``, from the slots computed once for the start of ``now``'s period of
+    ``SLOT_PERIOD``: computed from that earlier moment with a horizon one period longer, they
+    include every slot bookable at ``now`` (the candidates lie on each window's grid whatever the
+    moment; an earlier moment only lets more of them pass the minimum notice), and the two bounds
+    of ``now`` itself are applied here. The same as computing afresh."""
     period = int(SLOT_PERIOD.total_seconds())
     since = datetime.fromtimestamp(int(now.timestamp()) // period * period, tz=UTC)
     # Whole UTC days around the range (the API's ranges start "now"), as for ``availability``:
     # a slot in [start, end) is found from the wider range alike.
-    day_start = datetime.combine(start.astimezone(UTC).date(), time(0), tzinfo=UTC)
-    day_end = datetime.combine(
-        (end - timedelta(microseconds=1)).astimezone(UTC).date() + timedelta(days=1),
-        time(0),
-        tzinfo=UTC,
-    )
-    name = hashlib.sha256(
-        repr(
-            (rules, length, day_start, day_end, exclude.pk if exclude else None, since, people)
-        ).encode()
-    ).hexdigest()
+    day_start, day_end = _whole_utc_days(start, end)
+    name = hashlib.sha256(repr((*key, day_start, day_end, since)).encode()).hexdigest()
     kept = AVAILABILITY.cached(
-        f"slots:{schedule.pk}:{mentee_id}:{name}",
-        lambda: _slots(
-            schedule,
-            mentee_id,
-            rules,
-            length,
+        f"slots:{name}",
+        lambda: compute(
             start=day_start,
             end=day_end,
             now=since,
-            exclude=exclude,
             cached=True,
             horizon=rules.horizon + SLOT_PERIOD,
         ),

@@ -8,7 +8,6 @@ import pickle
 import re
 
 import pytest
-import redis
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.utils import timezone
@@ -16,29 +15,18 @@ from django.utils.crypto import get_random_string
 
 from cms import page_cache
 from courses.models import Enrolment, LessonPage, VideoProgress
-from tests.conftest import redis_for_tests
+from tests.conftest import production_cache
 from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REDIS = redis_for_tests(12)
-
 
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
     """The production cache backend on the machine's Redis (a database of its own, emptied)."""
-    connection = redis.Redis.from_url(REDIS)
-    connection.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lms.cache.ResilientRedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": "tandem-test",
-        }
-    }
-    yield connection
-    connection.flushdb()
+    with production_cache(settings, 12) as connection:
+        yield connection
 
 
 def signed_in(user) -> Client:

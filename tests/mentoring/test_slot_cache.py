@@ -6,37 +6,26 @@ and after the programme's rules change. Without a reachable cache they are compu
 from datetime import timedelta
 
 import pytest
-import redis
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import Tandem
 from mentoring.sessions import selectors, services
-from tests.conftest import redis_for_tests
+from tests.conftest import production_cache
 
 from .conftest import apply, make_active_tandem
 
 pytestmark = pytest.mark.django_db
 
-REDIS = redis_for_tests(13)
 EVERY_DAY = [(day, "08:00", "20:00") for day in range(7)]
 
 
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
     """The production cache backend on the machine's Redis (a database of its own, emptied)."""
-    connection = redis.Redis.from_url(REDIS)
-    connection.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lms.cache.ResilientRedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": "tandem-test",
-        }
-    }
-    yield connection
-    connection.flushdb()
+    with production_cache(settings, 13) as connection:
+        yield connection
 
 
 @pytest.fixture
