@@ -12,7 +12,8 @@ TASKS = {**TASKS, "default": {"BACKEND": "django_tasks.backends.immediate.Immedi
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests see every page rendered; tests/cms/test_page_cache.py and the query tests switch it on.
 TANDEM_PAGE_CACHE = False
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# CI runs passes side by side (.ci/run): each may keep its files apart.
+MEDIA_ROOT = env("TANDEM_TEST_MEDIA_ROOT", "") or BASE_DIR / ".test-media"  # noqa: F405
 SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
