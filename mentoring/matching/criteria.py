@@ -48,6 +48,7 @@ __all__ = [
     "CRITERION_KINDS",
     "BlockPreparer",
     "BlockScorer",
+    "CodedScorer",
     "ScoringCriterion",
     "CriterionKind",
     "Explanation",
@@ -72,6 +73,37 @@ BlockScorer = Callable[[np.ndarray], np.ndarray]
 """Takes mentee row indices, returns a (len(rows), n_mentors) float64 array of raw scores."""
 BlockPreparer = Callable[[Sequence[object], Sequence[object], "ScoringCriterion"], BlockScorer]
 """Takes all mentee values and all mentor values (sorted by id) and returns a block scorer."""
+
+
+class CodedScorer:
+    """A block scorer that writes into a given array, and numbers the values it reads.
+
+    ``into(rows, out)`` writes the raw scores of ``rows`` against all mentors into the float64
+    array ``out`` and returns it: the engine reuses one array for every block, as a fresh
+    ~10 MB array per block and criterion costs more in page faults than the arithmetic.
+
+    Two pairs whose (mentee code, mentor code) are equal score and explain exactly alike:
+    a code stands for the value as the kind reads it (``as_set`` or ``_scalar``), told apart
+    by type as well as by equality. The explainer of a proposal looks its lines up by these
+    codes instead of by the values. A side's codes are ``None`` where the values cannot be
+    numbered that strictly (values other than strings); the explainer then keys by value."""
+
+    __slots__ = ("into", "mentee_codes", "mentor_codes", "n_mentors")
+
+    def __init__(
+        self,
+        into: Callable[[np.ndarray, np.ndarray], np.ndarray],
+        n_mentors: int,
+        mentee_codes: list[int] | None,
+        mentor_codes: list[int] | None,
+    ) -> None:
+        self.into = into
+        self.n_mentors = n_mentors
+        self.mentee_codes = mentee_codes
+        self.mentor_codes = mentor_codes
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        return self.into(rows, np.empty((len(rows), self.n_mentors)))
 
 
 @dataclass(frozen=True)
@@ -120,13 +152,16 @@ class ScoringCriterion:
             return raw == 0
         return True
 
-    def allows_block(self, raw: np.ndarray) -> np.ndarray:
-        """Vectorised :meth:`allows`."""
+    def allows_block(self, raw: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Vectorised :meth:`allows`, into the boolean array ``out`` when given."""
         if self.rule == "must_match":
-            return raw > 0
+            return np.greater(raw, 0, out=out)
         if self.rule == "must_differ":
-            return raw == 0
-        return np.ones(raw.shape, dtype=bool)
+            return np.equal(raw, 0, out=out)
+        if out is None:
+            return np.ones(raw.shape, dtype=bool)
+        out.fill(True)
+        return out
 
 
 @dataclass(frozen=True)
@@ -268,10 +303,13 @@ def _display_key(value: object) -> tuple[str, str]:
 def _plain(value: object) -> object:
     """Plain data for reason parameters: sets become sorted lists."""
     if isinstance(value, frozenset | set):
-        if all(type(item) is str for item in value):  # the common case: same order, faster
+        if set(map(type, value)) <= _STRINGS_ONLY:  # the common case: same order, faster
             return sorted(value)
         return sorted(value, key=_display_key)
     return value
+
+
+_STRINGS_ONLY = frozenset((str,))
 
 
 def _freeze(value: object) -> Hashable:
@@ -305,6 +343,10 @@ class _SetEncoding:
         self.mentor_bits = self._bitmasks(mentor_sets, index)
         self.mentee_sizes = np.array([len(members) for members in mentee_sets], dtype=np.int32)
         self.mentor_sizes = np.array([len(members) for members in mentor_sets], dtype=np.int32)
+        # strings are equal only to strings: equal sets are then read alike (CodedScorer)
+        exact = all(type(value) is str for value in vocabulary)
+        self.mentee_codes = _set_codes(mentee_sets) if exact else None
+        self.mentor_codes = _set_codes(mentor_sets) if exact else None
 
     def _bitmasks(self, sets: Sequence[frozenset], index: Mapping[object, int]) -> np.ndarray:
         masks = []
@@ -327,13 +369,27 @@ class _SetEncoding:
         return counts
 
 
-def _encode_scalars(
-    mentee_values: Sequence[object], mentor_values: Sequence[object]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes shared by both sides; -1 for missing values."""
-    codes: dict[Hashable, int] = {}
+def _set_codes(sets: Sequence[frozenset]) -> list[int]:
+    codes: dict[frozenset, int] = {}
+    return [codes.setdefault(members, len(codes)) for members in sets]
 
-    def encode(values: Sequence[object]) -> np.ndarray:
+
+class _ScalarEncoding:
+    """Integer codes shared by both sides, -1 for missing values (``codes``), and whether
+    equal codes mean values of the same type (``exact``: strings or sets of strings)."""
+
+    def __init__(self, mentee_values: Sequence[object], mentor_values: Sequence[object]) -> None:
+        self.codes: dict[Hashable, int] = {}
+        self.mentee = self._encode(mentee_values)
+        self.mentor = self._encode(mentor_values)
+        self.exact = all(
+            type(value) is str
+            or (type(value) is frozenset and all(type(item) is str for item in value))
+            for value in self.codes
+        )
+
+    def _encode(self, values: Sequence[object]) -> np.ndarray:
+        codes = self.codes
         result = np.full(len(values), -1, dtype=np.int64)
         for position, value in enumerate(values):
             scalar = _scalar(value)
@@ -341,7 +397,8 @@ def _encode_scalars(
                 result[position] = codes.setdefault(scalar, len(codes))
         return result
 
-    return encode(mentee_values), encode(mentor_values)
+    def side_codes(self, side: np.ndarray) -> list[int] | None:
+        return side.tolist() if self.exact else None
 
 
 def _distinct_value_block_scorer(
@@ -427,17 +484,17 @@ def _prepare_overlap(
     jaccard = _overlap_measure(criterion) == "jaccard"
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
 
-    def block(rows: np.ndarray) -> np.ndarray:
+    def block(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
         shared = encoding.shared(rows)
         # an empty denominator means no shared values: dividing 0 by 1 gives the 0 we want
         if jaccard:
             denominator = (
                 encoding.mentee_sizes[rows, None] + encoding.mentor_sizes[None, :]
             ) - shared
-            return shared / np.maximum(denominator, 1)
-        return shared / np.maximum(encoding.mentee_sizes[rows, None], 1)
+            return np.divide(shared, np.maximum(denominator, 1, out=denominator), out=out)
+        return np.divide(shared, np.maximum(encoding.mentee_sizes[rows, None], 1), out=out)
 
-    return block
+    return CodedScorer(block, len(mentor_values), encoding.mentee_codes, encoding.mentor_codes)
 
 
 def equal_score(mentee_value: object, mentor_value: object, criterion: ScoringCriterion) -> float:
@@ -460,13 +517,20 @@ def _explain_equal(
 def _prepare_equal(
     mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
-    mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
+    encoding = _ScalarEncoding(mentee_values, mentor_values)
+    mentee_codes, mentor_codes = encoding.mentee, encoding.mentor
 
-    def block(rows: np.ndarray) -> np.ndarray:
+    def block(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
         mentee = mentee_codes[rows, None]
-        return ((mentee == mentor_codes[None, :]) & (mentee >= 0)).astype(np.float64)
+        np.copyto(out, (mentee == mentor_codes[None, :]) & (mentee >= 0))
+        return out
 
-    return block
+    return CodedScorer(
+        block,
+        len(mentor_values),
+        encoding.side_codes(mentee_codes),
+        encoding.side_codes(mentor_codes),
+    )
 
 
 def different_score(
@@ -491,15 +555,22 @@ def _explain_different(
 def _prepare_different(
     mentee_values: Sequence[object], mentor_values: Sequence[object], criterion: ScoringCriterion
 ) -> BlockScorer:
-    mentee_codes, mentor_codes = _encode_scalars(mentee_values, mentor_values)
+    encoding = _ScalarEncoding(mentee_values, mentor_values)
+    mentee_codes, mentor_codes = encoding.mentee, encoding.mentor
 
-    def block(rows: np.ndarray) -> np.ndarray:
+    def block(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
         mentee = mentee_codes[rows, None]
-        return (
-            (mentee != mentor_codes[None, :]) & (mentee >= 0) & (mentor_codes[None, :] >= 0)
-        ).astype(np.float64)
+        np.copyto(
+            out, (mentee != mentor_codes[None, :]) & (mentee >= 0) & (mentor_codes[None, :] >= 0)
+        )
+        return out
 
-    return block
+    return CodedScorer(
+        block,
+        len(mentor_values),
+        encoding.side_codes(mentee_codes),
+        encoding.side_codes(mentor_codes),
+    )
 
 
 def preference_score(
@@ -530,12 +601,20 @@ def _prepare_preference(
 ) -> BlockScorer:
     encoding = _SetEncoding([as_set(v) for v in mentee_values], [as_set(v) for v in mentor_values])
 
-    def block(rows: np.ndarray) -> np.ndarray:
+    def block(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
         met = encoding.shared(rows) > 0
         met |= (encoding.mentee_sizes[rows] == 0)[:, None]
-        return met.astype(np.float64)
+        np.copyto(out, met)
+        return out
 
-    return block
+    # the explanation names the mentor's value as read by _scalar (a set reads as a set)
+    mentor_scalars = _ScalarEncoding((), mentor_values)
+    return CodedScorer(
+        block,
+        len(mentor_values),
+        encoding.mentee_codes,
+        mentor_scalars.side_codes(mentor_scalars.mentor),
+    )
 
 
 register_criterion_kind(

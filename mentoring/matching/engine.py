@@ -85,7 +85,15 @@ from .problem import (
     unpinned_active_mentees,
 )
 from .reasons import build_result
-from .scoring import Block, Tally, contiguous_blocks, score_block
+from .scoring import (
+    Block,
+    Tally,
+    Workspace,
+    block_rows,
+    contiguous_blocks,
+    masked_where_infeasible,
+    score_block,
+)
 from .solver import DenseSolver, SparseSolver
 from .types import MatchingConfig, MatchResult, PairEvaluation, Person, ScoreMatrix
 
@@ -122,9 +130,12 @@ def match(
     else:
         collector = DenseSolver(len(pool), slot_mentor, objective.big)
     tally = Tally(problem, remaining)
+    workspace = Workspace.for_problem(
+        problem, min(len(problem.mentees), block_rows(len(problem.mentors), len(slot_mentor)))
+    )
     clock.lap("prepare")
     for rows in contiguous_blocks(len(problem.mentees), len(problem.mentors), len(slot_mentor)):
-        block = score_block(problem, rows)
+        block = score_block(problem, rows, workspace)
         tally.add(block)
         in_pool = problem.mentee_in(pool, rows)
         if in_pool.any():
@@ -155,9 +166,14 @@ def match(
     return result
 
 
-def _rescore(problem: Problem, objective: _Objective, mentees: np.ndarray) -> np.ndarray:
+def _rescore(
+    problem: Problem,
+    objective: _Objective,
+    mentees: np.ndarray,
+    workspace: Workspace | None = None,
+) -> np.ndarray:
     """Exact objective terms of some pool mentees against every mentor (−inf: infeasible)."""
-    block = score_block(problem, np.asarray(mentees, dtype=np.intp))
+    block = score_block(problem, np.asarray(mentees, dtype=np.intp), workspace)
     return objective.terms(block, np.ones(len(mentees), dtype=bool))
 
 
@@ -165,8 +181,11 @@ def _solve_dense(
     problem: Problem, objective: _Objective, pool: np.ndarray, slot_mentor: np.ndarray
 ) -> np.ndarray:
     dense = DenseSolver(len(pool), slot_mentor, objective.big)
+    workspace = Workspace.for_problem(
+        problem, min(len(pool), block_rows(len(problem.mentors), len(slot_mentor)))
+    )
     for rows in contiguous_blocks(len(pool), len(problem.mentors), len(slot_mentor)):
-        dense.add(int(rows[0]), _rescore(problem, objective, pool[rows]))
+        dense.add(int(rows[0]), _rescore(problem, objective, pool[rows], workspace))
     return dense.solve()
 
 
@@ -185,8 +204,11 @@ def score_matrix(
     problem = Problem.build(mentees, mentors, config)
     raw = np.zeros((len(problem.mentees), len(problem.mentors)))
     feasible = np.zeros(raw.shape, dtype=bool)
+    workspace = Workspace.for_problem(
+        problem, min(len(problem.mentees), block_rows(len(problem.mentors), 0))
+    )
     for rows in contiguous_blocks(len(problem.mentees), len(problem.mentors), 0):
-        block = score_block(problem, rows)
+        block = score_block(problem, rows, workspace)
         raw[rows] = block.raw
         feasible[rows] = block.feasible & problem.mentee_active[rows, None]
     return ScoreMatrix(
@@ -220,13 +242,17 @@ class _Objective:
     def terms(self, block: Block, in_pool: np.ndarray) -> np.ndarray:
         """Objective term u of the pool rows of ``block`` against every mentor; −inf where
         infeasible."""
-        raw = block.raw[in_pool]
+        every_row = bool(in_pool.all())
+        raw = block.raw if every_row else block.raw[in_pool]
         term = raw
         if self.fairness == "lift_weakest" and self.max_score > 0:
             shortfall = self.max_score - raw
             term = self.max_score - shortfall * shortfall / self.max_score
-        term = term + self.bonus[block.rows[in_pool], None]
-        return np.where(block.feasible[in_pool], term, -np.inf)
+        if self.fairness == "waiting_longest":  # the only bonus; adding zeros changes nothing
+            term = term + self.bonus[block.rows[in_pool], None]
+        feasible = block.feasible if every_row else block.feasible[in_pool]
+        out = block.scratch if every_row else block.scratch[: len(raw)]
+        return masked_where_infeasible(term, feasible, out)
 
 
 def _waiting_weights(mentees: Sequence[Person], pool: np.ndarray) -> np.ndarray:

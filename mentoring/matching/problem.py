@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .criteria import BlockScorer, CriterionKind, ScoringCriterion, get_criterion_kind
+from .criteria import (
+    BlockScorer,
+    CodedScorer,
+    CriterionKind,
+    ScoringCriterion,
+    get_criterion_kind,
+)
 from .types import (
     CriterionScore,
     MatchingConfig,
@@ -56,10 +62,12 @@ class Problem:
         sorted_mentees = _sorted_people(mentees, "mentee")
         sorted_mentors = _sorted_people(mentors, "mentor")
         kinds = tuple(get_criterion_kind(criterion.kind) for criterion in config.criteria)
+        mentee_attributes = [m.attributes for m in sorted_mentees]
+        mentor_attributes = [m.attributes for m in sorted_mentors]
         scorers = tuple(
             kind.block_scorer(
-                [m.attributes.get(criterion.mentee_attribute) for m in sorted_mentees],
-                [m.attributes.get(criterion.mentor_attribute) for m in sorted_mentors],
+                _values(mentee_attributes, criterion.mentee_attribute),
+                _values(mentor_attributes, criterion.mentor_attribute),
                 criterion,
             )
             for kind, criterion in zip(kinds, config.criteria, strict=True)
@@ -110,6 +118,10 @@ class Problem:
         return inside
 
 
+def _values(attributes: Sequence[Mapping[str, object]], name: str) -> list[object]:
+    return [person.get(name) for person in attributes]
+
+
 def evaluate_people(
     mentee: Person,
     mentor: Person,
@@ -152,16 +164,20 @@ class PairExplainer:
     Kinds are pure functions of the two values (see
     :func:`~mentoring.matching.criteria.register_criterion_kind`), so a proposal's
     explanation is computed once per distinct combination instead of once per pair: cohorts
-    repeat the same organisations, regions and topic lists many times. Values are told
-    apart by type as well as by equality (``1`` and ``True`` never share a line); a value
-    that cannot be hashed is simply evaluated every time."""
+    repeat the same organisations, regions and topic lists many times. The built-in kinds
+    number their values while they prepare (:class:`~mentoring.matching.criteria.CodedScorer`),
+    so a line is found by two integers. Otherwise values are told apart by type as well as by
+    equality (``1`` and ``True`` never share a line); a value that cannot be hashed is simply
+    evaluated every time."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         criteria = problem.config.criteria
-        self.lines: tuple[tuple[ScoringCriterion, CriterionKind, str, str, dict], ...] = tuple(
-            (criterion, kind, criterion.mentee_attribute, criterion.mentor_attribute, {})
-            for criterion, kind in zip(criteria, problem.kinds, strict=True)
+        self.lines: tuple[_Line, ...] = tuple(
+            _Line(criterion, kind, scorer)
+            for criterion, kind, scorer in zip(
+                criteria, problem.kinds, problem.scorers, strict=True
+            )
         )
         self.max_pair_score = problem.config.max_pair_score
 
@@ -171,24 +187,73 @@ class PairExplainer:
         total = 0.0
         breakdown: list[CriterionScore] = []
         failed: list[str] = []
-        for criterion, kind, mentee_attribute, mentor_attribute, cache in self.lines:
-            mentee_value = mentee_attributes.get(mentee_attribute)
-            mentor_value = mentor_attributes.get(mentor_attribute)
-            key: tuple[object, object] | None = (_value_key(mentee_value), _value_key(mentor_value))
-            try:
-                line = cache.get(key)
-            except TypeError:  # an unhashable value: no caching
-                key, line = None, None
-            if line is None:
-                line = _criterion_line(criterion, kind, mentee_value, mentor_value)
-                if key is not None:
-                    cache[key] = line
+        for line_of in self.lines:
+            mentee_codes, mentor_codes = line_of.mentee_codes, line_of.mentor_codes
+            if mentee_codes is not None and mentor_codes is not None:
+                key: object = (mentee_codes[mentee], mentor_codes[mentor])
+                line = line_of.cache.get(key)
+                if line is None:
+                    line = line_of.compute(mentee_attributes, mentor_attributes)
+                    line_of.cache[key] = line
+            else:
+                line = line_of.by_value(mentee_attributes, mentor_attributes)
+            criterion = line_of.criterion
             if criterion.weight:  # same summation as the vectorised path
                 total += line.contribution
             if not criterion.allows(line.raw):
                 failed.append(criterion.key)
             breakdown.append(line)
         return PairEvaluation(total, percent(total, self.max_pair_score), breakdown, failed)
+
+
+class _Line:
+    """One criterion's breakdown lines, remembered by the codes of the two values (or by the
+    values themselves)."""
+
+    __slots__ = (
+        "cache",
+        "criterion",
+        "kind",
+        "mentee_attribute",
+        "mentee_codes",
+        "mentor_attribute",
+        "mentor_codes",
+    )
+
+    def __init__(
+        self, criterion: ScoringCriterion, kind: CriterionKind, scorer: BlockScorer
+    ) -> None:
+        self.criterion = criterion
+        self.kind = kind
+        self.mentee_attribute = criterion.mentee_attribute
+        self.mentor_attribute = criterion.mentor_attribute
+        self.mentee_codes: list[int] | None = None
+        self.mentor_codes: list[int] | None = None
+        if isinstance(scorer, CodedScorer):
+            self.mentee_codes, self.mentor_codes = scorer.mentee_codes, scorer.mentor_codes
+        self.cache: dict[object, CriterionScore] = {}
+
+    def compute(self, mentee_attributes: Mapping, mentor_attributes: Mapping) -> CriterionScore:
+        return _criterion_line(
+            self.criterion,
+            self.kind,
+            mentee_attributes.get(self.mentee_attribute),
+            mentor_attributes.get(self.mentor_attribute),
+        )
+
+    def by_value(self, mentee_attributes: Mapping, mentor_attributes: Mapping) -> CriterionScore:
+        mentee_value = mentee_attributes.get(self.mentee_attribute)
+        mentor_value = mentor_attributes.get(self.mentor_attribute)
+        key: tuple[object, object] | None = (_value_key(mentee_value), _value_key(mentor_value))
+        try:
+            line = self.cache.get(key)
+        except TypeError:  # an unhashable value: no caching
+            key, line = None, None
+        if line is None:
+            line = _criterion_line(self.criterion, self.kind, mentee_value, mentor_value)
+            if key is not None:
+                self.cache[key] = line
+        return line
 
 
 def _value_key(value: object) -> object:

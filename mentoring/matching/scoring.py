@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .criteria import CodedScorer
 from .problem import Problem
 
 BLOCK_ELEMENTS = 1 << 21  # cells per scoring block: ~16 MB per float64 temporary
@@ -23,6 +24,7 @@ class Block:
     forbidden: np.ndarray
     allowed: np.ndarray  # passes all rules and not forbidden
     feasible: np.ndarray  # allowed and mentor active
+    scratch: np.ndarray  # float64 of the block's shape, free for its consumers, one at a time
 
 
 def block_rows(n_mentors: int, n_slots: int) -> int:
@@ -35,31 +37,65 @@ def contiguous_blocks(n_mentees: int, n_mentors: int, n_slots: int) -> Iterator[
         yield np.arange(start, min(start + step, n_mentees), dtype=np.intp)
 
 
-def score_block(problem: Problem, rows: np.ndarray) -> Block:
-    shape = (len(rows), len(problem.mentors))
-    raw = np.zeros(shape)
-    scratch = np.empty(shape)
-    allowed = np.ones(shape, dtype=bool)
-    rule_failures = []
+class Workspace:
+    """The arrays of one block, allocated once per run and reused by every block.
+
+    A fresh block-sized array per block and step (~10 MB each at 10,000 × 4,000) is returned
+    to the system when freed and faults its pages in again when the next block allocates
+    one: at 10,000 × 4,000 that cost more than the scoring arithmetic. A block's arrays are
+    therefore views into these, valid until the next block is scored."""
+
+    def __init__(self, max_rows: int, n_mentors: int, n_rules: int) -> None:
+        shape = (max_rows, n_mentors)
+        self.raw = np.empty(shape)
+        self.values = np.empty(shape)
+        self.allowed = np.empty(shape, dtype=bool)
+        self.passes = np.empty(shape, dtype=bool)
+        self.forbidden = np.empty(shape, dtype=bool)
+        self.feasible = np.empty(shape, dtype=bool)
+        self.failures = [np.empty(shape, dtype=bool) for _ in range(n_rules)]
+
+    @classmethod
+    def for_problem(cls, problem: Problem, max_rows: int) -> Workspace:
+        return cls(max_rows, len(problem.mentors), len(problem.rule_criteria))
+
+
+def score_block(problem: Problem, rows: np.ndarray, workspace: Workspace | None = None) -> Block:
+    """Scores of ``rows`` against all mentors, in ``workspace``'s arrays (see there) or in
+    arrays of their own."""
+    n = len(rows)
+    space = workspace or Workspace.for_problem(problem, n)
+    raw = space.raw[:n]
+    raw.fill(0.0)
+    allowed = space.allowed[:n]
+    allowed.fill(True)
+    rule_failures: list[np.ndarray] = []
     for criterion, scorer in zip(problem.config.criteria, problem.scorers, strict=True):
         if not criterion.weight and criterion.rule is None:
             continue
-        values = scorer(rows)
-        if criterion.weight:
-            raw += np.multiply(values, criterion.weight, out=scratch)
+        if isinstance(scorer, CodedScorer):
+            values = scorer.into(rows, space.values[:n])
+        else:
+            values = scorer(rows)
         if criterion.rule is not None:
-            passes = criterion.allows_block(values)
-            rule_failures.append(~passes)
+            passes = criterion.allows_block(values, out=space.passes[:n])
+            failures = space.failures[len(rule_failures)][:n]
+            rule_failures.append(np.logical_not(passes, out=failures))
             allowed &= passes
-    forbidden = np.zeros(shape, dtype=bool)
+        if criterion.weight:  # values become weighted only after the rule has read them
+            raw += np.multiply(values, criterion.weight, out=space.values[:n])
+    forbidden = space.forbidden[:n]
+    forbidden.fill(False)
+    banned_here = False
     for position, mentee in enumerate(rows.tolist()):
         banned = problem.forbidden.get(mentee)
         if banned is not None:
             forbidden[position, banned] = True
-    allowed &= ~forbidden
-    return Block(
-        rows, raw, rule_failures, forbidden, allowed, allowed & problem.mentor_active[None, :]
-    )
+            banned_here = True
+    if banned_here:
+        allowed &= ~forbidden
+    feasible = np.logical_and(allowed, problem.mentor_active[None, :], out=space.feasible[:n])
+    return Block(rows, raw, rule_failures, forbidden, allowed, feasible, space.values[:n])
 
 
 class Tally:
@@ -105,17 +141,17 @@ class Tally:
             block.feasible[self.problem.mentee_active[rows]], axis=0
         )
         columns, values = _top_candidates(
-            block.raw, block.feasible, self.candidate_mentors.shape[1]
+            block.raw, block.feasible, self.candidate_mentors.shape[1], block.scratch
         )
         self.candidate_mentors[rows] = columns
         self.candidate_scores[rows] = values
 
 
 def _top_candidates(
-    raw: np.ndarray, feasible: np.ndarray, limit: int
+    raw: np.ndarray, feasible: np.ndarray, limit: int, scratch: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the ``limit`` best feasible columns by score (−1 pads), ties to the lower
-    column, and their scores.
+    column, and their scores. ``scratch`` (of ``raw``'s shape) is overwritten.
 
     ``limit`` rounds of argmax (which returns the first maximum, i.e. the lowest column)
     are much cheaper than a partition or sort of every row."""
@@ -124,7 +160,7 @@ def _top_candidates(
     values = np.zeros((n_rows, limit))
     if n_columns == 0:
         return columns, values
-    masked = np.where(feasible, raw, -np.inf)
+    masked = masked_where_infeasible(raw, feasible, scratch)
     every_row = np.arange(n_rows)
     for position in range(min(limit, n_columns)):
         best = np.argmax(masked, axis=1)
@@ -136,3 +172,12 @@ def _top_candidates(
         values[present, position] = found[present]
         masked[every_row, best] = -np.inf
     return columns, values
+
+
+def masked_where_infeasible(
+    values: np.ndarray, feasible: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """``np.where(feasible, values, -inf)`` written into ``out`` (see :class:`Workspace`)."""
+    out.fill(-np.inf)
+    np.copyto(out, values, where=feasible)
+    return out

@@ -623,6 +623,33 @@ def test_every_pair_is_explained_with_its_own_values_when_values_repeat():
         assert pair.raw_score == alone.raw_score
 
 
+def test_explanations_found_by_value_codes_equal_each_pair_explained_alone():
+    """The built-in kinds number their values (strings here) and the explainer finds lines by
+    those numbers: every pair's breakdown is still exactly its own, on a realistic cohort
+    and where a mentor's value is a string for one and a list for another."""
+    cohort = generate_cohort(300, seed=17)
+    genders = ["w", ["w"], ("w",), "m", ["m", "d"], None, ""]
+    mentors = [
+        replace(person, attributes={**person.attributes, "gender": genders[n % len(genders)]})
+        for n, person in enumerate(cohort.mentors)
+    ]
+    config = MatchingConfig(cross_mentoring_criteria())
+    result = match(cohort.mentees, mentors, config)
+    assert result.matched_count > 200
+    people = {person.id: person for person in [*cohort.mentees, *mentors]}
+    for pair in result.pairs:
+        alone = evaluate_pair(people[pair.mentee_id], people[pair.mentor_id], config)
+        assert repr(pair.breakdown) == repr(alone.breakdown)
+        assert pair.raw_score == alone.raw_score
+    preference_values = {
+        repr(line.params.get("value"))
+        for pair in result.pairs
+        for line in pair.breakdown
+        if line.reason.startswith("preference_")
+    }
+    assert {"'w'", "['w']"} <= preference_values  # a list is named as a list
+
+
 def test_topic_overlap_names_the_shared_topics():
     criteria = [ScoringCriterion("topics", "overlap", weight=4)]
     mentees = [mentee("e1", topics=["Führung", "Digitalisierung", "Finanzen", "Recht"])]
