@@ -74,6 +74,50 @@ def render_mail(*, template: str, to: Any, context: dict | None = None) -> tuple
     return subject, body, html
 
 
+@dataclass(frozen=True)
+class RenderedMail:
+    """An e-mail rendered for its recipient and not yet recorded. ``record()`` puts it in the
+    outbox, in the current transaction. A change can thus render its mails before it takes a
+    lock and record them while it holds it (``mentoring.sessions.booking.session_book``)."""
+
+    to: Any
+    template: str
+    subject: str
+    body: str
+    html: str
+    attachments: tuple[Attachment, ...] = ()
+    key: str = ""
+
+    def record(self) -> int:
+        """Record it in the outbox; 1, or 0 when its ``key`` was recorded before."""
+        mail = outbox.record(
+            to=self.to,
+            subject=self.subject,
+            body=self.body,
+            html=self.html,
+            attachments=[(a.filename, a.content, a.mimetype) for a in self.attachments],
+            key=self.key,
+            template=self.template,
+        )
+        return 1 if mail is not None else 0
+
+
+def render_templated_mail(
+    *,
+    template: str,
+    to: Any,
+    context: dict | None = None,
+    attachments: Sequence[Attachment] = (),
+    language: str | None = None,
+    time_zone: str | None = None,
+    key: str = "",
+) -> RenderedMail:
+    """The e-mail ``template`` to ``to``, rendered as ``send_templated_mail`` renders it."""
+    with recipient_locale(to, language=language, time_zone=time_zone):
+        subject, body, html = render_mail(template=template, to=to, context=context)
+    return RenderedMail(to, template, subject, body, html, tuple(attachments), key)
+
+
 def send_templated_mail(
     *,
     template: str,
@@ -87,15 +131,12 @@ def send_templated_mail(
     """Record the e-mail ``template`` to ``to`` (an account or an address) in the outbox, to be sent
     after the commit; returns how many were recorded (1, or 0 when the ``key`` was recorded before).
     """
-    with recipient_locale(to, language=language, time_zone=time_zone):
-        subject, body, html = render_mail(template=template, to=to, context=context)
-    mail = outbox.record(
-        to=to,
-        subject=subject,
-        body=body,
-        html=html,
-        attachments=[(a.filename, a.content, a.mimetype) for a in attachments],
-        key=key,
+    return render_templated_mail(
         template=template,
-    )
-    return 1 if mail is not None else 0
+        to=to,
+        context=context,
+        attachments=attachments,
+        language=language,
+        time_zone=time_zone,
+        key=key,
+    ).record()

@@ -76,6 +76,12 @@ def _notify(session: Session, kind: str, by) -> None:
         _schedule_reminders(session)
 
 
+def _booking_kind(session: Session) -> str:
+    if session.status == Session.Status.PROPOSED:
+        return SessionChange.Kind.PROPOSED
+    return SessionChange.Kind.BOOKED
+
+
 def _schedule_reminders(session: Session) -> None:
     """With a worker that runs deferred tasks (the database backend), queue the reminder sweep for
     the moments reminders fall due; queued tasks survive a worker restart, and the sweep sends each
@@ -185,29 +191,37 @@ def session_book(
         earlier = Session.objects.filter(created_by=by, idempotency_key=key).first()
         if earlier is not None:
             return _replay(earlier, tandem=tandem, start=start, length=length)
+    # The session and its e-mails are made before the mentor's lock is taken: rendering the
+    # mails and their calendar files is half the work of a booking, and every other booking with
+    # this mentor waits while the lock is held. They are recorded under it, or dropped. (The
+    # re-check's rules read the same programme object, so whether it is a proposal stays so.)
+    proposed = role == "mentor" and tandem.programme.sessions_need_confirmation
+    session = Session(
+        tandem=tandem,
+        mentor=tandem.mentor.user,
+        mentee=tandem.mentee.user,
+        start=start,
+        end=start + timedelta(minutes=length),
+        status=Session.Status.PROPOSED if proposed else Session.Status.BOOKED,
+        room_name=new_room_name(),
+        created_by=by,
+        idempotency_key=key,
+    )
+    mails = notifications.session_change_mails(session, _booking_kind(session))
     try:
         with transaction.atomic():
             # The re-check and the insert are one step per mentor (limits per day and week); the
             # exclusion constraints stop overlaps with the mentee's other tandems as well.
             _serialise_per_mentor(tandem.mentor.user_id)
             rules = _check_free(tandem=tandem, start=start, length=length, now=now)
-            proposed = role == "mentor" and rules.needs_confirmation
-            session = Session.objects.create(
-                tandem=tandem,
-                mentor_id=tandem.mentor.user_id,
-                mentee_id=tandem.mentee.user_id,
-                start=start,
-                end=start + timedelta(minutes=length),
-                blocked_from=start - rules.buffer_before,
-                blocked_until=start + timedelta(minutes=length) + rules.buffer_after,
-                status=Session.Status.PROPOSED if proposed else Session.Status.BOOKED,
-                room_name=new_room_name(),
-                created_by=by,
-                idempotency_key=key,
-            )
-            kind = SessionChange.Kind.PROPOSED if proposed else SessionChange.Kind.BOOKED
-            _record(session, kind, by)
-            _notify(session, kind, by)
+            session.blocked_from = start - rules.buffer_before
+            session.blocked_until = session.end + rules.buffer_after
+            session.save(force_insert=True)
+            _record(session, _booking_kind(session), by)
+            for mail in mails:
+                mail.record()
+            if session.status == Session.Status.BOOKED:
+                _schedule_reminders(session)
     except IntegrityError as error:
         if key:
             earlier = Session.objects.filter(created_by=by, idempotency_key=key).first()

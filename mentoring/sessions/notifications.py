@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.ics import CalendarEvent, invitation
-from cms.mail import Attachment, recipient_locale, send_templated_mail, site_url
+from cms.mail import (
+    Attachment,
+    RenderedMail,
+    recipient_locale,
+    render_templated_mail,
+    send_templated_mail,
+    site_url,
+)
 
 from ..models import Session
 
@@ -76,6 +83,12 @@ TEMPLATES = {
 def _send(
     session: Session, user, partner, kind: str, *, reason: str = "", now=None, key: str = ""
 ) -> int:
+    return _mail(session, user, partner, kind, reason=reason, now=now, key=key).record()
+
+
+def _mail(
+    session: Session, user, partner, kind: str, *, reason: str = "", now=None, key: str = ""
+) -> RenderedMail:
     attachments = []
     if kind in CALENDAR_METHODS:
         method = CALENDAR_METHODS[kind]
@@ -84,7 +97,7 @@ def _send(
         attachments.append(
             Attachment("session.ics", ics, f"text/calendar; charset=utf-8; method={method}")
         )
-    return send_templated_mail(
+    return render_templated_mail(
         template=f"mentoring/emails/{TEMPLATES[kind]}",
         to=user,
         context={
@@ -104,6 +117,11 @@ def _send(
 
 def session_changed(session: Session, kind: str, by=None) -> int:
     """Tell both members (a proposal only goes to the mentee, who is asked to confirm)."""
+    return sum(mail.record() for mail in session_change_mails(session, kind))
+
+
+def session_change_mails(session: Session, kind: str) -> list[RenderedMail]:
+    """The e-mails of :func:`session_changed`, rendered and not yet recorded."""
     reason = ""
     if kind == "cancelled":
         reason = session.cancel_reason
@@ -113,7 +131,7 @@ def session_changed(session: Session, kind: str, by=None) -> int:
     pairs = [(session.mentee, session.mentor), (session.mentor, session.mentee)]
     if kind == "proposed":
         pairs = pairs[:1]
-    return sum(_send(session, user, partner, kind, reason=reason) for user, partner in pairs)
+    return [_mail(session, user, partner, kind, reason=reason) for user, partner in pairs]
 
 
 def reminder_key(session: Session, kind: str, user) -> str:

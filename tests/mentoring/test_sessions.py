@@ -2,6 +2,7 @@
 private notes, feedback, attendance; the calendar feed — through the services every view and the
 API call."""
 
+import base64
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -172,6 +173,41 @@ def test_idempotency_key_never_creates_a_second_session(tandem):
         )
     assert failure.value.code == "idempotency_key_reused"
     assert Session.objects.count() == 1
+
+
+def test_a_booking_renders_its_mails_before_it_waits_for_the_mentors_lock(
+    tandem, oncommit, monkeypatch
+):
+    """Bookings with one mentor queue behind her lock (no double booking), so the lock covers
+    only the re-check and the writes: both e-mails and their calendar files are rendered
+    before it, recorded under it, and dropped when the slot is gone."""
+    from cms.models import OutgoingMail
+    from mentoring.sessions import booking, notifications
+
+    events = []
+    serialise, render = booking._serialise_per_mentor, notifications.render_templated_mail
+    monkeypatch.setattr(
+        booking, "_serialise_per_mentor", lambda mentor: (events.append("lock"), serialise(mentor))
+    )
+    monkeypatch.setattr(
+        notifications,
+        "render_templated_mail",
+        lambda **kwargs: (events.append("render"), render(**kwargs))[1],
+    )
+    session = oncommit(book, tandem, at(4, 10))
+    assert events == ["render", "render", "lock"]
+    recorded = list(OutgoingMail.objects.all())
+    assert sorted(m.to_address for m in recorded) == sorted(
+        [tandem.mentee.user.email, tandem.mentor.user.email]
+    )
+    for recorded_mail in recorded:  # the calendar file names the session that was saved
+        ics = base64.b64decode(recorded_mail.attachments[0]["base64"]).decode()
+        assert f"UID:session-{session.uuid}@" in ics
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.to_address for m in recorded)
+
+    with pytest.raises(services.SessionError):  # the slot is taken: nothing more is recorded
+        oncommit(book, tandem, at(4, 10), by=tandem.mentor.user)
+    assert OutgoingMail.objects.count() == 2 and len(mail.outbox) == 2
 
 
 def test_only_members_of_an_active_tandem_book_offered_lengths(tandem):
