@@ -36,14 +36,23 @@ def spoken_when(moment: datetime, now: datetime | None = None) -> str:
 
 def organisation_name(request=None) -> str:
     """The organisation's name from the site settings (the request's site, else the default
-    site), "Tandem" when there are none: e-mails greet and sign with it, never with a host name."""
+    site), "Tandem" when there are none: e-mails greet and sign with it, never with a host name.
+    Kept in the site cache (every change to a site or its settings renews it): a booking's two
+    e-mails asked the database four times for it."""
+    from cms import site_cache
+
+    site = site_cache.find_site(request) if request is not None else None
+    if site is not None:
+        return site_cache.site_settings(request).organisation_name
+    return site_cache.cached(None, "organisation-name", _default_site_organisation_name)
+
+
+def _default_site_organisation_name() -> str:
     from wagtail.models import Site
 
     from cms.models import SiteSettings
 
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        site = Site.objects.filter(is_default_site=True).first()
+    site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return SiteSettings._meta.get_field("organisation_name").get_default()
     return SiteSettings.for_site(site).organisation_name

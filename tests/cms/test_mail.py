@@ -81,3 +81,21 @@ def test_nothing_but_the_helper_hands_mail_to_django():
         and senders.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_mails_sign_with_the_organisation_from_the_site_cache_and_see_a_change_at_once(
+    site_settings, settings, django_assert_num_queries
+):
+    """With the shared cache on, a mail reads the organisation's name without a query once it
+    is kept; a change to the settings shows in the next mail."""
+    from cms.templatetags.cms_mail import organisation_name
+
+    settings.TANDEM_PAGE_CACHE = True
+    assert organisation_name() == "Testverband e. V."
+    with django_assert_num_queries(0):
+        assert organisation_name() == "Testverband e. V."
+    site_settings.organisation_name = "Nachbarschaftshilfe e. V."
+    site_settings.save()
+    assert organisation_name() == "Nachbarschaftshilfe e. V."
+    erasure_mail(SimpleNamespace(email="lea@example.org", language="de", time_zone="UTC"))
+    assert "Nachbarschaftshilfe e. V." in mail.outbox[0].body
