@@ -130,6 +130,13 @@ def _is_overlap(error: IntegrityError) -> bool:
     return "no_overlap" in text or "exclusion" in text.lower()
 
 
+def _check_reach(*, start: datetime, length: int, now: datetime) -> None:
+    """A start within reach and a sensible length, checked before any arithmetic on them (a
+    start in the year 9999 plus an hour is past the calendar's end)."""
+    if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
+        raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
+
+
 def _check_free(
     *, tandem: Tandem, start: datetime, length: int, now: datetime, exclude: Session | None = None
 ) -> selectors.BookingRules:
@@ -137,8 +144,7 @@ def _check_free(
     ``start`` is in UTC, like the slots: Python never finds two aware datetimes of different zones
     equal when one of them lies in a repeated or skipped hour (PEP 495), so a slot written in the
     requester's zone on a night the clocks change would never be found among them."""
-    if not now - timedelta(days=1) <= start <= now + REACH or not 0 < length <= 24 * 60:
-        raise SessionError(OUT_OF_REACH, field="start", code="out_of_range")
+    _check_reach(start=start, length=length, now=now)
     end = start + timedelta(minutes=length)
     result = selectors.tandem_slots(
         tandem=tandem,
@@ -195,6 +201,7 @@ def session_book(
     # mails and their calendar files is half the work of a booking, and every other booking with
     # this mentor waits while the lock is held. They are recorded under it, or dropped. (The
     # re-check's rules read the same programme object, so whether it is a proposal stays so.)
+    _check_reach(start=start, length=length, now=now)
     proposed = role == "mentor" and tandem.programme.sessions_need_confirmation
     session = Session(
         tandem=tandem,
