@@ -400,6 +400,12 @@ class _ScalarEncoding:
     def side_codes(self, side: np.ndarray) -> list[int] | None:
         return side.tolist() if self.exact else None
 
+    def scorer(self, into: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> CodedScorer:
+        """``into`` with both sides' codes, for a kind that reads both values as scalars."""
+        return CodedScorer(
+            into, len(self.mentor), self.side_codes(self.mentee), self.side_codes(self.mentor)
+        )
+
 
 def _distinct_value_block_scorer(
     kind: CriterionKind,
@@ -525,12 +531,7 @@ def _prepare_equal(
         np.copyto(out, (mentee == mentor_codes[None, :]) & (mentee >= 0))
         return out
 
-    return CodedScorer(
-        block,
-        len(mentor_values),
-        encoding.side_codes(mentee_codes),
-        encoding.side_codes(mentor_codes),
-    )
+    return encoding.scorer(block)
 
 
 def different_score(
@@ -565,12 +566,7 @@ def _prepare_different(
         )
         return out
 
-    return CodedScorer(
-        block,
-        len(mentor_values),
-        encoding.side_codes(mentee_codes),
-        encoding.side_codes(mentor_codes),
-    )
+    return encoding.scorer(block)
 
 
 def preference_score(

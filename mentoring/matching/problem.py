@@ -188,15 +188,7 @@ class PairExplainer:
         breakdown: list[CriterionScore] = []
         failed: list[str] = []
         for line_of in self.lines:
-            mentee_codes, mentor_codes = line_of.mentee_codes, line_of.mentor_codes
-            if mentee_codes is not None and mentor_codes is not None:
-                key: object = (mentee_codes[mentee], mentor_codes[mentor])
-                line = line_of.cache.get(key)
-                if line is None:
-                    line = line_of.compute(mentee_attributes, mentor_attributes)
-                    line_of.cache[key] = line
-            else:
-                line = line_of.by_value(mentee_attributes, mentor_attributes)
+            line = line_of.find(mentee, mentor, mentee_attributes, mentor_attributes)
             criterion = line_of.criterion
             if criterion.weight:  # same summation as the vectorised path
                 total += line.contribution
@@ -233,15 +225,20 @@ class _Line:
             self.mentee_codes, self.mentor_codes = scorer.mentee_codes, scorer.mentor_codes
         self.cache: dict[object, CriterionScore] = {}
 
-    def compute(self, mentee_attributes: Mapping, mentor_attributes: Mapping) -> CriterionScore:
-        return _criterion_line(
-            self.criterion,
-            self.kind,
-            mentee_attributes.get(self.mentee_attribute),
-            mentor_attributes.get(self.mentor_attribute),
-        )
-
-    def by_value(self, mentee_attributes: Mapping, mentor_attributes: Mapping) -> CriterionScore:
+    def find(
+        self, mentee: int, mentor: int, mentee_attributes: Mapping, mentor_attributes: Mapping
+    ) -> CriterionScore:
+        """The line of the pair (``mentee``, ``mentor``), computed the first time it is asked for
+        (the values are read only then when the kind numbers them)."""
+        if self.mentee_codes is not None and self.mentor_codes is not None:
+            codes = (self.mentee_codes[mentee], self.mentor_codes[mentor])
+            line = self.cache.get(codes)
+            if line is None:
+                mentee_value = mentee_attributes.get(self.mentee_attribute)
+                mentor_value = mentor_attributes.get(self.mentor_attribute)
+                line = _criterion_line(self.criterion, self.kind, mentee_value, mentor_value)
+                self.cache[codes] = line
+            return line
         mentee_value = mentee_attributes.get(self.mentee_attribute)
         mentor_value = mentor_attributes.get(self.mentor_attribute)
         key: tuple[object, object] | None = (_value_key(mentee_value), _value_key(mentor_value))
