@@ -272,6 +272,32 @@ def find_site(request: HttpRequest):
     return site
 
 
+def page_url(request: HttpRequest | None, page) -> str:
+    """The page's address as Wagtail's ``pageurl`` writes it, without Wagtail's table of every
+    site's root (one read of the shared cache per request, and a walk over it per link): a page
+    under the request's site root is linked relative to it, as Wagtail does for the site a request
+    is on; any other page (another site, no site, no request), a page type that makes its own
+    addresses and every page of a site with Wagtail's localisation are asked of Wagtail."""
+    from django.conf import settings
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    site = find_site(request) if request is not None else None
+    root = site.root_page.url_path if site is not None else None
+    url_path = getattr(page, "url_path", None) or ""
+    if (
+        root is None
+        or not url_path.startswith(root)
+        or type(page).get_url_parts is not Page.get_url_parts
+        or getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+    ):
+        return page.get_url(request=request) or ""
+    address = reverse("wagtail_serve", args=(url_path[len(root) :],))
+    if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and address != "/":
+        address = address.rstrip("/")
+    return address
+
+
 class CachedSiteMiddleware:
     """Looks up the site of every page request in the cache (see ``find_site``); the admin and
     the API, which serve no Wagtail pages, look it up themselves when they need it."""

@@ -59,14 +59,17 @@ def can_assign_trainers(user, course: CoursePage) -> bool:
     )
 
 
-def enrolment_for(user, course: CoursePage) -> Enrolment | None:
+def enrolment_for(user, course: CoursePage, *, with_run: bool = True) -> Enrolment | None:
+    """The person's open enrolment in the course (at most one), with its run unless the caller
+    shows none (a lesson reads only the enrolment's status: one join less on every lesson)."""
     if not user.is_authenticated:
         return None
-    return (
-        Enrolment.objects.filter(user=user, course=course, status__in=Enrolment.OPEN_STATUSES)
-        .select_related("run")
-        .first()
+    enrolments = Enrolment.objects.filter(
+        user_id=user.pk, course_id=course.pk, status__in=Enrolment.OPEN_STATUSES
     )
+    if with_run:
+        enrolments = enrolments.select_related("run")
+    return enrolments.first()
 
 
 def lessons_open_to_everyone(course: CoursePage) -> bool:

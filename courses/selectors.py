@@ -514,7 +514,7 @@ def _lesson_enrolment(lesson: LessonPage, user) -> Enrolment | None:
     known = getattr(lesson, "_tandem_enrolment", None)
     if known is not None and known[0] == user.pk:
         return known[1]
-    enrolment = enrolment_for(user, course_of(lesson))
+    enrolment = enrolment_for(user, course_of(lesson), with_run=False)
     lesson._tandem_enrolment = (user.pk, enrolment)
     return enrolment
 
