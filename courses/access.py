@@ -69,7 +69,9 @@ def enrolment_for(user, course: CoursePage, *, with_run: bool = True) -> Enrolme
     )
     if with_run:
         enrolments = enrolments.select_related("run")
-    return enrolments.first()
+    # At most one is open (a unique index), so no ordering: sorting by the model's default costs
+    # a quarter of this query's time in the ORM.
+    return next(iter(enrolments.order_by()[:1]), None)
 
 
 def lessons_open_to_everyone(course: CoursePage) -> bool:

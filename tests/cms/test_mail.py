@@ -14,11 +14,9 @@ from django.test import TestCase
 from cms.mail import Attachment, send_templated_mail, site_url
 
 ROOT = Path(__file__).resolve().parents[2]
-# E-mails sign with the organisation's name from the site settings (a database read).
+# E-mails sign with the organisation's name from the site settings, and are recorded in the
+# outbox, sent after the commit: both need the database.
 pytestmark = pytest.mark.django_db
-
-
-pytestmark = pytest.mark.django_db  # mails are recorded in the outbox, sent after the commit
 
 
 def erasure_mail(to, **options):
