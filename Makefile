@@ -43,7 +43,8 @@ bench: setup
 # The production topology under load (locust, loopback only, bounded users and time): starts its own
 # topology in .topology-bench and stops it afterwards, or uses TOPOLOGY_DIR's; bench/load,
 # docs/performance.md. BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_LOAD_MIX_USERS,
-# BENCH_LOAD_MIX_SECONDS, BENCH_LOAD_VIDEO_MB shorten or lengthen it.
+# BENCH_LOAD_MIX_SECONDS, BENCH_LOAD_VIDEO_MB shorten or lengthen it; BENCH_LOAD_SETTLE bounds the
+# wait for a quiet machine before measuring.
 bench-load: setup
 	$(PY) -m bench.load
 

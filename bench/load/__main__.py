@@ -4,7 +4,8 @@ Settings (environment variables): TOPOLOGY_DIR (use the topology running there, 
 TANDEM_BENCH=true, and leave it running; default: start one in .topology-bench and stop it after),
 BENCH_LOAD_USERS (users per page, default 8), BENCH_LOAD_SECONDS (per page, default 15),
 BENCH_LOAD_WARMUP (seconds not counted, default 3), BENCH_LOAD_MIX_USERS (default 50),
-BENCH_LOAD_MIX_SECONDS (default 60), BENCH_LOAD_VIDEO_MB (default 200)."""
+BENCH_LOAD_MIX_SECONDS (default 60), BENCH_LOAD_VIDEO_MB (default 200), BENCH_LOAD_SETTLE (the
+longest wait for a quiet machine before measuring, default 120 s)."""
 
 # locust first: it patches the standard library for gevent before anything opens a socket.
 import locust  # noqa: F401, I001
@@ -19,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.load import drive, report, video
+from bench.load.machine import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 OPS = [sys.executable, str(ROOT / "ops" / "topology.py")]
@@ -114,6 +116,8 @@ def main() -> int:
         static_copy.parent.mkdir(exist_ok=True)
         shutil.copyfile(local, static_copy)
         site = drive.Site(url=url, prepared=prepared)
+        settled = settle(number("BENCH_LOAD_SETTLE", 120))
+        print(f"load: machine {settled}", flush=True)
         instruments = trivial_view_on(url)
         if not instruments:
             print("TANDEM_BENCH is off on this topology: no trivial view, no query counts.")
@@ -189,7 +193,7 @@ def main() -> int:
             (f"video: {megabytes} MB, range requests", report.video_rows(protected, static)),
         ]
         text, _met, _missed = report.render(sections)
-        print(f"\nload before: {load_before}\nload after:  {uptime()}\n")
+        print(f"\nload before: {load_before}\nsettled:     {settled}\nload after:  {uptime()}\n")
         print(text)
         return 0
     finally:
