@@ -3,7 +3,8 @@ and the slots API, and are always the ones computed afresh: at every moment (the
 the horizon move on while they are kept), after a booking with the same mentor in another tandem,
 and after the programme's rules change. Without a reachable cache they are computed."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -48,8 +49,12 @@ def slots_at(tandem, now, *, cached, start, end):
 
 def test_kept_free_times_are_those_computed_afresh_at_every_moment(tandem):
     """Moments 97 s apart over three hours: the earliest and the last bookable slot move on while
-    the kept slots serve several moments of each period."""
-    origin = timezone.now()
+    the kept slots serve several moments of each period. The three hours lie inside the mentor's
+    times (08:00–20:00 in Berlin), so that both ends move: in the evening they would stand still
+    (a failure in CI at 19:10 Berlin time)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    tomorrow = timezone.now().astimezone(berlin).date() + timedelta(days=1)
+    origin = datetime.combine(tomorrow, time(9, 0), tzinfo=berlin)
     start, end = origin - timedelta(days=1), origin + timedelta(days=35)
     seen = set()
     for step in range(0, 3 * 3600, 97):
