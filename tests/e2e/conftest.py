@@ -154,6 +154,10 @@ class BrowserSession:
         self.page.fill("input[name=login]", email)
         self.page.fill("input[name=password]", password)
         self.page.click("form[action='/accounts/login/'] button[type=submit]")
+        # Every login here succeeds: wait for the answer to leave the login page before looking
+        # where it led (under CI load the form's request can start after settle() found the
+        # page quiet, and a staff login's code page was then missed).
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
         self.settle()
         if "/accounts/2fa/authenticate/" in self.page.url:  # staff: the authenticator app's code
             from tests.factories import totp_code
