@@ -23,7 +23,6 @@ def settle(limit: float, *, window: float = 2.0, quiet: float = 0.15) -> str:
     too kind. Quiet: under ``quiet`` of the CPUs busy over ``window`` seconds; at most ``limit``
     seconds. Says what it saw, for the report."""
     started = time.monotonic()
-    busy = None
     while True:
         before = _cpu_times()
         time.sleep(window)
